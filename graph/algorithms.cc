@@ -1,0 +1,263 @@
+#include "kg/algorithms.h"
+
+#include <algorithm>
+#include <limits>
+#include <unordered_map>
+
+#include <boost/graph/betweenness_centrality.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <boost/graph/page_rank.hpp>
+#include <boost/pending/disjoint_sets.hpp>
+#include <boost/range/iterator_range.hpp>
+#include <boost/property_map/property_map.hpp>
+
+#include "graph/csr_graph.h"
+#include "kg/graph_view.h"
+
+namespace kg {
+namespace {
+
+// Thrown by visitors to end a search early; never leaves this file.
+struct StopSearch {};
+
+template <class Map>
+using Assoc = boost::associative_property_map<Map>;
+
+// A read/write property map over a hash map that reads `missing` for keys
+// never written (associative_property_map would read a default-constructed
+// value, 0, which Dijkstra would take for a reached distance).
+template <class Key, class Value>
+class SparseMap {
+ public:
+  using key_type = Key;
+  using value_type = Value;
+  using reference = Value;
+  using category = boost::read_write_property_map_tag;
+  SparseMap(std::unordered_map<Key, Value>* map, Value missing) : map_(map), missing_(missing) {}
+  friend Value get(const SparseMap& m, const Key& k) {
+    auto it = m.map_->find(k);
+    return it == m.map_->end() ? m.missing_ : it->second;
+  }
+  friend void put(const SparseMap& m, const Key& k, const Value& v) { (*m.map_)[k] = v; }
+
+ private:
+  std::unordered_map<Key, Value>* map_;
+  Value missing_;
+};
+
+Status CheckNode(const Transaction& txn, NodeId id) {
+  auto exists = txn.HasNode(id);
+  if (!exists.ok()) return exists.status();
+  if (!*exists) return Status::NotFound("node " + std::to_string(id) + " does not exist");
+  return Status::OK();
+}
+
+class KHopVisitor : public boost::default_bfs_visitor {
+ public:
+  KHopVisitor(std::unordered_map<NodeId, int>* hops, int max_hops) : hops_(hops), max_(max_hops) {}
+  void tree_edge(const ViewEdge& e, const GraphView&) const { (*hops_)[e.target] = (*hops_)[e.source] + 1; }
+  void examine_vertex(NodeId u, const GraphView&) const {
+    // FIFO order: once a vertex at max_hops is examined, every vertex within
+    // max_hops has been discovered.
+    if ((*hops_)[u] >= max_) throw StopSearch();
+  }
+
+ private:
+  std::unordered_map<NodeId, int>* hops_;
+  int max_;
+};
+
+class PathVisitor : public boost::default_bfs_visitor {
+ public:
+  PathVisitor(std::unordered_map<NodeId, ViewEdge>* parent, NodeId goal) : parent_(parent), goal_(goal) {}
+  void tree_edge(const ViewEdge& e, const GraphView&) const {
+    (*parent_)[e.target] = e;
+    if (e.target == goal_) throw StopSearch();
+  }
+
+ private:
+  std::unordered_map<NodeId, ViewEdge>* parent_;
+  NodeId goal_;
+};
+
+Path TracePath(NodeId from, NodeId to, const std::unordered_map<NodeId, ViewEdge>& parent) {
+  Path p;
+  for (NodeId at = to; at != from;) {
+    const ViewEdge& e = parent.at(at);
+    p.nodes.push_back(at);
+    p.edges.push_back(e.id);
+    at = e.source;
+  }
+  p.nodes.push_back(from);
+  std::reverse(p.nodes.begin(), p.nodes.end());
+  std::reverse(p.edges.begin(), p.edges.end());
+  p.cost = static_cast<double>(p.edges.size());
+  return p;
+}
+
+}  // namespace
+
+Result<std::vector<HopDistance>> KHopNeighborhood(const Transaction& txn, NodeId start, int max_hops,
+                                                  const GraphFilter& filter) {
+  if (max_hops < 0) return Status::InvalidArgument("max_hops must not be negative");
+  if (Status s = CheckNode(txn, start); !s.ok()) return s;
+  GraphView g(txn, filter);
+  std::unordered_map<NodeId, int> hops{{start, 0}};
+  if (max_hops > 0 && g.Contains(start)) {
+    std::unordered_map<NodeId, boost::default_color_type> colors;
+    boost::queue<NodeId> queue;
+    try {
+      boost::breadth_first_visit(g, start, queue, KHopVisitor(&hops, max_hops),
+                                 Assoc<decltype(colors)>(colors));
+    } catch (const StopSearch&) {
+    }
+  }
+  if (Status s = g.status(); !s.ok()) return s;
+  std::vector<HopDistance> out;
+  out.reserve(hops.size());
+  for (auto [node, h] : hops)
+    if (h <= max_hops) out.push_back({node, h});
+  std::sort(out.begin(), out.end(), [](const HopDistance& a, const HopDistance& b) {
+    return a.hops != b.hops ? a.hops < b.hops : a.node < b.node;
+  });
+  return out;
+}
+
+Result<std::optional<Path>> ShortestPath(const Transaction& txn, NodeId from, NodeId to, const GraphFilter& filter) {
+  if (Status s = CheckNode(txn, from); !s.ok()) return s;
+  if (Status s = CheckNode(txn, to); !s.ok()) return s;
+  GraphView g(txn, filter);
+  if (!g.Contains(from) || !g.Contains(to)) return std::optional<Path>();
+  if (from == to) return std::optional<Path>(Path{{from}, {}, 0});
+  std::unordered_map<NodeId, ViewEdge> parent;
+  std::unordered_map<NodeId, boost::default_color_type> colors;
+  boost::queue<NodeId> queue;
+  try {
+    boost::breadth_first_visit(g, from, queue, PathVisitor(&parent, to), Assoc<decltype(colors)>(colors));
+  } catch (const StopSearch&) {
+  }
+  if (Status s = g.status(); !s.ok()) return s;
+  if (!parent.count(to)) return std::optional<Path>();
+  return std::optional<Path>(TracePath(from, to, parent));
+}
+
+namespace {
+
+class DijkstraVisitor : public boost::default_dijkstra_visitor {
+ public:
+  DijkstraVisitor(std::unordered_map<NodeId, ViewEdge>* parent, NodeId goal) : parent_(parent), goal_(goal) {}
+  void edge_relaxed(const ViewEdge& e, const GraphView&) const { (*parent_)[e.target] = e; }
+  void examine_vertex(NodeId u, const GraphView&) const {
+    if (u == goal_) throw StopSearch();
+  }
+
+ private:
+  std::unordered_map<NodeId, ViewEdge>* parent_;
+  NodeId goal_;
+};
+
+}  // namespace
+
+Result<std::optional<Path>> CheapestPath(const Transaction& txn, NodeId from, NodeId to,
+                                         const std::string& weight_key, const GraphFilter& filter) {
+  if (Status s = CheckNode(txn, from); !s.ok()) return s;
+  if (Status s = CheckNode(txn, to); !s.ok()) return s;
+  GraphView g(txn, filter);
+  if (!g.Contains(from) || !g.Contains(to)) return std::optional<Path>();
+  std::unordered_map<NodeId, ViewEdge> parent;
+  std::unordered_map<NodeId, double> distance;
+  std::unordered_map<NodeId, NodeId> predecessor;
+  std::unordered_map<NodeId, boost::default_color_type> colors;
+  std::unordered_map<NodeId, std::size_t> heap_index;
+  auto weights = weight_map(g, weight_key, 1.0);
+  try {
+    // The no-init form with associative maps: only visited vertices get entries.
+    distance[from] = 0;
+    boost::dijkstra_shortest_paths_no_init(
+        g, from, Assoc<decltype(predecessor)>(predecessor),
+        SparseMap<NodeId, double>(&distance, std::numeric_limits<double>::infinity()), weights, Assoc<decltype(heap_index)>(heap_index),
+        std::less<double>(), boost::closed_plus<double>(), 0.0, DijkstraVisitor(&parent, to),
+        Assoc<decltype(colors)>(colors));
+  } catch (const StopSearch&) {
+  } catch (const boost::negative_edge&) {
+    return Status::InvalidArgument("an edge on the way has a negative " + weight_key);
+  }
+  if (Status s = g.status(); !s.ok()) return s;
+  if (from != to && !parent.count(to)) return std::optional<Path>();
+  Path p = from == to ? Path{{from}, {}, 0} : TracePath(from, to, parent);
+  p.cost = distance.count(to) ? distance[to] : 0;
+  return std::optional<Path>(std::move(p));
+}
+
+Result<std::vector<std::vector<NodeId>>> WeaklyConnectedComponents(const Transaction& txn,
+                                                                   const GraphFilter& filter) {
+  auto csr = graph::BuildCsr(txn, filter);
+  if (!csr.ok()) return csr.status();
+  const graph::CsrGraph& g = (*csr)->graph;
+  size_t n = num_vertices(g);
+  std::vector<uint32_t> rank(n), parent(n);
+  boost::disjoint_sets<uint32_t*, uint32_t*> sets(rank.data(), parent.data());
+  for (uint32_t v = 0; v < n; ++v) sets.make_set(v);
+  for (auto e : boost::make_iterator_range(edges(g))) sets.union_set(source(e, g), target(e, g));
+  std::unordered_map<uint32_t, size_t> component_of_root;
+  std::vector<std::vector<NodeId>> components;
+  for (uint32_t v = 0; v < n; ++v) {
+    uint32_t root = sets.find_set(v);
+    auto [it, inserted] = component_of_root.emplace(root, components.size());
+    if (inserted) components.emplace_back();
+    components[it->second].push_back((*csr)->nodes[v]);
+  }
+  std::stable_sort(components.begin(), components.end(),
+                   [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  return components;
+}
+
+Result<std::vector<NodeScore>> PageRank(const Transaction& txn, const GraphFilter& filter, double damping,
+                                        int iterations) {
+  if (damping < 0 || damping > 1) return Status::InvalidArgument("damping must lie in [0, 1]");
+  if (iterations < 1) return Status::InvalidArgument("iterations must be at least 1");
+  auto csr = graph::BuildCsr(txn, filter);
+  if (!csr.ok()) return csr.status();
+  const graph::CsrGraph& g = (*csr)->graph;
+  std::vector<double> rank(num_vertices(g));
+  if (!rank.empty())
+    boost::graph::page_rank(g, boost::make_iterator_property_map(rank.begin(), get(boost::vertex_index, g)),
+                            boost::graph::n_iterations(static_cast<size_t>(iterations)), damping);
+  double total = 0;
+  for (double r : rank) total += r;
+  std::vector<NodeScore> out;
+  out.reserve(rank.size());
+  for (size_t v = 0; v < rank.size(); ++v) out.push_back({(*csr)->nodes[v], total > 0 ? rank[v] / total : 0});
+  return out;
+}
+
+Result<std::vector<NodeScore>> BetweennessCentrality(const Transaction& txn, const GraphFilter& filter) {
+  auto csr = graph::BuildCsr(txn, filter);
+  if (!csr.ok()) return csr.status();
+  const graph::CsrGraph& g = (*csr)->graph;
+  std::vector<double> centrality(num_vertices(g));
+  if (filter.direction != Direction::kBoth) {
+    // Reversing every edge leaves betweenness unchanged: kIn is kOut.
+    boost::brandes_betweenness_centrality(
+        g, boost::centrality_map(boost::make_iterator_property_map(centrality.begin(), get(boost::vertex_index, g))));
+  } else {
+    // Undirected: each edge both ways; every unordered pair is then counted twice.
+    std::vector<std::pair<uint32_t, uint32_t>> both;
+    for (auto e : boost::make_iterator_range(edges(g))) {
+      both.emplace_back(source(e, g), target(e, g));
+      both.emplace_back(target(e, g), source(e, g));
+    }
+    using Symmetric = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
+                                                         boost::no_property, uint32_t, uint32_t>;
+    Symmetric sym(boost::edges_are_unsorted_multi_pass, both.begin(), both.end(), num_vertices(g));
+    boost::brandes_betweenness_centrality(
+        sym, boost::centrality_map(boost::make_iterator_property_map(centrality.begin(), get(boost::vertex_index, sym))));
+    for (double& c : centrality) c /= 2;
+  }
+  std::vector<NodeScore> out;
+  for (size_t v = 0; v < centrality.size(); ++v) out.push_back({(*csr)->nodes[v], centrality[v]});
+  return out;
+}
+
+}  // namespace kg

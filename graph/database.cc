@@ -1,0 +1,134 @@
+#include "kg/database.h"
+
+#include <unordered_map>
+
+#include "graph/access.h"
+#include "graph/database_impl.h"
+#include "graph/transaction_impl.h"
+
+namespace kg {
+
+using storage::DictKind;
+using storage::IndexCatalog;
+using storage::IndexRecord;
+using storage::Keyspace;
+using storage::NodeRecord;
+using storage::StoreTransaction;
+namespace key = storage::key;
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::~Database() = default;
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path, const Options& options) {
+  if (path.empty()) return Status::InvalidArgument("the database path is empty");
+  auto store = storage::Store::Open(path, options);
+  if (!store.ok()) return store.status();
+  auto impl = std::make_unique<Impl>();
+  impl->store = std::move(*store);
+  return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+const std::string& Database::path() const { return impl_->store->path(); }
+bool Database::read_only() const { return impl_->store->read_only(); }
+
+Result<Transaction> Database::Begin(const TransactionOptions& options) const {
+  return internal::Access::Wrap(std::make_shared<Transaction::Impl>(impl_->store, options.read_only));
+}
+
+namespace {
+
+// Fills a new index from every node that has its label, in the catalog
+// change's own transaction.
+Status BuildIndex(StoreTransaction& txn, const IndexRecord& index, const storage::Store& store) {
+  std::unordered_map<std::string, NodeId> seen;  // encoded value -> node, for unique
+  auto it = txn.NewIterator(Keyspace::kLabels);
+  std::string prefix = key::LabelPrefix(index.label);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    NodeId id = key::NodeOfLabelKey(std::string_view(it->key().data(), it->key().size()));
+    std::string bytes;
+    if (Status s = txn.Get(Keyspace::kNodes, key::Node(id), &bytes); !s.ok())
+      return Status::Corruption("label index names node " + std::to_string(id) + " which is missing");
+    NodeRecord record;
+    if (Status s = storage::DecodeRecord(bytes, &record, "node " + std::to_string(id)); !s.ok()) return s;
+    const Value* v = storage::FindProperty(record.properties, index.property_key);
+    if (!v) continue;
+    if (index.unique) {
+      std::string encoded;
+      storage::EncodeValue(&encoded, *v);
+      auto [pos, inserted] = seen.emplace(std::move(encoded), id);
+      if (!inserted)
+        return Status::ConstraintViolation(
+            "cannot create constraint " + index.name + ": nodes " + std::to_string(pos->second) +
+            " and " + std::to_string(id) + " both have label " + store.Name(DictKind::kLabel, index.label) +
+            " and property " + store.Name(DictKind::kPropertyKey, index.property_key) + " = " + v->ToString());
+    }
+    txn.Put(Keyspace::kIndex, key::IndexEntry(index.id, *v, id), {});
+  }
+  return storage::FromRocks(it->status(), "label scan");
+}
+
+}  // namespace
+
+Status Database::CreateIndex(const IndexSpec& spec) {
+  if (spec.label.empty() || spec.property.empty())
+    return Status::InvalidArgument("an index needs a label and a property");
+  storage::Store& store = *impl_->store;
+  if (store.read_only()) return Status::ReadOnly("the database is open read-only");
+  auto label = store.Intern(DictKind::kLabel, spec.label);
+  if (!label.ok()) return label.status();
+  auto property = store.Intern(DictKind::kPropertyKey, spec.property);
+  if (!property.ok()) return property.status();
+  std::string what = spec.unique ? "constraint" : "index";
+  std::string name = spec.name.empty()
+                         ? (spec.unique ? "constraint_" : "index_") + spec.label + "_" + spec.property
+                         : spec.name;
+  return store.ChangeCatalog([&](StoreTransaction& txn, const IndexCatalog& old, IndexCatalog* next) {
+    if (const IndexRecord* same = old.ByName(name)) {
+      if (spec.if_not_exists) return Status::OK();
+      return Status::InvalidArgument("an index or constraint named " + same->name + " already exists");
+    }
+    for (const IndexRecord* r : old.For(*label, *property))
+      if (r->unique == spec.unique) {
+        if (spec.if_not_exists) return Status::OK();
+        return Status::InvalidArgument("an equivalent " + what + " already exists: " + r->name);
+      }
+    IndexRecord record{store.NextIndexId(), name, *label, *property, spec.unique};
+    if (Status s = BuildIndex(txn, record, store); !s.ok()) return s;
+    txn.Put(Keyspace::kMeta, key::IndexDef(record.id), storage::EncodeRecord(record));
+    next->indexes.push_back(std::move(record));
+    return Status::OK();
+  });
+}
+
+Status Database::DropIndex(std::string_view name) {
+  storage::Store& store = *impl_->store;
+  return store.ChangeCatalog([&](StoreTransaction& txn, const IndexCatalog& old, IndexCatalog* next) {
+    const IndexRecord* r = old.ByName(name);
+    if (!r) return Status::NotFound("no index or constraint named " + std::string(name));
+    std::string prefix = key::IndexPrefix(r->id);
+    auto it = txn.NewIterator(Keyspace::kIndex);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+      txn.Delete(Keyspace::kIndex, std::string_view(it->key().data(), it->key().size()));
+    if (!it->status().ok()) return storage::FromRocks(it->status(), "index scan");
+    txn.Delete(Keyspace::kMeta, key::IndexDef(r->id));
+    std::erase_if(next->indexes, [&](const IndexRecord& x) { return x.name == name; });
+    return Status::OK();
+  });
+}
+
+std::vector<IndexInfo> Database::Indexes() const {
+  const storage::Store& store = *impl_->store;
+  std::vector<IndexInfo> out;
+  for (const IndexRecord& r : store.catalog()->indexes)
+    out.push_back(IndexInfo{r.name, store.Name(DictKind::kLabel, r.label),
+                            store.Name(DictKind::kPropertyKey, r.property_key), r.unique});
+  return out;
+}
+
+std::vector<std::string> Database::Labels() const { return impl_->store->Names(DictKind::kLabel); }
+std::vector<std::string> Database::EdgeTypes() const { return impl_->store->Names(DictKind::kEdgeType); }
+std::vector<std::string> Database::PropertyKeys() const {
+  return impl_->store->Names(DictKind::kPropertyKey);
+}
+
+}  // namespace kg

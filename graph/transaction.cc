@@ -1,0 +1,770 @@
+#include "graph/transaction_impl.h"
+
+#include <algorithm>
+
+#include "graph/access.h"
+
+namespace kg {
+
+using storage::CounterKind;
+using storage::DictKind;
+using storage::EdgeRecord;
+using storage::IndexRecord;
+using storage::Keyspace;
+using storage::NodeRecord;
+using storage::PropertyList;
+namespace key = storage::key;
+
+namespace conflict {
+std::string Node(NodeId id) { return "node " + std::to_string(id); }
+std::string NodeExists(NodeId id) { return "existence of node " + std::to_string(id); }
+std::string EdgesOf(NodeId id) { return "edges of node " + std::to_string(id); }
+std::string Edge(EdgeId id) { return "edge " + std::to_string(id); }
+std::string Unique(const IndexRecord& index, const Value& value) {
+  return "value " + value.ToString() + " of constraint " + index.name;
+}
+}  // namespace conflict
+
+namespace {
+
+std::string NodeName(NodeId id) { return "node " + std::to_string(id); }
+std::string EdgeName(EdgeId id) { return "edge " + std::to_string(id); }
+
+Status Missing(const Status& s, const std::string& what) {
+  if (s.code() == StatusCode::kNotFound) return Status::NotFound(what + " does not exist");
+  return s;
+}
+
+}  // namespace
+
+Transaction::Impl::Impl(std::shared_ptr<storage::Store> store, bool read_only)
+    : kv_(std::move(store), read_only) {}
+
+Status Transaction::Impl::CheckActive() const {
+  if (kv_.finished()) return Status::Aborted("the transaction has already ended");
+  return Status::OK();
+}
+
+Status Transaction::Impl::CheckWritable() const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  if (kv_.read_only())
+    return Status::ReadOnly(store().read_only() ? "the database is open read-only"
+                                                : "the transaction is read-only");
+  return Status::OK();
+}
+
+std::optional<uint32_t> Transaction::Impl::ResolveLabel(std::string_view n) const {
+  return store().Lookup(DictKind::kLabel, n);
+}
+std::optional<uint32_t> Transaction::Impl::ResolveType(std::string_view n) const {
+  return store().Lookup(DictKind::kEdgeType, n);
+}
+std::optional<uint32_t> Transaction::Impl::ResolveKey(std::string_view n) const {
+  return store().Lookup(DictKind::kPropertyKey, n);
+}
+
+Result<uint32_t> Transaction::Impl::InternLabel(std::string_view n) {
+  if (n.empty()) return Status::InvalidArgument("a label must not be empty");
+  return store().Intern(DictKind::kLabel, n);
+}
+Result<uint32_t> Transaction::Impl::InternType(std::string_view n) {
+  if (n.empty()) return Status::InvalidArgument("an edge type must not be empty");
+  return store().Intern(DictKind::kEdgeType, n);
+}
+Result<uint32_t> Transaction::Impl::InternKey(std::string_view n) {
+  if (n.empty()) return Status::InvalidArgument("a property key must not be empty");
+  return store().Intern(DictKind::kPropertyKey, n);
+}
+
+// ---- nodes ----
+
+void Transaction::Impl::WriteNode(NodeId id, const NodeRecord& record) {
+  kv_.Put(Keyspace::kNodes, key::Node(id), storage::EncodeRecord(record));
+}
+
+Status Transaction::Impl::ReadNode(NodeId id, NodeRecord* record) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  std::string bytes;
+  Status s = kv_.Get(Keyspace::kNodes, key::Node(id), &bytes);
+  if (!s.ok()) return Missing(s, NodeName(id));
+  return storage::DecodeRecord(bytes, record, NodeName(id));
+}
+
+bool Transaction::Impl::NodeExists(NodeId id, Status* error) const {
+  if (CreatedHere(id)) return true;
+  std::string bytes;
+  Status s = kv_.Get(Keyspace::kNodes, key::Node(id), &bytes);
+  if (s.ok()) return true;
+  if (s.code() != StatusCode::kNotFound) *error = s;
+  return false;
+}
+
+const IndexRecord* Transaction::Impl::IndexFor(uint32_t label, uint32_t k) const {
+  auto found = kv_.catalog().For(label, k);
+  if (found.empty()) return nullptr;
+  // A unique constraint's index serves lookups as well as a plain index.
+  for (const IndexRecord* r : found)
+    if (r->unique) return r;
+  return found.front();
+}
+
+Status Transaction::Impl::CheckUnique(const IndexRecord& index, NodeId id, const Value& value) const {
+  if (!index.unique) return Status::OK();
+  NodeId other = 0;
+  Status s = kv_.ScanPrefix(Keyspace::kIndex, key::IndexValuePrefix(index.id, value),
+                            [&](std::string_view k, std::string_view) {
+                              NodeId n = key::NodeOfIndexEntry(k);
+                              if (n == id) return true;
+                              other = n;
+                              return false;
+                            });
+  if (!s.ok()) return s;
+  if (other != 0)
+    return Status::ConstraintViolation(
+        "node " + std::to_string(other) + " already has label " + store().Name(DictKind::kLabel, index.label) +
+        " and property " + store().Name(DictKind::kPropertyKey, index.property_key) + " = " + value.ToString() +
+        " (constraint " + index.name + ")");
+  return Status::OK();
+}
+
+// Every (index, value) entry the node gets under label (only for key, if given).
+std::vector<std::pair<const IndexRecord*, const Value*>> Transaction::Impl::EntriesFor(
+    const NodeRecord& record, uint32_t label, std::optional<uint32_t> only_key) const {
+  std::vector<std::pair<const IndexRecord*, const Value*>> out;
+  for (const IndexRecord* index : kv_.catalog().ForLabels({label})) {
+    if (only_key && index->property_key != *only_key) continue;
+    if (const Value* v = storage::FindProperty(record.properties, index->property_key)) out.emplace_back(index, v);
+  }
+  return out;
+}
+
+Status Transaction::Impl::CheckIndexEntries(NodeId id, const NodeRecord& record, const std::vector<uint32_t>& labels,
+                                            std::optional<uint32_t> only_key) const {
+  for (uint32_t label : labels)
+    for (auto [index, v] : EntriesFor(record, label, only_key))
+      if (Status s = CheckUnique(*index, id, *v); !s.ok()) return s;
+  return Status::OK();
+}
+
+void Transaction::Impl::AddIndexEntries(NodeId id, const NodeRecord& record, uint32_t label,
+                                        std::optional<uint32_t> only_key) {
+  for (auto [index, v] : EntriesFor(record, label, only_key)) {
+    if (index->unique) kv_.ValidateAndPublish(conflict::Unique(*index, *v));
+    kv_.Put(Keyspace::kIndex, key::IndexEntry(index->id, *v, id), {});
+  }
+}
+
+void Transaction::Impl::RemoveIndexEntries(NodeId id, const NodeRecord& record, uint32_t label,
+                                           std::optional<uint32_t> only_key) {
+  for (auto [index, v] : EntriesFor(record, label, only_key)) {
+    kv_.Delete(Keyspace::kIndex, key::IndexEntry(index->id, *v, id));
+    // Another transaction may now take this value; make it validate against us.
+    if (index->unique) kv_.ValidateAndPublish(conflict::Unique(*index, *v));
+  }
+}
+
+Result<NodeId> Transaction::Impl::CreateNode(std::vector<uint32_t> labels, PropertyList props) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  std::sort(props.begin(), props.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto id = store().AllocateNodeId();
+  if (!id.ok()) return id.status();
+  NodeRecord record{std::move(labels), std::move(props)};
+  // Every check before the first write: a failed call leaves the transaction as it was.
+  if (Status s = CheckIndexEntries(*id, record, record.labels, std::nullopt); !s.ok()) return s;
+  for (uint32_t label : record.labels) {
+    AddIndexEntries(*id, record, label, std::nullopt);
+    kv_.Put(Keyspace::kLabels, key::Label(label, *id), {});
+    kv_.AddToCounter(CounterKind::kLabel, label, 1);
+  }
+  WriteNode(*id, record);
+  kv_.AddToCounter(CounterKind::kNodes, 0, 1);
+  created_nodes_.insert(*id);
+  return *id;
+}
+
+Status Transaction::Impl::SetNodeProperty(NodeId id, uint32_t k, const Value& value) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  NodeRecord record;
+  if (Status s = ReadNode(id, &record); !s.ok()) return s;
+  const Value* old = storage::FindProperty(record.properties, k);
+  if ((old && *old == value) || (!old && value.is_null())) return Status::OK();
+  NodeRecord updated = record;
+  storage::SetProperty(&updated.properties, k, value);
+  if (Status s = CheckIndexEntries(id, updated, updated.labels, k); !s.ok()) return s;
+  for (uint32_t label : record.labels) RemoveIndexEntries(id, record, label, k);
+  for (uint32_t label : updated.labels) AddIndexEntries(id, updated, label, k);
+  record = std::move(updated);
+  WriteNode(id, record);
+  if (!CreatedHere(id)) kv_.ValidateAndPublish(conflict::Node(id));
+  return Status::OK();
+}
+
+Status Transaction::Impl::SetNodeLabel(NodeId id, uint32_t label, bool present) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  NodeRecord record;
+  if (Status s = ReadNode(id, &record); !s.ok()) return s;
+  if (record.HasLabel(label) == present) return Status::OK();
+  if (present) {
+    if (Status s = CheckIndexEntries(id, record, {label}, std::nullopt); !s.ok()) return s;
+    AddIndexEntries(id, record, label, std::nullopt);
+    record.labels.insert(std::lower_bound(record.labels.begin(), record.labels.end(), label), label);
+    kv_.Put(Keyspace::kLabels, key::Label(label, id), {});
+  } else {
+    RemoveIndexEntries(id, record, label, std::nullopt);
+    record.labels.erase(std::lower_bound(record.labels.begin(), record.labels.end(), label));
+    kv_.Delete(Keyspace::kLabels, key::Label(label, id));
+  }
+  kv_.AddToCounter(CounterKind::kLabel, label, present ? 1 : -1);
+  WriteNode(id, record);
+  if (!CreatedHere(id)) kv_.ValidateAndPublish(conflict::Node(id));
+  return Status::OK();
+}
+
+Status Transaction::Impl::DeleteNode(NodeId id, bool detach) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  NodeRecord record;
+  if (Status s = ReadNode(id, &record); !s.ok()) return s;
+  std::vector<EdgeId> edges;
+  Status s = ForEachEdge(id, Direction::kBoth, std::nullopt,
+                         [&](const key::AdjacencyEntry& e, bool) {
+                           edges.push_back(e.edge);
+                           return true;
+                         });
+  if (!s.ok()) return s;
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  if (!edges.empty() && !detach)
+    return Status::ConstraintViolation("cannot delete node " + std::to_string(id) + ": it still has " +
+                                       std::to_string(edges.size()) + " relationship" +
+                                       (edges.size() == 1 ? "" : "s") +
+                                       "; delete them first, or detach-delete the node");
+  for (EdgeId e : edges)
+    if (Status st = DeleteEdge(e); !st.ok()) return st;
+  for (uint32_t label : record.labels) {
+    RemoveIndexEntries(id, record, label, std::nullopt);
+    kv_.Delete(Keyspace::kLabels, key::Label(label, id));
+    kv_.AddToCounter(CounterKind::kLabel, label, -1);
+  }
+  kv_.Delete(Keyspace::kNodes, key::Node(id));
+  kv_.AddToCounter(CounterKind::kNodes, 0, -1);
+  if (CreatedHere(id)) {
+    created_nodes_.erase(id);
+  } else {
+    kv_.ValidateAndPublish(conflict::Node(id));
+    kv_.Publish(conflict::NodeExists(id));
+    kv_.Validate(conflict::EdgesOf(id));
+  }
+  return Status::OK();
+}
+
+// ---- edges ----
+
+Result<EdgeId> Transaction::Impl::CreateEdge(NodeId source, uint32_t type, NodeId target,
+                                             PropertyList props) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  for (NodeId end : {source, target}) {
+    Status error;
+    if (!NodeExists(end, &error)) {
+      if (!error.ok()) return error;
+      return Status::NotFound("cannot create a " + store().Name(DictKind::kEdgeType, type) +
+                              " edge: " + NodeName(end) + " does not exist");
+    }
+    if (!CreatedHere(end)) {
+      kv_.Validate(conflict::NodeExists(end));
+      kv_.Publish(conflict::EdgesOf(end));
+    }
+  }
+  auto id = store().AllocateEdgeId();
+  if (!id.ok()) return id.status();
+  std::sort(props.begin(), props.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  EdgeRecord record{type, source, target, std::move(props)};
+  kv_.Put(Keyspace::kEdges, key::Edge(*id), storage::EncodeRecord(record));
+  kv_.Put(Keyspace::kOut, key::Adjacency(source, type, target, *id), {});
+  kv_.Put(Keyspace::kIn, key::Adjacency(target, type, source, *id), {});
+  kv_.AddToCounter(CounterKind::kEdges, 0, 1);
+  kv_.AddToCounter(CounterKind::kEdgeType, type, 1);
+  return *id;
+}
+
+Status Transaction::Impl::ReadEdge(EdgeId id, EdgeRecord* record) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  std::string bytes;
+  Status s = kv_.Get(Keyspace::kEdges, key::Edge(id), &bytes);
+  if (!s.ok()) return Missing(s, EdgeName(id));
+  return storage::DecodeRecord(bytes, record, EdgeName(id));
+}
+
+Status Transaction::Impl::SetEdgeProperty(EdgeId id, uint32_t k, const Value& value) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  EdgeRecord record;
+  if (Status s = ReadEdge(id, &record); !s.ok()) return s;
+  if (!storage::SetProperty(&record.properties, k, value)) return Status::OK();
+  kv_.Put(Keyspace::kEdges, key::Edge(id), storage::EncodeRecord(record));
+  kv_.ValidateAndPublish(conflict::Edge(id));
+  return Status::OK();
+}
+
+Status Transaction::Impl::DeleteEdge(EdgeId id) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  EdgeRecord record;
+  if (Status s = ReadEdge(id, &record); !s.ok()) return s;
+  kv_.Delete(Keyspace::kEdges, key::Edge(id));
+  kv_.Delete(Keyspace::kOut, key::Adjacency(record.source, record.type, record.target, id));
+  kv_.Delete(Keyspace::kIn, key::Adjacency(record.target, record.type, record.source, id));
+  kv_.AddToCounter(CounterKind::kEdges, 0, -1);
+  kv_.AddToCounter(CounterKind::kEdgeType, record.type, -1);
+  kv_.ValidateAndPublish(conflict::Edge(id));
+  return Status::OK();
+}
+
+// ---- conversions ----
+
+Properties Transaction::Impl::ToProperties(const PropertyList& props) const {
+  Properties out;
+  for (const auto& [k, v] : props) out.emplace(store().Name(DictKind::kPropertyKey, k), v);
+  return out;
+}
+
+Node Transaction::Impl::ToNode(NodeId id, const NodeRecord& record) const {
+  Node n;
+  n.id = id;
+  for (uint32_t l : record.labels) n.labels.push_back(store().Name(DictKind::kLabel, l));
+  std::sort(n.labels.begin(), n.labels.end());
+  n.properties = ToProperties(record.properties);
+  return n;
+}
+
+Edge Transaction::Impl::ToEdge(EdgeId id, const EdgeRecord& record) const {
+  return Edge{id, store().Name(DictKind::kEdgeType, record.type), record.source, record.target,
+              ToProperties(record.properties)};
+}
+
+Result<PropertyList> Transaction::Impl::FromProperties(const Properties& props) {
+  PropertyList out;
+  for (const auto& [name, v] : props) {
+    if (v.is_null()) continue;
+    auto k = InternKey(name);
+    if (!k.ok()) return k.status();
+    out.emplace_back(*k, v);
+  }
+  return out;
+}
+
+Result<std::vector<NodeId>> Transaction::Impl::IndexLookup(uint32_t label, uint32_t k,
+                                                           const std::string& from,
+                                                           const std::string& to_exclusive) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  const IndexRecord* index = IndexFor(label, k);
+  if (!index)
+    return Status::NotFound("no index on :" + store().Name(DictKind::kLabel, label) + "(" +
+                            store().Name(DictKind::kPropertyKey, k) + ")");
+  std::string lo = key::IndexPrefix(index->id) + from;
+  std::string hi = to_exclusive.empty() ? key::PrefixSuccessor(key::IndexPrefix(index->id))
+                                        : key::IndexPrefix(index->id) + to_exclusive;
+  std::vector<NodeId> out;
+  auto it = kv_.NewIterator(Keyspace::kIndex);
+  for (it->Seek(lo); it->Valid() && it->key().compare(hi) < 0; it->Next())
+    out.push_back(key::NodeOfIndexEntry(std::string_view(it->key().data(), it->key().size())));
+  if (!it->status().ok()) return storage::FromRocks(it->status(), "index scan");
+  return out;
+}
+
+Status Transaction::Impl::Commit() {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  created_nodes_.clear();
+  return kv_.Commit();
+}
+
+void Transaction::Impl::Rollback() {
+  created_nodes_.clear();
+  kv_.Rollback();
+}
+
+// ---- cursors ----
+
+class NodeCursor::Impl {
+ public:
+  Impl(std::unique_ptr<rocksdb::Iterator> it, std::string prefix, bool label_keys)
+      : it_(std::move(it)), prefix_(std::move(prefix)), label_keys_(label_keys) {
+    it_->Seek(prefix_);
+  }
+  Impl(Status error) : error_(std::move(error)) {}
+
+  bool Valid() const { return it_ && it_->Valid() && it_->key().starts_with(prefix_); }
+  void Next() { it_->Next(); }
+  NodeId id() const {
+    std::string_view k(it_->key().data(), it_->key().size());
+    return label_keys_ ? key::NodeOfLabelKey(k) : key::NodeOf(k);
+  }
+  Status status() const {
+    if (!error_.ok()) return error_;
+    return it_ ? storage::FromRocks(it_->status(), "node scan") : Status::OK();
+  }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::string prefix_;
+  bool label_keys_ = false;
+  Status error_;
+};
+
+class EdgeCursor::Impl {
+ public:
+  Impl(const Transaction::Impl& txn, std::unique_ptr<rocksdb::Iterator> it, std::optional<uint32_t> type)
+      : txn_(txn), it_(std::move(it)), type_(type) {
+    it_->SeekToFirst();
+    Settle();
+  }
+  Impl(const Transaction::Impl& txn, Status error) : txn_(txn), error_(std::move(error)) {}
+
+  bool Valid() const { return it_ && it_->Valid(); }
+  void Next() {
+    it_->Next();
+    Settle();
+  }
+  const EdgeRef& edge() const { return current_; }
+  Status status() const {
+    if (!error_.ok()) return error_;
+    return it_ ? storage::FromRocks(it_->status(), "edge scan") : Status::OK();
+  }
+
+ private:
+  void Settle() {
+    for (; it_->Valid(); it_->Next()) {
+      auto e = key::ParseAdjacency(std::string_view(it_->key().data(), it_->key().size()));
+      if (!e || (type_ && e->type != *type_)) continue;
+      if (e->type != cached_type_ || current_.type.empty()) {
+        cached_type_ = e->type;
+        current_.type = txn_.store().Name(DictKind::kEdgeType, e->type);
+      }
+      current_.id = e->edge;
+      current_.source = e->anchor;
+      current_.target = current_.neighbor = e->neighbor;
+      return;
+    }
+  }
+
+  const Transaction::Impl& txn_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::optional<uint32_t> type_;
+  EdgeRef current_;
+  uint32_t cached_type_ = 0;
+  Status error_;
+};
+
+NodeCursor::NodeCursor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+NodeCursor::NodeCursor(NodeCursor&&) noexcept = default;
+NodeCursor& NodeCursor::operator=(NodeCursor&&) noexcept = default;
+NodeCursor::~NodeCursor() = default;
+bool NodeCursor::Valid() const { return impl_->Valid(); }
+void NodeCursor::Next() { impl_->Next(); }
+NodeId NodeCursor::id() const { return impl_->id(); }
+Status NodeCursor::status() const { return impl_->status(); }
+
+EdgeCursor::EdgeCursor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EdgeCursor::EdgeCursor(EdgeCursor&&) noexcept = default;
+EdgeCursor& EdgeCursor::operator=(EdgeCursor&&) noexcept = default;
+EdgeCursor::~EdgeCursor() = default;
+bool EdgeCursor::Valid() const { return impl_->Valid(); }
+void EdgeCursor::Next() { impl_->Next(); }
+const EdgeRef& EdgeCursor::edge() const { return impl_->edge(); }
+Status EdgeCursor::status() const { return impl_->status(); }
+
+// ---- the public Transaction ----
+
+Transaction::Transaction(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Transaction::Transaction(Transaction&&) noexcept = default;
+Transaction& Transaction::operator=(Transaction&& other) noexcept {
+  if (this != &other) {
+    if (impl_) impl_->Rollback();
+    impl_ = std::move(other.impl_);
+  }
+  return *this;
+}
+Transaction::~Transaction() {
+  if (impl_) impl_->Rollback();
+}
+
+bool Transaction::read_only() const { return impl_->kv().read_only(); }
+bool Transaction::active() const { return !impl_->kv().finished(); }
+
+Result<NodeId> Transaction::CreateNode(const std::vector<std::string>& labels, const Properties& properties) {
+  if (Status s = impl_->CheckWritable(); !s.ok()) return s;
+  std::vector<uint32_t> ids;
+  for (const auto& l : labels) {
+    auto id = impl_->InternLabel(l);
+    if (!id.ok()) return id.status();
+    ids.push_back(*id);
+  }
+  auto props = impl_->FromProperties(properties);
+  if (!props.ok()) return props.status();
+  return impl_->CreateNode(std::move(ids), std::move(*props));
+}
+
+Result<Node> Transaction::GetNode(NodeId id) const {
+  NodeRecord record;
+  if (Status s = impl_->ReadNode(id, &record); !s.ok()) return s;
+  return impl_->ToNode(id, record);
+}
+
+Result<bool> Transaction::HasNode(NodeId id) const {
+  if (Status s = impl_->CheckActive(); !s.ok()) return s;
+  Status error;
+  bool exists = impl_->NodeExists(id, &error);
+  if (!error.ok()) return error;
+  return exists;
+}
+
+Status Transaction::SetNodeProperty(NodeId id, std::string_view key, const Value& value) {
+  if (Status s = impl_->CheckWritable(); !s.ok()) return s;
+  if (value.is_null()) return RemoveNodeProperty(id, key);
+  auto k = impl_->InternKey(key);
+  if (!k.ok()) return k.status();
+  return impl_->SetNodeProperty(id, *k, value);
+}
+
+Status Transaction::RemoveNodeProperty(NodeId id, std::string_view key) {
+  if (Status s = impl_->CheckWritable(); !s.ok()) return s;
+  auto k = impl_->ResolveKey(key);
+  if (!k) {
+    NodeRecord record;  // still report a missing node
+    return impl_->ReadNode(id, &record);
+  }
+  return impl_->SetNodeProperty(id, *k, Value());
+}
+
+Status Transaction::AddLabel(NodeId id, std::string_view label) {
+  if (Status s = impl_->CheckWritable(); !s.ok()) return s;
+  auto l = impl_->InternLabel(label);
+  if (!l.ok()) return l.status();
+  return impl_->SetNodeLabel(id, *l, true);
+}
+
+Status Transaction::RemoveLabel(NodeId id, std::string_view label) {
+  if (Status s = impl_->CheckWritable(); !s.ok()) return s;
+  auto l = impl_->ResolveLabel(label);
+  if (!l) {
+    NodeRecord record;
+    return impl_->ReadNode(id, &record);
+  }
+  return impl_->SetNodeLabel(id, *l, false);
+}
+
+Status Transaction::DeleteNode(NodeId id) { return impl_->DeleteNode(id, false); }
+Status Transaction::DetachDeleteNode(NodeId id) { return impl_->DeleteNode(id, true); }
+
+Result<EdgeId> Transaction::CreateEdge(NodeId source, std::string_view type, NodeId target,
+                                       const Properties& properties) {
+  if (Status s = impl_->CheckWritable(); !s.ok()) return s;
+  auto t = impl_->InternType(type);
+  if (!t.ok()) return t.status();
+  auto props = impl_->FromProperties(properties);
+  if (!props.ok()) return props.status();
+  return impl_->CreateEdge(source, *t, target, std::move(*props));
+}
+
+Result<Edge> Transaction::GetEdge(EdgeId id) const {
+  EdgeRecord record;
+  if (Status s = impl_->ReadEdge(id, &record); !s.ok()) return s;
+  return impl_->ToEdge(id, record);
+}
+
+Status Transaction::SetEdgeProperty(EdgeId id, std::string_view key, const Value& value) {
+  if (Status s = impl_->CheckWritable(); !s.ok()) return s;
+  if (value.is_null()) return RemoveEdgeProperty(id, key);
+  auto k = impl_->InternKey(key);
+  if (!k.ok()) return k.status();
+  return impl_->SetEdgeProperty(id, *k, value);
+}
+
+Status Transaction::RemoveEdgeProperty(EdgeId id, std::string_view key) {
+  if (Status s = impl_->CheckWritable(); !s.ok()) return s;
+  auto k = impl_->ResolveKey(key);
+  if (!k) {
+    EdgeRecord record;
+    return impl_->ReadEdge(id, &record);
+  }
+  return impl_->SetEdgeProperty(id, *k, Value());
+}
+
+Status Transaction::DeleteEdge(EdgeId id) { return impl_->DeleteEdge(id); }
+
+Result<std::vector<EdgeRef>> Transaction::GetEdges(NodeId node, Direction dir, std::string_view type) const {
+  if (Status s = impl_->CheckActive(); !s.ok()) return s;
+  std::vector<EdgeRef> out;
+  std::optional<uint32_t> t;
+  if (!type.empty()) {
+    t = impl_->ResolveType(type);
+    if (!t) return out;
+  }
+  uint32_t last_type = 0;
+  std::string type_name;
+  Status s = impl_->ForEachEdge(node, dir, t, [&](const storage::key::AdjacencyEntry& e, bool outgoing) {
+    if (type_name.empty() || e.type != last_type) {
+      last_type = e.type;
+      type_name = impl_->store().Name(DictKind::kEdgeType, e.type);
+    }
+    out.push_back(EdgeRef{e.edge, type_name, outgoing ? e.anchor : e.neighbor,
+                          outgoing ? e.neighbor : e.anchor, e.neighbor});
+    return true;
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<uint64_t> Transaction::Degree(NodeId node, Direction dir, std::string_view type) const {
+  if (Status s = impl_->CheckActive(); !s.ok()) return s;
+  std::optional<uint32_t> t;
+  if (!type.empty()) {
+    t = impl_->ResolveType(type);
+    if (!t) return uint64_t{0};
+  }
+  uint64_t n = 0;
+  Status s = impl_->ForEachEdge(node, dir, t, [&](const storage::key::AdjacencyEntry&, bool) {
+    ++n;
+    return true;
+  });
+  if (!s.ok()) return s;
+  return n;
+}
+
+NodeCursor Transaction::ScanNodes(std::string_view label) const {
+  using CursorImpl = NodeCursor::Impl;
+  if (Status s = impl_->CheckActive(); !s.ok())
+    return internal::Access::MakeNodeCursor(std::make_unique<CursorImpl>(s));
+  if (label.empty())
+    return internal::Access::MakeNodeCursor(
+        std::make_unique<CursorImpl>(impl_->kv().NewIterator(Keyspace::kNodes), std::string(), false));
+  auto l = impl_->ResolveLabel(label);
+  // An unknown label: an empty scan over a prefix no key has.
+  std::string prefix = l ? key::LabelPrefix(*l) : std::string("\xFF\xFF\xFF\xFF\xFF", 5);
+  return internal::Access::MakeNodeCursor(
+      std::make_unique<CursorImpl>(impl_->kv().NewIterator(Keyspace::kLabels), prefix, true));
+}
+
+EdgeCursor Transaction::ScanEdges(std::string_view type) const {
+  using CursorImpl = EdgeCursor::Impl;
+  if (Status s = impl_->CheckActive(); !s.ok())
+    return internal::Access::MakeEdgeCursor(std::make_unique<CursorImpl>(*impl_, s));
+  std::optional<uint32_t> t;
+  if (!type.empty()) {
+    t = impl_->ResolveType(type);
+    if (!t) t = UINT32_MAX;  // matches nothing
+  }
+  return internal::Access::MakeEdgeCursor(
+      std::make_unique<CursorImpl>(*impl_, impl_->kv().NewIterator(Keyspace::kOut, true), t));
+}
+
+Result<uint64_t> Transaction::CountNodes(std::string_view label) const {
+  if (Status s = impl_->CheckActive(); !s.ok()) return s;
+  if (label.empty()) {
+    auto n = impl_->kv().Counter(CounterKind::kNodes, 0);
+    if (!n.ok()) return n.status();
+    return static_cast<uint64_t>(*n);
+  }
+  auto l = impl_->ResolveLabel(label);
+  if (!l) return uint64_t{0};
+  auto n = impl_->kv().Counter(CounterKind::kLabel, *l);
+  if (!n.ok()) return n.status();
+  return static_cast<uint64_t>(*n);
+}
+
+Result<uint64_t> Transaction::CountEdges(std::string_view type) const {
+  if (Status s = impl_->CheckActive(); !s.ok()) return s;
+  std::optional<uint32_t> t;
+  if (!type.empty()) {
+    t = impl_->ResolveType(type);
+    if (!t) return uint64_t{0};
+  }
+  auto n = t ? impl_->kv().Counter(CounterKind::kEdgeType, *t) : impl_->kv().Counter(CounterKind::kEdges, 0);
+  if (!n.ok()) return n.status();
+  return static_cast<uint64_t>(*n);
+}
+
+namespace {
+Status NoIndex(std::string_view label, std::string_view key) {
+  return Status::NotFound("no index on :" + std::string(label) + "(" + std::string(key) + ")");
+}
+}  // namespace
+
+Result<std::vector<NodeId>> Transaction::FindNodes(std::string_view label, std::string_view key,
+                                                   const Value& value) const {
+  auto l = impl_->ResolveLabel(label);
+  auto k = impl_->ResolveKey(key);
+  if (!l || !k) return NoIndex(label, key);
+  std::string from;
+  storage::EncodeValue(&from, value);
+  auto ids = impl_->IndexLookup(*l, *k, from, key::PrefixSuccessor(from));
+  if (!ids.ok()) return ids;
+  // Numbers share an encoding prefix only when equal as doubles; drop the
+  // other kind (1.0 when asked for 1) and near-equal large integers.
+  if (value.is_number()) {
+    std::vector<NodeId> exact;
+    for (NodeId id : *ids) {
+      NodeRecord record;
+      if (Status s = impl_->ReadNode(id, &record); !s.ok()) return s;
+      const Value* v = storage::FindProperty(record.properties, *k);
+      if (v && *v == value) exact.push_back(id);
+    }
+    std::sort(exact.begin(), exact.end());
+    return exact;
+  }
+  std::sort(ids->begin(), ids->end());
+  return ids;
+}
+
+Result<std::vector<NodeId>> Transaction::FindNodesInRange(std::string_view label, std::string_view key,
+                                                          const std::optional<IndexBound>& lower,
+                                                          const std::optional<IndexBound>& upper) const {
+  auto l = impl_->ResolveLabel(label);
+  auto k = impl_->ResolveKey(key);
+  if (!l || !k) return NoIndex(label, key);
+  const Value* kind_of = lower ? &lower->value : upper ? &upper->value : nullptr;
+  if (!kind_of) return Status::InvalidArgument("a range lookup needs at least one bound");
+  if (lower && upper && lower->value.is_number() != upper->value.is_number() &&
+      lower->value.type() != upper->value.type())
+    return Status::InvalidArgument("range bounds " + lower->value.ToString() + " and " +
+                                   upper->value.ToString() + " are of different types");
+  // The encoded range of one kind of value: its tag byte.
+  std::string kind_prefix;
+  storage::EncodeValue(&kind_prefix, *kind_of);
+  kind_prefix.resize(1);
+  std::string from = kind_prefix, to = key::PrefixSuccessor(kind_prefix);
+  if (lower) {
+    from.clear();
+    storage::EncodeValue(&from, lower->value);
+    if (!lower->inclusive) from = key::PrefixSuccessor(from);
+  }
+  if (upper) {
+    to.clear();
+    storage::EncodeValue(&to, upper->value);
+    if (upper->inclusive) to = key::PrefixSuccessor(to);
+  }
+  auto ids = impl_->IndexLookup(*l, *k, from, to);
+  if (!ids.ok() || !kind_of->is_number()) return ids;
+  // Bounds are compared as doubles in the encoding; recheck exactly (an
+  // integer bound against a float that rounds to it).
+  std::vector<NodeId> exact;
+  for (NodeId id : *ids) {
+    NodeRecord record;
+    if (Status s = impl_->ReadNode(id, &record); !s.ok()) return s;
+    const Value* v = storage::FindProperty(record.properties, *k);
+    if (!v || !v->is_number()) continue;
+    auto cmp = [](const Value& a, const Value& b) {  // <0, 0, >0
+      if (a.is_int() && b.is_int()) return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int();
+      double x = a.as_number(), y = b.as_number();
+      return x < y ? -1 : x > y;
+    };
+    if (lower && (cmp(*v, lower->value) < 0 || (!lower->inclusive && cmp(*v, lower->value) == 0))) continue;
+    if (upper && (cmp(*v, upper->value) > 0 || (!upper->inclusive && cmp(*v, upper->value) == 0))) continue;
+    exact.push_back(id);
+  }
+  return exact;
+}
+
+Status Transaction::Commit() { return impl_->Commit(); }
+void Transaction::Rollback() { impl_->Rollback(); }
+
+}  // namespace kg

@@ -1,0 +1,121 @@
+// Transaction::Impl: the graph operations on interned ids, maintaining the
+// label index, property indexes, unique constraints, adjacency and counters
+// so that each element change is one consistent set of key writes.
+// The public Transaction translates names to ids and calls in here; the
+// query engine and the Boost.Graph view call in here directly.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "kg/element.h"
+#include "kg/transaction.h"
+#include "storage/key_codec.h"
+#include "storage/records.h"
+#include "storage/store_transaction.h"
+
+namespace kg {
+
+class Transaction::Impl {
+ public:
+  Impl(std::shared_ptr<storage::Store> store, bool read_only);
+
+  storage::StoreTransaction& kv() { return kv_; }
+  const storage::StoreTransaction& kv() const { return kv_; }
+  storage::Store& store() const { return kv_.store(); }
+  Status CheckActive() const;
+  Status CheckWritable() const;
+
+  // Name <-> id. Resolve* return nullopt for a name never used (so nothing
+  // can match it); Intern* create it.
+  std::optional<uint32_t> ResolveLabel(std::string_view name) const;
+  std::optional<uint32_t> ResolveType(std::string_view name) const;
+  std::optional<uint32_t> ResolveKey(std::string_view name) const;
+  Result<uint32_t> InternLabel(std::string_view name);
+  Result<uint32_t> InternType(std::string_view name);
+  Result<uint32_t> InternKey(std::string_view name);
+
+  // Nodes. labels need not be sorted or unique; props must not hold nulls.
+  Result<NodeId> CreateNode(std::vector<uint32_t> labels, storage::PropertyList props);
+  // NotFound with a message naming the node when absent.
+  Status ReadNode(NodeId id, storage::NodeRecord* record) const;
+  bool NodeExists(NodeId id, Status* error) const;
+  Status SetNodeProperty(NodeId id, uint32_t key, const Value& value);
+  Status SetNodeLabel(NodeId id, uint32_t label, bool present);
+  Status DeleteNode(NodeId id, bool detach);
+
+  // Edges.
+  Result<EdgeId> CreateEdge(NodeId source, uint32_t type, NodeId target, storage::PropertyList props);
+  Status ReadEdge(EdgeId id, storage::EdgeRecord* record) const;
+  Status SetEdgeProperty(EdgeId id, uint32_t key, const Value& value);
+  Status DeleteEdge(EdgeId id);
+
+  // Calls fn(const storage::key::AdjacencyEntry&, bool outgoing) for every
+  // edge of node in dir (type: only that type) until fn returns false.
+  template <class Fn>
+  Status ForEachEdge(NodeId node, Direction dir, std::optional<uint32_t> type, Fn&& fn) const {
+    std::string prefix = type ? storage::key::AdjacencyPrefix(node, *type)
+                              : storage::key::AdjacencyPrefix(node);
+    bool go_on = true;
+    auto scan = [&](storage::Keyspace ks, bool outgoing) {
+      return kv_.ScanPrefix(ks, prefix, [&](std::string_view k, std::string_view) {
+        auto entry = storage::key::ParseAdjacency(k);
+        if (!entry) return true;
+        go_on = fn(*entry, outgoing);
+        return go_on;
+      });
+    };
+    if (dir != Direction::kIn)
+      if (Status s = scan(storage::Keyspace::kOut, true); !s.ok()) return s;
+    if (dir != Direction::kOut && go_on)
+      if (Status s = scan(storage::Keyspace::kIn, false); !s.ok()) return s;
+    return Status::OK();
+  }
+
+  // Public-facing conversions.
+  Node ToNode(NodeId id, const storage::NodeRecord& record) const;
+  Edge ToEdge(EdgeId id, const storage::EdgeRecord& record) const;
+  Properties ToProperties(const storage::PropertyList& props) const;
+  Result<storage::PropertyList> FromProperties(const Properties& props);
+
+  // Node ids with (label, key) = value in the index, or NotFound when
+  // no index covers (label, key).
+  Result<std::vector<NodeId>> IndexLookup(uint32_t label, uint32_t key, const std::string& from,
+                                          const std::string& to_exclusive) const;
+  const storage::IndexRecord* IndexFor(uint32_t label, uint32_t key) const;
+
+  Status Commit();
+  void Rollback();
+
+ private:
+  bool CreatedHere(NodeId id) const { return created_nodes_.count(id) != 0; }
+  // Adds or removes the index entries of one (node, label) for the given
+  // property (or every indexed property when key is nullopt).
+  std::vector<std::pair<const storage::IndexRecord*, const Value*>> EntriesFor(
+      const storage::NodeRecord& record, uint32_t label, std::optional<uint32_t> key) const;
+  // Fails if a unique constraint forbids the entries; writes nothing.
+  Status CheckUnique(const storage::IndexRecord& index, NodeId id, const Value& value) const;
+  Status CheckIndexEntries(NodeId id, const storage::NodeRecord& record, const std::vector<uint32_t>& labels,
+                           std::optional<uint32_t> key) const;
+  void AddIndexEntries(NodeId id, const storage::NodeRecord& record, uint32_t label,
+                       std::optional<uint32_t> key);
+  void RemoveIndexEntries(NodeId id, const storage::NodeRecord& record, uint32_t label,
+                          std::optional<uint32_t> key);
+  void WriteNode(NodeId id, const storage::NodeRecord& record);
+
+  storage::StoreTransaction kv_;
+  std::unordered_set<NodeId> created_nodes_;
+};
+
+// Conflict-key names; shown in conflict errors.
+namespace conflict {
+std::string Node(NodeId id);
+std::string NodeExists(NodeId id);
+std::string EdgesOf(NodeId id);
+std::string Edge(EdgeId id);
+std::string Unique(const storage::IndexRecord& index, const Value& value);
+}  // namespace conflict
+
+}  // namespace kg

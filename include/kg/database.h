@@ -1,0 +1,77 @@
+// Database: one kg directory, opened by one process at a time for writing
+// (or by several read-only). Thread-safe; share one Database between threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kg/options.h"
+#include "kg/status.h"
+#include "kg/transaction.h"
+
+namespace kg {
+
+// A property index or unique constraint on (label, property).
+struct IndexSpec {
+  std::string label;
+  std::string property;
+  // Empty: a name is made from the label and property.
+  std::string name;
+  // A unique constraint: no two nodes with label share a value of property.
+  bool unique = false;
+  // When an index or constraint of that name or on that (label, property)
+  // and kind exists: succeed without change instead of failing.
+  bool if_not_exists = false;
+};
+
+struct IndexInfo {
+  std::string name;
+  std::string label;
+  std::string property;
+  bool unique = false;
+};
+
+class Database {
+ public:
+  // Opens (or, with options.create_if_missing, creates) the database in the
+  // directory path. Fails with kBusy when another process has it open for
+  // writing, kNotSupported when it was written by a newer kg.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path, const Options& options = {});
+
+  // Closes the database. Transactions still alive keep the storage open
+  // until they are destroyed.
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  const std::string& path() const;
+  bool read_only() const;
+
+  // Begins a transaction on a snapshot of the current state.
+  Result<Transaction> Begin(const TransactionOptions& options = {}) const;
+
+  // Creates an index (or unique constraint) and fills it from existing data,
+  // atomically. A unique constraint fails with kConstraintViolation, naming
+  // two nodes, when existing data already violates it. Transactions that
+  // began before and write afterwards fail to commit with kConflict.
+  Status CreateIndex(const IndexSpec& spec);
+  // Drops the index or constraint called name; NotFound if there is none.
+  Status DropIndex(std::string_view name);
+  std::vector<IndexInfo> Indexes() const;
+
+  // Every name ever used, in order of first use.
+  std::vector<std::string> Labels() const;
+  std::vector<std::string> EdgeTypes() const;
+  std::vector<std::string> PropertyKeys() const;
+
+  class Impl;
+
+ private:
+  friend struct internal::Access;
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kg

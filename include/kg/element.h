@@ -1,0 +1,47 @@
+// Nodes and edges as the API hands them out: plain values, copied out of a
+// transaction's snapshot. Changing one changes nothing in the database.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kg/value.h"
+
+namespace kg {
+
+// Ids are assigned by the database, start at 1, and are never reused, not
+// even after the element is deleted or its transaction rolled back.
+using NodeId = uint64_t;
+using EdgeId = uint64_t;
+
+using Properties = ValueMap;
+
+enum class Direction { kOut, kIn, kBoth };
+
+struct Node {
+  NodeId id = 0;
+  std::vector<std::string> labels;  // sorted by name
+  Properties properties;
+};
+
+struct Edge {
+  EdgeId id = 0;
+  std::string type;
+  NodeId source = 0;
+  NodeId target = 0;
+  Properties properties;
+};
+
+// An edge seen from one of its endpoints, without its properties.
+struct EdgeRef {
+  EdgeId id = 0;
+  std::string type;
+  NodeId source = 0;
+  NodeId target = 0;
+  // The endpoint that is not the one asked about (the source for in-edges).
+  // For a self-loop, the node itself.
+  NodeId neighbor = 0;
+};
+
+}  // namespace kg

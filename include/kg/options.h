@@ -1,0 +1,30 @@
+// Options for opening a database and for starting a transaction.
+#pragma once
+
+#include <cstddef>
+
+namespace kg {
+
+struct Options {
+  // Create the directory and an empty database when none exists.
+  bool create_if_missing = true;
+  // Fail when a database already exists in the directory.
+  bool error_if_exists = false;
+  // Open for reading only: every write fails with StatusCode::kReadOnly, and
+  // several read-only processes may open the same directory at once.
+  bool read_only = false;
+  // Memory for cached data blocks, shared by every column family.
+  size_t block_cache_bytes = size_t{256} << 20;
+  // Memory for the write buffer of each column family before it is flushed.
+  size_t write_buffer_bytes = size_t{64} << 20;
+  // fsync the log on each commit. Without it a committed transaction survives
+  // a crash of the process but not necessarily a crash of the machine.
+  bool sync_commits = false;
+};
+
+struct TransactionOptions {
+  // A read-only transaction: a pinned snapshot that refuses every write.
+  bool read_only = false;
+};
+
+}  // namespace kg

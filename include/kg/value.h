@@ -1,0 +1,71 @@
+// Value: a property value. Null, boolean, 64-bit integer, double, UTF-8
+// string, list of values, or map from string to value. Integers and floats
+// stay distinct: Value(1) != Value(1.0).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace kg {
+
+class Value;
+using ValueList = std::vector<Value>;
+using ValueMap = std::map<std::string, Value, std::less<>>;
+
+class Value {
+ public:
+  // Never renumber: the order is part of the on-disk format and of index key order.
+  enum class Type : uint8_t { kNull = 0, kBool = 1, kInt = 2, kFloat = 3, kString = 4, kList = 5, kMap = 6 };
+
+  Value() = default;  // null
+  Value(std::nullptr_t) {}
+  Value(bool b) : data_(b) {}
+  Value(int v) : data_(int64_t{v}) {}
+  Value(int64_t v) : data_(v) {}
+  Value(double v) : data_(v) {}
+  Value(const char* s) : data_(std::string(s)) {}
+  Value(std::string s) : data_(std::move(s)) {}
+  Value(std::string_view s) : data_(std::string(s)) {}
+  Value(ValueList l) : data_(std::make_shared<ValueList>(std::move(l))) {}
+  Value(ValueMap m) : data_(std::make_shared<ValueMap>(std::move(m))) {}
+
+  Type type() const { return static_cast<Type>(data_.index()); }
+  bool is_null() const { return type() == Type::kNull; }
+  bool is_bool() const { return type() == Type::kBool; }
+  bool is_int() const { return type() == Type::kInt; }
+  bool is_float() const { return type() == Type::kFloat; }
+  bool is_number() const { return is_int() || is_float(); }
+  bool is_string() const { return type() == Type::kString; }
+  bool is_list() const { return type() == Type::kList; }
+  bool is_map() const { return type() == Type::kMap; }
+
+  // REQUIRES: the matching is_*() is true.
+  bool as_bool() const { return std::get<bool>(data_); }
+  int64_t as_int() const { return std::get<int64_t>(data_); }
+  double as_float() const { return std::get<double>(data_); }
+  // An integer or a float as a double. REQUIRES: is_number().
+  double as_number() const { return is_int() ? static_cast<double>(as_int()) : as_float(); }
+  const std::string& as_string() const { return std::get<std::string>(data_); }
+  const ValueList& as_list() const { return *std::get<std::shared_ptr<ValueList>>(data_); }
+  const ValueMap& as_map() const { return *std::get<std::shared_ptr<ValueMap>>(data_); }
+
+  // Structural equality: same type and same contents (1 != 1.0; NaN == NaN).
+  friend bool operator==(const Value& a, const Value& b);
+
+  // Renders the value as Cypher literal text: null, true, 42, 1.5, 'text',
+  // [1, 2], {k: 'v'}.
+  std::string ToString() const;
+
+ private:
+  std::variant<std::monostate, bool, int64_t, double, std::string,
+               std::shared_ptr<ValueList>, std::shared_ptr<ValueMap>> data_;
+};
+
+const char* TypeName(Value::Type type);
+
+}  // namespace kg

@@ -1,0 +1,348 @@
+#include "storage/key_codec.h"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace kg::storage {
+
+const char* KeyspaceName(Keyspace ks) {
+  switch (ks) {
+    case Keyspace::kMeta: return "meta";
+    case Keyspace::kNodes: return "nodes";
+    case Keyspace::kEdges: return "edges";
+    case Keyspace::kOut: return "out";
+    case Keyspace::kIn: return "in";
+    case Keyspace::kLabels: return "labels";
+    case Keyspace::kIndex: return "index";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr char kMetaFormat = 'F';
+constexpr char kMetaNodeMark = 'N';
+constexpr char kMetaEdgeMark = 'E';
+constexpr char kMetaDictByName = 'D';
+constexpr char kMetaDictById = 'I';
+constexpr char kMetaCounter = 'C';
+constexpr char kMetaIndexDef = 'X';
+
+constexpr uint8_t kTagNull = 0x05;
+constexpr uint8_t kTagBool = 0x10;
+constexpr uint8_t kTagNumber = 0x20;
+constexpr uint8_t kTagString = 0x30;
+constexpr uint8_t kTagList = 0x40;
+constexpr uint8_t kTagMap = 0x50;
+constexpr uint8_t kEnd = 0x00;
+
+uint64_t OrderedDoubleBits(double d) {
+  if (d == 0.0) d = 0.0;  // -0.0 sorts with 0.0
+  if (std::isnan(d)) return ~uint64_t{0};
+  uint64_t bits = std::bit_cast<uint64_t>(d);
+  return (bits & (uint64_t{1} << 63)) ? ~bits : bits | (uint64_t{1} << 63);
+}
+
+double DoubleFromOrderedBits(uint64_t bits) {
+  if (bits == ~uint64_t{0}) return std::nan("");
+  bits = (bits & (uint64_t{1} << 63)) ? bits & ~(uint64_t{1} << 63) : ~bits;
+  return std::bit_cast<double>(bits);
+}
+
+void EncodeString(std::string* out, std::string_view s) {
+  for (char c : s) {
+    out->push_back(c);
+    if (c == '\0') out->push_back('\xFF');
+  }
+  out->push_back('\0');
+  out->push_back('\x01');
+}
+
+bool DecodeString(std::string_view* in, std::string* s) {
+  s->clear();
+  size_t i = 0;
+  while (i < in->size()) {
+    char c = (*in)[i];
+    if (c != '\0') {
+      s->push_back(c);
+      ++i;
+      continue;
+    }
+    if (i + 1 >= in->size()) return false;
+    char next = (*in)[i + 1];
+    if (next == '\xFF') {
+      s->push_back('\0');
+      i += 2;
+    } else if (next == '\x01') {
+      in->remove_prefix(i + 2);
+      return true;
+    } else {
+      return false;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void EncodeValue(std::string* out, const Value& value) {
+  switch (value.type()) {
+    case Value::Type::kNull:
+      out->push_back(static_cast<char>(kTagNull));
+      return;
+    case Value::Type::kBool:
+      out->push_back(static_cast<char>(kTagBool));
+      out->push_back(value.as_bool() ? '\x01' : '\x00');
+      return;
+    case Value::Type::kInt:
+      out->push_back(static_cast<char>(kTagNumber));
+      key::PutU64(out, OrderedDoubleBits(static_cast<double>(value.as_int())));
+      out->push_back('\x00');
+      key::PutI64(out, value.as_int());
+      return;
+    case Value::Type::kFloat:
+      out->push_back(static_cast<char>(kTagNumber));
+      key::PutU64(out, OrderedDoubleBits(value.as_float()));
+      out->push_back('\x01');
+      return;
+    case Value::Type::kString:
+      out->push_back(static_cast<char>(kTagString));
+      EncodeString(out, value.as_string());
+      return;
+    case Value::Type::kList:
+      out->push_back(static_cast<char>(kTagList));
+      for (const Value& v : value.as_list()) EncodeValue(out, v);
+      out->push_back(static_cast<char>(kEnd));
+      return;
+    case Value::Type::kMap:
+      out->push_back(static_cast<char>(kTagMap));
+      for (const auto& [k, v] : value.as_map()) {
+        EncodeString(out, k);
+        EncodeValue(out, v);
+      }
+      out->push_back(static_cast<char>(kEnd));
+      return;
+  }
+}
+
+bool DecodeValue(std::string_view* in, Value* value) {
+  if (in->empty()) return false;
+  uint8_t tag = static_cast<uint8_t>((*in)[0]);
+  in->remove_prefix(1);
+  switch (tag) {
+    case kTagNull:
+      *value = Value();
+      return true;
+    case kTagBool:
+      if (in->empty()) return false;
+      *value = Value((*in)[0] != 0);
+      in->remove_prefix(1);
+      return true;
+    case kTagNumber: {
+      if (in->size() < 9) return false;
+      uint64_t bits = key::GetU64(in->data());
+      char kind = (*in)[8];
+      in->remove_prefix(9);
+      if (kind == 1) {
+        *value = Value(DoubleFromOrderedBits(bits));
+        return true;
+      }
+      if (kind != 0 || in->size() < 8) return false;
+      *value = Value(key::GetI64(in->data()));
+      in->remove_prefix(8);
+      return true;
+    }
+    case kTagString: {
+      std::string s;
+      if (!DecodeString(in, &s)) return false;
+      *value = Value(std::move(s));
+      return true;
+    }
+    case kTagList: {
+      ValueList list;
+      while (true) {
+        if (in->empty()) return false;
+        if ((*in)[0] == static_cast<char>(kEnd)) {
+          in->remove_prefix(1);
+          break;
+        }
+        Value element;
+        if (!DecodeValue(in, &element)) return false;
+        list.push_back(std::move(element));
+      }
+      *value = Value(std::move(list));
+      return true;
+    }
+    case kTagMap: {
+      ValueMap map;
+      while (true) {
+        if (in->empty()) return false;
+        if ((*in)[0] == static_cast<char>(kEnd)) {
+          in->remove_prefix(1);
+          break;
+        }
+        std::string k;
+        Value v;
+        if (!DecodeString(in, &k) || !DecodeValue(in, &v)) return false;
+        map.emplace(std::move(k), std::move(v));
+      }
+      *value = Value(std::move(map));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+namespace key {
+
+void PutU32(std::string* out, uint32_t v) {
+  char buf[4];
+  for (int i = 3; i >= 0; --i, v >>= 8) buf[i] = static_cast<char>(v & 0xFF);
+  out->append(buf, 4);
+}
+
+void PutU64(std::string* out, uint64_t v) {
+  char buf[8];
+  for (int i = 7; i >= 0; --i, v >>= 8) buf[i] = static_cast<char>(v & 0xFF);
+  out->append(buf, 8);
+}
+
+void PutI64(std::string* out, int64_t v) { PutU64(out, static_cast<uint64_t>(v) ^ (uint64_t{1} << 63)); }
+
+uint32_t GetU32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+uint64_t GetU64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+int64_t GetI64(const char* p) { return static_cast<int64_t>(GetU64(p) ^ (uint64_t{1} << 63)); }
+
+std::string FormatVersion() { return std::string(1, kMetaFormat); }
+std::string NodeIdMark() { return std::string(1, kMetaNodeMark); }
+std::string EdgeIdMark() { return std::string(1, kMetaEdgeMark); }
+
+std::string DictByNamePrefix(DictKind kind) {
+  return {kMetaDictByName, static_cast<char>(kind)};
+}
+
+std::string DictByIdPrefix(DictKind kind) { return {kMetaDictById, static_cast<char>(kind)}; }
+
+std::string DictByName(DictKind kind, std::string_view name) {
+  std::string k = DictByNamePrefix(kind);
+  k.append(name);
+  return k;
+}
+
+std::string DictById(DictKind kind, uint32_t id) {
+  std::string k = DictByIdPrefix(kind);
+  PutU32(&k, id);
+  return k;
+}
+
+uint32_t DictIdOf(std::string_view k) { return GetU32(k.data() + 2); }
+
+std::string Counter(CounterKind kind, uint32_t id) {
+  std::string k{kMetaCounter, static_cast<char>(kind)};
+  PutU32(&k, id);
+  return k;
+}
+
+std::string IndexDefPrefix() { return std::string(1, kMetaIndexDef); }
+
+std::string IndexDef(uint32_t index_id) {
+  std::string k = IndexDefPrefix();
+  PutU32(&k, index_id);
+  return k;
+}
+
+std::string Node(uint64_t node) {
+  std::string k;
+  PutU64(&k, node);
+  return k;
+}
+
+std::string Edge(uint64_t edge) { return Node(edge); }
+uint64_t NodeOf(std::string_view k) { return GetU64(k.data()); }
+uint64_t EdgeOf(std::string_view k) { return GetU64(k.data()); }
+
+std::string Adjacency(uint64_t anchor, uint32_t type, uint64_t neighbor, uint64_t edge) {
+  std::string k;
+  k.reserve(kAdjacencyKeySize);
+  PutU64(&k, anchor);
+  PutU32(&k, type);
+  PutU64(&k, neighbor);
+  PutU64(&k, edge);
+  return k;
+}
+
+std::string AdjacencyPrefix(uint64_t anchor) {
+  std::string k;
+  PutU64(&k, anchor);
+  return k;
+}
+
+std::string AdjacencyPrefix(uint64_t anchor, uint32_t type) {
+  std::string k = AdjacencyPrefix(anchor);
+  PutU32(&k, type);
+  return k;
+}
+
+std::optional<AdjacencyEntry> ParseAdjacency(std::string_view k) {
+  if (k.size() != kAdjacencyKeySize) return std::nullopt;
+  const char* p = k.data();
+  return AdjacencyEntry{GetU64(p), GetU32(p + 8), GetU64(p + 12), GetU64(p + 20)};
+}
+
+std::string LabelPrefix(uint32_t label) {
+  std::string k;
+  PutU32(&k, label);
+  return k;
+}
+
+std::string Label(uint32_t label, uint64_t node) {
+  std::string k = LabelPrefix(label);
+  PutU64(&k, node);
+  return k;
+}
+
+uint64_t NodeOfLabelKey(std::string_view k) { return GetU64(k.data() + 4); }
+
+std::string IndexPrefix(uint32_t index_id) { return LabelPrefix(index_id); }
+
+std::string IndexValuePrefix(uint32_t index_id, const Value& value) {
+  std::string k = IndexPrefix(index_id);
+  EncodeValue(&k, value);
+  return k;
+}
+
+std::string IndexEntry(uint32_t index_id, const Value& value, uint64_t node) {
+  std::string k = IndexValuePrefix(index_id, value);
+  PutU64(&k, node);
+  return k;
+}
+
+uint64_t NodeOfIndexEntry(std::string_view k) { return GetU64(k.data() + k.size() - 8); }
+
+std::string PrefixSuccessor(std::string_view prefix) {
+  std::string s(prefix);
+  while (!s.empty()) {
+    auto& c = reinterpret_cast<unsigned char&>(s.back());
+    if (c != 0xFF) {
+      ++c;
+      return s;
+    }
+    s.pop_back();
+  }
+  return s;
+}
+
+}  // namespace key
+}  // namespace kg::storage

@@ -1,0 +1,206 @@
+#include "storage/records.h"
+
+#include <algorithm>
+#include <cmath>
+#include <istream>
+#include <ostream>
+#include <stdexcept>
+#include <streambuf>
+
+#include <cereal/archives/portable_binary.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/utility.hpp>
+#include <cereal/types/vector.hpp>
+
+namespace kg {
+
+// cereal finds these through ADL on kg::Value. Layout: a type byte (the
+// never-renumbered Value::Type) followed by the payload.
+template <class Archive>
+void save(Archive& ar, const Value& v) {
+  ar(static_cast<uint8_t>(v.type()));
+  switch (v.type()) {
+    case Value::Type::kNull: break;
+    case Value::Type::kBool: ar(v.as_bool()); break;
+    case Value::Type::kInt: ar(v.as_int()); break;
+    case Value::Type::kFloat: ar(v.as_float()); break;
+    case Value::Type::kString: ar(v.as_string()); break;
+    case Value::Type::kList: ar(v.as_list()); break;
+    case Value::Type::kMap: {
+      const ValueMap& m = v.as_map();
+      ar(cereal::make_size_tag(static_cast<cereal::size_type>(m.size())));
+      for (const auto& [k, e] : m) ar(k, e);
+      break;
+    }
+  }
+}
+
+template <class Archive>
+void load(Archive& ar, Value& v) {
+  uint8_t type = 0;
+  ar(type);
+  switch (static_cast<Value::Type>(type)) {
+    case Value::Type::kNull: v = Value(); break;
+    case Value::Type::kBool: { bool b; ar(b); v = Value(b); break; }
+    case Value::Type::kInt: { int64_t i; ar(i); v = Value(i); break; }
+    case Value::Type::kFloat: { double d; ar(d); v = Value(d); break; }
+    case Value::Type::kString: { std::string s; ar(s); v = Value(std::move(s)); break; }
+    case Value::Type::kList: { ValueList l; ar(l); v = Value(std::move(l)); break; }
+    case Value::Type::kMap: {
+      cereal::size_type n = 0;
+      ar(cereal::make_size_tag(n));
+      ValueMap m;
+      for (cereal::size_type i = 0; i < n; ++i) {
+        std::string k;
+        Value e;
+        ar(k, e);
+        m.emplace(std::move(k), std::move(e));
+      }
+      v = Value(std::move(m));
+      break;
+    }
+    default:
+      throw std::runtime_error("unknown value type " + std::to_string(type));
+  }
+}
+
+namespace storage {
+
+// Current class versions. A record with a higher version was written by a
+// newer kg and is refused.
+constexpr uint32_t kNodeRecordVersion = 1;
+constexpr uint32_t kEdgeRecordVersion = 1;
+constexpr uint32_t kIndexRecordVersion = 1;
+
+struct NewerRecord : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void CheckVersion(uint32_t version, uint32_t supported, const char* record) {
+  if (version > supported)
+    throw NewerRecord(std::string(record) + " record version " + std::to_string(version) +
+                      " is newer than this kg supports (" + std::to_string(supported) + ")");
+}
+
+template <class Archive>
+void serialize(Archive& ar, NodeRecord& r, const uint32_t version) {
+  CheckVersion(version, kNodeRecordVersion, "node");
+  ar(r.labels, r.properties);
+}
+
+template <class Archive>
+void serialize(Archive& ar, EdgeRecord& r, const uint32_t version) {
+  CheckVersion(version, kEdgeRecordVersion, "edge");
+  ar(r.type, r.source, r.target, r.properties);
+}
+
+template <class Archive>
+void serialize(Archive& ar, IndexRecord& r, const uint32_t version) {
+  CheckVersion(version, kIndexRecordVersion, "index");
+  ar(r.id, r.name, r.label, r.property_key, r.unique);
+}
+
+}  // namespace storage
+}  // namespace kg
+
+CEREAL_CLASS_VERSION(kg::storage::NodeRecord, kg::storage::kNodeRecordVersion)
+CEREAL_CLASS_VERSION(kg::storage::EdgeRecord, kg::storage::kEdgeRecordVersion)
+CEREAL_CLASS_VERSION(kg::storage::IndexRecord, kg::storage::kIndexRecordVersion)
+
+namespace kg::storage {
+namespace {
+
+// Stream buffers over a std::string / a byte range, so that encoding does not
+// pay for std::stringstream.
+class StringSink : public std::streambuf {
+ public:
+  explicit StringSink(std::string* out) : out_(out) {}
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (c != traits_type::eof()) out_->push_back(static_cast<char>(c));
+    return c;
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    out_->append(s, static_cast<size_t>(n));
+    return n;
+  }
+
+ private:
+  std::string* out_;
+};
+
+class ByteSource : public std::streambuf {
+ public:
+  explicit ByteSource(std::string_view bytes) {
+    char* p = const_cast<char*>(bytes.data());
+    setg(p, p, p + bytes.size());
+  }
+};
+
+template <class Record>
+std::string Encode(const Record& r) {
+  std::string out;
+  out.reserve(64);
+  StringSink sink(&out);
+  std::ostream os(&sink);
+  {
+    cereal::PortableBinaryOutputArchive ar(os);
+    ar(r);
+  }
+  return out;
+}
+
+template <class Record>
+Status Decode(std::string_view bytes, Record* r, std::string_view what) {
+  ByteSource source(bytes);
+  std::istream is(&source);
+  try {
+    cereal::PortableBinaryInputArchive ar(is);
+    ar(*r);
+  } catch (const NewerRecord& e) {
+    return Status::NotSupported(std::string(what) + ": " + e.what());
+  } catch (const std::exception& e) {
+    return Status::Corruption(std::string(what) + " is damaged: " + e.what());
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+const Value* FindProperty(const PropertyList& props, uint32_t key_id) {
+  auto it = std::lower_bound(props.begin(), props.end(), key_id,
+                             [](const auto& p, uint32_t k) { return p.first < k; });
+  return it != props.end() && it->first == key_id ? &it->second : nullptr;
+}
+
+bool SetProperty(PropertyList* props, uint32_t key_id, const Value& value) {
+  auto it = std::lower_bound(props->begin(), props->end(), key_id,
+                             [](const auto& p, uint32_t k) { return p.first < k; });
+  bool present = it != props->end() && it->first == key_id;
+  if (value.is_null()) {
+    if (!present) return false;
+    props->erase(it);
+    return true;
+  }
+  if (present) {
+    if (it->second == value) return false;
+    it->second = value;
+    return true;
+  }
+  props->insert(it, {key_id, value});
+  return true;
+}
+
+bool NodeRecord::HasLabel(uint32_t label) const {
+  return std::binary_search(labels.begin(), labels.end(), label);
+}
+
+std::string EncodeRecord(const NodeRecord& r) { return Encode(r); }
+std::string EncodeRecord(const EdgeRecord& r) { return Encode(r); }
+std::string EncodeRecord(const IndexRecord& r) { return Encode(r); }
+Status DecodeRecord(std::string_view b, NodeRecord* r, std::string_view what) { return Decode(b, r, what); }
+Status DecodeRecord(std::string_view b, EdgeRecord* r, std::string_view what) { return Decode(b, r, what); }
+Status DecodeRecord(std::string_view b, IndexRecord* r, std::string_view what) { return Decode(b, r, what); }
+
+}  // namespace kg::storage

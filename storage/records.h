@@ -1,0 +1,56 @@
+// The bodies stored under node, edge and index-definition keys, serialized
+// with cereal's portable binary archive. Each record type carries a cereal
+// class version; a record written by a newer kg fails to decode with a clear
+// Status instead of being misread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kg/status.h"
+#include "kg/value.h"
+
+namespace kg::storage {
+
+// Properties keyed by interned property-key id, sorted by id, no nulls.
+using PropertyList = std::vector<std::pair<uint32_t, Value>>;
+
+// Returns the value stored under key_id, or nullptr.
+const Value* FindProperty(const PropertyList& props, uint32_t key_id);
+// Sets (or with a null value, removes) key_id. Returns true if anything changed.
+bool SetProperty(PropertyList* props, uint32_t key_id, const Value& value);
+
+struct NodeRecord {
+  std::vector<uint32_t> labels;  // sorted label ids
+  PropertyList properties;
+
+  bool HasLabel(uint32_t label) const;
+};
+
+struct EdgeRecord {
+  uint32_t type = 0;
+  uint64_t source = 0;
+  uint64_t target = 0;
+  PropertyList properties;
+};
+
+struct IndexRecord {
+  uint32_t id = 0;
+  std::string name;
+  uint32_t label = 0;
+  uint32_t property_key = 0;
+  bool unique = false;
+};
+
+std::string EncodeRecord(const NodeRecord& r);
+std::string EncodeRecord(const EdgeRecord& r);
+std::string EncodeRecord(const IndexRecord& r);
+// what names the record in the error ("node 42").
+Status DecodeRecord(std::string_view bytes, NodeRecord* r, std::string_view what);
+Status DecodeRecord(std::string_view bytes, EdgeRecord* r, std::string_view what);
+Status DecodeRecord(std::string_view bytes, IndexRecord* r, std::string_view what);
+
+}  // namespace kg::storage

@@ -1,0 +1,389 @@
+#include "storage/store.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+
+#include "storage/store_transaction.h"
+
+namespace kg::storage {
+namespace {
+
+// Adds signed 64-bit deltas: counters never need a read-modify-write.
+class CounterAddOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    int64_t sum = existing && existing->size() == 8 ? key::GetI64(existing->data()) : 0;
+    if (value.size() == 8) sum += key::GetI64(value.data());
+    new_value->clear();
+    key::PutI64(new_value, sum);
+    return true;
+  }
+  const char* Name() const override { return "kg.CounterAdd"; }
+};
+
+// Ids reserved per persisted high-water step.
+constexpr uint64_t kIdReservation = 1 << 16;
+// Conflict-table size at which entries no live snapshot needs are dropped.
+constexpr size_t kPruneThreshold = 1 << 16;
+
+}  // namespace
+
+Status FromRocks(const rocksdb::Status& s, std::string_view context) {
+  if (s.ok()) return Status::OK();
+  std::string m = std::string(context) + ": " + s.ToString();
+  if (s.IsNotFound()) return Status::NotFound(m);
+  if (s.IsCorruption()) return Status::Corruption(m);
+  if (s.IsIOError()) {
+    // RocksDB reports a held LOCK file as an IO error.
+    if (s.ToString().find("lock") != std::string::npos)
+      return Status::Busy(std::string(context) + ": the database is open in another process (" +
+                          s.ToString() + ")");
+    return Status::IOError(m);
+  }
+  if (s.IsNotSupported()) return Status::NotSupported(m);
+  if (s.IsInvalidArgument()) return Status::InvalidArgument(m);
+  if (s.IsBusy() || s.IsTryAgain()) return Status::Conflict(m);
+  return Status::Internal(m);
+}
+
+std::vector<const IndexRecord*> IndexCatalog::For(uint32_t label, uint32_t property_key) const {
+  std::vector<const IndexRecord*> out;
+  for (const auto& r : indexes)
+    if (r.label == label && r.property_key == property_key) out.push_back(&r);
+  return out;
+}
+
+std::vector<const IndexRecord*> IndexCatalog::ForLabels(const std::vector<uint32_t>& labels) const {
+  std::vector<const IndexRecord*> out;
+  for (const auto& r : indexes)
+    if (std::find(labels.begin(), labels.end(), r.label) != labels.end()) out.push_back(&r);
+  return out;
+}
+
+const IndexRecord* IndexCatalog::ByName(std::string_view name) const {
+  for (const auto& r : indexes)
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+Store::Store(std::string path, const Options& options) : path_(std::move(path)), options_(options) {
+  write_options_.sync = options.sync_commits;
+}
+
+Store::~Store() {
+  if (!db_) return;
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  handles_.clear();
+  db_->Close();
+}
+
+Result<std::shared_ptr<Store>> Store::Open(const std::string& path, const Options& options) {
+  std::shared_ptr<Store> store(new Store(path, options));
+  if (Status s = store->OpenDb(); !s.ok()) return s;
+  if (Status s = store->LoadMeta(); !s.ok()) return s;
+  return store;
+}
+
+Status Store::OpenDb() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  bool exists = fs::exists(fs::path(path_) / "CURRENT", ec);
+  if (!exists && (options_.read_only || !options_.create_if_missing))
+    return Status::NotFound("no kg database at '" + path_ + "'");
+  if (exists && options_.error_if_exists)
+    return Status::InvalidArgument("a kg database already exists at '" + path_ + "'");
+  if (!exists) {
+    fs::create_directories(path_, ec);
+    if (ec) return Status::IOError("cannot create directory '" + path_ + "': " + ec.message());
+  }
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.bytes_per_sync = 1 << 20;
+  db_options.keep_log_file_num = 4;
+  db_options.max_manifest_file_size = 64 << 20;
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+
+  auto cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
+  auto merge = std::make_shared<CounterAddOperator>();
+  auto make_cf = [&](Keyspace ks) {
+    rocksdb::ColumnFamilyOptions cf;
+    cf.write_buffer_size = options_.write_buffer_bytes;
+    cf.max_write_buffer_number = 3;
+    cf.level_compaction_dynamic_level_bytes = true;
+    cf.compression = rocksdb::kLZ4Compression;
+    cf.bottommost_compression = rocksdb::kZSTD;
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = cache;
+    table.format_version = 5;
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.pin_l0_filter_and_index_blocks_in_cache = true;
+    table.cache_index_and_filter_blocks = true;
+    table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+    if (ks == Keyspace::kOut || ks == Keyspace::kIn) {
+      // Adjacency is only ever read by node prefix.
+      cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(key::kAdjacencyPrefixSize));
+      cf.memtable_prefix_bloom_size_ratio = 0.05;
+      table.whole_key_filtering = false;
+      table.block_size = 16 << 10;
+    }
+    if (ks == Keyspace::kLabels || ks == Keyspace::kIndex) table.block_size = 16 << 10;
+    if (ks == Keyspace::kMeta) cf.merge_operator = merge;
+    cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    return cf;
+  };
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, make_cf(Keyspace::kMeta));
+  for (int i = 1; i < kKeyspaceCount; ++i) {
+    auto ks = static_cast<Keyspace>(i);
+    descriptors.emplace_back(KeyspaceName(ks), make_cf(ks));
+  }
+
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      options_.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, path_, descriptors, &handles_, &raw)
+          : rocksdb::DB::Open(db_options, path_, descriptors, &handles_, &raw);
+  if (!s.ok()) return FromRocks(s, "opening '" + path_ + "'");
+  db_.reset(raw);
+  return Status::OK();
+}
+
+Store::Dictionary& Store::dict(DictKind kind) {
+  switch (kind) {
+    case DictKind::kLabel: return dicts_[0];
+    case DictKind::kEdgeType: return dicts_[1];
+    case DictKind::kPropertyKey: return dicts_[2];
+  }
+  return dicts_[0];
+}
+
+const Store::Dictionary& Store::dict(DictKind kind) const {
+  return const_cast<Store*>(this)->dict(kind);
+}
+
+Status Store::LoadMeta() {
+  rocksdb::ReadOptions ro;
+  auto* meta = cf(Keyspace::kMeta);
+  std::string value;
+  rocksdb::Status s = db_->Get(ro, meta, key::FormatVersion(), &value);
+  if (s.IsNotFound()) {
+    if (read_only()) return Status::Corruption("'" + path_ + "' has no kg format version");
+    std::string v;
+    key::PutU32(&v, kFormatVersion);
+    s = db_->Put(rocksdb::WriteOptions(), meta, key::FormatVersion(), v);
+    if (!s.ok()) return FromRocks(s, "writing the format version");
+  } else if (!s.ok()) {
+    return FromRocks(s, "reading the format version");
+  } else {
+    if (value.size() != 4) return Status::Corruption("'" + path_ + "': bad format version record");
+    uint32_t version = key::GetU32(value.data());
+    if (version > kFormatVersion)
+      return Status::NotSupported("'" + path_ + "' was written in kg format version " +
+                                  std::to_string(version) + ", newer than this kg supports (" +
+                                  std::to_string(kFormatVersion) + "); upgrade kg to open it");
+  }
+
+  for (DictKind kind : {DictKind::kLabel, DictKind::kEdgeType, DictKind::kPropertyKey}) {
+    Dictionary& d = dict(kind);
+    d.names.assign(1, std::string());
+    std::string prefix = key::DictByIdPrefix(kind);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      uint32_t id = key::DictIdOf(std::string_view(it->key().data(), it->key().size()));
+      if (d.names.size() <= id) d.names.resize(id + 1);
+      d.names[id] = it->value().ToString();
+      d.ids[d.names[id]] = id;
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading the dictionary");
+  }
+
+  auto read_mark = [&](const std::string& k, uint64_t* next, uint64_t* reserved) -> Status {
+    std::string v;
+    rocksdb::Status rs = db_->Get(ro, meta, k, &v);
+    if (rs.IsNotFound()) return Status::OK();
+    if (!rs.ok()) return FromRocks(rs, "reading id marks");
+    if (v.size() != 8) return Status::Corruption("bad id mark record");
+    *next = *reserved = key::GetU64(v.data());
+    return Status::OK();
+  };
+  if (Status st = read_mark(key::NodeIdMark(), &next_node_, &reserved_node_); !st.ok()) return st;
+  if (Status st = read_mark(key::EdgeIdMark(), &next_edge_, &reserved_edge_); !st.ok()) return st;
+
+  auto catalog = std::make_shared<IndexCatalog>();
+  std::string prefix = key::IndexDefPrefix();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    IndexRecord r;
+    if (Status st = DecodeRecord(std::string_view(it->value().data(), it->value().size()), &r,
+                                 "index definition");
+        !st.ok())
+      return st;
+    catalog->indexes.push_back(std::move(r));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading index definitions");
+  catalog_ = std::move(catalog);
+  return Status::OK();
+}
+
+Result<uint32_t> Store::Intern(DictKind kind, std::string_view name) {
+  {
+    std::shared_lock lock(dict_mu_);
+    const Dictionary& d = dict(kind);
+    if (auto it = d.ids.find(std::string(name)); it != d.ids.end()) return it->second;
+  }
+  if (read_only()) return Status::ReadOnly("the database is open read-only");
+  std::unique_lock lock(dict_mu_);
+  Dictionary& d = dict(kind);
+  if (auto it = d.ids.find(std::string(name)); it != d.ids.end()) return it->second;
+  uint32_t id = static_cast<uint32_t>(d.names.size());
+  rocksdb::WriteBatch batch;
+  std::string id_bytes;
+  key::PutU32(&id_bytes, id);
+  batch.Put(cf(Keyspace::kMeta), key::DictByName(kind, name), id_bytes);
+  batch.Put(cf(Keyspace::kMeta), key::DictById(kind, id), rocksdb::Slice(name.data(), name.size()));
+  rocksdb::Status s = db_->Write(write_options_, &batch);
+  if (!s.ok()) return FromRocks(s, "storing name '" + std::string(name) + "'");
+  d.names.emplace_back(name);
+  d.ids.emplace(std::string(name), id);
+  return id;
+}
+
+std::optional<uint32_t> Store::Lookup(DictKind kind, std::string_view name) const {
+  std::shared_lock lock(dict_mu_);
+  const Dictionary& d = dict(kind);
+  if (auto it = d.ids.find(std::string(name)); it != d.ids.end()) return it->second;
+  return std::nullopt;
+}
+
+std::string Store::Name(DictKind kind, uint32_t id) const {
+  std::shared_lock lock(dict_mu_);
+  const Dictionary& d = dict(kind);
+  return id < d.names.size() ? d.names[id] : std::string();
+}
+
+std::vector<std::string> Store::Names(DictKind kind) const {
+  std::shared_lock lock(dict_mu_);
+  const Dictionary& d = dict(kind);
+  return {d.names.begin() + 1, d.names.end()};
+}
+
+Status Store::Reserve(const std::string& mark_key, uint64_t* reserved, uint64_t needed) {
+  uint64_t mark = needed + kIdReservation;
+  std::string v;
+  key::PutU64(&v, mark);
+  rocksdb::Status s = db_->Put(write_options_, cf(Keyspace::kMeta), mark_key, v);
+  if (!s.ok()) return FromRocks(s, "reserving ids");
+  *reserved = mark;
+  return Status::OK();
+}
+
+Result<uint64_t> Store::AllocateNodeId() {
+  if (read_only()) return Status::ReadOnly("the database is open read-only");
+  std::lock_guard lock(id_mu_);
+  if (next_node_ >= reserved_node_)
+    if (Status s = Reserve(key::NodeIdMark(), &reserved_node_, next_node_); !s.ok()) return s;
+  return next_node_++;
+}
+
+Result<uint64_t> Store::AllocateEdgeId() {
+  if (read_only()) return Status::ReadOnly("the database is open read-only");
+  std::lock_guard lock(id_mu_);
+  if (next_edge_ >= reserved_edge_)
+    if (Status s = Reserve(key::EdgeIdMark(), &reserved_edge_, next_edge_); !s.ok()) return s;
+  return next_edge_++;
+}
+
+std::shared_ptr<const IndexCatalog> Store::catalog() const {
+  std::lock_guard lock(catalog_mu_);
+  return catalog_;
+}
+
+uint32_t Store::NextIndexId() const {
+  uint32_t next = 1;
+  for (const auto& r : catalog()->indexes) next = std::max(next, r.id + 1);
+  return next;
+}
+
+const rocksdb::Snapshot* Store::AcquireSnapshot() {
+  std::lock_guard lock(snapshots_mu_);
+  const rocksdb::Snapshot* s = db_->GetSnapshot();
+  live_snapshots_.insert(s->GetSequenceNumber());
+  return s;
+}
+
+void Store::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) {
+  {
+    std::lock_guard lock(snapshots_mu_);
+    auto it = live_snapshots_.find(snapshot->GetSequenceNumber());
+    if (it != live_snapshots_.end()) live_snapshots_.erase(it);
+  }
+  db_->ReleaseSnapshot(snapshot);
+}
+
+Status Store::Commit(StoreTransaction& txn) {
+  std::lock_guard lock(commit_mu_);
+  if (txn.catalog_version() != catalog()->version)
+    return Status::Conflict(
+        "an index or constraint was created or dropped while this transaction ran; retry it");
+  rocksdb::SequenceNumber snap = txn.snapshot()->GetSequenceNumber();
+  for (const std::string& k : txn.validate_keys()) {
+    auto it = last_publish_.find(k);
+    if (it != last_publish_.end() && it->second > snap)
+      return Status::Conflict(k + " was changed by a transaction that committed after this one began; retry");
+  }
+  return CommitLocked(txn);
+}
+
+Status Store::CommitLocked(StoreTransaction& txn) {
+  auto& batch = txn.batch();
+  for (const auto& [k, delta] : txn.counter_deltas()) {
+    if (delta == 0) continue;
+    std::string v;
+    key::PutI64(&v, delta);
+    batch.Merge(cf(Keyspace::kMeta), k, v);
+  }
+  rocksdb::Status s = db_->Write(write_options_, batch.GetWriteBatch());
+  if (!s.ok()) return FromRocks(s, "commit");
+  if (!txn.publish_keys().empty()) {
+    rocksdb::SequenceNumber seq = db_->GetLatestSequenceNumber();
+    for (const std::string& k : txn.publish_keys()) last_publish_[k] = seq;
+    if (last_publish_.size() > kPruneThreshold) {
+      rocksdb::SequenceNumber oldest;
+      {
+        std::lock_guard slock(snapshots_mu_);
+        oldest = live_snapshots_.empty() ? seq : *live_snapshots_.begin();
+      }
+      std::erase_if(last_publish_, [&](const auto& e) { return e.second <= oldest; });
+    }
+  }
+  return Status::OK();
+}
+
+Status Store::ChangeCatalog(
+    const std::function<Status(StoreTransaction&, const IndexCatalog&, IndexCatalog*)>& change) {
+  if (read_only()) return Status::ReadOnly("the database is open read-only");
+  std::lock_guard lock(commit_mu_);
+  std::shared_ptr<const IndexCatalog> old = catalog();
+  auto next = std::make_shared<IndexCatalog>(*old);
+  next->version = old->version + 1;
+  StoreTransaction txn(shared_from_this(), false);
+  if (Status s = change(txn, *old, next.get()); !s.ok()) return s;
+  if (Status s = CommitLocked(txn); !s.ok()) return s;
+  txn.MarkFinished();
+  std::lock_guard clock(catalog_mu_);
+  catalog_ = std::move(next);
+  return Status::OK();
+}
+
+}  // namespace kg::storage

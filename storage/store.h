@@ -1,0 +1,133 @@
+// Store: the RocksDB database behind one kg directory. Owns the column
+// families (one per Keyspace), the interned dictionary, id allocation, the
+// index catalog, and the commit path with its write-conflict check.
+//
+// Thread safety: every method may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <rocksdb/db.h>
+
+#include "kg/options.h"
+#include "kg/status.h"
+#include "storage/key_codec.h"
+#include "storage/records.h"
+
+namespace kg::storage {
+
+// The on-disk format this kg writes. Opening a database with a larger value
+// fails with StatusCode::kNotSupported.
+inline constexpr uint32_t kFormatVersion = 1;
+
+class StoreTransaction;
+
+// The property indexes and unique constraints, as one immutable version.
+// Transactions keep the version they started with; a commit made against an
+// older version than the current one is refused as a conflict.
+struct IndexCatalog {
+  uint64_t version = 0;
+  std::vector<IndexRecord> indexes;
+
+  // Indexes on (label, key), in id order.
+  std::vector<const IndexRecord*> For(uint32_t label, uint32_t property_key) const;
+  // Indexes whose label is any of labels.
+  std::vector<const IndexRecord*> ForLabels(const std::vector<uint32_t>& labels) const;
+  const IndexRecord* ByName(std::string_view name) const;
+};
+
+Status FromRocks(const rocksdb::Status& s, std::string_view context);
+
+class Store : public std::enable_shared_from_this<Store> {
+ public:
+  static Result<std::shared_ptr<Store>> Open(const std::string& path, const Options& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  rocksdb::DB* db() const { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* cf(Keyspace ks) const { return handles_[static_cast<int>(ks)]; }
+  const std::string& path() const { return path_; }
+  bool read_only() const { return options_.read_only; }
+
+  // Dictionary. Intern assigns an id to a new name and stores it at once, in
+  // its own write: ids are cheap and harmless if the transaction that asked
+  // for one rolls back.
+  Result<uint32_t> Intern(DictKind kind, std::string_view name);
+  std::optional<uint32_t> Lookup(DictKind kind, std::string_view name) const;
+  // The name of id; an empty string for an id never assigned.
+  std::string Name(DictKind kind, uint32_t id) const;
+  std::vector<std::string> Names(DictKind kind) const;
+
+  // Ids are allocated in memory from a high-water mark that is persisted
+  // ahead of use, so an id is never handed out twice, even after a crash.
+  Result<uint64_t> AllocateNodeId();
+  Result<uint64_t> AllocateEdgeId();
+
+  std::shared_ptr<const IndexCatalog> catalog() const;
+  // Runs build(txn) in a fresh transaction, then commits it together with the
+  // catalog change new_catalog(old) while holding the commit lock, so no
+  // other commit can slip between the build and the switch.
+  Status ChangeCatalog(const std::function<Status(StoreTransaction&, const IndexCatalog&,
+                                                  IndexCatalog*)>& change);
+  uint32_t NextIndexId() const;
+
+  // Starts tracking a transaction's snapshot; returns it.
+  const rocksdb::Snapshot* AcquireSnapshot();
+  void ReleaseSnapshot(const rocksdb::Snapshot* snapshot);
+
+  // Validates txn against commits made after its snapshot and writes it.
+  Status Commit(StoreTransaction& txn);
+
+  const rocksdb::WriteOptions& write_options() const { return write_options_; }
+
+ private:
+  Store(std::string path, const Options& options);
+  Status OpenDb();
+  Status LoadMeta();
+  Status Reserve(const std::string& mark_key, uint64_t* reserved, uint64_t needed);
+  Status CommitLocked(StoreTransaction& txn);
+
+  std::string path_;
+  Options options_;
+  rocksdb::WriteOptions write_options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+
+  mutable std::shared_mutex dict_mu_;
+  struct Dictionary {
+    std::unordered_map<std::string, uint32_t> ids;
+    std::vector<std::string> names;  // index = id; id 0 unused
+  };
+  Dictionary dicts_[3];
+  Dictionary& dict(DictKind kind);
+  const Dictionary& dict(DictKind kind) const;
+
+  std::mutex id_mu_;
+  uint64_t next_node_ = 1, reserved_node_ = 1;
+  uint64_t next_edge_ = 1, reserved_edge_ = 1;
+
+  mutable std::mutex catalog_mu_;
+  std::shared_ptr<const IndexCatalog> catalog_;
+
+  // Commit-time conflict detection: the sequence number of the last commit
+  // that published each conflict key, kept while some live snapshot is older.
+  std::mutex commit_mu_;
+  std::unordered_map<std::string, rocksdb::SequenceNumber> last_publish_;
+  std::mutex snapshots_mu_;
+  std::multiset<rocksdb::SequenceNumber> live_snapshots_;
+};
+
+}  // namespace kg::storage

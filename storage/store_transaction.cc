@@ -1,0 +1,110 @@
+#include "storage/store_transaction.h"
+
+namespace kg::storage {
+
+StoreTransaction::StoreTransaction(std::shared_ptr<Store> store, bool read_only)
+    : store_(std::move(store)),
+      read_only_(read_only || store_->read_only()),
+      snapshot_(store_->AcquireSnapshot()),
+      catalog_(store_->catalog()),
+      batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+
+StoreTransaction::~StoreTransaction() {
+  for (auto& c : cached_) c.it.reset();
+  store_->ReleaseSnapshot(snapshot_);
+}
+
+rocksdb::ReadOptions StoreTransaction::ReadOptionsFor(Keyspace ks, bool total_order) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  bool prefixed = ks == Keyspace::kOut || ks == Keyspace::kIn;
+  ro.total_order_seek = total_order || !prefixed;
+  ro.prefix_same_as_start = prefixed && !total_order;
+  return ro;
+}
+
+Status StoreTransaction::Get(Keyspace ks, std::string_view key, std::string* value) const {
+  rocksdb::ReadOptions ro = ReadOptionsFor(ks, true);
+  rocksdb::Slice k(key.data(), key.size());
+  rocksdb::Status s =
+      writes_per_keyspace_[static_cast<int>(ks)] == 0
+          ? store_->db()->Get(ro, store_->cf(ks), k, value)
+          : const_cast<rocksdb::WriteBatchWithIndex&>(batch_).GetFromBatchAndDB(
+                store_->db(), ro, store_->cf(ks), k, value);
+  if (s.IsNotFound()) return Status(StatusCode::kNotFound, "");
+  return FromRocks(s, KeyspaceName(ks));
+}
+
+void StoreTransaction::Put(Keyspace ks, std::string_view key, std::string_view value) {
+  batch_.Put(store_->cf(ks), rocksdb::Slice(key.data(), key.size()),
+             rocksdb::Slice(value.data(), value.size()));
+  ++writes_;
+  ++writes_per_keyspace_[static_cast<int>(ks)];
+}
+
+void StoreTransaction::Delete(Keyspace ks, std::string_view key) {
+  batch_.Delete(store_->cf(ks), rocksdb::Slice(key.data(), key.size()));
+  ++writes_;
+  ++writes_per_keyspace_[static_cast<int>(ks)];
+}
+
+void StoreTransaction::AddToCounter(CounterKind kind, uint32_t id, int64_t delta) {
+  counter_deltas_[key::Counter(kind, id)] += delta;
+}
+
+Result<int64_t> StoreTransaction::Counter(CounterKind kind, uint32_t id) const {
+  std::string k = key::Counter(kind, id);
+  std::string v;
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  int64_t count = 0;
+  rocksdb::Status s = store_->db()->Get(ro, store_->cf(Keyspace::kMeta), k, &v);
+  if (s.ok() && v.size() == 8) count = key::GetI64(v.data());
+  else if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading a counter");
+  if (auto it = counter_deltas_.find(k); it != counter_deltas_.end()) count += it->second;
+  return count;
+}
+
+std::unique_ptr<rocksdb::Iterator> StoreTransaction::NewIterator(Keyspace ks, bool total_order) const {
+  rocksdb::ReadOptions ro = ReadOptionsFor(ks, total_order);
+  std::unique_ptr<rocksdb::Iterator> base(store_->db()->NewIterator(ro, store_->cf(ks)));
+  if (writes_per_keyspace_[static_cast<int>(ks)] == 0) return base;
+  return std::unique_ptr<rocksdb::Iterator>(
+      const_cast<rocksdb::WriteBatchWithIndex&>(batch_).NewIteratorWithBase(store_->cf(ks),
+                                                                            base.release()));
+}
+
+StoreTransaction::IteratorLease StoreTransaction::Lease(Keyspace ks) const {
+  CachedIterator& c = cached_[static_cast<int>(ks)];
+  if (writes_per_keyspace_[static_cast<int>(ks)] != 0 || c.in_use)
+    return IteratorLease(NewIterator(ks, false));
+  if (!c.it) c.it = NewIterator(ks, false);
+  c.in_use = true;
+  return IteratorLease(c.it.get(), &c.in_use);
+}
+
+void StoreTransaction::MarkFinished() {
+  finished_ = true;
+  batch_.Clear();
+  writes_ = 0;
+  for (auto& n : writes_per_keyspace_) n = 0;
+  counter_deltas_.clear();
+  validate_.clear();
+  publish_.clear();
+}
+
+Status StoreTransaction::Commit() {
+  if (finished_) return Status::Aborted("the transaction has already ended");
+  if (!has_writes()) {
+    MarkFinished();
+    return Status::OK();
+  }
+  if (read_only_) return Status::ReadOnly("cannot commit writes in a read-only transaction");
+  Status s = store_->Commit(*this);
+  MarkFinished();
+  return s;
+}
+
+void StoreTransaction::Rollback() { MarkFinished(); }
+
+}  // namespace kg::storage

@@ -1,0 +1,126 @@
+// StoreTransaction: a key-value transaction over the Store. Reads see a
+// pinned snapshot plus the transaction's own writes; writes are buffered in
+// an indexed batch and applied atomically by Commit.
+//
+// Write-write conflicts are detected on "conflict keys" the graph layer names
+// (e.g. "node 5"): Validate(k) makes the commit fail if a transaction that
+// committed after this one began published k; Publish(k) is what later
+// transactions validate against. Not thread-safe: one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include "storage/store.h"
+
+namespace kg::storage {
+
+class StoreTransaction {
+ public:
+  StoreTransaction(std::shared_ptr<Store> store, bool read_only);
+  ~StoreTransaction();
+  StoreTransaction(const StoreTransaction&) = delete;
+  StoreTransaction& operator=(const StoreTransaction&) = delete;
+
+  Store& store() const { return *store_; }
+  bool read_only() const { return read_only_; }
+  // True after Commit or Rollback: every further call fails.
+  bool finished() const { return finished_; }
+  const IndexCatalog& catalog() const { return *catalog_; }
+  uint64_t catalog_version() const { return catalog_->version; }
+
+  // Point read. Returns NotFound (with an empty message) when absent.
+  Status Get(Keyspace ks, std::string_view key, std::string* value) const;
+
+  void Put(Keyspace ks, std::string_view key, std::string_view value);
+  void Delete(Keyspace ks, std::string_view key);
+  bool has_writes() const { return writes_ > 0 || !counter_deltas_.empty(); }
+
+  // Counters are merged (added) at commit, so concurrent writers never
+  // conflict on them.
+  void AddToCounter(CounterKind kind, uint32_t id, int64_t delta);
+  Result<int64_t> Counter(CounterKind kind, uint32_t id) const;
+
+  void Validate(std::string conflict_key) { validate_.push_back(std::move(conflict_key)); }
+  void Publish(std::string conflict_key) { publish_.push_back(std::move(conflict_key)); }
+  void ValidateAndPublish(const std::string& conflict_key) {
+    validate_.push_back(conflict_key);
+    publish_.push_back(conflict_key);
+  }
+
+  // An iterator over ks seeing this transaction's writes. total_order: the
+  // caller may cross prefix boundaries (full scans) on prefix-extracted
+  // families. The transaction must outlive it.
+  std::unique_ptr<rocksdb::Iterator> NewIterator(Keyspace ks, bool total_order = true) const;
+
+  // Calls fn(key, value) for each key starting with prefix, in key order,
+  // until fn returns false. Reuses a cached iterator when it can.
+  template <class Fn>
+  Status ScanPrefix(Keyspace ks, std::string_view prefix, Fn&& fn) const {
+    IteratorLease lease = Lease(ks);
+    rocksdb::Iterator* it = lease.get();
+    for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+      rocksdb::Slice k = it->key();
+      if (!k.starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
+      rocksdb::Slice v = it->value();
+      if (!fn(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()))) break;
+    }
+    return FromRocks(it->status(), KeyspaceName(ks));
+  }
+
+  Status Commit();
+  void Rollback();
+
+  // Used by Store::Commit.
+  rocksdb::WriteBatchWithIndex& batch() { return batch_; }
+  const std::vector<std::string>& validate_keys() const { return validate_; }
+  const std::vector<std::string>& publish_keys() const { return publish_; }
+  const std::unordered_map<std::string, int64_t>& counter_deltas() const { return counter_deltas_; }
+  const rocksdb::Snapshot* snapshot() const { return snapshot_; }
+  void MarkFinished();
+
+ private:
+  // A borrowed cached iterator or an owned fresh one.
+  class IteratorLease {
+   public:
+    IteratorLease(rocksdb::Iterator* borrowed, bool* in_use) : it_(borrowed), in_use_(in_use) {}
+    explicit IteratorLease(std::unique_ptr<rocksdb::Iterator> owned)
+        : it_(owned.get()), owned_(std::move(owned)) {}
+    IteratorLease(IteratorLease&& o) noexcept
+        : it_(o.it_), owned_(std::move(o.owned_)), in_use_(o.in_use_) { o.in_use_ = nullptr; }
+    ~IteratorLease() { if (in_use_) *in_use_ = false; }
+    rocksdb::Iterator* get() const { return it_; }
+
+   private:
+    rocksdb::Iterator* it_;
+    std::unique_ptr<rocksdb::Iterator> owned_;
+    bool* in_use_ = nullptr;
+  };
+  IteratorLease Lease(Keyspace ks) const;
+  rocksdb::ReadOptions ReadOptionsFor(Keyspace ks, bool total_order) const;
+
+  std::shared_ptr<Store> store_;
+  bool read_only_;
+  bool finished_ = false;
+  const rocksdb::Snapshot* snapshot_;
+  std::shared_ptr<const IndexCatalog> catalog_;
+  rocksdb::WriteBatchWithIndex batch_;
+  size_t writes_ = 0;
+  size_t writes_per_keyspace_[kKeyspaceCount] = {};
+  std::unordered_map<std::string, int64_t> counter_deltas_;
+  std::vector<std::string> validate_;
+  std::vector<std::string> publish_;
+  struct CachedIterator {
+    std::unique_ptr<rocksdb::Iterator> it;
+    bool in_use = false;
+  };
+  mutable CachedIterator cached_[kKeyspaceCount];
+};
+
+}  // namespace kg::storage

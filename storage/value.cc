@@ -1,0 +1,126 @@
+// The public kg::Value and kg::Status, shared by every layer.
+#include "kg/value.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "kg/status.h"
+
+namespace kg {
+
+bool operator==(const Value& a, const Value& b) {
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case Value::Type::kNull: return true;
+    case Value::Type::kBool: return a.as_bool() == b.as_bool();
+    case Value::Type::kInt: return a.as_int() == b.as_int();
+    case Value::Type::kFloat:
+      return a.as_float() == b.as_float() || (std::isnan(a.as_float()) && std::isnan(b.as_float()));
+    case Value::Type::kString: return a.as_string() == b.as_string();
+    case Value::Type::kList: return a.as_list() == b.as_list();
+    case Value::Type::kMap: return a.as_map() == b.as_map();
+  }
+  return false;
+}
+
+const char* TypeName(Value::Type type) {
+  switch (type) {
+    case Value::Type::kNull: return "NULL";
+    case Value::Type::kBool: return "BOOLEAN";
+    case Value::Type::kInt: return "INTEGER";
+    case Value::Type::kFloat: return "FLOAT";
+    case Value::Type::kString: return "STRING";
+    case Value::Type::kList: return "LIST";
+    case Value::Type::kMap: return "MAP";
+  }
+  return "?";
+}
+
+namespace {
+
+void AppendFloat(std::string* out, double d) {
+  if (std::isnan(d)) { out->append("NaN"); return; }
+  if (std::isinf(d)) { out->append(d > 0 ? "Infinity" : "-Infinity"); return; }
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  std::string_view text(buf, static_cast<size_t>(end - buf));
+  out->append(text);
+  if (text.find_first_of(".eEn") == std::string_view::npos) out->append(".0");
+}
+
+void AppendQuoted(std::string* out, const std::string& s) {
+  out->push_back('\'');
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out->push_back('\\');
+    out->push_back(c);
+  }
+  out->push_back('\'');
+}
+
+void Append(std::string* out, const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull: out->append("null"); return;
+    case Value::Type::kBool: out->append(v.as_bool() ? "true" : "false"); return;
+    case Value::Type::kInt: out->append(std::to_string(v.as_int())); return;
+    case Value::Type::kFloat: AppendFloat(out, v.as_float()); return;
+    case Value::Type::kString: AppendQuoted(out, v.as_string()); return;
+    case Value::Type::kList: {
+      out->push_back('[');
+      bool first = true;
+      for (const Value& e : v.as_list()) {
+        if (!first) out->append(", ");
+        first = false;
+        Append(out, e);
+      }
+      out->push_back(']');
+      return;
+    }
+    case Value::Type::kMap: {
+      out->push_back('{');
+      bool first = true;
+      for (const auto& [k, e] : v.as_map()) {
+        if (!first) out->append(", ");
+        first = false;
+        out->append(k).append(": ");
+        Append(out, e);
+      }
+      out->push_back('}');
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::string Value::ToString() const {
+  std::string out;
+  Append(&out, *this);
+  return out;
+}
+
+const char* StatusCodeName(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return "OK";
+    case StatusCode::kNotFound: return "NotFound";
+    case StatusCode::kInvalidArgument: return "InvalidArgument";
+    case StatusCode::kConstraintViolation: return "ConstraintViolation";
+    case StatusCode::kConflict: return "Conflict";
+    case StatusCode::kCorruption: return "Corruption";
+    case StatusCode::kIOError: return "IOError";
+    case StatusCode::kNotSupported: return "NotSupported";
+    case StatusCode::kReadOnly: return "ReadOnly";
+    case StatusCode::kBusy: return "Busy";
+    case StatusCode::kAborted: return "Aborted";
+    case StatusCode::kInternal: return "Internal";
+  }
+  return "Unknown";
+}
+
+std::string Status::ToString() const {
+  if (ok()) return "OK";
+  std::string s = StatusCodeName(code_);
+  if (!message_.empty()) s.append(": ").append(message_);
+  return s;
+}
+
+}  // namespace kg

@@ -1,0 +1,151 @@
+#include "kg/algorithms.h"
+
+#include <catch2/catch.hpp>
+
+#include "kg/database.h"
+#include "tests/test_util.h"
+
+using namespace kg;
+using namespace kg::test;
+
+namespace {
+
+// a -> b -> c -> d, a -S-> c (weight 5), f -> g, e alone.
+struct Small {
+  TempDir dir;
+  std::unique_ptr<Database> db = OpenDb(dir.db());
+  NodeId a, b, c, d, e, f, g;
+  EdgeId ab, bc, cd, ac;
+  Small() {
+    auto txn = Begin(*db);
+    a = Ok(txn.CreateNode({"N"}));
+    b = Ok(txn.CreateNode({"N"}));
+    c = Ok(txn.CreateNode({"N"}));
+    d = Ok(txn.CreateNode({"N"}));
+    e = Ok(txn.CreateNode({"M"}));
+    f = Ok(txn.CreateNode({"M"}));
+    g = Ok(txn.CreateNode({"M"}));
+    ab = Ok(txn.CreateEdge(a, "R", b, {{"w", 1}}));
+    bc = Ok(txn.CreateEdge(b, "R", c, {{"w", 1}}));
+    cd = Ok(txn.CreateEdge(c, "R", d, {{"w", 1.5}}));
+    ac = Ok(txn.CreateEdge(a, "S", c, {{"w", 5}}));
+    Ok(txn.CreateEdge(f, "R", g));
+    Ok(txn.Commit());
+  }
+};
+
+std::map<NodeId, int> AsMap(const std::vector<HopDistance>& v) {
+  std::map<NodeId, int> m;
+  for (auto h : v) m[h.node] = h.hops;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("k-hop neighbourhoods", "[graph][algorithms]") {
+  Small s;
+  auto txn = Begin(*s.db, true);
+  REQUIRE(AsMap(Ok(KHopNeighborhood(txn, s.a, 0))) == std::map<NodeId, int>{{s.a, 0}});
+  REQUIRE(AsMap(Ok(KHopNeighborhood(txn, s.a, 1))) == std::map<NodeId, int>{{s.a, 0}, {s.b, 1}, {s.c, 1}});
+  REQUIRE(AsMap(Ok(KHopNeighborhood(txn, s.a, 5))) ==
+          std::map<NodeId, int>{{s.a, 0}, {s.b, 1}, {s.c, 1}, {s.d, 2}});
+  REQUIRE(AsMap(Ok(KHopNeighborhood(txn, s.a, 2, {.edge_types = {"R"}}))) ==
+          std::map<NodeId, int>{{s.a, 0}, {s.b, 1}, {s.c, 2}});
+  REQUIRE(AsMap(Ok(KHopNeighborhood(txn, s.d, 1, {.direction = Direction::kIn}))) ==
+          std::map<NodeId, int>{{s.d, 0}, {s.c, 1}});
+  REQUIRE(AsMap(Ok(KHopNeighborhood(txn, s.b, 1, {.direction = Direction::kBoth}))) ==
+          std::map<NodeId, int>{{s.b, 0}, {s.a, 1}, {s.c, 1}});
+  auto sorted = Ok(KHopNeighborhood(txn, s.a, 5));
+  REQUIRE(sorted.back().node == s.d);
+  REQUIRE(KHopNeighborhood(txn, 999, 1).status().IsNotFound());
+}
+
+TEST_CASE("unweighted shortest paths", "[graph][algorithms]") {
+  Small s;
+  auto txn = Begin(*s.db, true);
+  auto p = Ok(ShortestPath(txn, s.a, s.d));
+  REQUIRE(p);
+  REQUIRE(p->nodes == std::vector<NodeId>{s.a, s.c, s.d});
+  REQUIRE(p->edges == std::vector<EdgeId>{s.ac, s.cd});
+  REQUIRE(p->cost == 2);
+  auto only_r = Ok(ShortestPath(txn, s.a, s.d, {.edge_types = {"R"}}));
+  REQUIRE(only_r->nodes == std::vector<NodeId>{s.a, s.b, s.c, s.d});
+  REQUIRE_FALSE(Ok(ShortestPath(txn, s.d, s.a)));
+  REQUIRE(Ok(ShortestPath(txn, s.d, s.a, {.direction = Direction::kIn}))->nodes ==
+          std::vector<NodeId>{s.d, s.c, s.a});
+  REQUIRE_FALSE(Ok(ShortestPath(txn, s.a, s.g)));
+  REQUIRE(Ok(ShortestPath(txn, s.a, s.a))->nodes == std::vector<NodeId>{s.a});
+}
+
+TEST_CASE("Dijkstra by a weight property", "[graph][algorithms]") {
+  Small s;
+  auto txn = Begin(*s.db, true);
+  auto p = Ok(CheapestPath(txn, s.a, s.d, "w"));
+  REQUIRE(p->nodes == std::vector<NodeId>{s.a, s.b, s.c, s.d});
+  REQUIRE(p->edges == std::vector<EdgeId>{s.ab, s.bc, s.cd});
+  REQUIRE(p->cost == Approx(3.5));
+  REQUIRE(Ok(CheapestPath(txn, s.a, s.c, "missing"))->nodes == std::vector<NodeId>{s.a, s.c});
+  REQUIRE_FALSE(Ok(CheapestPath(txn, s.a, s.e, "w")));
+
+  auto w = Begin(*s.db);
+  Ok(w.SetEdgeProperty(s.bc, "w", -4));
+  auto negative = CheapestPath(w, s.a, s.d, "w");
+  REQUIRE(negative.status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("weakly connected components", "[graph][algorithms]") {
+  Small s;
+  auto txn = Begin(*s.db, true);
+  auto comps = Ok(WeaklyConnectedComponents(txn));
+  REQUIRE(comps.size() == 3);
+  REQUIRE(comps[0] == std::vector<NodeId>{s.a, s.b, s.c, s.d});
+  REQUIRE(comps[1] == std::vector<NodeId>{s.f, s.g});
+  REQUIRE(comps[2] == std::vector<NodeId>{s.e});
+  REQUIRE(Ok(WeaklyConnectedComponents(txn, {.labels = {"M"}})).size() == 2);
+}
+
+TEST_CASE("PageRank", "[graph][algorithms]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  auto txn = Begin(*db);
+  NodeId x = Ok(txn.CreateNode()), y = Ok(txn.CreateNode()), z = Ok(txn.CreateNode());
+  Ok(txn.CreateEdge(x, "T", y));
+  Ok(txn.CreateEdge(y, "T", z));
+  Ok(txn.CreateEdge(z, "T", x));
+  // A cycle: every node ranks the same.
+  for (auto score : Ok(PageRank(txn))) REQUIRE(score.score == Approx(1.0 / 3));
+  // A fourth node pointing into the cycle raises x's rank above z's.
+  NodeId w = Ok(txn.CreateNode());
+  Ok(txn.CreateEdge(w, "T", x));
+  auto ranks = Ok(PageRank(txn));
+  REQUIRE(ranks.size() == 4);
+  double sum = 0;
+  for (auto r : ranks) sum += r.score;
+  REQUIRE(sum == Approx(1.0));
+  REQUIRE(ranks[0].node == x);
+  REQUIRE(ranks[0].score > ranks[2].score);
+  REQUIRE(ranks[3].score < ranks[2].score);
+}
+
+TEST_CASE("betweenness centrality", "[graph][algorithms]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  auto txn = Begin(*db);
+  // Directed path p -> q -> r: only q lies between (p, r).
+  NodeId p = Ok(txn.CreateNode()), q = Ok(txn.CreateNode()), r = Ok(txn.CreateNode());
+  Ok(txn.CreateEdge(p, "T", q));
+  Ok(txn.CreateEdge(q, "T", r));
+  auto scores = Ok(BetweennessCentrality(txn));
+  REQUIRE(scores[0].score == 0);
+  REQUIRE(scores[1].node == q);
+  REQUIRE(scores[1].score == Approx(1));
+  REQUIRE(scores[2].score == 0);
+  // Undirected star: the centre lies between each of the 3 pairs of leaves.
+  NodeId centre = Ok(txn.CreateNode({"Star"}));
+  for (int i = 0; i < 3; ++i) Ok(txn.CreateEdge(Ok(txn.CreateNode({"Star"})), "L", centre));
+  auto star = Ok(BetweennessCentrality(txn, {.labels = {"Star"}, .direction = Direction::kBoth}));
+  REQUIRE(star.size() == 4);
+  REQUIRE(star[0].node == centre);
+  REQUIRE(star[0].score == Approx(3));
+  REQUIRE(star[1].score == Approx(0));
+}

@@ -1,0 +1,170 @@
+#include <random>
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "kg/database.h"
+#include "tests/test_util.h"
+
+using namespace kg;
+using namespace kg::test;
+
+namespace {
+
+std::vector<NodeId> ScanWhere(const Transaction& txn, const std::string& label, const std::string& key,
+                              const std::function<bool(const Value&)>& pred) {
+  std::vector<NodeId> out;
+  for (auto c = txn.ScanNodes(label); c.Valid(); c.Next()) {
+    Node n = Ok(txn.GetNode(c.id()));
+    auto it = n.properties.find(key);
+    if (it != n.properties.end() && pred(it->second)) out.push_back(c.id());
+  }
+  return out;
+}
+
+std::vector<NodeId> Sorted(std::vector<NodeId> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("index lookups agree with a full scan on random data", "[graph][index]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  std::mt19937_64 rng(1234);
+  std::uniform_int_distribution<int> small(-20, 20), coin(0, 3);
+  auto random_value = [&]() -> Value {
+    switch (coin(rng)) {
+      case 0: return Value(small(rng));
+      case 1: return Value(small(rng) / 2.0);
+      case 2: return Value(std::string(1, static_cast<char>('a' + (small(rng) + 20) % 6)));
+      default: return Value(small(rng) > 0);
+    }
+  };
+  // Half the data before the index exists (built from existing data), half after.
+  auto load = [&](int n) {
+    auto txn = Begin(*db);
+    std::vector<NodeId> ids;
+    for (int i = 0; i < n; ++i)
+      ids.push_back(Ok(txn.CreateNode({coin(rng) ? "P" : "Q"}, {{"v", random_value()}})));
+    // Churn: updates, label changes, deletes.
+    for (int i = 0; i < n / 4; ++i) {
+      NodeId id = ids[rng() % ids.size()];
+      if (!Ok(txn.HasNode(id))) continue;
+      switch (coin(rng)) {
+        case 0: Ok(txn.SetNodeProperty(id, "v", random_value())); break;
+        case 1: Ok(txn.AddLabel(id, "P")); break;
+        case 2: Ok(txn.RemoveLabel(id, "P")); break;
+        default: Ok(txn.DeleteNode(id)); break;
+      }
+    }
+    Ok(txn.Commit());
+  };
+  load(300);
+  Ok(db->CreateIndex({.label = "P", .property = "v"}));
+  load(300);
+
+  auto txn = Begin(*db, true);
+  for (int probe = -20; probe <= 20; ++probe) {
+    for (const Value& v : {Value(probe), Value(probe / 2.0), Value(std::string(1, char('a' + (probe + 20) % 6))), Value(probe > 0)}) {
+      auto expected = ScanWhere(txn, "P", "v", [&](const Value& x) { return x == v; });
+      REQUIRE(Ok(txn.FindNodes("P", "v", v)) == expected);
+    }
+  }
+  for (int lo = -10; lo <= 10; lo += 5) {
+    for (int hi = lo; hi <= 12; hi += 3) {
+      auto expected = ScanWhere(txn, "P", "v", [&](const Value& x) {
+        return x.is_number() && x.as_number() > lo && x.as_number() <= hi;
+      });
+      auto got = Ok(txn.FindNodesInRange("P", "v", IndexBound{Value(lo), false}, IndexBound{Value(double(hi)), true}));
+      REQUIRE(Sorted(got) == expected);
+    }
+  }
+  auto strings = ScanWhere(txn, "P", "v", [](const Value& x) { return x.is_string() && x.as_string() >= "b"; });
+  REQUIRE(Sorted(Ok(txn.FindNodesInRange("P", "v", IndexBound{Value("b")}, std::nullopt))) == strings);
+  REQUIRE(txn.FindNodes("Q", "v", Value(1)).status().IsNotFound());
+}
+
+TEST_CASE("unique constraints reject violating writes and data", "[graph][index][unique]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  {
+    auto txn = Begin(*db);
+    Ok(txn.CreateNode({"User"}, {{"email", "a@x"}}));
+    Ok(txn.CreateNode({"User"}, {{"email", "a@x"}}));
+    Ok(txn.Commit());
+  }
+  Status s = db->CreateIndex({.label = "User", .property = "email", .name = "user_email", .unique = true});
+  REQUIRE(s.code() == StatusCode::kConstraintViolation);
+  REQUIRE(s.message() == "cannot create constraint user_email: nodes 1 and 2 both have label User and property email = 'a@x'");
+  REQUIRE(db->Indexes().empty());
+  {
+    auto txn = Begin(*db);
+    Ok(txn.DeleteNode(2));
+    Ok(txn.Commit());
+  }
+  Ok(db->CreateIndex({.label = "User", .property = "email", .name = "user_email", .unique = true}));
+  REQUIRE(db->CreateIndex({.label = "User", .property = "email", .unique = true}).code() == StatusCode::kInvalidArgument);
+  Ok(db->CreateIndex({.label = "User", .property = "email", .unique = true, .if_not_exists = true}));
+
+  auto txn = Begin(*db);
+  auto dup = txn.CreateNode({"User"}, {{"email", "a@x"}});
+  REQUIRE(dup.status().code() == StatusCode::kConstraintViolation);
+  REQUIRE(dup.status().message() == "node 1 already has label User and property email = 'a@x' (constraint user_email)");
+  NodeId other = Ok(txn.CreateNode({"Guest"}, {{"email", "a@x"}}));  // other label: fine
+  REQUIRE(txn.AddLabel(other, "User").code() == StatusCode::kConstraintViolation);
+  NodeId b = Ok(txn.CreateNode({"User"}, {{"email", "b@x"}}));
+  REQUIRE(txn.SetNodeProperty(b, "email", "a@x").code() == StatusCode::kConstraintViolation);
+  Ok(txn.SetNodeProperty(1, "email", "c@x"));  // frees a@x
+  Ok(txn.SetNodeProperty(b, "email", "a@x"));
+  Ok(txn.Commit());
+  txn = Begin(*db, true);
+  REQUIRE(Ok(txn.FindNodes("User", "email", "a@x")) == std::vector<NodeId>{b});
+
+  // Concurrent inserts of one value: one wins, the other conflicts.
+  auto t1 = Begin(*db);
+  auto t2 = Begin(*db);
+  Ok(t1.CreateNode({"User"}, {{"email", "z@x"}}));
+  Ok(t2.CreateNode({"User"}, {{"email", "z@x"}}));
+  Ok(t1.Commit());
+  REQUIRE(t2.Commit().code() == StatusCode::kConflict);
+
+  Ok(db->DropIndex("user_email"));
+  REQUIRE(db->DropIndex("user_email").IsNotFound());
+  txn = Begin(*db);
+  Ok(txn.CreateNode({"User"}, {{"email", "a@x"}}));
+  Ok(txn.Commit());
+}
+
+TEST_CASE("a transaction that began before an index change must retry", "[graph][index]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  auto old = Begin(*db);
+  Ok(db->CreateIndex({.label = "P", .property = "k"}));
+  Ok(old.CreateNode({"P"}, {{"k", 1}}));
+  REQUIRE(old.Commit().code() == StatusCode::kConflict);
+  auto txn = Begin(*db);
+  Ok(txn.CreateNode({"P"}, {{"k", 1}}));
+  Ok(txn.Commit());
+  REQUIRE(Ok(Begin(*db, true).FindNodes("P", "k", Value(1))).size() == 1);
+  REQUIRE(db->Indexes().size() == 1);
+  REQUIRE(db->Indexes()[0].name == "index_P_k");
+}
+
+TEST_CASE("indexes persist across reopen", "[graph][index][persistence]") {
+  TempDir dir;
+  {
+    auto db = OpenDb(dir.db());
+    Ok(db->CreateIndex({.label = "P", .property = "k", .unique = true}));
+    auto txn = Begin(*db);
+    Ok(txn.CreateNode({"P"}, {{"k", "x"}}));
+    Ok(txn.Commit());
+  }
+  auto db = OpenDb(dir.db());
+  REQUIRE(db->Indexes().size() == 1);
+  REQUIRE(db->Indexes()[0].unique);
+  auto txn = Begin(*db);
+  REQUIRE(txn.CreateNode({"P"}, {{"k", "x"}}).status().code() == StatusCode::kConstraintViolation);
+  REQUIRE(Ok(txn.FindNodes("P", "k", "x")).size() == 1);
+}

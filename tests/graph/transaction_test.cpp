@@ -1,0 +1,164 @@
+#include <atomic>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "kg/database.h"
+#include "tests/test_util.h"
+
+using namespace kg;
+using namespace kg::test;
+
+TEST_CASE("a reader keeps its snapshot while a writer commits in another thread", "[graph][transaction][isolation]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  NodeId counter;
+  {
+    auto txn = Begin(*db);
+    counter = Ok(txn.CreateNode({"Counter"}, {{"n", 0}}));
+    Ok(txn.Commit());
+  }
+  auto reader = Begin(*db, true);
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 1; i <= 50; ++i) {
+      auto txn = db->Begin();
+      REQUIRE(txn.ok());
+      REQUIRE(txn->SetNodeProperty(counter, "n", i).ok());
+      REQUIRE(txn->CreateNode({"Item"}).ok());
+      REQUIRE(txn->Commit().ok());
+    }
+    done = true;
+  });
+  // While and after the writer runs, the reader sees exactly the old state.
+  while (!done) {
+    REQUIRE(Ok(reader.GetNode(counter)).properties.at("n") == Value(0));
+    REQUIRE(Ok(reader.CountNodes("Item")) == 0);
+    REQUIRE_FALSE(reader.ScanNodes("Item").Valid());
+  }
+  writer.join();
+  REQUIRE(Ok(reader.GetNode(counter)).properties.at("n") == Value(0));
+  auto fresh = Begin(*db, true);
+  REQUIRE(Ok(fresh.GetNode(counter)).properties.at("n") == Value(50));
+  REQUIRE(Ok(fresh.CountNodes("Item")) == 50);
+}
+
+TEST_CASE("concurrent updates of one node: the later commit conflicts, no update is lost", "[graph][transaction][conflict]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  NodeId n;
+  {
+    auto txn = Begin(*db);
+    n = Ok(txn.CreateNode({}, {{"count", 0}}));
+    Ok(txn.Commit());
+  }
+  auto t1 = Begin(*db);
+  auto t2 = Begin(*db);
+  int64_t v1 = Ok(t1.GetNode(n)).properties.at("count").as_int();
+  int64_t v2 = Ok(t2.GetNode(n)).properties.at("count").as_int();
+  Ok(t1.SetNodeProperty(n, "count", v1 + 1));
+  Ok(t2.SetNodeProperty(n, "count", v2 + 1));
+  Ok(t1.Commit());
+  Status s = t2.Commit();
+  REQUIRE(s.code() == StatusCode::kConflict);
+  REQUIRE(s.IsRetryable());
+  REQUIRE(s.message().find("node 1") != std::string::npos);
+
+  // Retried on a fresh snapshot it succeeds: both increments count.
+  auto t3 = Begin(*db);
+  Ok(t3.SetNodeProperty(n, "count", Ok(t3.GetNode(n)).properties.at("count").as_int() + 1));
+  Ok(t3.Commit());
+  REQUIRE(Ok(Begin(*db, true).GetNode(n)).properties.at("count") == Value(2));
+}
+
+TEST_CASE("many threads incrementing with retries lose no update", "[graph][transaction][conflict]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  NodeId n;
+  {
+    auto txn = Begin(*db);
+    n = Ok(txn.CreateNode({}, {{"count", 0}}));
+    Ok(txn.Commit());
+  }
+  constexpr int kThreads = 4, kIncrements = 50;
+  std::atomic<int> conflicts{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < kIncrements; ++i) {
+        while (true) {
+          auto txn = db->Begin();
+          auto node = txn->GetNode(n);
+          if (!txn->SetNodeProperty(n, "count", node->properties.at("count").as_int() + 1).ok()) continue;
+          Status s = txn->Commit();
+          if (s.ok()) break;
+          if (!s.IsConflict()) FAIL(s.ToString());
+          ++conflicts;
+        }
+      }
+    });
+  for (auto& t : threads) t.join();
+  REQUIRE(Ok(Begin(*db, true).GetNode(n)).properties.at("count") == Value(kThreads * kIncrements));
+}
+
+TEST_CASE("deleting a node conflicts with a concurrent edge to it", "[graph][transaction][conflict]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  NodeId a, b;
+  {
+    auto txn = Begin(*db);
+    a = Ok(txn.CreateNode());
+    b = Ok(txn.CreateNode());
+    Ok(txn.Commit());
+  }
+  SECTION("edge first") {
+    auto connect = Begin(*db);
+    auto remove = Begin(*db);
+    Ok(connect.CreateEdge(a, "T", b));
+    Ok(remove.DeleteNode(b));  // sees no edge in its snapshot
+    Ok(connect.Commit());
+    REQUIRE(remove.Commit().code() == StatusCode::kConflict);
+  }
+  SECTION("delete first") {
+    auto connect = Begin(*db);
+    auto remove = Begin(*db);
+    Ok(remove.DeleteNode(b));
+    Ok(connect.CreateEdge(a, "T", b));
+    Ok(remove.Commit());
+    REQUIRE(connect.Commit().code() == StatusCode::kConflict);
+  }
+  auto check = Begin(*db, true);
+  // Never a dangling edge.
+  for (auto e = check.ScanEdges(); e.Valid(); e.Next()) {
+    REQUIRE(Ok(check.HasNode(e.edge().source)));
+    REQUIRE(Ok(check.HasNode(e.edge().target)));
+  }
+}
+
+TEST_CASE("edges to one hub from concurrent transactions do not conflict", "[graph][transaction][conflict]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  NodeId hub;
+  {
+    auto txn = Begin(*db);
+    hub = Ok(txn.CreateNode({"Hub"}));
+    Ok(txn.Commit());
+  }
+  auto t1 = Begin(*db);
+  auto t2 = Begin(*db);
+  Ok(t1.CreateEdge(Ok(t1.CreateNode()), "T", hub));
+  Ok(t2.CreateEdge(Ok(t2.CreateNode()), "T", hub));
+  Ok(t1.Commit());
+  Ok(t2.Commit());
+  REQUIRE(Ok(Begin(*db, true).Degree(hub, Direction::kIn)) == 2);
+  REQUIRE(Ok(Begin(*db, true).CountEdges("T")) == 2);
+}
+
+TEST_CASE("read-only transactions refuse writes", "[graph][transaction]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  auto txn = Begin(*db, true);
+  REQUIRE(txn.read_only());
+  REQUIRE(txn.CreateNode().status().code() == StatusCode::kReadOnly);
+  Ok(txn.Commit());  // nothing to write
+}

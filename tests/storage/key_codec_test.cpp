@@ -1,0 +1,161 @@
+#include "storage/key_codec.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include <catch2/catch.hpp>
+
+using kg::Value;
+using kg::ValueList;
+namespace st = kg::storage;
+
+namespace {
+
+std::string Enc(const Value& v) {
+  std::string s;
+  st::EncodeValue(&s, v);
+  return s;
+}
+
+// The logical order the encoding must reproduce, for values of one kind
+// (numbers are one kind). Returns <0, 0, >0.
+int Rank(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull: return 0;
+    case Value::Type::kBool: return 1;
+    case Value::Type::kInt:
+    case Value::Type::kFloat: return 2;
+    case Value::Type::kString: return 3;
+    case Value::Type::kList: return 4;
+    case Value::Type::kMap: return 5;
+  }
+  return 6;
+}
+
+int Compare(const Value& a, const Value& b) {
+  if (Rank(a) != Rank(b)) return Rank(a) - Rank(b);  // kinds apart, in tag order
+  if (a.is_number() && b.is_number()) {
+    if (a.is_int() && b.is_int()) return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int();
+    double x = a.as_number(), y = b.as_number();
+    if (std::isnan(x) || std::isnan(y)) return std::isnan(x) - std::isnan(y);
+    if (x != y) return x < y ? -1 : 1;
+    return a.is_float() - b.is_float();  // equal numbers: integer first
+  }
+  if (a.is_string()) return a.as_string().compare(b.as_string()) < 0 ? -1 : a.as_string() != b.as_string();
+  if (a.is_bool()) return int(a.as_bool()) - int(b.as_bool());
+  if (a.is_list()) {
+    const auto &x = a.as_list(), &y = b.as_list();
+    for (size_t i = 0; i < std::min(x.size(), y.size()); ++i)
+      if (int c = Compare(x[i], y[i])) return c;
+    return (x.size() > y.size()) - (x.size() < y.size());
+  }
+  return 0;
+}
+
+int Sign(int c) { return (c > 0) - (c < 0); }
+
+void CheckOrder(const std::vector<Value>& values) {
+  for (const Value& a : values)
+    for (const Value& b : values) {
+      int bytes = Sign(Enc(a).compare(Enc(b)));
+      INFO(a.ToString() << " vs " << b.ToString());
+      REQUIRE(bytes == Sign(Compare(a, b)));
+    }
+}
+
+std::string RandomString(std::mt19937_64& rng) {
+  std::uniform_int_distribution<int> len(0, 6), byte(0, 3);
+  const char alphabet[] = {'\0', 'a', '\xFF', '\x01'};
+  std::string s;
+  for (int i = len(rng); i > 0; --i) s.push_back(alphabet[byte(rng)]);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("fixed-width integers sort as numbers", "[storage][codec]") {
+  std::mt19937_64 rng(7);
+  std::vector<int64_t> values = {std::numeric_limits<int64_t>::min(), -1, 0, 1, std::numeric_limits<int64_t>::max()};
+  for (int i = 0; i < 200; ++i) values.push_back(static_cast<int64_t>(rng()));
+  for (int64_t a : values)
+    for (int64_t b : values) {
+      std::string ka, kb;
+      st::key::PutI64(&ka, a);
+      st::key::PutI64(&kb, b);
+      REQUIRE(Sign(ka.compare(kb)) == Sign((a > b) - (a < b)));
+      REQUIRE(st::key::GetI64(ka.data()) == a);
+    }
+  std::string u;
+  st::key::PutU64(&u, 0x0102030405060708ULL);
+  REQUIRE(u == std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8));
+}
+
+TEST_CASE("encoded numbers keep numeric order across integers and floats", "[storage][codec]") {
+  std::mt19937_64 rng(42);
+  std::vector<Value> values = {Value(0), Value(0.0), Value(-0.0), Value(1), Value(1.0), Value(-1), Value(1.5),
+                               Value(std::numeric_limits<int64_t>::min()), Value(std::numeric_limits<int64_t>::max()),
+                               Value(-std::numeric_limits<double>::infinity()),
+                               Value(std::numeric_limits<double>::infinity()), Value(std::nan("")),
+                               Value(1e-300), Value(-1e-300), Value(int64_t{1} << 53)};
+  std::uniform_int_distribution<int64_t> small(-1000, 1000);
+  std::normal_distribution<double> normal(0, 1e6);
+  for (int i = 0; i < 150; ++i) {
+    values.push_back(Value(small(rng)));
+    values.push_back(Value(normal(rng)));
+    values.push_back(Value(static_cast<int64_t>(rng() >> 12)));  // exactly representable as double
+  }
+  // Large integers that round to the same double are still told apart.
+  values.push_back(Value((int64_t{1} << 60) + 1));
+  values.push_back(Value((int64_t{1} << 60) + 2));
+  CheckOrder(values);
+}
+
+TEST_CASE("encoded strings keep byte order, embedded NULs included", "[storage][codec]") {
+  std::mt19937_64 rng(3);
+  std::vector<Value> values = {Value(""), Value("a"), Value("ab"), Value(std::string("a\0", 2)),
+                               Value(std::string("a\0b", 3)), Value("b"), Value("\xE4\xB8\xAD")};
+  for (int i = 0; i < 200; ++i) values.push_back(Value(RandomString(rng)));
+  CheckOrder(values);
+}
+
+TEST_CASE("encoded lists and booleans keep their order", "[storage][codec]") {
+  CheckOrder({Value(false), Value(true)});
+  CheckOrder({Value(ValueList{}), Value(ValueList{1}), Value(ValueList{1, 2}), Value(ValueList{2}),
+              Value(ValueList{1, -3}), Value(ValueList{Value(ValueList{})})});
+}
+
+TEST_CASE("encoded values decode to themselves", "[storage][codec]") {
+  kg::ValueMap m{{"k", Value(1)}, {"z", Value(ValueList{Value("x"), Value()})}};
+  for (const Value& v : {Value(), Value(true), Value(-5), Value(2.5), Value(std::string("a\0b", 3)),
+                         Value(ValueList{1, Value("s"), Value(1.0)}), Value(m), Value(std::nan(""))}) {
+    std::string bytes = Enc(v);
+    std::string_view in = bytes;
+    Value out;
+    REQUIRE(st::DecodeValue(&in, &out));
+    REQUIRE(in.empty());
+    REQUIRE(out == v);
+  }
+  std::string_view bad("\x30" "abc", 4);  // unterminated string
+  Value out;
+  REQUIRE_FALSE(st::DecodeValue(&bad, &out));
+}
+
+TEST_CASE("adjacency keys group by anchor, then type", "[storage][codec]") {
+  using namespace st::key;
+  std::vector<std::string> keys = {Adjacency(2, 1, 9, 1), Adjacency(1, 5, 1, 2), Adjacency(1, 2, 7, 3),
+                                   Adjacency(1, 2, 3, 4), Adjacency(256, 0, 0, 5)};
+  std::sort(keys.begin(), keys.end());
+  REQUIRE(ParseAdjacency(keys[0])->neighbor == 3);
+  REQUIRE(ParseAdjacency(keys[1])->neighbor == 7);
+  REQUIRE(ParseAdjacency(keys[2])->type == 5);
+  REQUIRE(ParseAdjacency(keys[3])->anchor == 2);
+  REQUIRE(ParseAdjacency(keys[4])->anchor == 256);
+  auto e = ParseAdjacency(Adjacency(11, 22, 33, 44));
+  REQUIRE((e->anchor == 11 && e->type == 22 && e->neighbor == 33 && e->edge == 44));
+  REQUIRE(Adjacency(1, 2, 3, 4).starts_with(AdjacencyPrefix(1, 2)));
+  REQUIRE_FALSE(ParseAdjacency("short"));
+  REQUIRE(PrefixSuccessor(std::string("a\xFF", 2)) == "b");
+  REQUIRE(PrefixSuccessor(std::string("\xFF\xFF", 2)).empty());
+}

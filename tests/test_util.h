@@ -1,0 +1,62 @@
+// Helpers shared by the tests: a temporary directory that removes itself,
+// and a Database opened in one.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "kg/database.h"
+
+namespace kg::test {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string base = (std::filesystem::temp_directory_path() / "kg-test-XXXXXX").string();
+    char* made = mkdtemp(base.data());
+    REQUIRE(made != nullptr);
+    path_ = made;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string db() const { return path_ + "/db"; }
+
+ private:
+  std::string path_;
+};
+
+inline std::unique_ptr<Database> OpenDb(const std::string& path, const Options& options = {}) {
+  auto db = Database::Open(path, options);
+  INFO(db.status().ToString());
+  REQUIRE(db.ok());
+  return std::move(*db);
+}
+
+inline Transaction Begin(const Database& db, bool read_only = false) {
+  auto txn = db.Begin({.read_only = read_only});
+  REQUIRE(txn.ok());
+  return std::move(*txn);
+}
+
+template <class T>
+T Ok(Result<T> r) {
+  INFO(r.status().ToString());
+  REQUIRE(r.ok());
+  return std::move(r).value();
+}
+
+inline void Ok(const Status& s) {
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+}
+
+}  // namespace kg::test
