@@ -13,8 +13,8 @@ namespace key = storage::key;
 
 class GraphView::Impl {
  public:
-  Impl(const Transaction& txn, const GraphFilter& filter)
-      : txn_(internal::Access::Shared(txn)), direction_(filter.direction) {
+  Impl(std::shared_ptr<Transaction::Impl> txn, const GraphFilter& filter)
+      : txn_(std::move(txn)), direction_(filter.direction) {
     filter_types_ = !filter.edge_types.empty();
     for (const auto& t : filter.edge_types)
       if (auto id = txn_->ResolveType(t)) types_.push_back(*id);
@@ -141,7 +141,9 @@ class GraphView::Impl {
 };
 
 GraphView::GraphView(const Transaction& txn, const GraphFilter& filter)
-    : impl_(std::make_unique<Impl>(txn, filter)) {}
+    : impl_(std::make_unique<Impl>(internal::Access::Shared(txn), filter)) {}
+GraphView::GraphView(std::shared_ptr<Transaction::Impl> txn, const GraphFilter& filter)
+    : impl_(std::make_unique<Impl>(std::move(txn), filter)) {}
 GraphView::~GraphView() = default;
 GraphView::GraphView(GraphView&&) noexcept = default;
 

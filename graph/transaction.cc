@@ -30,6 +30,12 @@ namespace {
 std::string NodeName(NodeId id) { return "node " + std::to_string(id); }
 std::string EdgeName(EdgeId id) { return "edge " + std::to_string(id); }
 
+Status CheckStorable(std::string_view key, const Value& v) {
+  if (v.IsStorable()) return Status::OK();
+  return Status::InvalidArgument("property " + std::string(key) + ": a " + TypeName(v.type()) +
+                                 " cannot be stored as a property value");
+}
+
 Status Missing(const Status& s, const std::string& what) {
   if (s.code() == StatusCode::kNotFound) return Status::NotFound(what + " does not exist");
   return s;
@@ -345,6 +351,7 @@ Result<PropertyList> Transaction::Impl::FromProperties(const Properties& props) 
   PropertyList out;
   for (const auto& [name, v] : props) {
     if (v.is_null()) continue;
+    if (Status s = CheckStorable(name, v); !s.ok()) return s;
     auto k = InternKey(name);
     if (!k.ok()) return k.status();
     out.emplace_back(*k, v);
@@ -379,7 +386,26 @@ Status Transaction::Impl::Commit() {
 
 void Transaction::Impl::Rollback() {
   created_nodes_.clear();
+  saved_created_.clear();
   kv_.Rollback();
+}
+
+void Transaction::Impl::SetSavePoint() {
+  saved_created_.push_back(created_nodes_);
+  kv_.SetSavePoint();
+}
+
+void Transaction::Impl::RollbackToSavePoint() {
+  if (saved_created_.empty()) return;
+  created_nodes_ = std::move(saved_created_.back());
+  saved_created_.pop_back();
+  kv_.RollbackToSavePoint();
+}
+
+void Transaction::Impl::PopSavePoint() {
+  if (saved_created_.empty()) return;
+  saved_created_.pop_back();
+  kv_.PopSavePoint();
 }
 
 // ---- cursors ----
@@ -520,6 +546,7 @@ Result<bool> Transaction::HasNode(NodeId id) const {
 Status Transaction::SetNodeProperty(NodeId id, std::string_view key, const Value& value) {
   if (Status s = impl_->CheckWritable(); !s.ok()) return s;
   if (value.is_null()) return RemoveNodeProperty(id, key);
+  if (Status s = CheckStorable(key, value); !s.ok()) return s;
   auto k = impl_->InternKey(key);
   if (!k.ok()) return k.status();
   return impl_->SetNodeProperty(id, *k, value);
@@ -574,6 +601,7 @@ Result<Edge> Transaction::GetEdge(EdgeId id) const {
 Status Transaction::SetEdgeProperty(EdgeId id, std::string_view key, const Value& value) {
   if (Status s = impl_->CheckWritable(); !s.ok()) return s;
   if (value.is_null()) return RemoveEdgeProperty(id, key);
+  if (Status s = CheckStorable(key, value); !s.ok()) return s;
   auto k = impl_->InternKey(key);
   if (!k.ok()) return k.status();
   return impl_->SetEdgeProperty(id, *k, value);

@@ -5,6 +5,7 @@
 // query engine and the Boost.Graph view call in here directly.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -18,7 +19,7 @@
 
 namespace kg {
 
-class Transaction::Impl {
+class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl> {
  public:
   Impl(std::shared_ptr<storage::Store> store, bool read_only);
 
@@ -89,6 +90,11 @@ class Transaction::Impl {
   Status Commit();
   void Rollback();
 
+  // Statement-level undo (see StoreTransaction).
+  void SetSavePoint();
+  void RollbackToSavePoint();
+  void PopSavePoint();
+
  private:
   bool CreatedHere(NodeId id) const { return created_nodes_.count(id) != 0; }
   // Adds or removes the index entries of one (node, label) for the given
@@ -107,6 +113,7 @@ class Transaction::Impl {
 
   storage::StoreTransaction kv_;
   std::unordered_set<NodeId> created_nodes_;
+  std::vector<std::unordered_set<NodeId>> saved_created_;
 };
 
 // Conflict-key names; shown in conflict errors.

@@ -123,6 +123,10 @@ void EncodeValue(std::string* out, const Value& value) {
       }
       out->push_back(static_cast<char>(kEnd));
       return;
+    case Value::Type::kNode:
+    case Value::Type::kEdge:
+    case Value::Type::kPath:
+      return;  // never stored, so never indexed
   }
 }
 

@@ -32,6 +32,11 @@ void save(Archive& ar, const Value& v) {
       for (const auto& [k, e] : m) ar(k, e);
       break;
     }
+    case Value::Type::kNode:
+    case Value::Type::kEdge:
+    case Value::Type::kPath:
+      // Callers check IsStorable() first; reaching here is a bug.
+      throw std::logic_error("a node, relationship or path cannot be stored");
   }
 }
 

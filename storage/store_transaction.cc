@@ -1,5 +1,7 @@
 #include "storage/store_transaction.h"
 
+#include <algorithm>
+
 namespace kg::storage {
 
 StoreTransaction::StoreTransaction(std::shared_ptr<Store> store, bool read_only)
@@ -83,6 +85,39 @@ StoreTransaction::IteratorLease StoreTransaction::Lease(Keyspace ks) const {
   return IteratorLease(c.it.get(), &c.in_use);
 }
 
+void StoreTransaction::SetSavePoint() {
+  SavePoint sp;
+  sp.writes = writes_;
+  std::copy(std::begin(writes_per_keyspace_), std::end(writes_per_keyspace_), sp.writes_per_keyspace);
+  sp.counter_deltas = counter_deltas_;
+  sp.validate = validate_.size();
+  sp.publish = publish_.size();
+  save_points_.push_back(std::move(sp));
+  batch_.SetSavePoint();
+}
+
+void StoreTransaction::RollbackToSavePoint() {
+  if (save_points_.empty()) return;
+  SavePoint sp = std::move(save_points_.back());
+  save_points_.pop_back();
+  batch_.RollbackToSavePoint();
+  // Iterators cached while the keyspace had no writes stay valid only if it
+  // has none again; drop them all to be safe.
+  for (auto& c : cached_)
+    if (!c.in_use) c.it.reset();
+  writes_ = sp.writes;
+  std::copy(std::begin(sp.writes_per_keyspace), std::end(sp.writes_per_keyspace), writes_per_keyspace_);
+  counter_deltas_ = std::move(sp.counter_deltas);
+  validate_.resize(sp.validate);
+  publish_.resize(sp.publish);
+}
+
+void StoreTransaction::PopSavePoint() {
+  if (save_points_.empty()) return;
+  save_points_.pop_back();
+  batch_.PopSavePoint();
+}
+
 void StoreTransaction::MarkFinished() {
   finished_ = true;
   batch_.Clear();
@@ -91,6 +126,7 @@ void StoreTransaction::MarkFinished() {
   counter_deltas_.clear();
   validate_.clear();
   publish_.clear();
+  save_points_.clear();
 }
 
 Status StoreTransaction::Commit() {

@@ -77,6 +77,12 @@ class StoreTransaction {
   Status Commit();
   void Rollback();
 
+  // Statement-level undo inside a transaction: RollbackToSavePoint discards
+  // every write (and counter change) made since the matching SetSavePoint.
+  void SetSavePoint();
+  void RollbackToSavePoint();
+  void PopSavePoint();
+
   // Used by Store::Commit.
   rocksdb::WriteBatchWithIndex& batch() { return batch_; }
   const std::vector<std::string>& validate_keys() const { return validate_; }
@@ -121,6 +127,13 @@ class StoreTransaction {
     bool in_use = false;
   };
   mutable CachedIterator cached_[kKeyspaceCount];
+  struct SavePoint {
+    size_t writes;
+    size_t writes_per_keyspace[kKeyspaceCount];
+    std::unordered_map<std::string, int64_t> counter_deltas;
+    size_t validate, publish;
+  };
+  std::vector<SavePoint> save_points_;
 };
 
 }  // namespace kg::storage

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "kg/element.h"
 #include "kg/status.h"
 
 namespace kg {
@@ -19,8 +20,31 @@ bool operator==(const Value& a, const Value& b) {
     case Value::Type::kString: return a.as_string() == b.as_string();
     case Value::Type::kList: return a.as_list() == b.as_list();
     case Value::Type::kMap: return a.as_map() == b.as_map();
+    case Value::Type::kNode: return a.as_node_ref().id == b.as_node_ref().id;
+    case Value::Type::kEdge: return a.as_edge_ref().id == b.as_edge_ref().id;
+    case Value::Type::kPath: {
+      const GraphPath &x = a.as_path(), &y = b.as_path();
+      return x.nodes == y.nodes && x.edges == y.edges;
+    }
   }
   return false;
+}
+
+bool Value::IsStorable() const {
+  switch (type()) {
+    case Type::kNode:
+    case Type::kEdge:
+    case Type::kPath: return false;
+    case Type::kList:
+      for (const Value& v : as_list())
+        if (!v.IsStorable()) return false;
+      return true;
+    case Type::kMap:
+      for (const auto& [k, v] : as_map())
+        if (!v.IsStorable()) return false;
+      return true;
+    default: return true;
+  }
 }
 
 const char* TypeName(Value::Type type) {
@@ -32,6 +56,9 @@ const char* TypeName(Value::Type type) {
     case Value::Type::kString: return "STRING";
     case Value::Type::kList: return "LIST";
     case Value::Type::kMap: return "MAP";
+    case Value::Type::kNode: return "NODE";
+    case Value::Type::kEdge: return "RELATIONSHIP";
+    case Value::Type::kPath: return "PATH";
   }
   return "?";
 }
@@ -85,6 +112,52 @@ void Append(std::string* out, const Value& v) {
         Append(out, e);
       }
       out->push_back('}');
+      return;
+    }
+    case Value::Type::kNode: {
+      const auto& ref = v.as_node_ref();
+      out->push_back('(');
+      if (ref.data) {
+        for (const auto& l : ref.data->labels) out->append(":").append(l);
+        if (!ref.data->properties.empty()) {
+          if (!ref.data->labels.empty()) out->push_back(' ');
+          Append(out, Value(ref.data->properties));
+        }
+      } else {
+        out->append("#").append(std::to_string(ref.id));
+      }
+      out->push_back(')');
+      return;
+    }
+    case Value::Type::kEdge: {
+      const auto& ref = v.as_edge_ref();
+      out->push_back('[');
+      if (ref.data) {
+        out->append(":").append(ref.data->type);
+        if (!ref.data->properties.empty()) {
+          out->push_back(' ');
+          Append(out, Value(ref.data->properties));
+        }
+      } else {
+        out->append("#").append(std::to_string(ref.id));
+      }
+      out->push_back(']');
+      return;
+    }
+    case Value::Type::kPath: {
+      const GraphPath& p = v.as_path();
+      out->push_back('<');
+      for (size_t i = 0; i < p.nodes.size(); ++i) {
+        if (i > 0) {
+          const auto& e = p.edges[i - 1].as_edge_ref();
+          bool forward = e.target == p.nodes[i].as_node_ref().id;
+          out->append(forward ? "-" : "<-");
+          Append(out, p.edges[i - 1]);
+          out->append(forward ? "->" : "-");
+        }
+        Append(out, p.nodes[i]);
+      }
+      out->push_back('>');
       return;
     }
   }

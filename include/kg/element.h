@@ -33,6 +33,13 @@ struct Edge {
   Properties properties;
 };
 
+// A path in a query result: nodes[0], edges[0], nodes[1], ..., nodes[n].
+// Each element is a node or relationship Value with its data.
+struct GraphPath {
+  std::vector<Value> nodes;
+  std::vector<Value> edges;
+};
+
 // An edge seen from one of its endpoints, without its properties.
 struct EdgeRef {
   EdgeId id = 0;

@@ -51,6 +51,8 @@ struct ViewEdge {
 class GraphView {
  public:
   GraphView(const Transaction& txn, const GraphFilter& filter = {});
+  // For kg's own query engine, which holds the transaction's implementation.
+  GraphView(std::shared_ptr<Transaction::Impl> txn, const GraphFilter& filter);
   ~GraphView();
   GraphView(GraphView&&) noexcept;
 

@@ -3,9 +3,11 @@
 #pragma once
 
 #include "kg/algorithms.h"
+#include "kg/connection.h"
 #include "kg/database.h"
 #include "kg/element.h"
 #include "kg/options.h"
+#include "kg/query_result.h"
 #include "kg/status.h"
 #include "kg/transaction.h"
 #include "kg/value.h"

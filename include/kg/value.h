@@ -1,6 +1,8 @@
-// Value: a property value. Null, boolean, 64-bit integer, double, UTF-8
-// string, list of values, or map from string to value. Integers and floats
-// stay distinct: Value(1) != Value(1.0).
+// Value: a property value (null, boolean, 64-bit integer, double, UTF-8
+// string, list of values, or map from string to value), or, in query
+// results, a node, a relationship or a path. Integers and floats stay
+// distinct: Value(1) != Value(1.0). Nodes, relationships and paths cannot be
+// stored as properties.
 #pragma once
 
 #include <cstdint>
@@ -14,13 +16,32 @@
 namespace kg {
 
 class Value;
+struct Node;
+struct Edge;
+struct GraphPath;
 using ValueList = std::vector<Value>;
 using ValueMap = std::map<std::string, Value, std::less<>>;
 
 class Value {
  public:
   // Never renumber: the order is part of the on-disk format and of index key order.
-  enum class Type : uint8_t { kNull = 0, kBool = 1, kInt = 2, kFloat = 3, kString = 4, kList = 5, kMap = 6 };
+  enum class Type : uint8_t {
+    kNull = 0, kBool = 1, kInt = 2, kFloat = 3, kString = 4, kList = 5, kMap = 6,
+    kNode = 7, kEdge = 8, kPath = 9,  // query results only, never stored
+  };
+
+  // A node in a query result: its id, and its labels and properties once the
+  // result is handed out (data is empty inside the query engine).
+  struct NodeRef {
+    uint64_t id = 0;
+    std::shared_ptr<const Node> data;
+  };
+  struct EdgeRef {
+    uint64_t id = 0;
+    uint64_t source = 0;
+    uint64_t target = 0;
+    std::shared_ptr<const Edge> data;
+  };
 
   Value() = default;  // null
   Value(std::nullptr_t) {}
@@ -33,6 +54,9 @@ class Value {
   Value(std::string_view s) : data_(std::string(s)) {}
   Value(ValueList l) : data_(std::make_shared<ValueList>(std::move(l))) {}
   Value(ValueMap m) : data_(std::make_shared<ValueMap>(std::move(m))) {}
+  Value(NodeRef n) : data_(std::move(n)) {}
+  Value(EdgeRef e) : data_(std::move(e)) {}
+  Value(std::shared_ptr<const GraphPath> p) : data_(std::move(p)) {}
 
   Type type() const { return static_cast<Type>(data_.index()); }
   bool is_null() const { return type() == Type::kNull; }
@@ -43,6 +67,12 @@ class Value {
   bool is_string() const { return type() == Type::kString; }
   bool is_list() const { return type() == Type::kList; }
   bool is_map() const { return type() == Type::kMap; }
+  bool is_node() const { return type() == Type::kNode; }
+  bool is_edge() const { return type() == Type::kEdge; }
+  bool is_path() const { return type() == Type::kPath; }
+  // True for values that may be stored as properties: no node, relationship
+  // or path anywhere inside.
+  bool IsStorable() const;
 
   // REQUIRES: the matching is_*() is true.
   bool as_bool() const { return std::get<bool>(data_); }
@@ -53,8 +83,17 @@ class Value {
   const std::string& as_string() const { return std::get<std::string>(data_); }
   const ValueList& as_list() const { return *std::get<std::shared_ptr<ValueList>>(data_); }
   const ValueMap& as_map() const { return *std::get<std::shared_ptr<ValueMap>>(data_); }
+  const NodeRef& as_node_ref() const { return std::get<NodeRef>(data_); }
+  const EdgeRef& as_edge_ref() const { return std::get<EdgeRef>(data_); }
+  // The node, relationship or path with its data, as query results hand
+  // them out. REQUIRES: is_node() / is_edge() / is_path(), data present.
+  const Node& as_node() const { return *as_node_ref().data; }
+  const Edge& as_edge() const { return *as_edge_ref().data; }
+  const GraphPath& as_path() const { return *std::get<std::shared_ptr<const GraphPath>>(data_); }
+  const std::shared_ptr<const GraphPath>& path_ptr() const { return std::get<std::shared_ptr<const GraphPath>>(data_); }
 
-  // Structural equality: same type and same contents (1 != 1.0; NaN == NaN).
+  // Structural equality: same type and same contents (1 != 1.0; NaN == NaN);
+  // nodes and relationships by id.
   friend bool operator==(const Value& a, const Value& b);
 
   // Renders the value as Cypher literal text: null, true, 42, 1.5, 'text',
@@ -63,7 +102,8 @@ class Value {
 
  private:
   std::variant<std::monostate, bool, int64_t, double, std::string,
-               std::shared_ptr<ValueList>, std::shared_ptr<ValueMap>> data_;
+               std::shared_ptr<ValueList>, std::shared_ptr<ValueMap>, NodeRef, EdgeRef,
+               std::shared_ptr<const GraphPath>> data_;
 };
 
 const char* TypeName(Value::Type type);

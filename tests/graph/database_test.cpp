@@ -111,6 +111,11 @@ TEST_CASE("errors name the missing element", "[graph][errors]") {
   REQUIRE(txn.DeleteEdge(5).message() == "edge 5 does not exist");
   REQUIRE(txn.CreateEdge(a, "", a).status().code() == StatusCode::kInvalidArgument);
   REQUIRE(txn.CreateNode({""}).status().code() == StatusCode::kInvalidArgument);
+  Status stored = txn.SetNodeProperty(a, "self", Value(Value::NodeRef{a, nullptr}));
+  REQUIRE(stored.code() == StatusCode::kInvalidArgument);
+  REQUIRE(stored.message() == "property self: a NODE cannot be stored as a property value");
+  REQUIRE(txn.CreateNode({}, {{"l", Value(ValueList{Value(Value::NodeRef{a, nullptr})})}}).status().code() ==
+          StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("committed data persists across reopen; ids are never reused", "[graph][persistence]") {

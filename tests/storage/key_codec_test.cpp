@@ -30,8 +30,8 @@ int Rank(const Value& v) {
     case Value::Type::kString: return 3;
     case Value::Type::kList: return 4;
     case Value::Type::kMap: return 5;
+    default: return 6;
   }
-  return 6;
 }
 
 int Compare(const Value& a, const Value& b) {

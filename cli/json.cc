@@ -1,0 +1,289 @@
+#include "cli/json.h"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+namespace kg::cli {
+namespace {
+
+class JsonParser {
+ public:
+  explicit JsonParser(std::string_view text) : text_(text) {}
+
+  Result<Value> ParseDocument() {
+    Value v;
+    if (Status s = ParseValue(&v, 0); !s.ok()) return s;
+    SkipSpace();
+    if (i_ != text_.size()) return Error("unexpected text after the value");
+    return v;
+  }
+
+ private:
+  Status Error(const std::string& what) const {
+    return Status::InvalidArgument("invalid JSON at character " + std::to_string(i_ + 1) + ": " + what);
+  }
+  void SkipSpace() {
+    while (i_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[i_]))) ++i_;
+  }
+  bool Literal(std::string_view word) {
+    if (text_.substr(i_, word.size()) != word) return false;
+    i_ += word.size();
+    return true;
+  }
+
+  Status ParseValue(Value* out, int depth) {
+    if (depth > 200) return Error("nested too deeply");
+    SkipSpace();
+    if (i_ >= text_.size()) return Error("unexpected end");
+    char c = text_[i_];
+    if (c == '{') return ParseObject(out, depth);
+    if (c == '[') {
+      ++i_;
+      ValueList list;
+      SkipSpace();
+      if (i_ < text_.size() && text_[i_] == ']') {
+        ++i_;
+        *out = Value(std::move(list));
+        return Status::OK();
+      }
+      while (true) {
+        Value e;
+        if (Status s = ParseValue(&e, depth + 1); !s.ok()) return s;
+        list.push_back(std::move(e));
+        SkipSpace();
+        if (i_ < text_.size() && text_[i_] == ',') {
+          ++i_;
+          continue;
+        }
+        if (i_ < text_.size() && text_[i_] == ']') {
+          ++i_;
+          break;
+        }
+        return Error("expected ',' or ']'");
+      }
+      *out = Value(std::move(list));
+      return Status::OK();
+    }
+    if (c == '"') {
+      std::string s;
+      if (Status st = ParseString(&s); !st.ok()) return st;
+      *out = Value(std::move(s));
+      return Status::OK();
+    }
+    if (Literal("true")) {
+      *out = Value(true);
+      return Status::OK();
+    }
+    if (Literal("false")) {
+      *out = Value(false);
+      return Status::OK();
+    }
+    if (Literal("null")) {
+      *out = Value();
+      return Status::OK();
+    }
+    return ParseNumber(out);
+  }
+
+  Status ParseNumber(Value* out) {
+    size_t start = i_;
+    if (i_ < text_.size() && text_[i_] == '-') ++i_;
+    bool is_float = false;
+    while (i_ < text_.size()) {
+      char c = text_[i_];
+      if (std::isdigit(static_cast<unsigned char>(c))) {
+        ++i_;
+      } else if (c == '.' || c == 'e' || c == 'E' || ((c == '+' || c == '-') && (text_[i_ - 1] == 'e' || text_[i_ - 1] == 'E'))) {
+        is_float = true;
+        ++i_;
+      } else {
+        break;
+      }
+    }
+    std::string num(text_.substr(start, i_ - start));
+    if (num.empty() || num == "-") return Error("expected a value");
+    if (!is_float) {
+      int64_t v;
+      auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+      if (ec != std::errc() || p != num.data() + num.size()) return Error("integer out of range: " + num);
+      *out = Value(v);
+      return Status::OK();
+    }
+    char* end = nullptr;
+    double d = std::strtod(num.c_str(), &end);
+    if (!end || *end != '\0') return Error("bad number: " + num);
+    *out = Value(d);
+    return Status::OK();
+  }
+
+  Status ParseString(std::string* s) {
+    ++i_;  // opening quote
+    while (i_ < text_.size()) {
+      char c = text_[i_++];
+      if (c == '"') return Status::OK();
+      if (c != '\\') {
+        s->push_back(c);
+        continue;
+      }
+      if (i_ >= text_.size()) break;
+      char e = text_[i_++];
+      switch (e) {
+        case '"': s->push_back('"'); break;
+        case '\\': s->push_back('\\'); break;
+        case '/': s->push_back('/'); break;
+        case 'b': s->push_back('\b'); break;
+        case 'f': s->push_back('\f'); break;
+        case 'n': s->push_back('\n'); break;
+        case 'r': s->push_back('\r'); break;
+        case 't': s->push_back('\t'); break;
+        case 'u': {
+          auto hex4 = [&](uint32_t* cp) {
+            if (i_ + 4 > text_.size()) return false;
+            auto [p, ec] = std::from_chars(text_.data() + i_, text_.data() + i_ + 4, *cp, 16);
+            if (ec != std::errc() || p != text_.data() + i_ + 4) return false;
+            i_ += 4;
+            return true;
+          };
+          uint32_t cp;
+          if (!hex4(&cp)) return Error("bad \\u escape");
+          if (cp >= 0xD800 && cp < 0xDC00 && text_.substr(i_, 2) == "\\u") {
+            i_ += 2;
+            uint32_t low;
+            if (!hex4(&low)) return Error("bad \\u escape");
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          }
+          if (cp < 0x80) {
+            s->push_back(static_cast<char>(cp));
+          } else if (cp < 0x800) {
+            s->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+            s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+          } else if (cp < 0x10000) {
+            s->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+            s->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+            s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+          } else {
+            s->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+            s->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+            s->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+            s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+          }
+          break;
+        }
+        default: return Error(std::string("bad escape \\") + e);
+      }
+    }
+    return Error("unterminated string");
+  }
+
+  Status ParseObject(Value* out, int depth) {
+    ++i_;
+    ValueMap map;
+    SkipSpace();
+    if (i_ < text_.size() && text_[i_] == '}') {
+      ++i_;
+      *out = Value(std::move(map));
+      return Status::OK();
+    }
+    while (true) {
+      SkipSpace();
+      if (i_ >= text_.size() || text_[i_] != '"') return Error("expected a key");
+      std::string key;
+      if (Status s = ParseString(&key); !s.ok()) return s;
+      SkipSpace();
+      if (i_ >= text_.size() || text_[i_] != ':') return Error("expected ':'");
+      ++i_;
+      Value v;
+      if (Status s = ParseValue(&v, depth + 1); !s.ok()) return s;
+      map[key] = std::move(v);
+      SkipSpace();
+      if (i_ < text_.size() && text_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (i_ < text_.size() && text_[i_] == '}') {
+        ++i_;
+        break;
+      }
+      return Error("expected ',' or '}'");
+    }
+    if (map.size() == 2 && map.count("$type") && map.count("_value")) return Typed(map, out);
+    *out = Value(std::move(map));
+    return Status::OK();
+  }
+
+  Status Typed(const ValueMap& map, Value* out) {
+    const Value& type = map.at("$type");
+    const Value& v = map.at("_value");
+    if (!type.is_string()) return Error("$type must be a string");
+    const std::string& t = type.as_string();
+    if (t == "Null") {
+      *out = Value();
+    } else if (t == "Boolean" && v.is_bool()) {
+      *out = v;
+    } else if (t == "Integer" && (v.is_string() || v.is_int())) {
+      if (v.is_int()) {
+        *out = v;
+      } else {
+        int64_t i;
+        const std::string& s = v.as_string();
+        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
+        if (ec != std::errc() || p != s.data() + s.size()) return Error("bad Integer " + s);
+        *out = Value(i);
+      }
+    } else if (t == "Float" && (v.is_string() || v.is_number())) {
+      if (v.is_number()) {
+        *out = Value(v.as_number());
+      } else {
+        const std::string& s = v.as_string();
+        if (s == "NaN" || s == "Nan") *out = Value(std::nan(""));
+        else if (s == "Infinity" || s == "Inf") *out = Value(HUGE_VAL);
+        else if (s == "-Infinity" || s == "-Inf") *out = Value(-HUGE_VAL);
+        else *out = Value(std::strtod(s.c_str(), nullptr));
+      }
+    } else if (t == "String" && v.is_string()) {
+      *out = v;
+    } else if (t == "List" && v.is_list()) {
+      *out = v;
+    } else if (t == "Map" && v.is_map()) {
+      *out = v;
+    } else {
+      return Error("unsupported typed value " + t);
+    }
+    return Status::OK();
+  }
+
+  std::string_view text_;
+  size_t i_ = 0;
+};
+
+}  // namespace
+
+Result<Value> ParseJson(std::string_view text) { return JsonParser(text).ParseDocument(); }
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out->append(buf);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+}  // namespace kg::cli

@@ -1,0 +1,396 @@
+#include "cli/output.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "cli/json.h"
+#include "kg/element.h"
+
+namespace kg::cli {
+namespace {
+
+std::string FloatText(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  std::string s(buf, end);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+void AppendTyped(std::string* out, const Value& v);
+
+void AppendTypedProps(std::string* out, const Properties& props) {
+  out->push_back('{');
+  bool first = true;
+  for (const auto& [k, p] : props) {
+    if (p.is_null()) continue;
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(out, k);
+    out->push_back(':');
+    AppendTyped(out, p);
+  }
+  out->push_back('}');
+}
+
+void AppendTypedNode(std::string* out, const Value& v) {
+  const auto& ref = v.as_node_ref();
+  out->append("{\"$type\":\"Node\",\"_value\":{\"_element_id\":");
+  AppendJsonString(out, "n" + std::to_string(ref.id));
+  out->append(",\"_labels\":[");
+  if (ref.data)
+    for (size_t i = 0; i < ref.data->labels.size(); ++i) {
+      if (i) out->push_back(',');
+      AppendJsonString(out, ref.data->labels[i]);
+    }
+  out->append("],\"_properties\":");
+  AppendTypedProps(out, ref.data ? ref.data->properties : Properties{});
+  out->append("}}");
+}
+
+void AppendTypedEdge(std::string* out, const Value& v) {
+  const auto& ref = v.as_edge_ref();
+  out->append("{\"$type\":\"Relationship\",\"_value\":{\"_element_id\":");
+  AppendJsonString(out, "r" + std::to_string(ref.id));
+  out->append(",\"_start_node_element_id\":");
+  AppendJsonString(out, "n" + std::to_string(ref.source));
+  out->append(",\"_end_node_element_id\":");
+  AppendJsonString(out, "n" + std::to_string(ref.target));
+  out->append(",\"_type\":");
+  AppendJsonString(out, ref.data ? ref.data->type : "");
+  out->append(",\"_properties\":");
+  AppendTypedProps(out, ref.data ? ref.data->properties : Properties{});
+  out->append("}}");
+}
+
+void AppendTyped(std::string* out, const Value& v) {
+  auto simple = [&](const char* type, const std::string& value_json) {
+    out->append("{\"$type\":\"").append(type).append("\",\"_value\":").append(value_json).append("}");
+  };
+  switch (v.type()) {
+    case Value::Type::kNull: simple("Null", "null"); return;
+    case Value::Type::kBool: simple("Boolean", v.as_bool() ? "true" : "false"); return;
+    case Value::Type::kInt: simple("Integer", "\"" + std::to_string(v.as_int()) + "\""); return;
+    case Value::Type::kFloat: simple("Float", "\"" + FloatText(v.as_float()) + "\""); return;
+    case Value::Type::kString: {
+      std::string s;
+      AppendJsonString(&s, v.as_string());
+      simple("String", s);
+      return;
+    }
+    case Value::Type::kList: {
+      out->append("{\"$type\":\"List\",\"_value\":[");
+      bool first = true;
+      for (const Value& e : v.as_list()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendTyped(out, e);
+      }
+      out->append("]}");
+      return;
+    }
+    case Value::Type::kMap: {
+      out->append("{\"$type\":\"Map\",\"_value\":{");
+      bool first = true;
+      for (const auto& [k, e] : v.as_map()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJsonString(out, k);
+        out->push_back(':');
+        AppendTyped(out, e);
+      }
+      out->append("}}");
+      return;
+    }
+    case Value::Type::kNode: AppendTypedNode(out, v); return;
+    case Value::Type::kEdge: AppendTypedEdge(out, v); return;
+    case Value::Type::kPath: {
+      const GraphPath& p = v.as_path();
+      out->append("{\"$type\":\"Path\",\"_value\":[");
+      for (size_t i = 0; i < p.nodes.size(); ++i) {
+        if (i) {
+          out->push_back(',');
+          AppendTypedEdge(out, p.edges[i - 1]);
+          out->push_back(',');
+        }
+        AppendTypedNode(out, p.nodes[i]);
+      }
+      out->append("]}");
+      return;
+    }
+  }
+}
+
+void AppendPlain(std::string* out, const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull: out->append("null"); return;
+    case Value::Type::kBool: out->append(v.as_bool() ? "true" : "false"); return;
+    case Value::Type::kInt: out->append(std::to_string(v.as_int())); return;
+    case Value::Type::kFloat: {
+      double d = v.as_float();
+      if (std::isfinite(d)) out->append(FloatText(d));
+      else AppendJsonString(out, FloatText(d));  // JSON has no NaN or Infinity
+      return;
+    }
+    case Value::Type::kString: AppendJsonString(out, v.as_string()); return;
+    case Value::Type::kList: {
+      out->push_back('[');
+      bool first = true;
+      for (const Value& e : v.as_list()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendPlain(out, e);
+      }
+      out->push_back(']');
+      return;
+    }
+    case Value::Type::kMap: {
+      out->push_back('{');
+      bool first = true;
+      for (const auto& [k, e] : v.as_map()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJsonString(out, k);
+        out->push_back(':');
+        AppendPlain(out, e);
+      }
+      out->push_back('}');
+      return;
+    }
+    case Value::Type::kNode: {
+      const auto& ref = v.as_node_ref();
+      out->append("{\"id\":").append(std::to_string(ref.id)).append(",\"labels\":[");
+      if (ref.data)
+        for (size_t i = 0; i < ref.data->labels.size(); ++i) {
+          if (i) out->push_back(',');
+          AppendJsonString(out, ref.data->labels[i]);
+        }
+      out->append("],\"properties\":");
+      AppendPlain(out, Value(ref.data ? ref.data->properties : Properties{}));
+      out->push_back('}');
+      return;
+    }
+    case Value::Type::kEdge: {
+      const auto& ref = v.as_edge_ref();
+      out->append("{\"id\":").append(std::to_string(ref.id)).append(",\"type\":");
+      AppendJsonString(out, ref.data ? ref.data->type : "");
+      out->append(",\"start\":").append(std::to_string(ref.source));
+      out->append(",\"end\":").append(std::to_string(ref.target)).append(",\"properties\":");
+      AppendPlain(out, Value(ref.data ? ref.data->properties : Properties{}));
+      out->push_back('}');
+      return;
+    }
+    case Value::Type::kPath: {
+      const GraphPath& p = v.as_path();
+      out->append("{\"nodes\":");
+      AppendPlain(out, Value(p.nodes));
+      out->append(",\"relationships\":");
+      AppendPlain(out, Value(p.edges));
+      out->push_back('}');
+      return;
+    }
+  }
+}
+
+std::string CsvQuote(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+// Display width of UTF-8 text (code points; good enough for alignment).
+size_t Width(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+std::string Truncate(const std::string& s, size_t max) {
+  if (Width(s) <= max) return s;
+  std::string out;
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) != 0x80 && ++n > max - 1) break;
+    out.push_back(s[i]);
+  }
+  return out + "…";
+}
+
+}  // namespace
+
+bool ParseFormat(const std::string& name, Format* format) {
+  if (name == "table") *format = Format::kTable;
+  else if (name == "csv") *format = Format::kCsv;
+  else if (name == "json") *format = Format::kJson;
+  else if (name == "typed") *format = Format::kTyped;
+  else return false;
+  return true;
+}
+
+std::string TypedJson(const Value& v) {
+  std::string out;
+  AppendTyped(&out, v);
+  return out;
+}
+
+std::string PlainJson(const Value& v) {
+  std::string out;
+  AppendPlain(&out, v);
+  return out;
+}
+
+std::string CellText(const Value& v) {
+  if (v.is_string()) return v.as_string();
+  if (v.is_float()) return FloatText(v.as_float());
+  return v.ToString();
+}
+
+std::string FormatResult(const QueryResult& r, Format format) {
+  std::string out;
+  switch (format) {
+    case Format::kTyped: {
+      out = "{\"fields\":[";
+      for (size_t i = 0; i < r.columns().size(); ++i) {
+        if (i) out.push_back(',');
+        AppendJsonString(&out, r.columns()[i]);
+      }
+      out += "],\"values\":[";
+      for (size_t i = 0; i < r.rows().size(); ++i) {
+        if (i) out.push_back(',');
+        out.push_back('[');
+        for (size_t j = 0; j < r.rows()[i].size(); ++j) {
+          if (j) out.push_back(',');
+          AppendTyped(&out, r.rows()[i][j]);
+        }
+        out.push_back(']');
+      }
+      const QueryCounters& c = r.counters();
+      out += "],\"counters\":{\"nodesCreated\":" + std::to_string(c.nodes_created) +
+             ",\"nodesDeleted\":" + std::to_string(c.nodes_deleted) +
+             ",\"relationshipsCreated\":" + std::to_string(c.relationships_created) +
+             ",\"relationshipsDeleted\":" + std::to_string(c.relationships_deleted) +
+             ",\"propertiesSet\":" + std::to_string(c.properties_set) +
+             ",\"propertiesRemoved\":" + std::to_string(c.properties_removed) +
+             ",\"labelsAdded\":" + std::to_string(c.labels_added) +
+             ",\"labelsRemoved\":" + std::to_string(c.labels_removed) + "}";
+      if (!r.plan().empty()) {
+        out += ",\"plan\":";
+        AppendJsonString(&out, r.plan());
+      }
+      out += "}";
+      return out;
+    }
+    case Format::kJson: {
+      out = "{\"columns\":[";
+      for (size_t i = 0; i < r.columns().size(); ++i) {
+        if (i) out.push_back(',');
+        AppendJsonString(&out, r.columns()[i]);
+      }
+      out += "],\"rows\":[";
+      for (size_t i = 0; i < r.rows().size(); ++i) {
+        if (i) out.push_back(',');
+        AppendPlain(&out, Value(r.rows()[i]));
+      }
+      out += "]";
+      if (!r.plan().empty()) {
+        out += ",\"plan\":";
+        AppendJsonString(&out, r.plan());
+      }
+      out += "}";
+      return out;
+    }
+    case Format::kCsv: {
+      for (size_t i = 0; i < r.columns().size(); ++i) out += (i ? "," : "") + CsvQuote(r.columns()[i]);
+      if (!r.columns().empty()) out += "\r\n";
+      for (const auto& row : r.rows()) {
+        for (size_t i = 0; i < row.size(); ++i)
+          out += (i ? "," : "") + (row[i].is_null() ? std::string() : CsvQuote(CellText(row[i])));
+        out += "\r\n";
+      }
+      return out;
+    }
+    case Format::kTable: {
+      if (!r.plan().empty()) out += r.plan();
+      if (r.columns().empty()) {
+        const QueryCounters& c = r.counters();
+        std::vector<std::string> parts;
+        auto add = [&](int64_t n, const char* what) {
+          if (n) parts.push_back(std::to_string(n) + " " + what);
+        };
+        add(c.nodes_created, "nodes created");
+        add(c.nodes_deleted, "nodes deleted");
+        add(c.relationships_created, "relationships created");
+        add(c.relationships_deleted, "relationships deleted");
+        add(c.properties_set, "properties set");
+        add(c.properties_removed, "properties removed");
+        add(c.labels_added, "labels added");
+        add(c.labels_removed, "labels removed");
+        add(c.indexes_added, "indexes added");
+        add(c.indexes_removed, "indexes removed");
+        add(c.constraints_added, "constraints added");
+        add(c.constraints_removed, "constraints removed");
+        if (parts.empty()) return out + "(no changes, no records)\n";
+        for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+        return out + "\n";
+      }
+      constexpr size_t kMaxCell = 60;
+      std::vector<std::vector<std::string>> cells;
+      std::vector<size_t> widths;
+      for (const auto& c : r.columns()) widths.push_back(Width(c));
+      for (const auto& row : r.rows()) {
+        std::vector<std::string> line;
+        for (size_t i = 0; i < row.size(); ++i) {
+          line.push_back(Truncate(row[i].ToString(), kMaxCell));
+          widths[i] = std::max(widths[i], Width(line.back()));
+        }
+        cells.push_back(std::move(line));
+      }
+      auto rule = [&] {
+        std::string s = "+";
+        for (size_t w : widths) s += std::string(w + 2, '-') + "+";
+        return s + "\n";
+      };
+      auto line = [&](const std::vector<std::string>& v) {
+        std::string s = "|";
+        for (size_t i = 0; i < v.size(); ++i) s += " " + v[i] + std::string(widths[i] - Width(v[i]), ' ') + " |";
+        return s + "\n";
+      };
+      out += rule() + line(r.columns()) + rule();
+      for (const auto& c : cells) out += line(c);
+      out += rule();
+      out += std::to_string(r.rows().size()) + (r.rows().size() == 1 ? " row" : " rows") + "\n";
+      return out;
+    }
+  }
+  return out;
+}
+
+std::string FormatError(const QueryResult& r, Format format) {
+  const QueryError& e = r.error();
+  if (format == Format::kJson || format == Format::kTyped) {
+    std::string out = "{\"errors\":[{\"code\":";
+    AppendJsonString(&out, e.code);
+    out += ",\"detail\":";
+    AppendJsonString(&out, e.detail);
+    out += ",\"phase\":";
+    AppendJsonString(&out, e.runtime ? "runtime" : "compile");
+    out += ",\"message\":";
+    AppendJsonString(&out, e.message);
+    out += ",\"position\":";
+    out += e.line > 0 ? "{\"line\":" + std::to_string(e.line) + ",\"column\":" + std::to_string(e.column) + "}" : "null";
+    out += "}]}";
+    return out;
+  }
+  return e.code + (e.detail.empty() ? "" : " (" + e.detail + ")") + ": " + e.pretty;
+}
+
+}  // namespace kg::cli

@@ -1,0 +1,65 @@
+// Connection: runs Cypher statements against a Database.
+//
+//   kg::Connection conn(*db);
+//   auto r = conn.Execute("MATCH (p:Province {name: $name}) RETURN p.code", {{"name", "Yunnan"}});
+//   if (!r.ok()) std::cerr << r.error().pretty;
+//   for (const auto& row : r.rows()) std::cout << row[0].ToString() << "\n";
+//
+// Each statement is atomic: outside an explicit transaction it commits on
+// success; a statement that fails leaves the database exactly as before
+// (inside an explicit transaction, as it was before that statement).
+// A Connection is used by one thread at a time, except Cancel().
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kg/database.h"
+#include "kg/query_result.h"
+#include "kg/value.h"
+
+namespace kg {
+
+using QueryParams = std::map<std::string, Value, std::less<>>;
+
+class Connection {
+ public:
+  // REQUIRES: db outlives the connection.
+  explicit Connection(Database& db);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one statement; rows are collected into the result.
+  QueryResult Execute(std::string_view statement, const QueryParams& params = {});
+  // Runs one statement, handing each row to on_row as it is produced;
+  // on_row returns false to stop early (the statement still succeeds).
+  QueryResult Stream(std::string_view statement, const QueryParams& params,
+                     const std::function<bool(const std::vector<Value>& row)>& on_row);
+
+  // Explicit transactions: statements run in one transaction until
+  // Commit or Rollback. Begin fails if one is already open.
+  Status Begin();
+  Status Commit();
+  void Rollback();
+  bool in_transaction() const;
+
+  // Makes the running statement fail with a TransientError soon. Callable
+  // from any thread (e.g. a Ctrl-C handler).
+  void Cancel();
+  // A statement running longer than this fails (zero: no limit).
+  void set_timeout(std::chrono::milliseconds limit);
+
+  class Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kg

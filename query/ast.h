@@ -1,0 +1,176 @@
+// The abstract syntax tree of a parsed statement. Nodes keep their source
+// position (for errors) and, for projections, their source text (column names).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kg/element.h"
+#include "kg/value.h"
+#include "query/query_error.h"
+
+namespace kg::query {
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+struct PatternPart;
+
+enum class ExprKind {
+  kLiteral,        // value
+  kParameter,      // name
+  kVariable,       // name
+  kProperty,       // args[0].name
+  kSubscript,      // args[0][args[1]]
+  kSlice,          // args[0][args[1]..args[2]] (either may be null)
+  kList,           // [args...]
+  kMap,            // {keys[i]: args[i]}
+  kUnary,          // op args[0]: "NOT", "-", "+"
+  kBinary,         // args[0] op args[1]
+  kIsNull,         // args[0] IS NULL (negated: IS NOT NULL)
+  kLabelCheck,     // args[0]:labels...
+  kFunction,       // name(args...), distinct; count(*) is star
+  kCase,           // args: [subject?] (when, then)... [else?]; see has_subject / has_else
+  kListComprehension,  // [name IN args[0] WHERE args[1] | args[2]]
+  kQuantifier,     // name = all/any/none/single; variable in `var`; args: list, where
+  kPatternComprehension,  // [pattern WHERE args[0] | args[1]]
+  kPattern,        // a pattern used as a predicate / exists(pattern)
+  kMapProjection,  // var{.key, key: expr, .*}
+};
+
+struct MapProjectionItem {
+  enum Kind { kProperty, kAll, kLiteral, kVariable } kind;
+  std::string key;
+  ExprPtr value;  // kLiteral
+};
+
+struct Expr {
+  ExprKind kind;
+  Position pos;
+  std::string text;          // source text, for column names
+  Value value;               // kLiteral
+  std::string name;          // variable, parameter, property key, function, operator
+  std::string var;           // comprehension / quantifier variable
+  std::vector<ExprPtr> args;
+  std::vector<std::string> keys;    // kMap keys
+  std::vector<std::string> labels;  // kLabelCheck
+  bool distinct = false;     // kFunction
+  bool star = false;         // count(*)
+  bool negated = false;      // kIsNull: IS NOT NULL
+  bool has_subject = false;  // kCase
+  bool has_else = false;     // kCase
+  std::shared_ptr<PatternPart> pattern;      // kPatternComprehension, kPattern
+  std::vector<MapProjectionItem> projection;  // kMapProjection
+  int slot = -1;             // kVariable: the row slot, set by the planner
+
+  Expr(ExprKind k, Position p) : kind(k), pos(p) {}
+  const Expr* arg(size_t i) const { return i < args.size() ? args[i].get() : nullptr; }
+};
+
+struct NodePattern {
+  std::string var;  // empty: anonymous
+  std::vector<std::string> labels;
+  ExprPtr properties;  // a map literal or a parameter, or null
+  Position pos;
+};
+
+struct RelPattern {
+  std::string var;
+  std::vector<std::string> types;  // alternatives
+  Direction direction = Direction::kBoth;  // kOut: -->, kIn: <--, kBoth: --
+  ExprPtr properties;
+  bool var_length = false;
+  int64_t min_hops = 1;
+  std::optional<int64_t> max_hops;
+  Position pos;
+};
+
+struct PatternPart {
+  std::string path_var;  // p = ...
+  enum class Kind { kPlain, kShortest, kAllShortest } kind = Kind::kPlain;
+  std::vector<NodePattern> nodes;  // nodes.size() == rels.size() + 1
+  std::vector<RelPattern> rels;
+  Position pos;
+};
+
+using Pattern = std::vector<std::shared_ptr<PatternPart>>;
+
+struct ReturnItem {
+  ExprPtr expr;
+  std::string alias;  // the column name: the alias, or the expression text
+  bool has_alias = false;
+};
+
+struct SortItem {
+  ExprPtr expr;
+  bool descending = false;
+};
+
+struct Projection {
+  bool distinct = false;
+  bool star = false;
+  std::vector<ReturnItem> items;
+  std::vector<SortItem> order;
+  ExprPtr skip, limit;
+  ExprPtr where;  // WITH ... WHERE
+  Position pos;
+};
+
+struct SetItem {
+  enum class Kind { kProperty, kReplaceAll, kMerge, kLabels } kind;
+  ExprPtr target;  // kProperty: a property expression
+  std::string var; // other kinds
+  ExprPtr value;
+  std::vector<std::string> labels;
+  Position pos;
+};
+
+struct RemoveItem {
+  bool is_labels = false;
+  ExprPtr property;  // a property expression
+  std::string var;
+  std::vector<std::string> labels;
+  Position pos;
+};
+
+enum class ClauseKind { kMatch, kUnwind, kWith, kReturn, kCreate, kMerge, kSet, kRemove, kDelete };
+
+struct Clause {
+  ClauseKind kind;
+  Position pos;
+  bool optional = false;    // OPTIONAL MATCH
+  Pattern pattern;          // MATCH, CREATE, MERGE (one part)
+  ExprPtr where;            // MATCH ... WHERE
+  ExprPtr expr;             // UNWIND expr
+  std::string alias;        // UNWIND ... AS alias
+  Projection projection;    // WITH, RETURN
+  std::vector<SetItem> set_items;          // SET; MERGE: on_create then on_match
+  std::vector<SetItem> on_create, on_match;
+  std::vector<RemoveItem> remove_items;
+  std::vector<ExprPtr> delete_exprs;
+  bool detach = false;
+  Clause(ClauseKind k, Position p) : kind(k), pos(p) {}
+};
+
+struct SingleQuery {
+  std::vector<Clause> clauses;
+};
+
+enum class SchemaKind { kNone, kCreateIndex, kDropIndex, kCreateConstraint, kDropConstraint, kShowIndexes, kShowConstraints };
+
+struct SchemaCommand {
+  SchemaKind kind = SchemaKind::kNone;
+  std::string name, variable, label, property;
+  bool if_not_exists = false;
+  bool if_exists = false;
+};
+
+struct Statement {
+  bool explain = false, profile = false;
+  SchemaCommand schema;             // kind != kNone: a schema statement
+  std::vector<SingleQuery> parts;   // UNION of these
+  std::vector<bool> union_all;      // between parts[i] and parts[i+1]
+};
+
+}  // namespace kg::query

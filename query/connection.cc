@@ -1,0 +1,290 @@
+#include "kg/connection.h"
+
+#include <chrono>
+
+#include "graph/access.h"
+#include "graph/database_impl.h"
+#include "graph/transaction_impl.h"
+#include "query/parser.h"
+#include "query/planner.h"
+
+namespace kg {
+
+using EngineError = query::QueryError;
+
+class Connection::Impl {
+ public:
+  explicit Impl(Database& db) : db_(db), store_(internal::Access::Of(db).store) {}
+
+  QueryResult Run(std::string_view text, const QueryParams& params,
+                  const std::function<bool(const std::vector<Value>&)>* on_row);
+
+  Database& db_;
+  std::shared_ptr<storage::Store> store_;
+  std::shared_ptr<Transaction::Impl> explicit_;
+  std::atomic<bool> cancel_{false};
+  std::chrono::milliseconds timeout_{0};
+
+ private:
+  void RunSchema(const query::SchemaCommand& cmd, QueryResult* result);
+  Value Materialize(Transaction::Impl& txn, const Value& v);
+};
+
+namespace {
+
+std::string Pretty(std::string_view text, const EngineError& e) {
+  std::string out = e.message;
+  if (e.pos.line <= 0) return out;
+  out += " (line " + std::to_string(e.pos.line) + ", column " + std::to_string(e.pos.column) + ")\n";
+  size_t start = 0;
+  for (int line = 1; line < e.pos.line && start < text.size(); ++line) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  size_t end = text.find('\n', start);
+  std::string_view source = text.substr(start, end == std::string_view::npos ? text.size() - start : end - start);
+  out += std::string(source) + "\n";
+  // Columns count bytes; keep tabs so the caret lines up.
+  std::string pad;
+  for (int i = 1; i < e.pos.column && static_cast<size_t>(i - 1) < source.size(); ++i)
+    pad.push_back(source[static_cast<size_t>(i - 1)] == '\t' ? '\t' : ' ');
+  out += pad + std::string(static_cast<size_t>(std::max(1, e.length)), '^');
+  return out;
+}
+
+void Fill(QueryResult* r, std::string_view text, const EngineError& e) {
+  r->failed_ = true;
+  r->error_.code = e.code;
+  r->error_.detail = e.detail;
+  r->error_.runtime = e.runtime;
+  r->error_.message = e.message;
+  r->error_.line = e.pos.line;
+  r->error_.column = e.pos.column;
+  r->error_.pretty = Pretty(text, e);
+  r->rows_.clear();
+}
+
+EngineError FromStatus(const Status& s, bool runtime) {
+  switch (s.code()) {
+    case StatusCode::kConflict: return EngineError("TransientError", "Conflict", runtime, s.message());
+    case StatusCode::kConstraintViolation: return EngineError("ConstraintValidationFailed", "", runtime, s.message());
+    case StatusCode::kReadOnly: return EngineError("ClientError", "ReadOnly", runtime, s.message());
+    case StatusCode::kInvalidArgument: return EngineError("ClientError", "InvalidArgument", runtime, s.message());
+    case StatusCode::kNotFound: return EngineError("ClientError", "NotFound", runtime, s.message());
+    default: return EngineError("DatabaseError", StatusCodeName(s.code()), runtime, s.ToString());
+  }
+}
+
+}  // namespace
+
+Value Connection::Impl::Materialize(Transaction::Impl& txn, const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNode: {
+      const auto& ref = v.as_node_ref();
+      if (ref.data) return v;
+      storage::NodeRecord r;
+      auto node = std::make_shared<Node>();
+      node->id = ref.id;
+      if (txn.ReadNode(ref.id, &r).ok()) *node = txn.ToNode(ref.id, r);
+      return Value(Value::NodeRef{ref.id, std::move(node)});
+    }
+    case Value::Type::kEdge: {
+      const auto& ref = v.as_edge_ref();
+      if (ref.data) return v;
+      storage::EdgeRecord r;
+      auto edge = std::make_shared<Edge>();
+      edge->id = ref.id;
+      edge->source = ref.source;
+      edge->target = ref.target;
+      if (txn.ReadEdge(ref.id, &r).ok()) *edge = txn.ToEdge(ref.id, r);
+      return Value(Value::EdgeRef{ref.id, ref.source, ref.target, std::move(edge)});
+    }
+    case Value::Type::kPath: {
+      auto path = std::make_shared<GraphPath>();
+      for (const Value& n : v.as_path().nodes) path->nodes.push_back(Materialize(txn, n));
+      for (const Value& e : v.as_path().edges) path->edges.push_back(Materialize(txn, e));
+      return Value(std::shared_ptr<const GraphPath>(std::move(path)));
+    }
+    case Value::Type::kList: {
+      bool needs = false;
+      for (const Value& e : v.as_list())
+        if (e.is_node() || e.is_edge() || e.is_path() || e.is_list() || e.is_map()) needs = true;
+      if (!needs) return v;
+      ValueList out;
+      for (const Value& e : v.as_list()) out.push_back(Materialize(txn, e));
+      return Value(std::move(out));
+    }
+    case Value::Type::kMap: {
+      ValueMap out;
+      for (const auto& [k, e] : v.as_map()) out[k] = Materialize(txn, e);
+      return Value(std::move(out));
+    }
+    default: return v;
+  }
+}
+
+void Connection::Impl::RunSchema(const query::SchemaCommand& cmd, QueryResult* result) {
+  using query::SchemaKind;
+  if (explicit_)
+    throw EngineError("ClientError", "SchemaInTransaction", false,
+                     "index and constraint statements cannot run inside an explicit transaction");
+  auto check = [](const Status& s) {
+    if (!s.ok()) throw FromStatus(s, true);
+  };
+  auto exists = [&](const std::string& name) {
+    for (const auto& i : db_.Indexes())
+      if (i.name == name) return true;
+    return false;
+  };
+  switch (cmd.kind) {
+    case SchemaKind::kCreateIndex:
+    case SchemaKind::kCreateConstraint: {
+      bool unique = cmd.kind == SchemaKind::kCreateConstraint;
+      size_t before = db_.Indexes().size();
+      check(db_.CreateIndex({cmd.label, cmd.property, cmd.name, unique, cmd.if_not_exists}));
+      if (db_.Indexes().size() > before) (unique ? result->counters_.constraints_added : result->counters_.indexes_added) = 1;
+      return;
+    }
+    case SchemaKind::kDropIndex:
+    case SchemaKind::kDropConstraint: {
+      if (!exists(cmd.name)) {
+        if (cmd.if_exists) return;
+        throw EngineError("ClientError", "NotFound", true, "no index or constraint named " + cmd.name);
+      }
+      check(db_.DropIndex(cmd.name));
+      (cmd.kind == SchemaKind::kDropConstraint ? result->counters_.constraints_removed : result->counters_.indexes_removed) = 1;
+      return;
+    }
+    case SchemaKind::kShowIndexes:
+    case SchemaKind::kShowConstraints: {
+      bool constraints = cmd.kind == SchemaKind::kShowConstraints;
+      result->columns_ = {"name", "label", "property", "type"};
+      for (const auto& i : db_.Indexes()) {
+        if (i.unique != constraints && !(i.unique && !constraints)) continue;
+        result->rows_.push_back({Value(i.name), Value(i.label), Value(i.property),
+                                 Value(constraints ? "UNIQUENESS" : (i.unique ? "UNIQUE RANGE" : "RANGE"))});
+      }
+      return;
+    }
+    case SchemaKind::kNone: return;
+  }
+}
+
+QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& params,
+                                  const std::function<bool(const std::vector<Value>&)>* on_row) {
+  QueryResult result;
+  auto start = std::chrono::steady_clock::now();
+  cancel_ = false;
+  std::shared_ptr<Transaction::Impl> txn;
+  bool auto_commit = !explicit_;
+  try {
+    query::Statement st = query::Parse(text);
+    if (st.schema.kind != query::SchemaKind::kNone) {
+      RunSchema(st.schema, &result);
+      result.seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      return result;
+    }
+    txn = auto_commit ? std::make_shared<Transaction::Impl>(store_, false) : explicit_;
+    if (!auto_commit) txn->SetSavePoint();
+    query::ExecContext ctx(*txn, params);
+    ctx.cancel = &cancel_;
+    if (timeout_.count() > 0) ctx.deadline = start + timeout_;
+    query::EvalSupport support;
+    query::Evaluator eval(ctx, support);
+    query::Runtime rt{ctx, eval, st.profile};
+    query::Plan plan;
+    query::BuildPlan(st, rt, support, &plan);
+    eval.set_pattern_width(plan.pattern_width);
+    result.columns_ = plan.columns;
+    if (st.explain) {
+      result.plan_ = query::DescribePlan(plan, false);
+      if (auto_commit) txn->Rollback();
+      else txn->PopSavePoint();
+      return result;
+    }
+    bool has_columns = !plan.columns.empty();
+    plan.sink->set_fn([&](query::Row& row) {
+      if (!has_columns) return true;
+      std::vector<Value> out;
+      out.reserve(plan.columns.size());
+      for (size_t i = 0; i < plan.columns.size(); ++i) out.push_back(Materialize(*txn, row[i]));
+      if (on_row) return (*on_row)(out);
+      result.rows_.push_back(std::move(out));
+      return true;
+    });
+    for (query::Operator* head : plan.heads) {
+      query::Row row;
+      head->Push(row);
+      head->Finish();
+    }
+    auto counts = ctx.effects.Compute();
+    result.counters_.nodes_created = counts.nodes_created;
+    result.counters_.nodes_deleted = counts.nodes_deleted;
+    result.counters_.relationships_created = counts.relationships_created;
+    result.counters_.relationships_deleted = counts.relationships_deleted;
+    result.counters_.properties_set = counts.properties_set;
+    result.counters_.properties_removed = counts.properties_removed;
+    result.counters_.labels_added = counts.labels_added;
+    result.counters_.labels_removed = counts.labels_removed;
+    if (st.profile) result.plan_ = query::DescribePlan(plan, true);
+    if (auto_commit) {
+      Status s = txn->Commit();
+      if (!s.ok()) throw FromStatus(s, true);
+    } else {
+      txn->PopSavePoint();
+    }
+  } catch (const EngineError& e) {
+    if (txn) {
+      if (auto_commit) txn->Rollback();
+      else txn->RollbackToSavePoint();
+    }
+    Fill(&result, text, e);
+  } catch (const std::exception& e) {
+    if (txn) {
+      if (auto_commit) txn->Rollback();
+      else txn->RollbackToSavePoint();
+    }
+    Fill(&result, text, EngineError("DatabaseError", "Internal", true, std::string("internal error: ") + e.what()));
+  }
+  result.seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+Connection::Connection(Database& db) : impl_(std::make_unique<Impl>(db)) {}
+Connection::~Connection() {
+  if (impl_->explicit_) impl_->explicit_->Rollback();
+}
+
+QueryResult Connection::Execute(std::string_view statement, const QueryParams& params) {
+  return impl_->Run(statement, params, nullptr);
+}
+
+QueryResult Connection::Stream(std::string_view statement, const QueryParams& params,
+                               const std::function<bool(const std::vector<Value>&)>& on_row) {
+  return impl_->Run(statement, params, &on_row);
+}
+
+Status Connection::Begin() {
+  if (impl_->explicit_) return Status::InvalidArgument("a transaction is already open");
+  impl_->explicit_ = std::make_shared<Transaction::Impl>(impl_->store_, false);
+  return Status::OK();
+}
+
+Status Connection::Commit() {
+  if (!impl_->explicit_) return Status::InvalidArgument("no transaction is open");
+  auto txn = std::move(impl_->explicit_);
+  return txn->Commit();
+}
+
+void Connection::Rollback() {
+  if (!impl_->explicit_) return;
+  impl_->explicit_->Rollback();
+  impl_->explicit_.reset();
+}
+
+bool Connection::in_transaction() const { return impl_->explicit_ != nullptr; }
+void Connection::Cancel() { impl_->cancel_ = true; }
+void Connection::set_timeout(std::chrono::milliseconds limit) { impl_->timeout_ = limit; }
+
+}  // namespace kg

@@ -1,0 +1,100 @@
+#include "query/context.h"
+
+namespace kg::query {
+
+namespace {
+
+std::optional<Value> NodeProperty(Transaction::Impl& txn, NodeId id, uint32_t key) {
+  storage::NodeRecord r;
+  if (!txn.ReadNode(id, &r).ok()) return std::nullopt;
+  const Value* v = storage::FindProperty(r.properties, key);
+  return v ? std::optional<Value>(*v) : std::nullopt;
+}
+
+std::optional<Value> EdgeProperty(Transaction::Impl& txn, EdgeId id, uint32_t key) {
+  storage::EdgeRecord r;
+  if (!txn.ReadEdge(id, &r).ok()) return std::nullopt;
+  const Value* v = storage::FindProperty(r.properties, key);
+  return v ? std::optional<Value>(*v) : std::nullopt;
+}
+
+bool LabelPresent(Transaction::Impl& txn, uint32_t label) {
+  auto n = txn.kv().Counter(storage::CounterKind::kLabel, label);
+  return n.ok() && *n > 0;
+}
+
+}  // namespace
+
+void SideEffects::BeforeNodeProperty(NodeId id, uint32_t key) {
+  if (created_nodes_.count(id)) return;
+  node_props_.try_emplace({id, key}, NodeProperty(txn_, id, key));
+}
+
+void SideEffects::BeforeEdgeProperty(EdgeId id, uint32_t key) {
+  if (created_edges_.count(id)) return;
+  edge_props_.try_emplace({id, key}, EdgeProperty(txn_, id, key));
+}
+
+void SideEffects::BeforeNodeDelete(NodeId id) {
+  if (created_nodes_.count(id)) return;
+  storage::NodeRecord r;
+  if (!txn_.ReadNode(id, &r).ok()) return;
+  deleted_nodes_.insert(id);
+  for (const auto& [k, v] : r.properties) node_props_.try_emplace({id, k}, v);
+}
+
+void SideEffects::BeforeEdgeDelete(EdgeId id) {
+  if (created_edges_.count(id)) return;
+  storage::EdgeRecord r;
+  if (!txn_.ReadEdge(id, &r).ok()) return;
+  deleted_edges_.insert(id);
+  for (const auto& [k, v] : r.properties) edge_props_.try_emplace({id, k}, v);
+}
+
+void SideEffects::BeforeLabelChange(uint32_t label) { labels_.try_emplace(label, LabelPresent(txn_, label)); }
+
+SideEffects::Counts SideEffects::Compute() const {
+  Counts c;
+  auto diff = [&](const std::optional<Value>& before, const std::optional<Value>& after) {
+    if (before && after) {
+      if (!(*before == *after)) {
+        ++c.properties_set;
+        ++c.properties_removed;
+      }
+    } else if (after) {
+      ++c.properties_set;
+    } else if (before) {
+      ++c.properties_removed;
+    }
+  };
+  for (NodeId id : created_nodes_) {
+    storage::NodeRecord r;
+    if (!txn_.ReadNode(id, &r).ok()) continue;
+    ++c.nodes_created;
+    c.properties_set += static_cast<int64_t>(r.properties.size());
+  }
+  for (EdgeId id : created_edges_) {
+    storage::EdgeRecord r;
+    if (!txn_.ReadEdge(id, &r).ok()) continue;
+    ++c.relationships_created;
+    c.properties_set += static_cast<int64_t>(r.properties.size());
+  }
+  for (NodeId id : deleted_nodes_) {
+    storage::NodeRecord r;
+    if (!txn_.ReadNode(id, &r).ok()) ++c.nodes_deleted;
+  }
+  for (EdgeId id : deleted_edges_) {
+    storage::EdgeRecord r;
+    if (!txn_.ReadEdge(id, &r).ok()) ++c.relationships_deleted;
+  }
+  for (const auto& [k, before] : node_props_) diff(before, NodeProperty(txn_, k.first, k.second));
+  for (const auto& [k, before] : edge_props_) diff(before, EdgeProperty(txn_, k.first, k.second));
+  for (const auto& [label, before] : labels_) {
+    bool after = LabelPresent(txn_, label);
+    if (after && !before) ++c.labels_added;
+    if (before && !after) ++c.labels_removed;
+  }
+  return c;
+}
+
+}  // namespace kg::query

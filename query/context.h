@@ -1,0 +1,79 @@
+// ExecContext: what a running statement carries: the transaction, the
+// parameters, the side-effect counters, cancellation and a time limit.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "graph/transaction_impl.h"
+#include "kg/value.h"
+#include "query/query_error.h"
+
+namespace kg::query {
+
+using Row = std::vector<Value>;
+using Params = std::map<std::string, Value, std::less<>>;
+
+// Side effects with the TCK's observable-difference meaning: what differs
+// between the graph before and after the statement.
+class SideEffects {
+ public:
+  explicit SideEffects(Transaction::Impl& txn) : txn_(txn) {}
+  // Call before changing a node or edge property: remembers the value the
+  // element had before the statement.
+  void BeforeNodeProperty(NodeId id, uint32_t key);
+  void BeforeEdgeProperty(EdgeId id, uint32_t key);
+  void NodeCreated(NodeId id) { created_nodes_.insert(id); }
+  void EdgeCreated(EdgeId id) { created_edges_.insert(id); }
+  // Call before deleting: remembers every property of a pre-existing element.
+  void BeforeNodeDelete(NodeId id);
+  void BeforeEdgeDelete(EdgeId id);
+  // Call before a label's count may change.
+  void BeforeLabelChange(uint32_t label);
+
+  struct Counts {
+    int64_t nodes_created = 0, nodes_deleted = 0, relationships_created = 0, relationships_deleted = 0;
+    int64_t properties_set = 0, properties_removed = 0, labels_added = 0, labels_removed = 0;
+    bool any() const {
+      return nodes_created || nodes_deleted || relationships_created || relationships_deleted || properties_set ||
+             properties_removed || labels_added || labels_removed;
+    }
+  };
+  // Compares the remembered state with the transaction's current state.
+  Counts Compute() const;
+
+ private:
+  using Key = std::pair<uint64_t, uint32_t>;
+  Transaction::Impl& txn_;
+  std::set<NodeId> created_nodes_, deleted_nodes_;
+  std::set<EdgeId> created_edges_, deleted_edges_;
+  std::map<Key, std::optional<Value>> node_props_, edge_props_;  // original values
+  std::map<uint32_t, bool> labels_;                                // label present before?
+};
+
+struct ExecContext {
+  Transaction::Impl& txn;
+  const Params& params;
+  SideEffects effects;
+  const std::atomic<bool>* cancel = nullptr;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  uint64_t ticks = 0;
+
+  ExecContext(Transaction::Impl& t, const Params& p) : txn(t), params(p), effects(t) {}
+  // Called by long loops: throws when the statement was cancelled or ran out of time.
+  void CheckInterrupt() {
+    if ((++ticks & 1023) != 0) return;
+    if (cancel && cancel->load(std::memory_order_relaxed))
+      throw QueryError("TransientError", "Cancelled", true, "the query was cancelled");
+    if (deadline && std::chrono::steady_clock::now() > *deadline)
+      throw QueryError("TransientError", "Timeout", true, "the query exceeded its time limit");
+  }
+};
+
+}  // namespace kg::query

@@ -1,0 +1,525 @@
+#include "query/matcher.h"
+
+#include <algorithm>
+#include <deque>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/property_map/property_map.hpp>
+
+#include "kg/graph_view.h"
+#include "query/evaluator.h"
+#include "query/value_ops.h"
+
+namespace kg::query {
+
+namespace key = storage::key;
+
+struct PatternMatcher::State {
+  Row& row;
+  ExecContext& ctx;
+  Evaluator& eval;
+  const std::function<bool(Row&)>& emit;
+  std::vector<EdgeId> used;  // relationships bound so far: each at most once
+  bool Used(EdgeId e) const { return std::find(used.begin(), used.end(), e) != used.end(); }
+};
+
+int PatternMatcher::EventOf(size_t part, size_t element) const {
+  int offset = 0;
+  for (size_t p = 0; p < part; ++p) offset += static_cast<int>(2 * parts_[p].rels.size() + 2);
+  return offset + static_cast<int>(element);
+}
+
+bool PatternMatcher::RunFilters(State& st, int event) {
+  for (const auto& f : filters_)
+    if (f.after_event == event && !st.eval.IsTrue(*f.expr, st.row)) return false;
+  return true;
+}
+
+bool PatternMatcher::Match(Row& row, ExecContext& ctx, Evaluator& eval, const std::function<bool(Row&)>& emit) {
+  State st{row, ctx, eval, emit, {}};
+  if (!RunFilters(st, -1)) return true;
+  return MatchPartAt(st, 0);
+}
+
+namespace {
+
+// Does the map of expected properties hold on these stored properties?
+bool PropertiesMatch(Evaluator& eval, Row& row, const Expr* props, const storage::PropertyList& stored,
+                     Transaction::Impl& txn) {
+  if (!props) return true;
+  Value expected = eval.Eval(*props, row);
+  if (expected.is_null()) return false;
+  if (!expected.is_map())
+    throw QueryError("TypeError", "InvalidArgumentType", true, "a pattern's properties must be a map", props->pos);
+  for (const auto& [k, v] : expected.as_map()) {
+    auto id = txn.ResolveKey(k);
+    const Value* actual = id ? storage::FindProperty(stored, *id) : nullptr;
+    if (!actual) return false;
+    Ternary t = Equals(*actual, v);
+    if (!t || !*t) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool PatternMatcher::CheckNode(State& st, const NodeStep& step, NodeId id) {
+  if (step.bound) {
+    const Value& v = st.row[step.slot];
+    if (!v.is_node() || v.as_node_ref().id != id) return false;
+  }
+  if (step.labels.empty() && !step.properties) return true;
+  storage::NodeRecord r;
+  if (!st.eval.LoadNode(id, &r)) return false;
+  for (const auto& l : step.labels) {
+    auto lid = st.ctx.txn.ResolveLabel(l);
+    if (!lid || !r.HasLabel(*lid)) return false;
+  }
+  return PropertiesMatch(st.eval, st.row, step.properties, r.properties, st.ctx.txn);
+}
+
+bool PatternMatcher::CheckRel(State& st, const RelStep& step, EdgeId id) {
+  if (step.bound) {
+    const Value& v = st.row[step.slot];
+    if (!v.is_edge() || v.as_edge_ref().id != id) return false;
+  }
+  if (!step.properties) return true;
+  storage::EdgeRecord r;
+  if (!st.eval.LoadEdge(id, &r)) return false;
+  return PropertiesMatch(st.eval, st.row, step.properties, r.properties, st.ctx.txn);
+}
+
+std::optional<std::vector<uint32_t>> PatternMatcher::ResolveTypes(State& st, const RelStep& step) {
+  std::vector<uint32_t> ids;
+  for (const auto& t : step.types)
+    if (auto id = st.ctx.txn.ResolveType(t)) ids.push_back(*id);
+  if (!step.types.empty() && ids.empty()) return std::nullopt;  // no such type: nothing matches
+  return ids;
+}
+
+template <class Fn>
+bool PatternMatcher::ForEachCandidate(State& st, const MatchPart&, const Anchor& anchor, const NodeStep& step,
+                                      Fn&& fn) {
+  auto& kv = st.ctx.txn.kv();
+  switch (anchor.kind) {
+    case Anchor::Kind::kBound: {
+      const Value& v = st.row[step.slot];
+      if (!v.is_node()) return true;
+      return fn(v.as_node_ref().id);
+    }
+    case Anchor::Kind::kIndexSeek: {
+      auto label = st.ctx.txn.ResolveLabel(anchor.label);
+      auto k = st.ctx.txn.ResolveKey(anchor.key);
+      if (!label || !k) return true;
+      const storage::IndexRecord* index = st.ctx.txn.IndexFor(*label, *k);
+      Value v = st.eval.Eval(*anchor.value, st.row);
+      if (!index || v.is_null()) return true;
+      if (index && (v.is_number() || v.is_string() || v.is_bool() || v.is_list())) {
+        std::string prefix = key::IndexValuePrefix(index->id, v);
+        if (v.is_number()) prefix.resize(key::IndexPrefix(index->id).size() + 9);  // tag + double: 1 finds 1.0 too
+        std::vector<NodeId> ids;
+        Status s = kv.ScanPrefix(storage::Keyspace::kIndex, prefix, [&](std::string_view k2, std::string_view) {
+          ids.push_back(key::NodeOfIndexEntry(k2));
+          return true;
+        });
+        if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+        for (NodeId id : ids)
+          if (!fn(id)) return false;
+      }
+      return true;
+    }
+    case Anchor::Kind::kLabelScan: {
+      auto label = st.ctx.txn.ResolveLabel(anchor.label);
+      if (!label) return true;
+      bool go = true;
+      Status s = kv.ScanPrefix(storage::Keyspace::kLabels, key::LabelPrefix(*label), [&](std::string_view k2, std::string_view) {
+        st.ctx.CheckInterrupt();
+        go = fn(key::NodeOfLabelKey(k2));
+        return go;
+      });
+      if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+      return go;
+    }
+    case Anchor::Kind::kAllNodes: {
+      auto it = kv.NewIterator(storage::Keyspace::kNodes);
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        st.ctx.CheckInterrupt();
+        if (!fn(key::NodeOf(std::string_view(it->key().data(), it->key().size())))) return false;
+      }
+      return true;
+    }
+  }
+  return true;
+}
+
+bool PatternMatcher::MatchPartAt(State& st, size_t pi) {
+  if (pi == parts_.size()) return st.emit(st.row);
+  const MatchPart& part = parts_[pi];
+  if (part.kind != PatternPart::Kind::kPlain) return MatchShortest(st, pi);
+  return ForEachCandidate(st, part, part.anchor, part.nodes[0], [&](NodeId id) { return StartFrom(st, pi, id); });
+}
+
+bool PatternMatcher::StartFrom(State& st, size_t pi, NodeId start) {
+  const MatchPart& part = parts_[pi];
+  const NodeStep& step = part.nodes[0];
+  if (!CheckNode(st, step, start)) return true;
+  Value saved = st.row[step.slot];
+  st.row[step.slot] = Value(Value::NodeRef{start, nullptr});
+  bool go = !RunFilters(st, EventOf(pi, 0)) || Expand(st, pi, 0);
+  st.row[step.slot] = std::move(saved);
+  return go;
+}
+
+bool PatternMatcher::BindNext(State& st, size_t pi, size_t ri, NodeId node) {
+  const MatchPart& part = parts_[pi];
+  const NodeStep& next = part.nodes[ri + 1];
+  if (!CheckNode(st, next, node)) return true;
+  Value saved = st.row[next.slot];
+  st.row[next.slot] = Value(Value::NodeRef{node, nullptr});
+  bool go = !RunFilters(st, EventOf(pi, 2 * ri + 2)) || Expand(st, pi, ri + 1);
+  st.row[next.slot] = std::move(saved);
+  return go;
+}
+
+bool PatternMatcher::Expand(State& st, size_t pi, size_t ri) {
+  const MatchPart& part = parts_[pi];
+  if (ri == part.rels.size()) return FinishPart(st, pi);
+  const RelStep& rel = part.rels[ri];
+  NodeId from = st.row[part.nodes[ri].slot].as_node_ref().id;
+  if (rel.var_length) {
+    if (rel.endpoints_only) return EndpointsOnly(st, pi, ri, from);
+    std::vector<Value> trail;
+    return VarLength(st, pi, ri, from, 0, trail);
+  }
+  auto types = ResolveTypes(st, rel);
+  if (!types) return true;
+  std::optional<uint32_t> only = types->size() == 1 ? std::optional<uint32_t>((*types)[0]) : std::nullopt;
+  // Collect first: the recursion below may scan the same keyspace.
+  std::vector<Value::EdgeRef> edges;
+  Status s = st.ctx.txn.ForEachEdge(from, rel.direction, only, [&](const key::AdjacencyEntry& e, bool outgoing) {
+    if (!types->empty() && !only && std::find(types->begin(), types->end(), e.type) == types->end()) return true;
+    if (!outgoing && rel.direction == Direction::kBoth && e.anchor == e.neighbor) return true;  // self-loop seen once
+    edges.push_back(outgoing ? Value::EdgeRef{e.edge, e.anchor, e.neighbor, nullptr}
+                             : Value::EdgeRef{e.edge, e.neighbor, e.anchor, nullptr});
+    return true;
+  });
+  if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+  for (auto& e : edges) {
+    st.ctx.CheckInterrupt();
+    if (st.Used(e.id) || !CheckRel(st, rel, e.id)) continue;
+    NodeId next = e.source == from ? e.target : e.source;
+    if (e.source == e.target) next = from;
+    Value saved = st.row[rel.slot];
+    st.row[rel.slot] = Value(e);
+    st.used.push_back(e.id);
+    bool go = !RunFilters(st, EventOf(pi, 2 * ri + 1)) || BindNext(st, pi, ri, next);
+    st.used.pop_back();
+    st.row[rel.slot] = std::move(saved);
+    if (!go) return false;
+  }
+  return true;
+}
+
+bool PatternMatcher::VarLength(State& st, size_t pi, size_t ri, NodeId at, int64_t depth, std::vector<Value>& trail) {
+  const MatchPart& part = parts_[pi];
+  const RelStep& rel = part.rels[ri];
+  st.ctx.CheckInterrupt();
+  if (depth >= rel.min_hops) {
+    ValueList list = trail;
+    if (part.reversed) std::reverse(list.begin(), list.end());
+    Value value(std::move(list));
+    bool ok = true;
+    if (rel.bound) {
+      Ternary t = Equals(st.row[rel.slot], value);
+      ok = t && *t;
+    }
+    if (ok) {
+      Value saved = st.row[rel.slot];
+      st.row[rel.slot] = std::move(value);
+      bool go = !RunFilters(st, EventOf(pi, 2 * ri + 1)) || BindNext(st, pi, ri, at);
+      st.row[rel.slot] = std::move(saved);
+      if (!go) return false;
+    }
+  }
+  if (rel.max_hops >= 0 && depth >= rel.max_hops) return true;
+  auto types = ResolveTypes(st, rel);
+  if (!types) return true;
+  std::optional<uint32_t> only = types->size() == 1 ? std::optional<uint32_t>((*types)[0]) : std::nullopt;
+  std::vector<Value::EdgeRef> edges;
+  Status s = st.ctx.txn.ForEachEdge(at, rel.direction, only, [&](const key::AdjacencyEntry& e, bool outgoing) {
+    if (!types->empty() && !only && std::find(types->begin(), types->end(), e.type) == types->end()) return true;
+    if (!outgoing && rel.direction == Direction::kBoth && e.anchor == e.neighbor) return true;
+    edges.push_back(outgoing ? Value::EdgeRef{e.edge, e.anchor, e.neighbor, nullptr}
+                             : Value::EdgeRef{e.edge, e.neighbor, e.anchor, nullptr});
+    return true;
+  });
+  if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+  for (auto& e : edges) {
+    if (st.Used(e.id) || !CheckRel(st, rel, e.id)) continue;
+    NodeId next = e.source == at ? e.target : e.source;
+    if (e.source == e.target) next = at;
+    st.used.push_back(e.id);
+    trail.push_back(Value(e));
+    bool go = VarLength(st, pi, ri, next, depth + 1, trail);
+    trail.pop_back();
+    st.used.pop_back();
+    if (!go) return false;
+  }
+  return true;
+}
+
+// Distinct end nodes of relationship-unique walks of min..max hops, by BFS
+// (the planner only asks for this for a directed, single-relationship
+// pattern whose result is reduced to distinct values). A node at BFS
+// distance d in [max(min, 1), max] is an end node; the start is one too
+// when min is 0, or when an edge closes a cycle onto it within max hops.
+bool PatternMatcher::EndpointsOnly(State& st, size_t pi, size_t ri, NodeId from) {
+  const MatchPart& part = parts_[pi];
+  const RelStep& rel = part.rels[ri];
+  auto types = ResolveTypes(st, rel);
+  if (!types) return rel.min_hops == 0 ? BindNext(st, pi, ri, from) : true;
+  std::optional<uint32_t> only = types->size() == 1 ? std::optional<uint32_t>((*types)[0]) : std::nullopt;
+  std::unordered_map<NodeId, int64_t> dist{{from, 0}};
+  std::vector<NodeId> frontier{from}, order;
+  bool start_on_cycle = false;
+  for (int64_t d = 0; !frontier.empty() && (rel.max_hops < 0 || d < rel.max_hops); ++d) {
+    std::vector<NodeId> next;
+    for (NodeId u : frontier) {
+      st.ctx.CheckInterrupt();
+      Status s = st.ctx.txn.ForEachEdge(u, rel.direction, only, [&](const key::AdjacencyEntry& e, bool) {
+        if (!types->empty() && !only && std::find(types->begin(), types->end(), e.type) == types->end()) return true;
+        if (e.neighbor == from) start_on_cycle = true;
+        if (dist.emplace(e.neighbor, d + 1).second) {
+          next.push_back(e.neighbor);
+          order.push_back(e.neighbor);
+        }
+        return true;
+      });
+      if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+    }
+    frontier = std::move(next);
+  }
+  Value saved = st.row[rel.slot];
+  st.row[rel.slot] = Value(ValueList{});  // unnamed: never read
+  bool go = true;
+  if (rel.min_hops == 0 || start_on_cycle) go = BindNext(st, pi, ri, from);
+  for (size_t i = 0; go && i < order.size(); ++i) go = BindNext(st, pi, ri, order[i]);
+  st.row[rel.slot] = std::move(saved);
+  return go;
+}
+
+bool PatternMatcher::FinishPart(State& st, size_t pi) {
+  const MatchPart& part = parts_[pi];
+  if (part.path_slot < 0) return MatchPartAt(st, pi + 1);
+  auto path = std::make_shared<GraphPath>();
+  for (size_t i = 0; i < part.nodes.size(); ++i) {
+    path->nodes.push_back(st.row[part.nodes[i].slot]);
+    if (i < part.rels.size()) {
+      const Value& r = st.row[part.rels[i].slot];
+      if (!part.rels[i].var_length) {
+        path->edges.push_back(r);
+        continue;
+      }
+      // A variable-length hop: its relationships and the nodes between them.
+      ValueList hops = r.as_list();
+      if (part.reversed) std::reverse(hops.begin(), hops.end());
+      NodeId at = path->nodes.back().as_node_ref().id;
+      for (size_t h = 0; h < hops.size(); ++h) {
+        const auto& e = hops[h].as_edge_ref();
+        NodeId next = e.source == at ? e.target : e.source;
+        path->edges.push_back(hops[h]);
+        if (h + 1 < hops.size()) path->nodes.push_back(Value(Value::NodeRef{next, nullptr}));
+        at = next;
+      }
+    }
+  }
+  if (part.reversed) {
+    std::reverse(path->nodes.begin(), path->nodes.end());
+    std::reverse(path->edges.begin(), path->edges.end());
+  }
+  Value saved = st.row[part.path_slot];
+  st.row[part.path_slot] = Value(std::shared_ptr<const GraphPath>(std::move(path)));
+  bool go = !RunFilters(st, EventOf(pi, 2 * part.rels.size() + 1)) || MatchPartAt(st, pi + 1);
+  st.row[part.path_slot] = std::move(saved);
+  return go;
+}
+
+namespace {
+
+struct FoundTarget {};
+
+class ShortestVisitor : public boost::default_bfs_visitor {
+ public:
+  ShortestVisitor(std::unordered_map<NodeId, ViewEdge>* parent, NodeId target, int64_t max_hops,
+                  std::unordered_map<NodeId, int64_t>* depth)
+      : parent_(parent), target_(target), max_(max_hops), depth_(depth) {}
+  void tree_edge(const ViewEdge& e, const GraphView&) const {
+    (*parent_)[e.target] = e;
+    (*depth_)[e.target] = (*depth_)[e.source] + 1;
+    if (e.target == target_) throw FoundTarget();
+  }
+  void examine_vertex(NodeId u, const GraphView&) const {
+    if (max_ >= 0 && (*depth_)[u] >= max_) throw FoundTarget();  // every closer vertex is already found
+  }
+
+ private:
+  std::unordered_map<NodeId, ViewEdge>* parent_;
+  NodeId target_;
+  int64_t max_;
+  std::unordered_map<NodeId, int64_t>* depth_;
+};
+
+}  // namespace
+
+// shortestPath / allShortestPaths between the part's two end nodes.
+bool PatternMatcher::MatchShortest(State& st, size_t pi) {
+  const MatchPart& part = parts_[pi];
+  const NodeStep& a = part.nodes[0];
+  const NodeStep& b = part.nodes[1];
+  const RelStep& rel = part.rels[0];
+  return ForEachCandidate(st, part, part.anchor, a, [&](NodeId from) {
+    if (!CheckNode(st, a, from)) return true;
+    Value saved_a = st.row[a.slot];
+    st.row[a.slot] = Value(Value::NodeRef{from, nullptr});
+    bool go = ForEachCandidate(st, part, part.end_anchor, b, [&](NodeId to) {
+      if (!CheckNode(st, b, to)) return true;
+      Value saved_b = st.row[b.slot];
+      st.row[b.slot] = Value(Value::NodeRef{to, nullptr});
+      std::vector<std::vector<Value::EdgeRef>> paths;
+      if (from == to) {
+        if (rel.min_hops == 0) paths.emplace_back();
+      } else if (part.kind == PatternPart::Kind::kShortest && !rel.properties) {
+        // One shortest path: Boost.Graph BFS over the store view.
+        GraphFilter filter{{}, rel.types, rel.direction};
+        GraphView g(st.ctx.txn.shared_from_this(), filter);
+        std::unordered_map<NodeId, ViewEdge> parent;
+        std::unordered_map<NodeId, int64_t> depth{{from, 0}};
+        std::unordered_map<NodeId, boost::default_color_type> colors;
+        boost::queue<NodeId> queue;
+        try {
+          boost::breadth_first_visit(g, from, queue, ShortestVisitor(&parent, to, rel.max_hops, &depth),
+                                     boost::associative_property_map<decltype(colors)>(colors));
+        } catch (const FoundTarget&) {
+        }
+        if (Status s = g.status(); !s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+        if (parent.count(to) && (rel.max_hops < 0 || depth[to] <= rel.max_hops) && depth[to] >= rel.min_hops) {
+          std::vector<Value::EdgeRef> p;
+          for (NodeId at = to; at != from;) {
+            const ViewEdge& e = parent.at(at);
+            Value edge = st.eval.EdgeValue(e.id);
+            p.push_back(edge.as_edge_ref());
+            at = e.source;
+          }
+          std::reverse(p.begin(), p.end());
+          paths.push_back(std::move(p));
+        }
+      } else {
+        // All shortest paths: BFS layers with every predecessor edge, then
+        // each path back from the target.
+        auto types = ResolveTypes(st, rel);
+        std::unordered_map<NodeId, int64_t> dist{{from, 0}};
+        std::unordered_map<NodeId, std::vector<Value::EdgeRef>> preds;
+        std::vector<NodeId> frontier{from};
+        bool reached = false;
+        for (int64_t d = 0; types && !frontier.empty() && !reached && (rel.max_hops < 0 || d < rel.max_hops); ++d) {
+          std::vector<NodeId> next;
+          for (NodeId u : frontier) {
+            st.ctx.CheckInterrupt();
+            Status s = st.ctx.txn.ForEachEdge(u, rel.direction, std::nullopt, [&](const key::AdjacencyEntry& e, bool out) {
+              if (!types->empty() && std::find(types->begin(), types->end(), e.type) == types->end()) return true;
+              Value::EdgeRef ref = out ? Value::EdgeRef{e.edge, e.anchor, e.neighbor, nullptr}
+                                       : Value::EdgeRef{e.edge, e.neighbor, e.anchor, nullptr};
+              if (!CheckRel(st, rel, e.edge)) return true;
+              auto [it, inserted] = dist.emplace(e.neighbor, d + 1);
+              if (inserted) next.push_back(e.neighbor);
+              if (it->second == d + 1) preds[e.neighbor].push_back(ref);
+              if (e.neighbor == to) reached = true;
+              return true;
+            });
+            if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+          }
+          frontier = std::move(next);
+        }
+        if (reached && dist[to] >= rel.min_hops) {
+          std::vector<Value::EdgeRef> current;
+          std::function<void(NodeId)> walk = [&](NodeId at) {
+            if (at == from) {
+              paths.emplace_back(current.rbegin(), current.rend());
+              return;
+            }
+            for (const auto& e : preds[at]) {
+              current.push_back(e);
+              walk(e.source == at ? e.target : e.source);
+              current.pop_back();
+              if (part.kind == PatternPart::Kind::kShortest && !paths.empty()) return;
+            }
+          };
+          walk(to);
+        }
+      }
+      bool keep_going = true;
+      for (auto& p : paths) {
+        ValueList rels;
+        for (auto& e : p) rels.push_back(Value(e));
+        Value saved_r = st.row[rel.slot];
+        st.row[rel.slot] = Value(rels);
+        auto path = std::make_shared<GraphPath>();
+        path->nodes.push_back(Value(Value::NodeRef{from, nullptr}));
+        NodeId at = from;
+        for (auto& e : p) {
+          at = e.source == at ? e.target : e.source;
+          path->edges.push_back(Value(e));
+          path->nodes.push_back(Value(Value::NodeRef{at, nullptr}));
+        }
+        Value saved_p;
+        if (part.path_slot >= 0) {
+          saved_p = st.row[part.path_slot];
+          st.row[part.path_slot] = Value(std::shared_ptr<const GraphPath>(std::move(path)));
+        }
+        keep_going = !RunFilters(st, EventOf(pi, 3)) || MatchPartAt(st, pi + 1);
+        if (part.path_slot >= 0) st.row[part.path_slot] = std::move(saved_p);
+        st.row[rel.slot] = std::move(saved_r);
+        if (!keep_going) break;
+      }
+      st.row[b.slot] = std::move(saved_b);
+      return keep_going;
+    });
+    st.row[a.slot] = std::move(saved_a);
+    return go;
+  });
+}
+
+std::vector<std::string> PatternMatcher::Describe() const {
+  std::vector<std::string> out;
+  auto anchor_text = [](const Anchor& a, const NodeStep& n) {
+    switch (a.kind) {
+      case Anchor::Kind::kBound: return std::string("Argument(slot ") + std::to_string(n.slot) + ")";
+      case Anchor::Kind::kIndexSeek: return "NodeIndexSeek(:" + a.label + "(" + a.key + "))";
+      case Anchor::Kind::kLabelScan: return "NodeByLabelScan(:" + a.label + ")";
+      case Anchor::Kind::kAllNodes: return std::string("AllNodesScan");
+    }
+    return std::string();
+  };
+  for (const auto& p : parts_) {
+    std::string line = anchor_text(p.anchor, p.nodes[0]);
+    char est[32];
+    std::snprintf(est, sizeof est, " ~%.0f rows", p.anchor.estimate);
+    line += est;
+    if (p.kind != PatternPart::Kind::kPlain) line = (p.kind == PatternPart::Kind::kShortest ? "ShortestPath(BFS) from " : "AllShortestPaths from ") + line;
+    for (const auto& r : p.rels) {
+      std::string types;
+      for (const auto& t : r.types) types += (types.empty() ? ":" : "|") + t;
+      line += r.var_length ? (r.endpoints_only ? " -> VarExpand(BFS distinct" : " -> VarExpand(") : " -> Expand(";
+      line += types + (r.direction == Direction::kOut ? " out" : r.direction == Direction::kIn ? " in" : " both");
+      if (r.var_length)
+        line += " " + std::to_string(r.min_hops) + ".." + (r.max_hops < 0 ? std::string() : std::to_string(r.max_hops));
+      line += ")";
+    }
+    out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace kg::query
