@@ -63,6 +63,7 @@ struct Expr {
   std::shared_ptr<PatternPart> pattern;      // kPatternComprehension, kPattern
   std::vector<MapProjectionItem> projection;  // kMapProjection
   int slot = -1;             // kVariable: the row slot, set by the planner
+  std::vector<int> outer_slots;  // kPattern*: slots of the enclosing scope it reads
 
   Expr(ExprKind k, Position p) : kind(k), pos(p) {}
   const Expr* arg(size_t i) const { return i < args.size() ? args[i].get() : nullptr; }

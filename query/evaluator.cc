@@ -484,7 +484,8 @@ Value Evaluator::EvalFunction(const Expr& e, Row& row) {
 
   if (n == "range") {
     for (const Value& v : args)
-      if (!v.is_int()) BadType(e, "range() takes Integer arguments, got " + CypherTypeName(v));
+      if (!v.is_int())
+        RuntimeError("ArgumentError", "InvalidArgumentType", "range() takes Integer arguments, got " + CypherTypeName(v), e.pos);
     int64_t start = args[0].as_int(), end = args[1].as_int(), step = args.size() > 2 ? args[2].as_int() : 1;
     if (step == 0) RuntimeError("ArgumentError", "NumberOutOfRange", "range() step must not be 0", e.pos);
     ValueList out;

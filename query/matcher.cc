@@ -314,25 +314,24 @@ bool PatternMatcher::FinishPart(State& st, size_t pi) {
   const MatchPart& part = parts_[pi];
   if (part.path_slot < 0) return MatchPartAt(st, pi + 1);
   auto path = std::make_shared<GraphPath>();
-  for (size_t i = 0; i < part.nodes.size(); ++i) {
-    path->nodes.push_back(st.row[part.nodes[i].slot]);
-    if (i < part.rels.size()) {
-      const Value& r = st.row[part.rels[i].slot];
-      if (!part.rels[i].var_length) {
-        path->edges.push_back(r);
-        continue;
-      }
-      // A variable-length hop: its relationships and the nodes between them.
-      ValueList hops = r.as_list();
-      if (part.reversed) std::reverse(hops.begin(), hops.end());
-      NodeId at = path->nodes.back().as_node_ref().id;
-      for (size_t h = 0; h < hops.size(); ++h) {
-        const auto& e = hops[h].as_edge_ref();
-        NodeId next = e.source == at ? e.target : e.source;
-        path->edges.push_back(hops[h]);
-        if (h + 1 < hops.size()) path->nodes.push_back(Value(Value::NodeRef{next, nullptr}));
-        at = next;
-      }
+  path->nodes.push_back(st.row[part.nodes[0].slot]);
+  for (size_t i = 0; i < part.rels.size(); ++i) {
+    const Value& r = st.row[part.rels[i].slot];
+    if (!part.rels[i].var_length) {
+      path->edges.push_back(r);
+      path->nodes.push_back(st.row[part.nodes[i + 1].slot]);
+      continue;
+    }
+    // A variable-length hop: each relationship and the node it leads to
+    // (none for a zero-length hop).
+    ValueList hops = r.as_list();
+    if (part.reversed) std::reverse(hops.begin(), hops.end());
+    NodeId at = path->nodes.back().as_node_ref().id;
+    for (const Value& hop : hops) {
+      const auto& e = hop.as_edge_ref();
+      at = e.source == at ? e.target : e.source;
+      path->edges.push_back(hop);
+      path->nodes.push_back(Value(Value::NodeRef{at, nullptr}));
     }
   }
   if (part.reversed) {

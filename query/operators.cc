@@ -252,10 +252,12 @@ bool ProjectionOp::Output(Row& extended) {
     return false;
   }
   ++emitted_;
-  Row out(spec_.new_width);
-  for (size_t i = 0; i < spec_.items.size(); ++i) out[i] = std::move(extended[spec_.items[i].slot]);
   bool go = true;
-  if (!spec_.where || rt_.eval.IsTrue(*spec_.where, out)) go = Emit(out);
+  if (!spec_.where || rt_.eval.IsTrue(*spec_.where, extended)) {
+    Row out(spec_.new_width);
+    for (size_t i = 0; i < spec_.items.size(); ++i) out[i] = std::move(extended[spec_.items[i].slot]);
+    go = Emit(out);
+  }
   if (limit_ >= 0 && emitted_ >= limit_) {
     stopped_ = true;
     return false;
@@ -293,9 +295,9 @@ bool ProjectionOp::Drain() {
     if (seen_++ < skip_) continue;
     if (limit_ >= 0 && emitted_ >= limit_) break;
     ++emitted_;
+    if (spec_.where && !rt_.eval.IsTrue(*spec_.where, rows[i])) continue;
     Row out(spec_.new_width);
     for (size_t k = 0; k < spec_.items.size(); ++k) out[k] = std::move(rows[i][spec_.items[k].slot]);
-    if (spec_.where && !rt_.eval.IsTrue(*spec_.where, out)) continue;
     if (!Emit(out)) return false;
   }
   return true;
@@ -439,6 +441,20 @@ bool CreateOp::Push(Row& row) {
 bool MergeOp::Push(Row& row) {
   ++rows_in;
   if (row.size() < width_) row.resize(width_);
+  // MERGE cannot match on null: it would create a duplicate every time.
+  auto check_null = [&](const Expr* props) {
+    if (!props) return;
+    Value m = rt_.eval.Eval(*props, row);
+    if (!m.is_map()) return;
+    for (const auto& [k, v] : m.as_map())
+      if (v.is_null())
+        throw QueryError("SemanticError", "MergeReadOwnWrites", true,
+                         "cannot MERGE with a null property value (" + k + ")", props->pos);
+  };
+  for (const auto& part : create_.parts_) {
+    for (const auto& n : part.nodes) check_null(n.properties);
+    for (const auto& r : part.rels) check_null(r.properties);
+  }
   std::vector<Row> matches;
   matcher_->Match(row, rt_.ctx, rt_.eval, [&](Row& r) {
     matches.push_back(r);

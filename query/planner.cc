@@ -9,7 +9,9 @@
 namespace kg::query {
 namespace {
 
-enum class Kind { kAny, kNode, kRel, kRelList, kPath };
+// What the planner knows of a variable's type. The k*Value kinds come from
+// literals and constructors and let it report misuse at compile time.
+enum class Kind { kAny, kNode, kRel, kRelList, kPath, kScalarValue, kListValue, kMapValue };
 
 const char* KindName(Kind k) {
   switch (k) {
@@ -17,6 +19,9 @@ const char* KindName(Kind k) {
     case Kind::kRel: return "Relationship";
     case Kind::kRelList: return "List<Relationship>";
     case Kind::kPath: return "Path";
+    case Kind::kScalarValue: return "value";
+    case Kind::kListValue: return "List";
+    case Kind::kMapValue: return "Map";
     default: return "Any";
   }
 }
@@ -50,6 +55,7 @@ void SlotsUsed(const Expr& e, std::set<int>* out) {
     if (item.value) SlotsUsed(*item.value, out);
   if (e.pattern) {
     // Outer variables a sub-pattern refers to are read too.
+    out->insert(e.outer_slots.begin(), e.outer_slots.end());
     for (const auto& n : e.pattern->nodes)
       if (n.properties) SlotsUsed(*n.properties, out);
   }
@@ -138,10 +144,20 @@ class Planner {
   };
 
   Kind StaticKind(const Expr& e) {
-    if (e.kind == ExprKind::kVariable) {
-      if (auto* v = Find(e.name)) return v->kind;
+    switch (e.kind) {
+      case ExprKind::kVariable:
+        if (auto* v = Find(e.name)) return v->kind;
+        return Kind::kAny;
+      case ExprKind::kLiteral:
+        if (e.value.is_null()) return Kind::kAny;
+        return e.value.is_list() ? Kind::kListValue : e.value.is_map() ? Kind::kMapValue : Kind::kScalarValue;
+      case ExprKind::kList:
+      case ExprKind::kListComprehension:
+      case ExprKind::kPatternComprehension: return Kind::kListValue;
+      case ExprKind::kMap:
+      case ExprKind::kMapProjection: return Kind::kMapValue;
+      default: return Kind::kAny;
     }
-    return Kind::kAny;
   }
 
   // Compile-time argument checks where the type is evident.
@@ -155,6 +171,8 @@ class Planner {
     Kind k = StaticKind(a);
     bool literal = a.kind == ExprKind::kLiteral && !a.value.is_null();
     bool literal_collection = a.kind == ExprKind::kList || (literal && (a.value.is_list()));
+    if ((n == "size" || n == "length") && a.kind == ExprKind::kPattern)
+      SyntaxError("UnexpectedSyntax", e.name + "() of a pattern predicate; use a pattern comprehension or COUNT", a.pos);
     if (n == "properties" || n == "keys") {
       if (literal || literal_collection || k == Kind::kPath || k == Kind::kRelList) fail("a node, relationship or map");
     } else if (n == "type") {
@@ -177,6 +195,16 @@ class Planner {
         VarInfo* v = Find(e.name);
         if (!v) SyntaxError("UndefinedVariable", "variable `" + e.name + "` is not defined", e.pos);
         e.slot = v->slot;
+        return;
+      }
+      case ExprKind::kProperty: {
+        Resolve(*e.args[0], cx);
+        Kind k = StaticKind(*e.args[0]);
+        if (k == Kind::kPath)
+          SyntaxError("InvalidArgumentType", "a path has no properties: " + e.text, e.pos);
+        if (k == Kind::kScalarValue || k == Kind::kListValue)
+          throw QueryError("TypeError", "InvalidArgumentType", false,
+                           "cannot read property '" + e.name + "' of a " + KindName(k), e.pos);
         return;
       }
       case ExprKind::kParameter:
@@ -211,8 +239,11 @@ class Planner {
         auto saved = scope_;
         e.slot = NewSlot();
         scope_[e.var] = {e.slot, Kind::kAny};
+        ExprContext inner = cx;
+        inner.allow_aggregates = false;
+        inner.clause = "a list comprehension";
         for (size_t i = 1; i < e.args.size(); ++i)
-          if (e.args[i]) Resolve(*e.args[i], cx);
+          if (e.args[i]) Resolve(*e.args[i], inner);
         scope_ = saved;
         return;
       }
@@ -220,13 +251,34 @@ class Planner {
       case ExprKind::kPatternComprehension: {
         auto saved = scope_;
         Pattern pattern{e.pattern};
+        std::set<int> outer;
+        for (const auto& [name, v] : scope_) outer.insert(v.slot);
         auto compiled = CompilePattern(pattern, PatternMode::kSub, nullptr, e.kind == ExprKind::kPatternComprehension);
+        e.outer_slots.clear();
+        for (const auto& part : compiled.parts) {
+          for (const auto& n : part.nodes)
+            if (outer.count(n.slot)) e.outer_slots.push_back(n.slot);
+          for (const auto& r : part.rels)
+            if (outer.count(r.slot)) e.outer_slots.push_back(r.slot);
+        }
         for (auto& a : e.args)
           if (a) Resolve(*a, cx);
         support_.patterns[&e] = std::make_shared<PatternMatcher>(std::move(compiled.parts), std::move(compiled.filters));
         scope_ = saved;
         return;
       }
+      case ExprKind::kBinary:
+      case ExprKind::kUnary:
+        if (e.name == "AND" || e.name == "OR" || e.name == "XOR" || e.name == "NOT")
+          for (const auto& a : e.args) {
+            bool literal_non_boolean = (a->kind == ExprKind::kLiteral && !a->value.is_null() && !a->value.is_bool()) ||
+                                       a->kind == ExprKind::kList || a->kind == ExprKind::kMap;
+            if (literal_non_boolean)
+              SyntaxError("InvalidArgumentType", e.name + " needs Boolean operands, got " + a->text, a->pos);
+          }
+        for (auto& a : e.args)
+          if (a) Resolve(*a, cx);
+        return;
       case ExprKind::kMapProjection:
         Resolve(*e.args[0], cx);
         for (auto& item : e.projection)
@@ -260,7 +312,7 @@ class Planner {
     }
     if (VarInfo* v = Find(name)) {
       bool compatible = v->kind == kind || v->kind == Kind::kAny ||
-                        (kind == Kind::kRelList && v->kind == Kind::kAny);
+                        (kind == Kind::kRelList && v->kind == Kind::kListValue);
       if (!compatible)
         SyntaxError("VariableTypeConflict",
                     "variable `" + name + "` is a " + KindName(v->kind) + ", not a " + KindName(kind), pos);
@@ -706,7 +758,7 @@ class Planner {
     if (p.star) {
       std::vector<std::string> names;
       for (const auto& [name, v] : scope_) names.push_back(name);
-      if (names.empty() && p.items.empty())
+      if (names.empty() && p.items.empty() && is_return)
         SyntaxError("NoVariablesInScope", std::string(is_return ? "RETURN" : "WITH") + " * needs variables in scope", p.pos);
       for (const auto& name : names) {
         auto item = std::make_unique<ReturnItem>();
@@ -757,6 +809,7 @@ class Planner {
         ref->text = s.expr->text;
         s.expr = std::move(ref);
       }
+      if (spec.aggregate) ReplaceProjected(s.expr, items);
       scope_ = extended;
       if (spec.aggregate || spec.distinct) {
         // Only projected columns exist after aggregation or DISTINCT.
@@ -793,22 +846,46 @@ class Planner {
     spec.skip = p.skip.get();
     spec.limit = p.limit.get();
 
-    // The new scope: the aliases, in order.
-    scope_.clear();
-    for (size_t i = 0; i < items.size(); ++i) scope_[items[i]->alias] = {static_cast<int>(i), kinds[items[i]->alias]};
-    width_ = items.size();
+    // WITH's WHERE sees the new aliases and, without aggregation or
+    // DISTINCT, the variables before them too (it runs on the extended row).
     if (p.where) {
+      if (spec.aggregate || spec.distinct) {
+        scope_.clear();
+        for (size_t i = 0; i < items.size(); ++i)
+          scope_[items[i]->alias] = {static_cast<int>(spec.old_width + i), kinds[items[i]->alias]};
+      } else {
+        scope_ = extended;
+      }
       ExprContext wx;
       wx.clause = "WHERE";
       Resolve(*p.where, wx);
       spec.where = p.where.get();
     }
+    // The new scope: the aliases, in order.
+    scope_.clear();
+    for (size_t i = 0; i < items.size(); ++i) scope_[items[i]->alias] = {static_cast<int>(i), kinds[items[i]->alias]};
+    width_ = items.size();
     spec.new_width = width_;
     plan_->pattern_width = std::max(plan_->pattern_width, extended_width);
     std::vector<std::string> columns;
     for (ReturnItem* item : items) columns.push_back(item->alias);
     Append(std::make_unique<ProjectionOp>(rt_, std::move(spec)));
     return columns;
+  }
+
+  // Rewrites sub-expressions of an ORDER BY item that are written exactly
+  // like a projected item into references to that column.
+  void ReplaceProjected(ExprPtr& e, const std::vector<ReturnItem*>& items) {
+    if (!e || e->kind == ExprKind::kLiteral || e->kind == ExprKind::kParameter) return;
+    for (ReturnItem* item : items) {
+      if (e->text == item->expr->text && e->kind != ExprKind::kVariable) {
+        auto ref = Variable(item->alias, e->pos);
+        ref->text = e->text;
+        e = std::move(ref);
+        return;
+      }
+    }
+    for (auto& a : e->args) ReplaceProjected(a, items);
   }
 
   // In `RETURN n.x + count(*)`, n.x must be a grouping key.
@@ -822,7 +899,9 @@ class Planner {
       }
     std::function<void(const Expr&)> walk = [&](const Expr& e) {
       if (e.kind == ExprKind::kFunction && IsAggregateFunction(e.name)) return;
-      if (keys.count(e.text) && e.kind != ExprKind::kLiteral) return;
+      // Only a grouping key written as a variable or a property access may
+      // appear next to an aggregate; a longer expression must be aliased.
+      if (keys.count(e.text) && (e.kind == ExprKind::kProperty || e.kind == ExprKind::kVariable)) return;
       if (e.kind == ExprKind::kVariable) {
         if (!key_vars.count(e.name) && Find(e.name))
           SyntaxError("AmbiguousAggregationExpression",
