@@ -1,5 +1,6 @@
 #include "kg/connection.h"
 
+#include <cctype>
 #include <chrono>
 
 #include "graph/access.h"
@@ -49,7 +50,17 @@ std::string Pretty(std::string_view text, const EngineError& e) {
   std::string pad;
   for (int i = 1; i < e.pos.column && static_cast<size_t>(i - 1) < source.size(); ++i)
     pad.push_back(source[static_cast<size_t>(i - 1)] == '\t' ? '\t' : ' ');
-  out += pad + std::string(static_cast<size_t>(std::max(1, e.length)), '^');
+  // The caret spans the whole offending token: a name, a number or a parameter.
+  size_t length = static_cast<size_t>(std::max(1, e.length));
+  size_t at = static_cast<size_t>(e.pos.column - 1);
+  if (length == 1 && at < source.size()) {
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); };
+    size_t end = at;
+    if (source[end] == '$') ++end;
+    while (end < source.size() && word(source[end])) ++end;
+    if (end > at + 1) length = end - at;
+  }
+  out += pad + std::string(length, '^');
   return out;
 }
 

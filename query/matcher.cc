@@ -81,7 +81,7 @@ bool PatternMatcher::CheckNode(State& st, const NodeStep& step, NodeId id) {
 }
 
 bool PatternMatcher::CheckRel(State& st, const RelStep& step, EdgeId id) {
-  if (step.bound) {
+  if (step.bound && !step.var_length) {
     const Value& v = st.row[step.slot];
     if (!v.is_edge() || v.as_edge_ref().id != id) return false;
   }

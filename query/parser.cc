@@ -71,10 +71,10 @@ class Parser {
   }
   [[noreturn]] void Unexpected(const std::string& expected) {
     const Token& t = Cur();
-    std::string hint;
-    if (t.kind == TokenKind::kSymbol && t.text == "!=") hint = " (Cypher writes 'not equal' as <>)";
-    QueryError e("SyntaxError", "UnexpectedSyntax", false,
-                 "unexpected " + Describe(t) + ", expected " + expected + hint, t.pos);
+    std::string message = "unexpected " + Describe(t) + ", expected " + expected;
+    if (t.kind == TokenKind::kSymbol && t.text == "!=") message = "unexpected '!=': Cypher writes 'not equal' as <>";
+    if (t.kind == TokenKind::kSymbol && t.text == "==") message = "unexpected '==': Cypher writes 'equal' as =";
+    QueryError e("SyntaxError", "UnexpectedSyntax", false, message, t.pos);
     e.length = std::max(1, t.length);
     throw e;
   }
@@ -648,19 +648,20 @@ class Parser {
     if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) base = 16, start = 2;
     else if (s.size() >= 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) base = 8, start = 2;
     if (start == s.size()) SyntaxError("InvalidNumberLiteral", "invalid number literal '" + s + "'", t.pos);
-    unsigned __int128 v = 0;
+    uint64_t v = 0;
+    bool overflow = false;
     for (size_t k = start; k < s.size(); ++k) {
       char c = static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
       int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : 99;
       if (d >= base) SyntaxError("InvalidNumberLiteral", "invalid number literal '" + s + "'", t.pos);
-      v = v * base + d;
-      if (v > (static_cast<unsigned __int128>(1) << 64)) break;
+      if (__builtin_mul_overflow(v, static_cast<uint64_t>(base), &v) ||
+          __builtin_add_overflow(v, static_cast<uint64_t>(d), &v))
+        overflow = true;
     }
-    unsigned __int128 limit = negative ? (static_cast<unsigned __int128>(1) << 63)
-                                       : (static_cast<unsigned __int128>(1) << 63) - 1;
-    if (v > limit)
+    const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
+    if (overflow || v > limit)
       SyntaxError("IntegerOverflow", "integer literal " + std::string(negative ? "-" : "") + s + " is out of the 64-bit range", t.pos);
-    if (negative) return v == (static_cast<unsigned __int128>(1) << 63) ? INT64_MIN : -static_cast<int64_t>(v);
+    if (negative) return v == (uint64_t{1} << 63) ? INT64_MIN : -static_cast<int64_t>(v);
     return static_cast<int64_t>(v);
   }
 

@@ -139,6 +139,7 @@ class Planner {
   struct ExprContext {
     bool allow_aggregates = false;
     bool in_aggregate = false;
+    bool allow_patterns = false;  // pattern predicates: WHERE and exists() only
     std::vector<const Expr*>* aggregates = nullptr;
     const char* clause = "this clause";
   };
@@ -230,7 +231,9 @@ class Planner {
           cx.aggregates->push_back(&e);
           return;
         }
-        for (auto& a : e.args) Resolve(*a, cx);
+        ExprContext args_cx = cx;
+        if (Lower(e.name) == "exists") args_cx.allow_patterns = true;
+        for (auto& a : e.args) Resolve(*a, args_cx);
         return;
       }
       case ExprKind::kListComprehension:
@@ -249,6 +252,10 @@ class Planner {
       }
       case ExprKind::kPattern:
       case ExprKind::kPatternComprehension: {
+        if (e.kind == ExprKind::kPattern && !cx.allow_patterns)
+          SyntaxError("UnexpectedSyntax",
+                      "a pattern can only be used as a predicate (in WHERE or exists()); use a pattern comprehension",
+                      e.pos);
         auto saved = scope_;
         Pattern pattern{e.pattern};
         std::set<int> outer;
@@ -492,6 +499,8 @@ class Planner {
     if (where) {
       ExprContext wx;
       wx.clause = "WHERE";
+      wx.allow_patterns = true;
+      CheckPredicate(*where);
       Resolve(*where, wx);
       Conjuncts(where, &where_parts);
     }
@@ -796,6 +805,8 @@ class Planner {
     // ORDER BY sees the old variables and the new aliases (aliases win).
     auto old_scope = scope_;
     std::map<std::string, VarInfo> extended = scope_;
+    // Temporaries of ORDER BY and WHERE go after the extended row.
+    width_ = std::max(width_, extended_width);
     for (size_t i = 0; i < items.size(); ++i)
       extended[items[i]->alias] = {static_cast<int>(spec.old_width + i), kinds[items[i]->alias]};
     for (auto& s : p.order) {
@@ -849,6 +860,7 @@ class Planner {
     // WITH's WHERE sees the new aliases and, without aggregation or
     // DISTINCT, the variables before them too (it runs on the extended row).
     if (p.where) {
+      if (spec.aggregate || spec.distinct) ReplaceProjected(p.where, items);
       if (spec.aggregate || spec.distinct) {
         scope_.clear();
         for (size_t i = 0; i < items.size(); ++i)
@@ -858,6 +870,8 @@ class Planner {
       }
       ExprContext wx;
       wx.clause = "WHERE";
+      wx.allow_patterns = true;
+      CheckPredicate(*p.where);
       Resolve(*p.where, wx);
       spec.where = p.where.get();
     }
@@ -871,6 +885,19 @@ class Planner {
     for (ReturnItem* item : items) columns.push_back(item->alias);
     Append(std::make_unique<ProjectionOp>(rt_, std::move(spec)));
     return columns;
+  }
+
+  // A WHERE that is plainly not a predicate, like `WHERE (n)` on a node.
+  void CheckPredicate(const Expr& e) {
+    if (e.kind == ExprKind::kBinary && (e.name == "AND" || e.name == "OR" || e.name == "XOR")) {
+      CheckPredicate(*e.args[0]);
+      CheckPredicate(*e.args[1]);
+      return;
+    }
+    if (e.kind == ExprKind::kUnary && e.name == "NOT") return CheckPredicate(*e.args[0]);
+    Kind k = StaticKind(e);
+    if (k == Kind::kNode || k == Kind::kRel || k == Kind::kPath || k == Kind::kRelList)
+      SyntaxError("InvalidArgumentType", "expected a predicate, got the " + std::string(KindName(k)) + " " + e.text, e.pos);
   }
 
   // Rewrites sub-expressions of an ORDER BY item that are written exactly
