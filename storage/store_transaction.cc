@@ -25,7 +25,42 @@ rocksdb::ReadOptions StoreTransaction::ReadOptionsFor(Keyspace ks, bool total_or
   return ro;
 }
 
+namespace {
+
+// Replays a plain batch into an indexed one.
+class Reindex : public rocksdb::WriteBatch::Handler {
+ public:
+  Reindex(rocksdb::WriteBatchWithIndex* out, const Store& store) : out_(out), store_(store) {}
+  rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& k, const rocksdb::Slice& v) override {
+    return out_->Put(Handle(cf), k, v);
+  }
+  rocksdb::Status DeleteCF(uint32_t cf, const rocksdb::Slice& k) override { return out_->Delete(Handle(cf), k); }
+  rocksdb::Status MergeCF(uint32_t cf, const rocksdb::Slice& k, const rocksdb::Slice& v) override {
+    return out_->Merge(Handle(cf), k, v);
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* Handle(uint32_t id) const {
+    for (int i = 0; i < kKeyspaceCount; ++i)
+      if (store_.cf(static_cast<Keyspace>(i))->GetID() == id) return store_.cf(static_cast<Keyspace>(i));
+    return store_.cf(Keyspace::kMeta);
+  }
+  rocksdb::WriteBatchWithIndex* out_;
+  const Store& store_;
+};
+
+}  // namespace
+
+void StoreTransaction::IndexWrites() const {
+  if (indexed_) return;
+  Reindex handler(&batch_, *store_);
+  pending_.Iterate(&handler);
+  pending_.Clear();
+  indexed_ = true;
+}
+
 Status StoreTransaction::Get(Keyspace ks, std::string_view key, std::string* value) const {
+  if (NeedsIndex(ks)) IndexWrites();
   rocksdb::ReadOptions ro = ReadOptionsFor(ks, true);
   rocksdb::Slice k(key.data(), key.size());
   rocksdb::Status s =
@@ -38,14 +73,17 @@ Status StoreTransaction::Get(Keyspace ks, std::string_view key, std::string* val
 }
 
 void StoreTransaction::Put(Keyspace ks, std::string_view key, std::string_view value) {
-  batch_.Put(store_->cf(ks), rocksdb::Slice(key.data(), key.size()),
-             rocksdb::Slice(value.data(), value.size()));
+  rocksdb::Slice k(key.data(), key.size()), v(value.data(), value.size());
+  if (indexed_) batch_.Put(store_->cf(ks), k, v);
+  else pending_.Put(store_->cf(ks), k, v);
   ++writes_;
   ++writes_per_keyspace_[static_cast<int>(ks)];
 }
 
 void StoreTransaction::Delete(Keyspace ks, std::string_view key) {
-  batch_.Delete(store_->cf(ks), rocksdb::Slice(key.data(), key.size()));
+  rocksdb::Slice k(key.data(), key.size());
+  if (indexed_) batch_.Delete(store_->cf(ks), k);
+  else pending_.Delete(store_->cf(ks), k);
   ++writes_;
   ++writes_per_keyspace_[static_cast<int>(ks)];
 }
@@ -68,6 +106,7 @@ Result<int64_t> StoreTransaction::Counter(CounterKind kind, uint32_t id) const {
 }
 
 std::unique_ptr<rocksdb::Iterator> StoreTransaction::NewIterator(Keyspace ks, bool total_order) const {
+  if (NeedsIndex(ks)) IndexWrites();
   rocksdb::ReadOptions ro = ReadOptionsFor(ks, total_order);
   std::unique_ptr<rocksdb::Iterator> base(store_->db()->NewIterator(ro, store_->cf(ks)));
   if (writes_per_keyspace_[static_cast<int>(ks)] == 0) return base;
@@ -86,6 +125,7 @@ StoreTransaction::IteratorLease StoreTransaction::Lease(Keyspace ks) const {
 }
 
 void StoreTransaction::SetSavePoint() {
+  IndexWrites();  // savepoints live in the indexed batch
   SavePoint sp;
   sp.writes = writes_;
   std::copy(std::begin(writes_per_keyspace_), std::end(writes_per_keyspace_), sp.writes_per_keyspace);
@@ -121,6 +161,8 @@ void StoreTransaction::PopSavePoint() {
 void StoreTransaction::MarkFinished() {
   finished_ = true;
   batch_.Clear();
+  pending_.Clear();
+  indexed_ = false;
   writes_ = 0;
   for (auto& n : writes_per_keyspace_) n = 0;
   counter_deltas_.clear();

@@ -83,8 +83,8 @@ class StoreTransaction {
   void RollbackToSavePoint();
   void PopSavePoint();
 
-  // Used by Store::Commit.
-  rocksdb::WriteBatchWithIndex& batch() { return batch_; }
+  // Used by Store::Commit: the batch holding every write.
+  rocksdb::WriteBatch* write_batch() { return indexed_ ? batch_.GetWriteBatch() : &pending_; }
   const std::vector<std::string>& validate_keys() const { return validate_; }
   const std::vector<std::string>& publish_keys() const { return publish_; }
   const std::unordered_map<std::string, int64_t>& counter_deltas() const { return counter_deltas_; }
@@ -116,7 +116,14 @@ class StoreTransaction {
   bool finished_ = false;
   const rocksdb::Snapshot* snapshot_;
   std::shared_ptr<const IndexCatalog> catalog_;
-  rocksdb::WriteBatchWithIndex batch_;
+  // Writes are appended to pending_ (cheap) until a read needs to see them;
+  // then they move into batch_, which indexes them for reads, and later
+  // writes go straight there.
+  void IndexWrites() const;
+  bool NeedsIndex(Keyspace ks) const { return !indexed_ && writes_per_keyspace_[static_cast<int>(ks)] != 0; }
+  mutable rocksdb::WriteBatch pending_;
+  mutable rocksdb::WriteBatchWithIndex batch_;
+  mutable bool indexed_ = false;
   size_t writes_ = 0;
   size_t writes_per_keyspace_[kKeyspaceCount] = {};
   std::unordered_map<std::string, int64_t> counter_deltas_;
