@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/csv_loader.h"
 #include "cli/json.h"
 #include "cli/output.h"
 #include "cli/statements.h"
@@ -17,7 +18,8 @@ namespace {
 using kg::cli::Format;
 
 constexpr const char* kUsage =
-    "usage: kg query --db DIR [--format table|csv|json|typed] [--param NAME=JSON]... (QUERY | --file FILE)\n";
+    "usage: kg query --db DIR [--format table|csv|json|typed] [--param NAME=JSON]... (QUERY | --file FILE)\n"
+    "       kg load --db DIR [--nodes FILE]... [--relationships FILE]... [FILE]...\n";
 
 int Usage(const std::string& problem) {
   std::cerr << "kg: " << problem << "\n" << kUsage;
@@ -110,6 +112,41 @@ int Query(const std::vector<std::string>& args) {
   return 0;
 }
 
+int Load(const std::vector<std::string>& args) {
+  std::string db_dir;
+  std::vector<kg::cli::LoadFile> files;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--db" && i + 1 < args.size()) {
+      db_dir = args[++i];
+    } else if (a == "--nodes" && i + 1 < args.size()) {
+      files.push_back({args[++i], kg::cli::LoadFile::Kind::kNodes});
+    } else if (a == "--relationships" && i + 1 < args.size()) {
+      files.push_back({args[++i], kg::cli::LoadFile::Kind::kRelationships});
+    } else if (!a.empty() && a[0] == '-') {
+      return Usage("unknown option " + a);
+    } else {
+      files.push_back({a, kg::cli::LoadFile::Kind::kAuto});
+    }
+  }
+  if (db_dir.empty()) return Usage("--db DIR is required");
+  if (files.empty()) return Usage("no files to load");
+  auto db = kg::Database::Open(db_dir);
+  if (!db.ok()) {
+    std::cerr << "kg: " << db.status().ToString() << "\n";
+    return 1;
+  }
+  kg::cli::LoadStats stats;
+  kg::Status s = kg::cli::LoadCsv(**db, files, &stats);
+  if (!s.ok()) {
+    std::cerr << "kg load: " << s.message() << "\nkg load: nothing was loaded\n";
+    return 1;
+  }
+  std::cerr << "kg load: " << stats.nodes << " nodes, " << stats.relationships << " relationships in "
+            << stats.seconds << " s\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -121,5 +158,6 @@ int main(int argc, char** argv) {
   std::string command = args[0];
   args.erase(args.begin());
   if (command == "query") return Query(args);
+  if (command == "load") return Load(args);
   return Usage("unknown command '" + command + "'");
 }

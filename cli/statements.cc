@@ -61,14 +61,16 @@ bool HasContent(std::string_view s) {
 std::vector<ScriptStatement> SplitStatements(std::string_view script) {
   std::vector<ScriptStatement> out;
   size_t start = 0;
+  // Lines are counted incrementally: counted_to is how far line is known.
+  size_t counted_to = 0;
+  int line = 1;
   auto emit = [&](size_t end) {
     std::string_view piece = script.substr(start, end - start);
     if (HasContent(piece)) {
       // Start the statement at its first non-space character.
       size_t skip = 0;
       while (skip < piece.size() && std::isspace(static_cast<unsigned char>(piece[skip]))) ++skip;
-      int line = 1;
-      for (size_t i = 0; i < start + skip; ++i) line += script[i] == '\n';
+      for (; counted_to < start + skip; ++counted_to) line += script[counted_to] == '\n';
       out.push_back({std::string(piece.substr(skip)), line});
     }
     start = end + 1;

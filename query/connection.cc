@@ -225,9 +225,11 @@ QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& para
       return true;
     });
     for (query::Operator* head : plan.heads) {
+      auto part_start = std::chrono::steady_clock::now();
       query::Row row;
       head->Push(row);
       head->Finish();
+      head->total_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - part_start).count();
     }
     auto counts = ctx.effects.Compute();
     result.counters_.nodes_created = counts.nodes_created;

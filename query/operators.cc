@@ -67,11 +67,9 @@ bool UnwindOp::Push(Row& row) {
 
 bool EagerOp::Finish() {
   std::vector<Row> rows = std::move(rows_);
-  for (Row& r : rows) {
-    ++rows_out;
-    if (!next_->Push(r)) return false;
-  }
-  return next_->Finish();
+  for (Row& r : rows)
+    if (!Emit(r)) return false;
+  return FinishNext();
 }
 
 // ---- Projection and aggregation ----
@@ -335,10 +333,10 @@ bool ProjectionOp::Finish() {
         break;
       }
     }
-    if (!go && spec_.order.empty()) return next_->Finish();
+    if (!go && spec_.order.empty()) return FinishNext();
   }
   if (!spec_.order.empty()) Drain();
-  return next_->Finish();
+  return FinishNext();
 }
 
 // ---- writes ----
@@ -683,7 +681,7 @@ bool DeleteOp::Finish() {
     Check(s);
   }
   nodes_.clear();
-  return next_->Finish();
+  return FinishNext();
 }
 
 bool UnionOp::Push(Row& row) {

@@ -5,6 +5,7 @@
 // aggregation, eager) buffer and emit in Finish.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -47,22 +48,42 @@ class Operator {
   // Takes one input row (the operator may modify it). False: stop.
   virtual bool Push(Row& row) = 0;
   // End of input: flush buffered rows. False: stopped.
-  virtual bool Finish() { return next_ ? next_->Finish() : true; }
+  virtual bool Finish() { return next_ ? FinishNext() : true; }
   virtual std::string Name() const = 0;
   virtual std::string Detail() const { return {}; }
 
   void set_next(Operator* next) { next_ = next; }
   Operator* next() const { return next_; }
-  // PROFILE figures.
+  void set_profile(bool on) { profile_ = on; }
+  // PROFILE figures. Time is measured around each row handed on, so an
+  // operator's own time is its total minus the time of those after it.
   uint64_t rows_in = 0, rows_out = 0;
-  double seconds = 0;  // including the operators after it
+  double total_seconds = 0;       // this operator and everything after it
+  double downstream_seconds = 0;  // the operators after it
   double estimate = -1;
+  double self_seconds() const { return std::max(0.0, total_seconds - downstream_seconds); }
 
  protected:
   bool Emit(Row& row) {
     ++rows_out;
-    return next_->Push(row);
+    if (!profile_) return next_->Push(row);
+    auto start = std::chrono::steady_clock::now();
+    bool go = next_->Push(row);
+    double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    downstream_seconds += dt;
+    next_->total_seconds += dt;
+    return go;
   }
+  bool FinishNext() {
+    if (!profile_) return next_->Finish();
+    auto start = std::chrono::steady_clock::now();
+    bool go = next_->Finish();
+    double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    downstream_seconds += dt;
+    next_->total_seconds += dt;
+    return go;
+  }
+  bool profile_ = false;
   Operator* next_ = nullptr;
 };
 

@@ -112,6 +112,7 @@ class Planner {
   // ---- operator chain ----
   void Append(OperatorPtr op) {
     if (!op) return;
+    op->set_profile(rt_.profile);
     Operator* raw = op.get();
     plan_->operators.push_back(std::move(op));
     if (!head_) head_ = raw;
@@ -1000,8 +1001,9 @@ std::string DescribePlan(const Plan& plan, bool profiled) {
       }
       if (profiled) {
         char buf[96];
-        std::snprintf(buf, sizeof buf, "  [rows: %llu, time: %.3f ms]", static_cast<unsigned long long>(op->rows_out),
-                      op->seconds * 1000);
+        uint64_t rows = op->Name() == "ProduceResults" ? op->rows_in : op->rows_out;
+        std::snprintf(buf, sizeof buf, "  [rows: %llu, time: %.3f ms]", static_cast<unsigned long long>(rows),
+                      op->self_seconds() * 1000);
         out += buf;
       }
       out += "\n";
