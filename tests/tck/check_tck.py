@@ -34,7 +34,7 @@ def main():
     ap.add_argument("--tck", required=True)
     ap.add_argument("-j", default="2")
     args = ap.parse_args()
-    runner = os.path.join(args.tck, "run_tck.py")
+    runner = os.path.abspath(os.path.join(args.tck, "run_tck.py"))
     if not os.path.exists(runner):
         print(f"check_tck: no TCK at {args.tck}; skipped")
         return 0
