@@ -1,0 +1,119 @@
+// The Connection API: atomic statements, explicit transactions, streaming
+// with early stop, cancellation and time limits.
+#include <chrono>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "kg/kg.h"
+#include "tests/test_util.h"
+
+using namespace kg;
+using namespace kg::test;
+
+namespace {
+
+int64_t Count(Connection& conn, const std::string& q) {
+  QueryResult r = conn.Execute(q);
+  INFO(r.error().pretty);
+  REQUIRE(r.ok());
+  return r.rows().at(0).at(0).as_int();
+}
+
+}  // namespace
+
+TEST_CASE("a failing statement changes nothing", "[query][connection]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Connection conn(*db);
+  REQUIRE(conn.Execute("CREATE (:A {n: 1})").ok());
+  QueryResult r = conn.Execute("MATCH (a:A) SET a.n = 2 CREATE (:A {n: 3}) WITH a RETURN 1 / 0");
+  REQUIRE_FALSE(r.ok());
+  REQUIRE(r.error().code == "ArithmeticError");
+  REQUIRE(r.error().runtime);
+  REQUIRE(Count(conn, "MATCH (a:A) RETURN count(a)") == 1);
+  REQUIRE(Count(conn, "MATCH (a:A) RETURN a.n") == 1);
+}
+
+TEST_CASE("explicit transactions: a failed statement rolls back only itself", "[query][connection]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Connection conn(*db);
+  Connection other(*db);
+  REQUIRE(conn.Begin().ok());
+  REQUIRE(conn.in_transaction());
+  REQUIRE(conn.Execute("CREATE (:A)").ok());
+  REQUIRE_FALSE(conn.Execute("CREATE (:A) WITH 1 AS x RETURN x / 0").ok());
+  REQUIRE(Count(conn, "MATCH (a:A) RETURN count(a)") == 1);   // its own write
+  REQUIRE(Count(other, "MATCH (a:A) RETURN count(a)") == 0);  // not committed yet
+  REQUIRE(conn.Commit().ok());
+  REQUIRE(Count(other, "MATCH (a:A) RETURN count(a)") == 1);
+  REQUIRE(conn.Begin().ok());
+  REQUIRE(conn.Execute("CREATE (:A)").ok());
+  conn.Rollback();
+  REQUIRE(Count(conn, "MATCH (a:A) RETURN count(a)") == 1);
+}
+
+TEST_CASE("streaming stops early when the caller has enough", "[query][connection]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Connection conn(*db);
+  int seen = 0;
+  auto start = std::chrono::steady_clock::now();
+  QueryResult r = conn.Stream("UNWIND range(1, 1000000) AS x WITH x WHERE x % 2 = 0 RETURN x", {},
+                              [&](const std::vector<Value>& row) {
+                                ++seen;
+                                REQUIRE(row[0].as_int() == 2 * seen);
+                                return seen < 5;
+                              });
+  REQUIRE(r.ok());
+  REQUIRE(seen == 5);
+  REQUIRE(r.rows().empty());
+  (void)start;
+  // LIMIT stops the work upstream as well.
+  QueryResult limited = conn.Execute("UNWIND range(1, 10) AS x RETURN x LIMIT 3");
+  REQUIRE(limited.rows().size() == 3);
+}
+
+TEST_CASE("a time limit and Cancel stop a long statement", "[query][connection]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Connection conn(*db);
+  REQUIRE(conn.Execute("UNWIND range(1, 300) AS i CREATE (:N {i: i})").ok());
+  const char* slow = "MATCH (a:N), (b:N), (c:N), (d:N) RETURN count(*)";
+  conn.set_timeout(std::chrono::milliseconds(100));
+  QueryResult timed_out = conn.Execute(slow);
+  REQUIRE_FALSE(timed_out.ok());
+  REQUIRE(timed_out.error().detail == "Timeout");
+  conn.set_timeout(std::chrono::milliseconds(0));
+
+  QueryResult cancelled;
+  std::thread runner([&] { cancelled = conn.Execute(slow); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  conn.Cancel();
+  runner.join();
+  REQUIRE_FALSE(cancelled.ok());
+  REQUIRE(cancelled.error().detail == "Cancelled");
+  // The connection is usable afterwards.
+  REQUIRE(Count(conn, "MATCH (n:N) RETURN count(n)") == 300);
+}
+
+TEST_CASE("parameters and typed results", "[query][connection]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Connection conn(*db);
+  QueryResult r = conn.Execute("CREATE (n:P {name: $name, tags: $tags})-[e:T {w: 1.5}]->(m) RETURN n, e, m",
+                               {{"name", Value("Kunming")}, {"tags", Value(ValueList{"a", "b"})}});
+  REQUIRE(r.ok());
+  REQUIRE(r.counters().nodes_created == 2);
+  REQUIRE(r.counters().relationships_created == 1);
+  REQUIRE(r.counters().properties_set == 3);
+  const Node& n = r.rows()[0][0].as_node();
+  REQUIRE(n.labels == std::vector<std::string>{"P"});
+  REQUIRE(n.properties.at("name") == Value("Kunming"));
+  const Edge& e = r.rows()[0][1].as_edge();
+  REQUIRE((e.type == "T" && e.source == n.id && e.properties.at("w") == Value(1.5)));
+  QueryResult missing = conn.Execute("RETURN $nope");
+  REQUIRE(missing.error().code == "ParameterMissing");
+  REQUIRE_FALSE(missing.error().runtime);
+}
