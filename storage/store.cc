@@ -167,7 +167,7 @@ Status Store::OpenDb() {
   db_options.max_manifest_file_size = 64 << 20;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   // Reads through mmap: no system call per block a cold process touches.
-  db_options.allow_mmap_reads = true;
+  db_options.allow_mmap_reads = false;
 
   auto cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
   auto merge = std::make_shared<CounterAddOperator>();
