@@ -155,6 +155,10 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return args.empty() ? 2 : 0;
   }
+  if (args[0] == "--version") {
+    std::cout << "kg 0.1.0\n";
+    return 0;
+  }
   std::string command = args[0];
   args.erase(args.begin());
   if (command == "query") return Query(args);

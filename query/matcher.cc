@@ -270,36 +270,63 @@ bool PatternMatcher::VarLength(State& st, size_t pi, size_t ri, NodeId at, int64
   return true;
 }
 
-// Distinct end nodes of relationship-unique walks of min..max hops, by BFS
-// (the planner only asks for this for a directed, single-relationship
-// pattern whose result is reduced to distinct values). A node at BFS
-// distance d in [max(min, 1), max] is an end node; the start is one too
-// when min is 0, or when an edge closes a cycle onto it within max hops.
+namespace {
+
+struct DepthReached {};
+
+// Records BFS depths, notes an edge that closes a cycle onto the start
+// within max hops, and stops once a vertex at max hops is examined: BFS is
+// FIFO, so every vertex within max hops has been discovered by then.
+class EndpointVisitor : public boost::default_bfs_visitor {
+ public:
+  EndpointVisitor(NodeId start, int64_t max_hops, std::unordered_map<NodeId, int64_t>* depth,
+                  std::vector<NodeId>* order, bool* start_on_cycle)
+      : start_(start), max_(max_hops), depth_(depth), order_(order), start_on_cycle_(start_on_cycle) {}
+  void examine_vertex(NodeId u, const GraphView&) const {
+    if (max_ >= 0 && depth_->at(u) >= max_) throw DepthReached();
+  }
+  void examine_edge(const ViewEdge& e, const GraphView&) const {
+    if (e.target == start_) *start_on_cycle_ = true;
+  }
+  void tree_edge(const ViewEdge& e, const GraphView&) const {
+    (*depth_)[e.target] = depth_->at(e.source) + 1;
+    order_->push_back(e.target);
+  }
+
+ private:
+  NodeId start_;
+  int64_t max_;
+  std::unordered_map<NodeId, int64_t>* depth_;
+  std::vector<NodeId>* order_;
+  bool* start_on_cycle_;
+};
+
+}  // namespace
+
+// Distinct end nodes of relationship-unique walks of min..max hops, by a
+// Boost.Graph BFS over the store view (the planner asks for this only for a
+// directed, single-relationship pattern whose result is reduced to distinct
+// values, with min at most 1). A node at BFS depth d in [1, max] is an end
+// node; the start is one too when min is 0, or when an edge closes a cycle
+// onto it within max hops (the shortest path to that edge's source never
+// passes through the start, so the walk repeats no relationship).
 bool PatternMatcher::EndpointsOnly(State& st, size_t pi, size_t ri, NodeId from) {
   const MatchPart& part = parts_[pi];
   const RelStep& rel = part.rels[ri];
-  auto types = ResolveTypes(st, rel);
-  if (!types) return rel.min_hops == 0 ? BindNext(st, pi, ri, from) : true;
-  std::optional<uint32_t> only = types->size() == 1 ? std::optional<uint32_t>((*types)[0]) : std::nullopt;
-  std::unordered_map<NodeId, int64_t> dist{{from, 0}};
-  std::vector<NodeId> frontier{from}, order;
+  std::unordered_map<NodeId, int64_t> depth{{from, 0}};
+  std::vector<NodeId> order;
   bool start_on_cycle = false;
-  for (int64_t d = 0; !frontier.empty() && (rel.max_hops < 0 || d < rel.max_hops); ++d) {
-    std::vector<NodeId> next;
-    for (NodeId u : frontier) {
-      st.ctx.CheckInterrupt();
-      Status s = st.ctx.txn.ForEachEdge(u, rel.direction, only, [&](const key::AdjacencyEntry& e, bool) {
-        if (!types->empty() && !only && std::find(types->begin(), types->end(), e.type) == types->end()) return true;
-        if (e.neighbor == from) start_on_cycle = true;
-        if (dist.emplace(e.neighbor, d + 1).second) {
-          next.push_back(e.neighbor);
-          order.push_back(e.neighbor);
-        }
-        return true;
-      });
-      if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+  if (rel.max_hops != 0) {
+    GraphFilter filter{{}, rel.types, rel.direction};
+    GraphView g(st.ctx.txn.shared_from_this(), filter);
+    std::unordered_map<NodeId, boost::default_color_type> colors;
+    boost::queue<NodeId> queue;
+    try {
+      boost::breadth_first_visit(g, from, queue, EndpointVisitor(from, rel.max_hops, &depth, &order, &start_on_cycle),
+                                 boost::associative_property_map<decltype(colors)>(colors));
+    } catch (const DepthReached&) {
     }
-    frontier = std::move(next);
+    if (Status s = g.status(); !s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
   }
   Value saved = st.row[rel.slot];
   st.row[rel.slot] = Value(ValueList{});  // unnamed: never read
@@ -345,33 +372,6 @@ bool PatternMatcher::FinishPart(State& st, size_t pi) {
   return go;
 }
 
-namespace {
-
-struct FoundTarget {};
-
-class ShortestVisitor : public boost::default_bfs_visitor {
- public:
-  ShortestVisitor(std::unordered_map<NodeId, ViewEdge>* parent, NodeId target, int64_t max_hops,
-                  std::unordered_map<NodeId, int64_t>* depth)
-      : parent_(parent), target_(target), max_(max_hops), depth_(depth) {}
-  void tree_edge(const ViewEdge& e, const GraphView&) const {
-    (*parent_)[e.target] = e;
-    (*depth_)[e.target] = (*depth_)[e.source] + 1;
-    if (e.target == target_) throw FoundTarget();
-  }
-  void examine_vertex(NodeId u, const GraphView&) const {
-    if (max_ >= 0 && (*depth_)[u] >= max_) throw FoundTarget();  // every closer vertex is already found
-  }
-
- private:
-  std::unordered_map<NodeId, ViewEdge>* parent_;
-  NodeId target_;
-  int64_t max_;
-  std::unordered_map<NodeId, int64_t>* depth_;
-};
-
-}  // namespace
-
 // shortestPath / allShortestPaths between the part's two end nodes.
 bool PatternMatcher::MatchShortest(State& st, size_t pi) {
   const MatchPart& part = parts_[pi];
@@ -390,28 +390,59 @@ bool PatternMatcher::MatchShortest(State& st, size_t pi) {
       if (from == to) {
         if (rel.min_hops == 0) paths.emplace_back();
       } else if (part.kind == PatternPart::Kind::kShortest && !rel.properties) {
-        // One shortest path: Boost.Graph BFS over the store view.
+        // One shortest path: a bidirectional BFS over the store's Boost.Graph
+        // view, out-edges from the start and in-edges from the end, always
+        // growing the smaller frontier by one level.
         GraphFilter filter{{}, rel.types, rel.direction};
         GraphView g(st.ctx.txn.shared_from_this(), filter);
-        std::unordered_map<NodeId, ViewEdge> parent;
-        std::unordered_map<NodeId, int64_t> depth{{from, 0}};
-        std::unordered_map<NodeId, boost::default_color_type> colors;
-        boost::queue<NodeId> queue;
-        try {
-          boost::breadth_first_visit(g, from, queue, ShortestVisitor(&parent, to, rel.max_hops, &depth),
-                                     boost::associative_property_map<decltype(colors)>(colors));
-        } catch (const FoundTarget&) {
+        std::unordered_map<NodeId, ViewEdge> fwd_parent, bwd_parent;  // edge that reached the node
+        std::unordered_map<NodeId, int64_t> fwd_depth{{from, 0}}, bwd_depth{{to, 0}};
+        std::vector<NodeId> fwd{from}, bwd{to};
+        NodeId meet = 0;
+        int64_t best = -1;
+        int64_t fwd_level = 0, bwd_level = 0;
+        while (!fwd.empty() && !bwd.empty() && best < 0 &&
+               (rel.max_hops < 0 || fwd_level + bwd_level < rel.max_hops)) {
+          bool forward = fwd.size() <= bwd.size();
+          auto& frontier = forward ? fwd : bwd;
+          auto& depth = forward ? fwd_depth : bwd_depth;
+          auto& parent = forward ? fwd_parent : bwd_parent;
+          auto& other = forward ? bwd_depth : fwd_depth;
+          std::vector<NodeId> next;
+          for (NodeId u : frontier) {
+            st.ctx.CheckInterrupt();
+            auto range = forward ? out_edges(u, g) : in_edges(u, g);
+            for (auto it = range.first; it != range.second; ++it) {
+              NodeId v = forward ? it->target : it->source;
+              if (!depth.emplace(v, depth.at(u) + 1).second) continue;
+              parent[v] = *it;
+              next.push_back(v);
+              if (auto o = other.find(v); o != other.end()) {
+                int64_t length = depth.at(v) + o->second;
+                if (best < 0 || length < best) {
+                  best = length;
+                  meet = v;
+                }
+              }
+            }
+          }
+          (forward ? fwd_level : bwd_level)++;
+          frontier = std::move(next);
         }
         if (Status s = g.status(); !s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
-        if (parent.count(to) && (rel.max_hops < 0 || depth[to] <= rel.max_hops) && depth[to] >= rel.min_hops) {
+        if (best >= 0 && (rel.max_hops < 0 || best <= rel.max_hops) && best >= rel.min_hops) {
           std::vector<Value::EdgeRef> p;
-          for (NodeId at = to; at != from;) {
-            const ViewEdge& e = parent.at(at);
-            Value edge = st.eval.EdgeValue(e.id);
-            p.push_back(edge.as_edge_ref());
+          for (NodeId at = meet; at != from;) {
+            const ViewEdge& e = fwd_parent.at(at);
+            p.push_back(st.eval.EdgeValue(e.id).as_edge_ref());
             at = e.source;
           }
           std::reverse(p.begin(), p.end());
+          for (NodeId at = meet; at != to;) {
+            const ViewEdge& e = bwd_parent.at(at);
+            p.push_back(st.eval.EdgeValue(e.id).as_edge_ref());
+            at = e.target;
+          }
           paths.push_back(std::move(p));
         }
       } else {
