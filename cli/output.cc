@@ -21,20 +21,34 @@ std::string FloatText(double d) {
 }
 
 void AppendTyped(std::string* out, const Value& v);
+void AppendPlain(std::string* out, const Value& v);
 
-void AppendTypedProps(std::string* out, const Properties& props) {
+// [a,b,...] and {"k":v,...}, each element written by element(out, value).
+template <class Fn>
+void AppendJsonArray(std::string* out, const ValueList& list, Fn&& element) {
+  out->push_back('[');
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (i) out->push_back(',');
+    element(out, list[i]);
+  }
+  out->push_back(']');
+}
+
+template <class Fn>
+void AppendJsonObject(std::string* out, const ValueMap& map, Fn&& element) {
   out->push_back('{');
   bool first = true;
-  for (const auto& [k, p] : props) {
-    if (p.is_null()) continue;
+  for (const auto& [k, e] : map) {
     if (!first) out->push_back(',');
     first = false;
     AppendJsonString(out, k);
     out->push_back(':');
-    AppendTyped(out, p);
+    element(out, e);
   }
   out->push_back('}');
 }
+
+void AppendTypedProps(std::string* out, const Properties& props) { AppendJsonObject(out, props, AppendTyped); }
 
 void AppendTypedNode(std::string* out, const Value& v) {
   const auto& ref = v.as_node_ref();
@@ -81,30 +95,16 @@ void AppendTyped(std::string* out, const Value& v) {
       simple("String", s);
       return;
     }
-    case Value::Type::kList: {
-      out->append("{\"$type\":\"List\",\"_value\":[");
-      bool first = true;
-      for (const Value& e : v.as_list()) {
-        if (!first) out->push_back(',');
-        first = false;
-        AppendTyped(out, e);
-      }
-      out->append("]}");
+    case Value::Type::kList:
+      out->append("{\"$type\":\"List\",\"_value\":");
+      AppendJsonArray(out, v.as_list(), AppendTyped);
+      out->push_back('}');
       return;
-    }
-    case Value::Type::kMap: {
-      out->append("{\"$type\":\"Map\",\"_value\":{");
-      bool first = true;
-      for (const auto& [k, e] : v.as_map()) {
-        if (!first) out->push_back(',');
-        first = false;
-        AppendJsonString(out, k);
-        out->push_back(':');
-        AppendTyped(out, e);
-      }
-      out->append("}}");
+    case Value::Type::kMap:
+      out->append("{\"$type\":\"Map\",\"_value\":");
+      AppendJsonObject(out, v.as_map(), AppendTyped);
+      out->push_back('}');
       return;
-    }
     case Value::Type::kNode: AppendTypedNode(out, v); return;
     case Value::Type::kEdge: AppendTypedEdge(out, v); return;
     case Value::Type::kPath: {
@@ -136,30 +136,8 @@ void AppendPlain(std::string* out, const Value& v) {
       return;
     }
     case Value::Type::kString: AppendJsonString(out, v.as_string()); return;
-    case Value::Type::kList: {
-      out->push_back('[');
-      bool first = true;
-      for (const Value& e : v.as_list()) {
-        if (!first) out->push_back(',');
-        first = false;
-        AppendPlain(out, e);
-      }
-      out->push_back(']');
-      return;
-    }
-    case Value::Type::kMap: {
-      out->push_back('{');
-      bool first = true;
-      for (const auto& [k, e] : v.as_map()) {
-        if (!first) out->push_back(',');
-        first = false;
-        AppendJsonString(out, k);
-        out->push_back(':');
-        AppendPlain(out, e);
-      }
-      out->push_back('}');
-      return;
-    }
+    case Value::Type::kList: AppendJsonArray(out, v.as_list(), AppendPlain); return;
+    case Value::Type::kMap: AppendJsonObject(out, v.as_map(), AppendPlain); return;
     case Value::Type::kNode: {
       const auto& ref = v.as_node_ref();
       out->append("{\"id\":").append(std::to_string(ref.id)).append(",\"labels\":[");

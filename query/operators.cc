@@ -163,6 +163,19 @@ struct ProjectionOp::Group {
 };
 
 ProjectionOp::ProjectionOp(Runtime& rt, ProjectionSpec spec) : rt_(rt), spec_(std::move(spec)) {}
+
+std::unique_ptr<ProjectionOp::Group> ProjectionOp::NewGroup(Row extended) const {
+  auto g = std::make_unique<Group>();
+  g->extended = std::move(extended);
+  for (const Expr* call : spec_.aggregates) {
+    Accumulator acc;
+    acc.call = call;
+    acc.fn = call->name;
+    for (char& c : acc.fn) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    g->accumulators.push_back(std::move(acc));
+  }
+  return g;
+}
 ProjectionOp::~ProjectionOp() = default;
 
 std::string ProjectionOp::Name() const {
@@ -214,18 +227,7 @@ bool ProjectionOp::Push(Row& row) {
         key.push_back(extended[it.slot]);
       }
     auto [pos, inserted] = group_index_.emplace(std::move(key), groups_.size());
-    if (inserted) {
-      auto g = std::make_unique<Group>();
-      g->extended = extended;
-      for (const Expr* call : spec_.aggregates) {
-        Accumulator acc;
-        acc.call = call;
-        acc.fn = call->name;
-        for (char& c : acc.fn) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        g->accumulators.push_back(std::move(acc));
-      }
-      groups_.push_back(std::move(g));
-    }
+    if (inserted) groups_.push_back(NewGroup(extended));
     Group& g = *groups_[pos->second];
     for (auto& acc : g.accumulators) acc.Add(rt_, row);
     return true;
@@ -307,18 +309,7 @@ bool ProjectionOp::Finish() {
     // No input at all and no grouping keys: one row of empty aggregates.
     bool keyless = std::none_of(spec_.items.begin(), spec_.items.end(),
                                 [](const auto& it) { return !ContainsAggregate(*it.expr); });
-    if (groups_.empty() && keyless) {
-      auto g = std::make_unique<Group>();
-      g->extended.resize(spec_.old_width + spec_.items.size());
-      for (const Expr* call : spec_.aggregates) {
-        Accumulator acc;
-        acc.call = call;
-        acc.fn = call->name;
-        for (char& c : acc.fn) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        g->accumulators.push_back(std::move(acc));
-      }
-      groups_.push_back(std::move(g));
-    }
+    if (groups_.empty() && keyless) groups_.push_back(NewGroup(Row(spec_.old_width + spec_.items.size())));
     std::vector<std::unique_ptr<Group>> groups = std::move(groups_);
     bool go = true;
     for (auto& g : groups) {

@@ -182,6 +182,7 @@ class ProjectionOp : public Operator {
   RowSet distinct_;
   // Aggregation: groups in order of first appearance.
   struct Group;
+  std::unique_ptr<Group> NewGroup(Row extended) const;
   std::vector<std::unique_ptr<Group>> groups_;
   RowMap<size_t> group_index_;
   bool stopped_ = false;
