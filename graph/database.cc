@@ -125,6 +125,8 @@ std::vector<IndexInfo> Database::Indexes() const {
   return out;
 }
 
+Status Database::Compact() { return impl_->store->Compact(); }
+
 std::vector<std::string> Database::Labels() const { return impl_->store->Names(DictKind::kLabel); }
 std::vector<std::string> Database::EdgeTypes() const { return impl_->store->Names(DictKind::kEdgeType); }
 std::vector<std::string> Database::PropertyKeys() const {

@@ -114,10 +114,20 @@ void CheckFunctionCall(const Expr& e) {
 }
 
 bool Evaluator::LoadNode(NodeId id, storage::NodeRecord* record) {
+  if (node_cache_.empty()) node_cache_.resize(kNodeCacheSlots);
+  CachedNode& slot = node_cache_[id % kNodeCacheSlots];
+  uint64_t writes = ctx_.txn.kv().write_count();
+  if (slot.id == id && slot.write_count == writes) {
+    if (slot.found) *record = slot.record;
+    return slot.found;
+  }
   Status s = ctx_.txn.ReadNode(id, record);
-  if (s.ok()) return true;
-  if (s.code() == StatusCode::kNotFound) return false;
-  throw QueryError("DatabaseError", "", true, s.ToString());
+  if (!s.ok() && s.code() != StatusCode::kNotFound) throw QueryError("DatabaseError", "", true, s.ToString());
+  slot.id = id;
+  slot.write_count = writes;
+  slot.found = s.ok();
+  if (slot.found) slot.record = *record;
+  return slot.found;
 }
 
 bool Evaluator::LoadEdge(EdgeId id, storage::EdgeRecord* record) {

@@ -51,6 +51,17 @@ class Evaluator {
   ExecContext& ctx_;
   EvalSupport& support_;
   size_t pattern_width_ = 0;
+  // Recently decoded node records: a statement reads the same node for its
+  // pattern checks and its projections. Direct-mapped by id; an entry is
+  // valid while the transaction has made no write since it was read.
+  struct CachedNode {
+    NodeId id = 0;
+    uint64_t write_count = 0;
+    bool found = false;
+    storage::NodeRecord record;
+  };
+  static constexpr size_t kNodeCacheSlots = 256;
+  std::vector<CachedNode> node_cache_;
 };
 
 // True for the names of aggregate functions (count, sum, collect, ...).

@@ -437,6 +437,17 @@ Status Store::CommitLocked(StoreTransaction& txn) {
   return Status::OK();
 }
 
+Status Store::Compact() {
+  if (read_only()) return Status::ReadOnly("the database is open read-only");
+  rocksdb::FlushOptions flush;
+  if (rocksdb::Status s = db_->Flush(flush, handles_); !s.ok()) return FromRocks(s, "flush");
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  for (auto* h : handles_)
+    if (rocksdb::Status s = db_->CompactRange(options, h, nullptr, nullptr); !s.ok()) return FromRocks(s, "compaction");
+  return Status::OK();
+}
+
 Status Store::ChangeCatalog(
     const std::function<Status(StoreTransaction&, const IndexCatalog&, IndexCatalog*)>& change) {
   if (read_only()) return Status::ReadOnly("the database is open read-only");

@@ -93,6 +93,9 @@ class Store : public std::enable_shared_from_this<Store> {
 
   const rocksdb::WriteOptions& write_options() const { return write_options_; }
 
+  // Flushes memtables and compacts every column family to the last level.
+  Status Compact();
+
  private:
   Store(std::string path, const Options& options);
   Status OpenDb();

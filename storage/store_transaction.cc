@@ -140,6 +140,7 @@ void StoreTransaction::RollbackToSavePoint() {
   if (save_points_.empty()) return;
   SavePoint sp = std::move(save_points_.back());
   save_points_.pop_back();
+  write_epoch_ += writes_ + 1;
   batch_.RollbackToSavePoint();
   // Iterators cached while the keyspace had no writes stay valid only if it
   // has none again; drop them all to be safe.

@@ -41,6 +41,9 @@ class StoreTransaction {
   void Put(Keyspace ks, std::string_view key, std::string_view value);
   void Delete(Keyspace ks, std::string_view key);
   bool has_writes() const { return writes_ > 0 || !counter_deltas_.empty(); }
+  // Grows with every Put and Delete (and shrinks on rollback to a savepoint):
+  // a value read while it had some value is current while it still has it.
+  uint64_t write_count() const { return writes_ + write_epoch_; }
 
   // Counters are merged (added) at commit, so concurrent writers never
   // conflict on them.
@@ -125,6 +128,7 @@ class StoreTransaction {
   mutable rocksdb::WriteBatchWithIndex batch_;
   mutable bool indexed_ = false;
   size_t writes_ = 0;
+  uint64_t write_epoch_ = 0;  // bumped on rollbacks, so write_count() never repeats
   size_t writes_per_keyspace_[kKeyspaceCount] = {};
   std::unordered_map<std::string, int64_t> counter_deltas_;
   std::vector<std::string> validate_;
