@@ -584,7 +584,7 @@ class Parser {
         auto lit = Make(ExprKind::kLiteral, pos);
         lit->value = Value(v);
         lit->text = SourceFrom(first);
-        return ParsePostfixPower(std::move(lit), first);
+        return ParsePostfix(std::move(lit));
       }
       auto e = Make(ExprKind::kUnary, pos);
       e->name = op;
@@ -595,11 +595,7 @@ class Parser {
     return ParsePostfix(ParseAtom());
   }
 
-  ExprPtr ParsePostfixPower(ExprPtr e, size_t) { return ParsePostfix(std::move(e)); }
-
   ExprPtr ParsePostfix(ExprPtr e) {
-    size_t first = i_;
-    (void)first;
     while (true) {
       Position pos = Cur().pos;
       if (IsSymbol(".") && PeekTok().kind == TokenKind::kIdentifier) {
@@ -859,7 +855,6 @@ class Parser {
     if (upper == "EXISTS" && IsSymbol("(", 1)) {
       size_t saved = i_;
       Next();
-      const Token open = Cur();
       Next();
       if (auto part = TryPattern(false)) {
         if (AcceptSymbol(")")) {
@@ -868,7 +863,6 @@ class Parser {
           return e;
         }
       }
-      (void)open;
       i_ = saved;
     }
     // Function call: name(...) or namespaced a.b(...)

@@ -122,7 +122,7 @@ class Planner {
   void EnsureHead() {
     if (!head_) {
       // A pass-through start so that every chain has a head.
-      Append(std::make_unique<FilterOp>(rt_, &true_literal_));
+      Append(std::make_unique<FilterOp>(rt_, plan_->true_literal.get()));
     }
   }
 
@@ -310,8 +310,7 @@ class Planner {
   };
 
   // Declares (or finds) the variable of a pattern element.
-  int Declare(const std::string& name, Kind kind, const Position& pos, PatternMode mode, bool* was_bound,
-              std::vector<int>* new_slots) {
+  int Declare(const std::string& name, Kind kind, const Position& pos, bool* was_bound, std::vector<int>* new_slots) {
     *was_bound = false;
     if (name.empty()) {
       int s = NewSlot();
@@ -324,9 +323,6 @@ class Planner {
       if (!compatible)
         SyntaxError("VariableTypeConflict",
                     "variable `" + name + "` is a " + KindName(v->kind) + ", not a " + KindName(kind), pos);
-      if (v->kind == Kind::kAny && mode != PatternMode::kCreate && mode != PatternMode::kMerge && kind != Kind::kAny) {
-        // A value from WITH/UNWIND used as a node: checked at match time.
-      }
       *was_bound = true;
       return v->slot;
     }
@@ -423,7 +419,7 @@ class Planner {
         if (mode == PatternMode::kSub && !allow_new_in_sub && !np.var.empty() && !Find(np.var))
           SyntaxError("UndefinedVariable", "variable `" + np.var + "` is not defined", np.pos);
         NodeStep step;
-        step.slot = Declare(np.var, Kind::kNode, np.pos, mode, &was_bound, &out.new_slots);
+        step.slot = Declare(np.var, Kind::kNode, np.pos, &was_bound, &out.new_slots);
         step.labels = np.labels;
         if (np.properties) {
           if (np.properties->kind == ExprKind::kParameter && mode != PatternMode::kCreate)
@@ -463,7 +459,7 @@ class Planner {
         if (mode == PatternMode::kSub && !allow_new_in_sub && !rp.var.empty() && !Find(rp.var))
           SyntaxError("UndefinedVariable", "variable `" + rp.var + "` is not defined", rp.pos);
         RelStep step;
-        step.slot = Declare(rp.var, rp.var_length ? Kind::kRelList : Kind::kRel, rp.pos, mode, &was_bound, &out.new_slots);
+        step.slot = Declare(rp.var, rp.var_length ? Kind::kRelList : Kind::kRel, rp.pos, &was_bound, &out.new_slots);
         if (was_bound && (mode == PatternMode::kCreate || mode == PatternMode::kMerge))
           SyntaxError("VariableAlreadyBound", "relationship variable `" + rp.var + "` is already bound", rp.pos);
         step.types = rp.types;
@@ -775,8 +771,8 @@ class Planner {
         item->expr = Variable(name, p.pos);
         item->alias = name;
         item->has_alias = true;
-        star_items_.push_back(std::move(item));
-        items.push_back(star_items_.back().get());
+        plan_->owned_items.push_back(std::move(item));
+        items.push_back(plan_->owned_items.back().get());
       }
     }
     for (auto& item : p.items) items.push_back(&item);
@@ -952,36 +948,15 @@ class Planner {
   size_t width_ = 0;
   Operator* head_ = nullptr;
   Operator* tail_ = nullptr;
-  std::vector<std::unique_ptr<ReturnItem>> star_items_;
-  Expr true_literal_{ExprKind::kLiteral, {}};
-
- public:
-  std::vector<std::unique_ptr<ReturnItem>> TakeStarItems() { return std::move(star_items_); }
-  void InitTrue() {
-    true_literal_.value = Value(true);
-    true_literal_.text = "true";
-  }
 };
 
 }  // namespace
 
-struct PlanStorage {
-  std::vector<std::unique_ptr<ReturnItem>> star_items;
-};
-
 void BuildPlan(Statement& st, Runtime& rt, EvalSupport& support, Plan* plan) {
-  auto planner = std::make_unique<Planner>(st, rt, support, plan);
-  planner->InitTrue();
-  planner->Build();
-  // The planner owns synthesized expressions the operators point at: keep it alive.
-  struct Holder : Operator {
-    std::unique_ptr<Planner> p;
-    bool Push(Row&) override { return true; }
-    std::string Name() const override { return "Holder"; }
-  };
-  auto holder = std::make_unique<Holder>();
-  holder->p = std::move(planner);
-  plan->operators.push_back(std::move(holder));
+  plan->true_literal = std::make_unique<Expr>(ExprKind::kLiteral, Position{});
+  plan->true_literal->value = Value(true);
+  plan->true_literal->text = "true";
+  Planner(st, rt, support, plan).Build();
 }
 
 std::string DescribePlan(const Plan& plan, bool profiled) {

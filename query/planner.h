@@ -21,6 +21,10 @@ struct Plan {
   std::unique_ptr<SinkOp> sink;
   size_t pattern_width = 0;  // widest row any sub-pattern needs
   bool writes = false;
+  // Expressions the planner made up, which operators point at: the items of
+  // RETURN * / WITH * and the always-true filter that starts a chain.
+  std::vector<std::unique_ptr<ReturnItem>> owned_items;
+  std::unique_ptr<Expr> true_literal;
 };
 
 // Builds the plan for st (which must outlive it). Throws QueryError.
