@@ -173,6 +173,15 @@ void AppendPlain(std::string* out, const Value& v) {
   }
 }
 
+void AppendColumns(std::string* out, const std::vector<std::string>& columns) {
+  out->push_back('[');
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) out->push_back(',');
+    AppendJsonString(out, columns[i]);
+  }
+  out->push_back(']');
+}
+
 std::string CsvQuote(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
@@ -236,20 +245,12 @@ std::string FormatResult(const QueryResult& r, Format format) {
   std::string out;
   switch (format) {
     case Format::kTyped: {
-      out = "{\"fields\":[";
-      for (size_t i = 0; i < r.columns().size(); ++i) {
-        if (i) out.push_back(',');
-        AppendJsonString(&out, r.columns()[i]);
-      }
-      out += "],\"values\":[";
+      out = "{\"fields\":";
+      AppendColumns(&out, r.columns());
+      out += ",\"values\":[";
       for (size_t i = 0; i < r.rows().size(); ++i) {
         if (i) out.push_back(',');
-        out.push_back('[');
-        for (size_t j = 0; j < r.rows()[i].size(); ++j) {
-          if (j) out.push_back(',');
-          AppendTyped(&out, r.rows()[i][j]);
-        }
-        out.push_back(']');
+        AppendJsonArray(&out, r.rows()[i], AppendTyped);
       }
       const QueryCounters& c = r.counters();
       out += "],\"counters\":{\"nodesCreated\":" + std::to_string(c.nodes_created) +
@@ -268,15 +269,12 @@ std::string FormatResult(const QueryResult& r, Format format) {
       return out;
     }
     case Format::kJson: {
-      out = "{\"columns\":[";
-      for (size_t i = 0; i < r.columns().size(); ++i) {
-        if (i) out.push_back(',');
-        AppendJsonString(&out, r.columns()[i]);
-      }
-      out += "],\"rows\":[";
+      out = "{\"columns\":";
+      AppendColumns(&out, r.columns());
+      out += ",\"rows\":[";
       for (size_t i = 0; i < r.rows().size(); ++i) {
         if (i) out.push_back(',');
-        AppendPlain(&out, Value(r.rows()[i]));
+        AppendJsonArray(&out, r.rows()[i], AppendPlain);
       }
       out += "]";
       if (!r.plan().empty()) {

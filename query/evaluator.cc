@@ -143,6 +143,17 @@ Value Evaluator::EdgeValue(EdgeId id) {
   return Value(Value::EdgeRef{id, r.source, r.target, nullptr});
 }
 
+Properties Evaluator::ElementProperties(const Value& v) {
+  if (v.is_node()) {
+    storage::NodeRecord r;
+    if (LoadNode(v.as_node_ref().id, &r)) return ctx_.txn.ToProperties(r.properties);
+  } else {
+    storage::EdgeRecord r;
+    if (LoadEdge(v.as_edge_ref().id, &r)) return ctx_.txn.ToProperties(r.properties);
+  }
+  return {};
+}
+
 Value Evaluator::Property(const Value& base, const std::string& key, const Expr& at) {
   switch (base.type()) {
     case Value::Type::kNull: return Value();
@@ -330,15 +341,7 @@ Value Evaluator::Eval(const Expr& e, Row& row) {
             if (base.is_map()) {
               for (const auto& [k, v] : base.as_map()) out[k] = v;
             } else if (base.is_node() || base.is_edge()) {
-              storage::PropertyList props;
-              if (base.is_node()) {
-                storage::NodeRecord r;
-                if (LoadNode(base.as_node_ref().id, &r)) props = r.properties;
-              } else {
-                storage::EdgeRecord r;
-                if (LoadEdge(base.as_edge_ref().id, &r)) props = r.properties;
-              }
-              for (auto& [k, v] : ctx_.txn.ToProperties(props)) out[k] = v;
+              for (auto& [k, v] : ElementProperties(base)) out[k] = v;
             } else {
               BadType(e, "map projection of " + CypherTypeName(base));
             }
@@ -539,17 +542,9 @@ Value Evaluator::EvalFunction(const Expr& e, Row& row) {
   }
   if (n == "properties" || n == "keys") {
     Properties props;
-    if (x.is_node()) {
-      storage::NodeRecord r;
-      if (LoadNode(x.as_node_ref().id, &r)) props = ctx_.txn.ToProperties(r.properties);
-    } else if (x.is_edge()) {
-      storage::EdgeRecord r;
-      if (LoadEdge(x.as_edge_ref().id, &r)) props = ctx_.txn.ToProperties(r.properties);
-    } else if (x.is_map()) {
-      props = x.as_map();
-    } else {
-      BadType(e, e.name + "() needs a node, relationship or map, got " + CypherTypeName(x));
-    }
+    if (x.is_node() || x.is_edge()) props = ElementProperties(x);
+    else if (x.is_map()) props = x.as_map();
+    else BadType(e, e.name + "() needs a node, relationship or map, got " + CypherTypeName(x));
     if (n == "properties") return Value(std::move(props));
     ValueList out;
     for (const auto& [k, v] : props) out.push_back(Value(k));

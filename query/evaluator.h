@@ -35,6 +35,9 @@ class Evaluator {
   bool LoadNode(NodeId id, storage::NodeRecord* record);
   bool LoadEdge(EdgeId id, storage::EdgeRecord* record);
   Value EdgeValue(EdgeId id);
+  // The properties of a node or relationship (empty when it was deleted).
+  // REQUIRES: v is a node or a relationship.
+  Properties ElementProperties(const Value& v);
 
   ExecContext& ctx() { return ctx_; }
   // While an aggregation emits a group: the results of its aggregate calls.

@@ -473,53 +473,51 @@ bool MergeOp::Push(Row& row) {
   return true;
 }
 
+namespace {
+
+// Sets key on a node or relationship, or removes it when value is null,
+// remembering the old value for the side-effect counters. A null target and
+// an element deleted earlier in the statement are skipped.
+void WriteProperty(Runtime& rt, const Value& target, const std::string& key, const Value& value, const Position& pos) {
+  if (target.is_null()) return;
+  if (!target.is_node() && !target.is_edge())
+    throw QueryError("TypeError", "InvalidArgumentType", true,
+                     std::string(value.is_null() ? "cannot remove a property from " : "cannot set a property on ") +
+                         CypherTypeName(target),
+                     pos);
+  auto& txn = rt.ctx.txn;
+  uint32_t k;
+  if (value.is_null()) {
+    auto existing = txn.ResolveKey(key);
+    if (!existing) return;  // a key never used: nothing to remove
+    k = *existing;
+  } else {
+    CheckStorableProperty(value, key, pos);
+    auto interned = txn.InternKey(key);
+    Check(interned.status());
+    k = *interned;
+  }
+  Status s;
+  if (target.is_node()) {
+    rt.ctx.effects.BeforeNodeProperty(target.as_node_ref().id, k);
+    s = txn.SetNodeProperty(target.as_node_ref().id, k, value);
+  } else {
+    rt.ctx.effects.BeforeEdgeProperty(target.as_edge_ref().id, k);
+    s = txn.SetEdgeProperty(target.as_edge_ref().id, k, value);
+  }
+  if (s.code() != StatusCode::kNotFound) Check(s);
+}
+
+}  // namespace
+
 void ApplySetItems(Runtime& rt, const std::vector<SetItem>& items, Row& row) {
   auto& txn = rt.ctx.txn;
-  auto set_property = [&](const Value& target, const std::string& key, const Value& value, const Position& pos) {
-    if (target.is_null()) return;
-    if (!value.is_null()) CheckStorableProperty(value, key, pos);
-    if (target.is_node()) {
-      NodeId id = target.as_node_ref().id;
-      auto k = value.is_null() ? Result<uint32_t>(txn.ResolveKey(key).value_or(UINT32_MAX)) : txn.InternKey(key);
-      Check(k.status());
-      if (*k == UINT32_MAX) return;
-      rt.ctx.effects.BeforeNodeProperty(id, *k);
-      Status s = txn.SetNodeProperty(id, *k, value);
-      if (s.code() == StatusCode::kNotFound) return;
-      Check(s);
-    } else if (target.is_edge()) {
-      EdgeId id = target.as_edge_ref().id;
-      auto k = value.is_null() ? Result<uint32_t>(txn.ResolveKey(key).value_or(UINT32_MAX)) : txn.InternKey(key);
-      Check(k.status());
-      if (*k == UINT32_MAX) return;
-      rt.ctx.effects.BeforeEdgeProperty(id, *k);
-      Status s = txn.SetEdgeProperty(id, *k, value);
-      if (s.code() == StatusCode::kNotFound) return;
-      Check(s);
-    } else {
-      throw QueryError("TypeError", "InvalidArgumentType", true,
-                       "cannot set a property on " + CypherTypeName(target), pos);
-    }
-  };
-  auto current_keys = [&](const Value& target) {
-    std::vector<std::string> keys;
-    if (target.is_node()) {
-      storage::NodeRecord r;
-      if (rt.eval.LoadNode(target.as_node_ref().id, &r))
-        for (auto& [k, v] : r.properties) keys.push_back(txn.store().Name(storage::DictKind::kPropertyKey, k));
-    } else if (target.is_edge()) {
-      storage::EdgeRecord r;
-      if (rt.eval.LoadEdge(target.as_edge_ref().id, &r))
-        for (auto& [k, v] : r.properties) keys.push_back(txn.store().Name(storage::DictKind::kPropertyKey, k));
-    }
-    return keys;
-  };
   for (const SetItem& item : items) {
     switch (item.kind) {
       case SetItem::Kind::kProperty: {
         Value target = rt.eval.Eval(*item.target->args[0], row);
         Value value = rt.eval.Eval(*item.value, row);
-        set_property(target, item.target->name, value, item.pos);
+        WriteProperty(rt, target, item.target->name, value, item.pos);
         break;
       }
       case SetItem::Kind::kReplaceAll:
@@ -534,23 +532,15 @@ void ApplySetItems(Runtime& rt, const std::vector<SetItem>& items, Row& row) {
         if (value.is_map()) {
           props = value.as_map();
         } else if (value.is_node() || value.is_edge()) {
-          storage::PropertyList stored;
-          if (value.is_node()) {
-            storage::NodeRecord r;
-            if (rt.eval.LoadNode(value.as_node_ref().id, &r)) stored = r.properties;
-          } else {
-            storage::EdgeRecord r;
-            if (rt.eval.LoadEdge(value.as_edge_ref().id, &r)) stored = r.properties;
-          }
-          props = txn.ToProperties(stored);
+          props = rt.eval.ElementProperties(value);
         } else if (!value.is_null()) {
           throw QueryError("TypeError", "InvalidArgumentType", true,
                            "SET " + item.var + " needs a map, got " + CypherTypeName(value), item.pos);
         }
         if (item.kind == SetItem::Kind::kReplaceAll)
-          for (const auto& k : current_keys(target))
-            if (!props.count(k)) set_property(target, k, Value(), item.pos);
-        for (const auto& [k, v] : props) set_property(target, k, v, item.pos);
+          for (const auto& [k, v] : rt.eval.ElementProperties(target))
+            if (!props.count(k)) WriteProperty(rt, target, k, Value(), item.pos);
+        for (const auto& [k, v] : props) WriteProperty(rt, target, k, v, item.pos);
         break;
       }
       case SetItem::Kind::kLabels: {
@@ -595,21 +585,7 @@ bool RemoveOp::Push(Row& row) {
       }
       continue;
     }
-    Value target = rt_.eval.Eval(*item.property->args[0], row);
-    if (target.is_null()) continue;
-    auto k = txn.ResolveKey(item.property->name);
-    if (!k) continue;
-    Status s;
-    if (target.is_node()) {
-      rt_.ctx.effects.BeforeNodeProperty(target.as_node_ref().id, *k);
-      s = txn.SetNodeProperty(target.as_node_ref().id, *k, Value());
-    } else if (target.is_edge()) {
-      rt_.ctx.effects.BeforeEdgeProperty(target.as_edge_ref().id, *k);
-      s = txn.SetEdgeProperty(target.as_edge_ref().id, *k, Value());
-    } else {
-      throw QueryError("TypeError", "InvalidArgumentType", true, "cannot remove a property from " + CypherTypeName(target), item.pos);
-    }
-    if (s.code() != StatusCode::kNotFound) Check(s);
+    WriteProperty(rt_, rt_.eval.Eval(*item.property->args[0], row), item.property->name, Value(), item.pos);
   }
   return Emit(row);
 }
