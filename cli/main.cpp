@@ -1,6 +1,7 @@
 // kg: the command-line program. Subcommands:
 //   kg query --db DIR [--format F] [--param NAME=JSON]... (QUERY | --file FILE)
 // Exit status: 0 success, 1 a statement or database error, 2 a usage error.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -84,6 +85,8 @@ int Query(const std::vector<std::string>& args) {
         return 1;
       }
       buffer << in.rdbuf();
+      // LOAD CSV in a script reads files named relative to the script.
+      conn.set_file_directory(std::filesystem::path(file).parent_path().string());
     }
     statements = kg::cli::SplitStatements(buffer.str());
   }

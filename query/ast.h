@@ -135,7 +135,7 @@ struct RemoveItem {
   Position pos;
 };
 
-enum class ClauseKind { kMatch, kUnwind, kWith, kReturn, kCreate, kMerge, kSet, kRemove, kDelete };
+enum class ClauseKind { kMatch, kUnwind, kLoadCsv, kWith, kReturn, kCreate, kMerge, kSet, kRemove, kDelete };
 
 struct Clause {
   ClauseKind kind;
@@ -144,7 +144,9 @@ struct Clause {
   Pattern pattern;          // MATCH, CREATE, MERGE (one part)
   ExprPtr where;            // MATCH ... WHERE
   ExprPtr expr;             // UNWIND expr
-  std::string alias;        // UNWIND ... AS alias
+  std::string alias;        // UNWIND / LOAD CSV ... AS alias
+  bool with_headers = false;  // LOAD CSV WITH HEADERS
+  char field_terminator = ',';  // LOAD CSV ... FIELDTERMINATOR
   Projection projection;    // WITH, RETURN
   std::vector<SetItem> set_items;          // SET; MERGE: on_create then on_match
   std::vector<SetItem> on_create, on_match;

@@ -25,6 +25,7 @@ class Connection::Impl {
   std::shared_ptr<Transaction::Impl> explicit_;
   std::atomic<bool> cancel_{false};
   std::chrono::milliseconds timeout_{0};
+  std::string file_directory_;
 
  private:
   void RunSchema(const query::SchemaCommand& cmd, QueryResult* result);
@@ -201,6 +202,7 @@ QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& para
     query::ExecContext ctx(*txn, params);
     ctx.cancel = &cancel_;
     if (timeout_.count() > 0) ctx.deadline = start + timeout_;
+    ctx.file_directory = file_directory_;
     query::EvalSupport support;
     query::Evaluator eval(ctx, support);
     query::Runtime rt{ctx, eval, st.profile};
@@ -299,5 +301,6 @@ void Connection::Rollback() {
 bool Connection::in_transaction() const { return impl_->explicit_ != nullptr; }
 void Connection::Cancel() { impl_->cancel_ = true; }
 void Connection::set_timeout(std::chrono::milliseconds limit) { impl_->timeout_ = limit; }
+void Connection::set_file_directory(std::string dir) { impl_->file_directory_ = std::move(dir); }
 
 }  // namespace kg

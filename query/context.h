@@ -64,6 +64,7 @@ struct ExecContext {
   const std::atomic<bool>* cancel = nullptr;
   std::optional<std::chrono::steady_clock::time_point> deadline;
   uint64_t ticks = 0;
+  std::string file_directory;  // LOAD CSV resolves relative paths against it
 
   ExecContext(Transaction::Impl& t, const Params& p) : txn(t), params(p), effects(t) {}
   // Called by long loops: throws when the statement was cancelled or ran out of time.

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "graph/csv.h"
 
 namespace kg::query {
 
@@ -62,6 +66,56 @@ bool UnwindOp::Push(Row& row) {
     row[slot_] = v;
     if (!Emit(row)) return false;
   }
+  return true;
+}
+
+bool LoadCsvOp::Push(Row& row) {
+  ++rows_in;
+  Value url = rt_.eval.Eval(*url_, row);
+  if (!url.is_string()) TypeError("InvalidArgumentType", "LOAD CSV FROM takes a string (a path or a file:// URL)", url_->pos);
+  std::string path = url.as_string();
+  if (path.starts_with("file://")) path.erase(0, 7);
+  if (path.find("://") != std::string::npos)
+    RuntimeError("ExternalResourceError", "UnsupportedScheme", "LOAD CSV reads local files only, not '" + url.as_string() + "'", url_->pos);
+  std::filesystem::path full(path);
+  if (full.is_relative() && !rt_.ctx.file_directory.empty()) full = std::filesystem::path(rt_.ctx.file_directory) / full;
+  std::ifstream in(full, std::ios::binary);
+  if (!in) RuntimeError("ExternalResourceError", "FileNotFound", "LOAD CSV: cannot open " + full.string(), url_->pos);
+  graph::CsvReader reader(in, full.string(), delimiter_);
+  std::vector<graph::CsvReader::Field> fields;
+  std::vector<std::string> header;
+  Status error;
+  if (row.size() < width_) row.resize(width_);
+  auto fail = [&] { RuntimeError("ExternalResourceError", "MalformedCsv", "LOAD CSV: " + error.message(), url_->pos); };
+  if (headers_) {
+    if (!reader.Next(&fields, &error)) return true;
+    if (!error.ok()) fail();
+    for (auto& f : fields) header.push_back(std::move(f.text));
+  }
+  while (reader.Next(&fields, &error)) {
+    if (!error.ok()) fail();
+    rt_.ctx.CheckInterrupt();
+    if (headers_) {
+      if (fields.size() == 1 && fields[0].text.empty() && !fields[0].quoted) continue;  // a blank line
+      if (fields.size() > header.size())
+        RuntimeError("ExternalResourceError", "MalformedCsv",
+                     "LOAD CSV: " + reader.Where() + ": " + std::to_string(fields.size()) +
+                         " fields, but the header has " + std::to_string(header.size()),
+                     url_->pos);
+      ValueMap m;
+      for (size_t i = 0; i < header.size(); ++i) {
+        if (i < fields.size() && (fields[i].quoted || !fields[i].text.empty())) m[header[i]] = Value(std::move(fields[i].text));
+        else m[header[i]] = Value();
+      }
+      row[slot_] = Value(std::move(m));
+    } else {
+      ValueList l;
+      for (auto& f : fields) l.push_back(Value(std::move(f.text)));
+      row[slot_] = Value(std::move(l));
+    }
+    if (!Emit(row)) return false;
+  }
+  if (!error.ok()) fail();
   return true;
 }
 

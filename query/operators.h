@@ -138,6 +138,26 @@ class UnwindOp : public Operator {
   size_t width_;
 };
 
+// LOAD CSV [WITH HEADERS] FROM url AS row [FIELDTERMINATOR c]: one row per
+// record, bound to a map of header -> string (WITH HEADERS; an empty
+// unquoted field is null) or to a list of strings.
+class LoadCsvOp : public Operator {
+ public:
+  LoadCsvOp(Runtime& rt, const Expr* url, int slot, size_t width, bool headers, char delimiter)
+      : rt_(rt), url_(url), slot_(slot), width_(width), headers_(headers), delimiter_(delimiter) {}
+  bool Push(Row& row) override;
+  std::string Name() const override { return "LoadCSV"; }
+  std::string Detail() const override { return url_->text; }
+
+ private:
+  Runtime& rt_;
+  const Expr* url_;
+  int slot_;
+  size_t width_;
+  bool headers_;
+  char delimiter_;
+};
+
 // WITH / RETURN: projection, aggregation, DISTINCT, ORDER BY (top-k with a
 // LIMIT), SKIP, LIMIT and WITH's WHERE, producing rows of the new scope.
 struct ProjectionSpec {

@@ -175,7 +175,7 @@ class Parser {
 
   // ---- clauses ----
   bool AtClauseStart() const {
-    for (const char* kw : {"MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE",
+    for (const char* kw : {"MATCH", "OPTIONAL", "UNWIND", "LOAD", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE",
                            "DELETE", "DETACH"})
       if (IsKeyword(kw)) return true;
     return false;
@@ -209,6 +209,26 @@ class Parser {
       c.expr = ParseExpr();
       ExpectKeyword("AS");
       c.alias = ExpectName("a variable");
+      return c;
+    }
+    if (AcceptKeyword("LOAD")) {
+      ExpectKeyword("CSV");
+      Clause c(ClauseKind::kLoadCsv, pos);
+      if (AcceptKeyword("WITH")) {
+        ExpectKeyword("HEADERS");
+        c.with_headers = true;
+      }
+      ExpectKeyword("FROM");
+      c.expr = ParseExpr();
+      ExpectKeyword("AS");
+      c.alias = ExpectName("a variable");
+      if (AcceptKeyword("FIELDTERMINATOR")) {
+        if (Cur().kind != TokenKind::kString) Unexpected("a string literal");
+        if (Cur().text.size() != 1)
+          SyntaxError("InvalidArgument", "FIELDTERMINATOR takes a string of one character", Cur().pos);
+        c.field_terminator = Cur().text[0];
+        Next();
+      }
       return c;
     }
     if (AcceptKeyword("WITH")) {

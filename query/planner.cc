@@ -607,9 +607,10 @@ class Planner {
       bool last = ci + 1 == q.clauses.size();
       if (c.kind == ClauseKind::kReturn && !last)
         SyntaxError("InvalidClauseComposition", "RETURN can only be the last clause", c.pos);
-      if (last && (c.kind == ClauseKind::kMatch || c.kind == ClauseKind::kWith || c.kind == ClauseKind::kUnwind))
+      if (last && (c.kind == ClauseKind::kMatch || c.kind == ClauseKind::kWith || c.kind == ClauseKind::kUnwind ||
+                   c.kind == ClauseKind::kLoadCsv))
         SyntaxError("InvalidClauseComposition", "a query cannot end with " +
-                                                     std::string(c.kind == ClauseKind::kMatch ? "MATCH" : c.kind == ClauseKind::kWith ? "WITH" : "UNWIND") +
+                                                     std::string(c.kind == ClauseKind::kMatch ? "MATCH" : c.kind == ClauseKind::kWith ? "WITH" : c.kind == ClauseKind::kUnwind ? "UNWIND" : "LOAD CSV") +
                                                      "; add a RETURN clause",
                     c.pos);
       if (IsWrite(c.kind)) {
@@ -627,6 +628,17 @@ class Planner {
           int slot = NewSlot();
           scope_[c.alias] = {slot, Kind::kAny};
           Append(std::make_unique<UnwindOp>(rt_, c.expr.get(), slot, width_));
+          break;
+        }
+        case ClauseKind::kLoadCsv: {
+          EnsureHead();
+          ExprContext cx;
+          cx.clause = "LOAD CSV";
+          Resolve(*c.expr, cx);
+          if (Find(c.alias)) SyntaxError("VariableAlreadyBound", "variable `" + c.alias + "` is already bound", c.pos);
+          int slot = NewSlot();
+          scope_[c.alias] = {slot, Kind::kAny};
+          Append(std::make_unique<LoadCsvOp>(rt_, c.expr.get(), slot, width_, c.with_headers, c.field_terminator));
           break;
         }
         case ClauseKind::kWith:

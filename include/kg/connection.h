@@ -55,6 +55,9 @@ class Connection {
   void Cancel();
   // A statement running longer than this fails (zero: no limit).
   void set_timeout(std::chrono::milliseconds limit);
+  // LOAD CSV FROM 'relative/path' reads relative to this directory (default:
+  // the working directory). Scripts set it to their own directory.
+  void set_file_directory(std::string dir);
 
   class Impl;
 
