@@ -37,6 +37,7 @@ enum class ExprKind {
   kPatternComprehension,  // [pattern WHERE args[0] | args[1]]
   kPattern,        // a pattern used as a predicate / exists(pattern)
   kMapProjection,  // var{.key, key: expr, .*}
+  kReduce,         // reduce(name = args[0], var IN args[1] | args[2]); the accumulator's slot is acc_slot
 };
 
 struct MapProjectionItem {
@@ -63,6 +64,7 @@ struct Expr {
   std::shared_ptr<PatternPart> pattern;      // kPatternComprehension, kPattern
   std::vector<MapProjectionItem> projection;  // kMapProjection
   int slot = -1;             // kVariable: the row slot, set by the planner
+  int acc_slot = -1;         // kReduce: the accumulator's slot
   std::vector<int> outer_slots;  // kPattern*: slots of the enclosing scope it reads
 
   Expr(ExprKind k, Position p) : kind(k), pos(p) {}

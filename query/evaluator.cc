@@ -318,6 +318,23 @@ Value Evaluator::Eval(const Expr& e, Row& row) {
       row[e.slot] = saved;
       return Value(std::move(out));
     }
+    case ExprKind::kReduce: {
+      Value acc = Eval(*e.args[0], row);
+      Value list = Eval(*e.args[1], row);
+      if (list.is_null()) return Value();
+      if (!list.is_list()) BadType(e, "reduce expects a List after IN, got " + CypherTypeName(list));
+      size_t need = static_cast<size_t>(std::max(e.slot, e.acc_slot)) + 1;
+      if (row.size() < need) row.resize(need);
+      Value saved_x = row[e.slot], saved_acc = row[e.acc_slot];
+      for (const Value& x : list.as_list()) {
+        row[e.slot] = x;
+        row[e.acc_slot] = std::move(acc);
+        acc = Eval(*e.args[2], row);
+      }
+      row[e.slot] = std::move(saved_x);
+      row[e.acc_slot] = std::move(saved_acc);
+      return acc;
+    }
     case ExprKind::kQuantifier: return EvalQuantifier(e, row);
     case ExprKind::kPatternComprehension: return EvalPatternComprehension(e, row);
     case ExprKind::kPattern: {

@@ -872,6 +872,23 @@ class Parser {
       ExpectClosing(")", open);
       return e;
     }
+    if (upper == "REDUCE" && IsSymbol("(", 1) && PeekTok(2).kind == TokenKind::kIdentifier && IsSymbol("=", 3)) {
+      Next();
+      const Token open = Cur();
+      Next();
+      auto e = Make(ExprKind::kReduce, pos);
+      e->name = ExpectName("an accumulator variable");
+      ExpectSymbol("=");
+      e->args.push_back(ParseExpr());
+      ExpectSymbol(",");
+      e->var = ExpectName("a variable");
+      ExpectKeyword("IN");
+      e->args.push_back(ParseExpr());
+      ExpectSymbol("|");
+      e->args.push_back(ParseExpr());
+      ExpectClosing(")", open);
+      return e;
+    }
     if (upper == "EXISTS" && IsSymbol("(", 1)) {
       size_t saved = i_;
       Next();

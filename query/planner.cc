@@ -237,6 +237,21 @@ class Planner {
         for (auto& a : e.args) Resolve(*a, args_cx);
         return;
       }
+      case ExprKind::kReduce: {
+        Resolve(*e.args[0], cx);
+        Resolve(*e.args[1], cx);
+        auto saved = scope_;
+        e.slot = NewSlot();
+        e.acc_slot = NewSlot();
+        scope_[e.var] = {e.slot, Kind::kAny};
+        scope_[e.name] = {e.acc_slot, Kind::kAny};
+        ExprContext inner = cx;
+        inner.allow_aggregates = false;
+        inner.clause = "reduce";
+        Resolve(*e.args[2], inner);
+        scope_ = saved;
+        return;
+      }
       case ExprKind::kListComprehension:
       case ExprKind::kQuantifier: {
         Resolve(*e.args[0], cx);
@@ -944,7 +959,7 @@ class Planner {
                       "expression mixes aggregation with `" + e.name + "`, which is not a grouping key", e.pos);
         return;
       }
-      if (e.kind == ExprKind::kListComprehension || e.kind == ExprKind::kQuantifier) return;
+      if (e.kind == ExprKind::kListComprehension || e.kind == ExprKind::kQuantifier || e.kind == ExprKind::kReduce) return;
       for (const auto& a : e.args)
         if (a) walk(*a);
     };

@@ -1,0 +1,276 @@
+// The minmetals knowledge graph: the facts of China Minmetals' press release
+// of 1 March 2021 (china-minmetals-2021-03-01.txt beside this script; its
+// source: SOURCE.md), hand-curated sentence by sentence and linked to the
+// real divisions of the china-divisions example, which loads first.
+//
+// Conventions (README.md in this folder has the full schema):
+// - every fact edge carries `source` (the Document id) and `quote` (the
+//   sentence it comes from, verbatim);
+// - a fact the text implies but does not state carries `inferred: true` and
+//   an `inference` saying why;
+// - where the text contradicts itself, each sentence's version is kept
+//   (see the Document's `contradictions`).
+
+// ---- The document ----
+LOAD CSV FROM 'china-minmetals-2021-03-01.txt' AS line FIELDTERMINATOR '\u0001'
+WITH collect(coalesce(line[0], '')) AS lines
+CREATE (:Document {
+  id: 'minmetals-2021-03-01',
+  title: 'China Minmetals Office of Poverty Alleviation is awarded with the Exemplary Organization in China’s Poverty Alleviation Fight',
+  date: '2021-03-01',
+  distributed: '2021-02-28 18:52',
+  publisher: 'China Minmetals Corporation',
+  kind: 'press release',
+  text: reduce(s = head(lines), l IN tail(lines) | s + '\n' + l),
+  contradictions: [
+    "Paired counties: six in 'It has spared no efforts to firmly and effectively assist six paired impoverished counties, ...' and 'Among the six impoverished counties paired with China Minmetals, ...', but seven in 'By the end of November 2020, the seven impoverished counties paired with China Minmetals were removed from the poverty list as planned.' The six named counties are the PAIRED_WITH edges.",
+    "Award recipient: the title says 'China Minmetals Office of Poverty Alleviation is awarded with the Exemplary Organization in China’s Poverty Alleviation Fight'; the body says the gathering honored 'China Minmetals as an exemplary organization' and names Wang Wenhai 'the award receiver on behalf of China Minmetals'. Both RECEIVED edges are kept.",
+    "Program names: the text names a 'Mineral Core' vocational education program and, later, a 'Kuangxin' assistance program; Kuangxin (矿芯) is Chinese for 'mineral core', so they are taken as one program (the REACHED edge that rests on this is marked inferred)."
+  ]
+});
+CREATE INDEX document_id IF NOT EXISTS FOR (d:Document) ON (d.id);
+CREATE INDEX organization_name IF NOT EXISTS FOR (o:Organization) ON (o.name);
+CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name);
+CREATE INDEX program_name IF NOT EXISTS FOR (p:Program) ON (p.name);
+CREATE INDEX award_name IF NOT EXISTS FOR (a:Award) ON (a.name);
+
+// ---- Entities ----
+UNWIND [
+  {name: 'China Minmetals', full_name: 'China Minmetals Corporation', kind: 'state-owned enterprise',
+   aliases: ['China Minmetals Corporation', 'the Company'], paired_county_counts_stated: [6, 7]},
+  {name: 'China Minmetals Office of Poverty Alleviation', aliases: ['Office of Poverty Alleviation of China Minmetals']},
+  {name: 'China Minmetals Party and Mass Work Department', aliases: ['Party and Mass Work Department']},
+  {name: 'Party Group of China Minmetals'},
+  {name: 'China Minmetals Labor Union', aliases: ['its labor union']},
+  {name: 'Communist Party of China', full_name: 'Communist Party of China', aliases: ['CPC', 'the Party']},
+  {name: 'CPC Central Committee', full_name: 'Central Committee of the Communist Party of China',
+   aliases: ['Communist Party of China (CPC) Central Committee', 'Party Central Committee', 'Central Committee']},
+  {name: 'Central Military Commission'},
+  {name: 'CPAD', full_name: 'State Council Leading Group Office of Poverty Alleviation and Development',
+   aliases: ['State Council Leading Group Office of Poverty Alleviation and Development']},
+  {name: 'Central SOEs Industrial Investment Fund for Poor Area', kind: 'investment fund'},
+  {name: 'Panzhihua Technician Institute', kind: 'vocational school'}
+] AS o
+CREATE (n:Organization {name: o.name})
+SET n += o;
+
+UNWIND [
+  {name: 'Xi Jinping', titles: ['Chinese President', 'General Secretary of the Communist Party of China (CPC) Central Committee', 'Chairman of the Central Military Commission']},
+  {name: 'Tang Fuping', honorific: 'Mr.', titles: ['Party Group Secretary and Chairman of China Minmetals']},
+  {name: 'Wang Wenhai', honorific: 'Mr.', titles: ['Director of the Party and Mass Work Department', 'Director of the Office of Poverty Alleviation of China Minmetals']}
+] AS p
+CREATE (n:Person {name: p.name})
+SET n += p;
+
+UNWIND [
+  {name: 'futures + insurance', kind: 'financial', aliases: ["'futures + insurance' financial program", "'futures + insurance' financial practice"],
+   projects: 23, futures_products: 6, counties_reached: 11, households_assisted: 69000},
+  {name: 'Mineral Core', kind: 'vocational education', aliases: ['Kuangxin'], students: 100, classes: 2, years_of_education: 3},
+  {name: 'Small and Beautiful', kind: 'industrial', aliases: ["'Small and Beautiful' industrial model"]},
+  {name: 'Selling Zhaotong Products in Beijing', kind: 'consumption'},
+  {name: 'Industrial parks for poverty alleviation in Huahuan County', kind: 'industrial',
+   parks: 7, people_benefited: 2000, residents_lifted: 3000}
+] AS p
+CREATE (n:Program {name: p.name})
+SET n += p;
+
+UNWIND [
+  {name: "Exemplary Organization in China's Poverty Alleviation Fight", aliases: ['Exemplary Organization in China’s Poverty Alleviation Fight', 'exemplary organization'], honored: 1501},
+  {name: "Exemplary Individual in China's Poverty Alleviation Fight", aliases: ['Exemplary Individuals'], honored: 1981},
+  {name: "Role Model in China's Poverty Alleviation Fight", aliases: ["Role Models in China's Poverty Alleviation Fight"]},
+  {name: "'Good' in the assessment for assistance for targeted poor areas", aliases: ["ranked 'Good'"],
+   note: 'the highest rank in the assessment by central Party and government departments'}
+] AS a
+CREATE (n:Award {name: a.name})
+SET n += a;
+
+CREATE (:Event {name: "Gathering to mark China's accomplishments in poverty alleviation", date: '2021-02-25', city: 'Beijing',
+                aliases: ['grand gathering'], honored_individuals: 1981, honored_organizations: 1501});
+
+// The text's own spellings of the counties it names.
+MATCH (c:County {code: '530628'}) SET c.aliases = ['Yilaing County', 'Yilaing'];
+MATCH (c:County {code: '433124'}) SET c.aliases = ['Huahuan County', 'Huahuan'];
+MATCH (c:County) WHERE c.code IN ['530627', '530629', '520627', '520626'] SET c.aliases = [split(c.name, ' ')[0]];
+
+// ---- Facts ----
+// PAIRED_WITH: the six counties the text names.
+WITH "It has spared no efforts to firmly and effectively assist six paired impoverished counties, namely Zhenxiong, Yilaing, Weixin counties in Yunnan Province, Huahuan County in Hunan Province, and Yanhe and Dejiang counties in Guizhou Province." AS quote
+UNWIND [{code: '530627', as: 'Zhenxiong'}, {code: '530628', as: 'Yilaing'}, {code: '530629', as: 'Weixin'},
+        {code: '433124', as: 'Huahuan County'}, {code: '520627', as: 'Yanhe'}, {code: '520626', as: 'Dejiang'}] AS c
+MATCH (o:Organization {name: 'China Minmetals'}), (k:County {code: c.code})
+CREATE (o)-[:PAIRED_WITH {source: 'minmetals-2021-03-01', quote: quote, as: c.as, count_in_text: 6}]->(k);
+
+// LAUNCHED: the programs China Minmetals started.
+UNWIND [
+  {program: 'futures + insurance', quote: "It launched financial poverty alleviation models such as the 'futures + insurance' financial program, the 'Mineral Core' vocational education program, the 'Small and Beautiful' industrial program in Huahuan County."},
+  {program: 'Mineral Core', quote: "It launched financial poverty alleviation models such as the 'futures + insurance' financial program, the 'Mineral Core' vocational education program, the 'Small and Beautiful' industrial program in Huahuan County."},
+  {program: 'Small and Beautiful', quote: "It launched financial poverty alleviation models such as the 'futures + insurance' financial program, the 'Mineral Core' vocational education program, the 'Small and Beautiful' industrial program in Huahuan County."},
+  {program: 'Selling Zhaotong Products in Beijing', role: 'coordinated the implementation', inferred: true,
+   inference: 'the text says China Minmetals coordinated the implementation of the program, not that it started it',
+   quote: "It also coordinated the implementation of the 'Selling Zhaotong Products in Beijing' consumption program and invested a large amount of assistance funds in introducing overseas foundations to the impoverished counties for three year in a row."},
+  {program: 'Industrial parks for poverty alleviation in Huahuan County', role: 'established',
+   quote: "In Huahuan County, 'birthplace of targeted poverty alleviation,' seven industrial parks for poverty alleviation established by China Minmetals are growing, which have benefited over 2,000 people and helped over 3,000 impoverished residents in increasing income and rising out of poverty, leaving permeant engines for poverty alleviation in Huahuan County."}
+] AS f
+MATCH (o:Organization {name: 'China Minmetals'}), (p:Program {name: f.program})
+CREATE (o)-[r:LAUNCHED {source: 'minmetals-2021-03-01'}]->(p)
+SET r += f { .quote, .role, .inferred, .inference };
+
+// REACHED: the places and organizations each program got to.
+UNWIND [
+  {program: 'Small and Beautiful', label: 'County', code: '433124',
+   quote: "It launched financial poverty alleviation models such as the 'futures + insurance' financial program, the 'Mineral Core' vocational education program, the 'Small and Beautiful' industrial program in Huahuan County."},
+  {program: 'Industrial parks for poverty alleviation in Huahuan County', label: 'County', code: '433124',
+   quote: "In Huahuan County, 'birthplace of targeted poverty alleviation,' seven industrial parks for poverty alleviation established by China Minmetals are growing, which have benefited over 2,000 people and helped over 3,000 impoverished residents in increasing income and rising out of poverty, leaving permeant engines for poverty alleviation in Huahuan County."},
+  {program: 'Selling Zhaotong Products in Beijing', label: 'Prefecture', code: '5306', inferred: true,
+   inference: "the program sells products of Zhaotong (Zhaotong City, Yunnan, where three of the paired counties lie), as its name says",
+   quote: "It also coordinated the implementation of the 'Selling Zhaotong Products in Beijing' consumption program and invested a large amount of assistance funds in introducing overseas foundations to the impoverished counties for three year in a row."},
+  {program: 'Mineral Core', label: 'Organization', name: 'Panzhihua Technician Institute', inferred: true,
+   inference: "the sentence names the 'Kuangxin' program; Kuangxin is Chinese for 'Mineral Core'",
+   quote: "In Panzhihua Technician Institute, nearly 100 impoverished students in two classes obtained three years of systematic skill education for free under the 'Kuangxin' assistance program."}
+] AS f
+MATCH (p:Program {name: f.program}), (place)
+WHERE f.label IN labels(place) AND (place.code = f.code OR place.name = f.name)
+CREATE (p)-[r:REACHED {source: 'minmetals-2021-03-01'}]->(place)
+SET r += f { .quote, .inferred, .inference };
+
+// RECEIVED: awards and ranks given to organizations (both versions of who got the award).
+UNWIND [
+  {org: 'China Minmetals Office of Poverty Alleviation', award: "Exemplary Organization in China's Poverty Alleviation Fight",
+   quote: 'China Minmetals Office of Poverty Alleviation is awarded with the Exemplary Organization in China’s Poverty Alleviation Fight',
+   note: 'the title names the Office; the body names China Minmetals'},
+  {org: 'China Minmetals', award: "Exemplary Organization in China's Poverty Alleviation Fight",
+   quote: "The gathering honored 1,981 Exemplary Individuals and 1,501 Exemplary Organizations in China's Poverty Alleviation Fight, including China Minmetals as an exemplary organization.",
+   note: 'the body names China Minmetals; the title names the Office'},
+  {org: 'China Minmetals', award: "'Good' in the assessment for assistance for targeted poor areas", years_in_a_row: 2, since: 2018,
+   quote: "With such great efforts, China Minmetals was ranked 'Good,' the highest rank in the assessment for assistance for targeted poor areas from central Party and government departments for two years in a row since the official launching of the assessment mechanism in 2018."}
+] AS f
+MATCH (o:Organization {name: f.org}), (a:Award {name: f.award})
+CREATE (o)-[r:RECEIVED {source: 'minmetals-2021-03-01'}]->(a)
+SET r += f { .quote, .note, .years_in_a_row, .since };
+
+// ACCEPTED and PRESENTED.
+MATCH (p:Person {name: 'Wang Wenhai'}), (a:Award {name: "Exemplary Organization in China's Poverty Alleviation Fight"})
+CREATE (p)-[:ACCEPTED {source: 'minmetals-2021-03-01', on_behalf_of: 'China Minmetals', inferred: true,
+                       inference: "the sentence says 'the award receiver' without naming the award; the only award it gives China Minmetals is this one",
+                       quote: 'Mr. Tang Fuping, Party Group Secretary and Chairman of China Minmetals attended the gathering, and so did Mr. Wang Wenhai, Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals, as the award receiver on behalf of China Minmetals.'}]->(a);
+MATCH (p:Person {name: 'Xi Jinping'}), (a:Award {name: "Role Model in China's Poverty Alleviation Fight"})
+CREATE (p)-[:PRESENTED {source: 'minmetals-2021-03-01',
+                        quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."}]->(a);
+
+// HOLDS_POSITION.
+WITH "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech." AS xi,
+     'Mr. Tang Fuping, Party Group Secretary and Chairman of China Minmetals attended the gathering, and so did Mr. Wang Wenhai, Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals, as the award receiver on behalf of China Minmetals.' AS s4
+UNWIND [
+  {person: 'Xi Jinping', org: 'CPC Central Committee', title: 'General Secretary', quote: xi},
+  {person: 'Xi Jinping', org: 'Central Military Commission', title: 'Chairman', quote: xi},
+  {person: 'Tang Fuping', org: 'Party Group of China Minmetals', title: 'Party Group Secretary', quote: s4},
+  {person: 'Tang Fuping', org: 'China Minmetals', title: 'Chairman', quote: s4},
+  {person: 'Wang Wenhai', org: 'China Minmetals Party and Mass Work Department', title: 'Director', quote: s4},
+  {person: 'Wang Wenhai', org: 'China Minmetals Office of Poverty Alleviation', title: 'Director', quote: s4}
+] AS f
+MATCH (p:Person {name: f.person}), (o:Organization {name: f.org})
+CREATE (p)-[:HOLDS_POSITION {source: 'minmetals-2021-03-01', title: f.title, quote: f.quote}]->(o);
+// "Chinese President": a position in the state, held toward the country itself.
+MATCH (p:Person {name: 'Xi Jinping'}), (c:Country {name: 'China'})
+CREATE (p)-[:HOLDS_POSITION {source: 'minmetals-2021-03-01', title: 'President',
+                             quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."}]->(c);
+
+// PART_OF.
+UNWIND [
+  {part: 'China Minmetals Office of Poverty Alleviation', whole: 'China Minmetals',
+   quote: 'Mr. Tang Fuping, Party Group Secretary and Chairman of China Minmetals attended the gathering, and so did Mr. Wang Wenhai, Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals, as the award receiver on behalf of China Minmetals.'},
+  {part: 'China Minmetals Party and Mass Work Department', whole: 'China Minmetals',
+   quote: 'Mr. Tang Fuping, Party Group Secretary and Chairman of China Minmetals attended the gathering, and so did Mr. Wang Wenhai, Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals, as the award receiver on behalf of China Minmetals.'},
+  {part: 'Party Group of China Minmetals', whole: 'China Minmetals',
+   quote: 'In face of such an arduous and formidable situation, China Minmetals Office of Poverty Alleviation strived and took the initiative to innovate under the leadership of the Party Group of China Minmetals and with the strong support of officials serving temporary positions and directly-managed enterprises.'},
+  {part: 'China Minmetals Labor Union', whole: 'China Minmetals',
+   quote: 'In terms of pro-consumption campaigns to aid poverty alleviation, the Company doubled its contribution by mobilizing its labor union.'},
+  {part: 'CPC Central Committee', whole: 'Communist Party of China',
+   quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."}
+] AS f
+MATCH (a:Organization {name: f.part}), (b:Organization {name: f.whole})
+CREATE (a)-[:PART_OF {source: 'minmetals-2021-03-01', quote: f.quote}]->(b);
+
+// FUNDED: amounts in yuan. RMB 170 million went to the six counties together
+// (amount_shared_by: 6, so do not add it up per county); the RMB 47.113
+// million was "facilitated", to recipients the text does not name.
+WITH "It has invested assistance funds of RMB 170 million to the six counties, allocated RMB 207 million to the Central SOEs Industrial Investment Fund for Poor Area, and facilitated the introduction of assistance funds of RMB 47.113 million." AS quote
+UNWIND ['530627', '530628', '530629', '433124', '520627', '520626'] AS code
+MATCH (o:Organization {name: 'China Minmetals'}), (k:County {code: code})
+CREATE (o)-[:FUNDED {source: 'minmetals-2021-03-01', amount_rmb: 170000000, amount_shared_by: 6, quote: quote}]->(k);
+MATCH (o:Organization {name: 'China Minmetals'}), (f:Organization {name: 'Central SOEs Industrial Investment Fund for Poor Area'})
+CREATE (o)-[:FUNDED {source: 'minmetals-2021-03-01', amount_rmb: 207000000,
+                     quote: 'It has invested assistance funds of RMB 170 million to the six counties, allocated RMB 207 million to the Central SOEs Industrial Investment Fund for Poor Area, and facilitated the introduction of assistance funds of RMB 47.113 million.'}]->(f);
+WITH "It has invested assistance funds of RMB 170 million to the six counties, allocated RMB 207 million to the Central SOEs Industrial Investment Fund for Poor Area, and facilitated the introduction of assistance funds of RMB 47.113 million." AS quote
+UNWIND ['530627', '530628', '530629', '433124', '520627', '520626'] AS code
+MATCH (o:Organization {name: 'China Minmetals'}), (k:County {code: code})
+CREATE (o)-[:FUNDED {source: 'minmetals-2021-03-01', amount_rmb: 47113000, amount_shared_by: 6, facilitated: true, inferred: true,
+                     inference: 'the text does not say who received the funds it facilitated; the paired counties are assumed',
+                     quote: quote}]->(k);
+
+// ATTENDED and where the gathering was.
+UNWIND [
+  {person: 'Tang Fuping', quote: 'Mr. Tang Fuping, Party Group Secretary and Chairman of China Minmetals attended the gathering, and so did Mr. Wang Wenhai, Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals, as the award receiver on behalf of China Minmetals.'},
+  {person: 'Wang Wenhai', quote: 'Mr. Tang Fuping, Party Group Secretary and Chairman of China Minmetals attended the gathering, and so did Mr. Wang Wenhai, Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals, as the award receiver on behalf of China Minmetals.'},
+  {person: 'Xi Jinping', inferred: true, inference: 'he presented awards and spoke; the text places this at the gathering only by context',
+   quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."}
+] AS f
+MATCH (p:Person {name: f.person}), (e:Event)
+CREATE (p)-[r:ATTENDED {source: 'minmetals-2021-03-01'}]->(e)
+SET r += f { .quote, .inferred, .inference };
+MATCH (e:Event), (b:Province {name: 'Beijing'})
+CREATE (e)-[:LOCATED_IN {source: 'minmetals-2021-03-01',
+                         quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."}]->(b);
+
+// RECOGNIZED_BY: model cases chosen by the CPAD.
+WITH "Its 'futures + insurance' financial practice and the 'Small and Beautiful' industrial model for poverty alleviation were selected as model cases of targeted poverty alleviation by enterprises by the CPAD in 2018 and 2019, respectively." AS quote
+UNWIND [{program: 'futures + insurance', year: 2018}, {program: 'Small and Beautiful', year: 2019}] AS f
+MATCH (p:Program {name: f.program}), (c:Organization {name: 'CPAD'})
+CREATE (p)-[:RECOGNIZED_BY {source: 'minmetals-2021-03-01', year: f.year, as: 'model case of targeted poverty alleviation by enterprises', quote: quote}]->(c);
+
+// MENTIONS: the document to every entity it names, with the first sentence
+// that names it and the words it uses (`as`).
+MATCH (d:Document {id: 'minmetals-2021-03-01'})
+WITH d, [
+  {label: 'Organization', name: 'China Minmetals', as: 'China Minmetals Corporation', quote: 'China Minmetals Corporation'},
+  {label: 'Organization', name: 'China Minmetals Office of Poverty Alleviation', as: 'China Minmetals Office of Poverty Alleviation', quote: 'China Minmetals Office of Poverty Alleviation is awarded with the Exemplary Organization in China’s Poverty Alleviation Fight'},
+  {label: 'Award', name: "Exemplary Organization in China's Poverty Alleviation Fight", as: 'Exemplary Organization in China’s Poverty Alleviation Fight', quote: 'China Minmetals Office of Poverty Alleviation is awarded with the Exemplary Organization in China’s Poverty Alleviation Fight'},
+  {label: 'Event', name: "Gathering to mark China's accomplishments in poverty alleviation", as: 'a grand gathering', quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."},
+  {label: 'Province', name: 'Beijing', as: 'Beijing', quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."},
+  {label: 'Country', name: 'China', as: 'China', quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."},
+  {label: 'Person', name: 'Xi Jinping', as: 'Xi Jinping', quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."},
+  {label: 'Organization', name: 'Communist Party of China', as: 'Communist Party of China (CPC)', quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."},
+  {label: 'Organization', name: 'CPC Central Committee', as: 'Communist Party of China (CPC) Central Committee', quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."},
+  {label: 'Organization', name: 'Central Military Commission', as: 'Central Military Commission', quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."},
+  {label: 'Award', name: "Role Model in China's Poverty Alleviation Fight", as: "Role Models in China's Poverty Alleviation Fight", quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."},
+  {label: 'Award', name: "Exemplary Individual in China's Poverty Alleviation Fight", as: 'Exemplary Individuals', quote: "The gathering honored 1,981 Exemplary Individuals and 1,501 Exemplary Organizations in China's Poverty Alleviation Fight, including China Minmetals as an exemplary organization."},
+  {label: 'Person', name: 'Tang Fuping', as: 'Mr. Tang Fuping', quote: 'Mr. Tang Fuping, Party Group Secretary and Chairman of China Minmetals attended the gathering, and so did Mr. Wang Wenhai, Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals, as the award receiver on behalf of China Minmetals.'},
+  {label: 'Person', name: 'Wang Wenhai', as: 'Mr. Wang Wenhai', quote: 'Mr. Tang Fuping, Party Group Secretary and Chairman of China Minmetals attended the gathering, and so did Mr. Wang Wenhai, Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals, as the award receiver on behalf of China Minmetals.'},
+  {label: 'Organization', name: 'China Minmetals Party and Mass Work Department', as: 'Party and Mass Work Department', quote: 'Mr. Tang Fuping, Party Group Secretary and Chairman of China Minmetals attended the gathering, and so did Mr. Wang Wenhai, Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals, as the award receiver on behalf of China Minmetals.'},
+  {label: 'County', code: '530627', as: 'Zhenxiong', quote: 'It has spared no efforts to firmly and effectively assist six paired impoverished counties, namely Zhenxiong, Yilaing, Weixin counties in Yunnan Province, Huahuan County in Hunan Province, and Yanhe and Dejiang counties in Guizhou Province.'},
+  {label: 'County', code: '530628', as: 'Yilaing', quote: 'It has spared no efforts to firmly and effectively assist six paired impoverished counties, namely Zhenxiong, Yilaing, Weixin counties in Yunnan Province, Huahuan County in Hunan Province, and Yanhe and Dejiang counties in Guizhou Province.'},
+  {label: 'County', code: '530629', as: 'Weixin', quote: 'It has spared no efforts to firmly and effectively assist six paired impoverished counties, namely Zhenxiong, Yilaing, Weixin counties in Yunnan Province, Huahuan County in Hunan Province, and Yanhe and Dejiang counties in Guizhou Province.'},
+  {label: 'County', code: '433124', as: 'Huahuan County', quote: 'It has spared no efforts to firmly and effectively assist six paired impoverished counties, namely Zhenxiong, Yilaing, Weixin counties in Yunnan Province, Huahuan County in Hunan Province, and Yanhe and Dejiang counties in Guizhou Province.'},
+  {label: 'County', code: '520627', as: 'Yanhe', quote: 'It has spared no efforts to firmly and effectively assist six paired impoverished counties, namely Zhenxiong, Yilaing, Weixin counties in Yunnan Province, Huahuan County in Hunan Province, and Yanhe and Dejiang counties in Guizhou Province.'},
+  {label: 'County', code: '520626', as: 'Dejiang', quote: 'It has spared no efforts to firmly and effectively assist six paired impoverished counties, namely Zhenxiong, Yilaing, Weixin counties in Yunnan Province, Huahuan County in Hunan Province, and Yanhe and Dejiang counties in Guizhou Province.'},
+  {label: 'Province', name: 'Yunnan', as: 'Yunnan Province', quote: 'It has spared no efforts to firmly and effectively assist six paired impoverished counties, namely Zhenxiong, Yilaing, Weixin counties in Yunnan Province, Huahuan County in Hunan Province, and Yanhe and Dejiang counties in Guizhou Province.'},
+  {label: 'Province', name: 'Hunan', as: 'Hunan Province', quote: 'It has spared no efforts to firmly and effectively assist six paired impoverished counties, namely Zhenxiong, Yilaing, Weixin counties in Yunnan Province, Huahuan County in Hunan Province, and Yanhe and Dejiang counties in Guizhou Province.'},
+  {label: 'Province', name: 'Guizhou', as: 'Guizhou Province', quote: 'It has spared no efforts to firmly and effectively assist six paired impoverished counties, namely Zhenxiong, Yilaing, Weixin counties in Yunnan Province, Huahuan County in Hunan Province, and Yanhe and Dejiang counties in Guizhou Province.'},
+  {label: 'Organization', name: 'Central SOEs Industrial Investment Fund for Poor Area', as: 'Central SOEs Industrial Investment Fund for Poor Area', quote: 'It has invested assistance funds of RMB 170 million to the six counties, allocated RMB 207 million to the Central SOEs Industrial Investment Fund for Poor Area, and facilitated the introduction of assistance funds of RMB 47.113 million.'},
+  {label: 'Organization', name: 'CPAD', as: 'State Council Leading Group Office of Poverty Alleviation and Development (CPAD)', quote: 'Among the six impoverished counties paired with China Minmetals, two were key counties of extreme poverty under the speeding-up efforts of the State Council Leading Group Office of Poverty Alleviation and Development (CPAD).'},
+  {label: 'Organization', name: 'Party Group of China Minmetals', as: 'Party Group of China Minmetals', quote: 'In face of such an arduous and formidable situation, China Minmetals Office of Poverty Alleviation strived and took the initiative to innovate under the leadership of the Party Group of China Minmetals and with the strong support of officials serving temporary positions and directly-managed enterprises.'},
+  {label: 'Program', name: 'futures + insurance', as: "'futures + insurance' financial program", quote: "It launched financial poverty alleviation models such as the 'futures + insurance' financial program, the 'Mineral Core' vocational education program, the 'Small and Beautiful' industrial program in Huahuan County."},
+  {label: 'Program', name: 'Mineral Core', as: "'Mineral Core' vocational education program", quote: "It launched financial poverty alleviation models such as the 'futures + insurance' financial program, the 'Mineral Core' vocational education program, the 'Small and Beautiful' industrial program in Huahuan County."},
+  {label: 'Program', name: 'Small and Beautiful', as: "'Small and Beautiful' industrial program", quote: "It launched financial poverty alleviation models such as the 'futures + insurance' financial program, the 'Mineral Core' vocational education program, the 'Small and Beautiful' industrial program in Huahuan County."},
+  {label: 'Program', name: 'Selling Zhaotong Products in Beijing', as: "'Selling Zhaotong Products in Beijing' consumption program", quote: "It also coordinated the implementation of the 'Selling Zhaotong Products in Beijing' consumption program and invested a large amount of assistance funds in introducing overseas foundations to the impoverished counties for three year in a row."},
+  {label: 'Prefecture', code: '5306', as: 'Zhaotong', quote: "It also coordinated the implementation of the 'Selling Zhaotong Products in Beijing' consumption program and invested a large amount of assistance funds in introducing overseas foundations to the impoverished counties for three year in a row."},
+  {label: 'Program', name: 'Industrial parks for poverty alleviation in Huahuan County', as: 'seven industrial parks for poverty alleviation', quote: "In Huahuan County, 'birthplace of targeted poverty alleviation,' seven industrial parks for poverty alleviation established by China Minmetals are growing, which have benefited over 2,000 people and helped over 3,000 impoverished residents in increasing income and rising out of poverty, leaving permeant engines for poverty alleviation in Huahuan County."},
+  {label: 'Organization', name: 'Panzhihua Technician Institute', as: 'Panzhihua Technician Institute', quote: "In Panzhihua Technician Institute, nearly 100 impoverished students in two classes obtained three years of systematic skill education for free under the 'Kuangxin' assistance program."},
+  {label: 'Organization', name: 'China Minmetals Labor Union', as: 'its labor union', quote: 'In terms of pro-consumption campaigns to aid poverty alleviation, the Company doubled its contribution by mobilizing its labor union.'},
+  {label: 'Award', name: "'Good' in the assessment for assistance for targeted poor areas", as: "ranked 'Good,'", quote: "With such great efforts, China Minmetals was ranked 'Good,' the highest rank in the assessment for assistance for targeted poor areas from central Party and government departments for two years in a row since the official launching of the assessment mechanism in 2018."}
+] AS mentions
+MATCH (e)
+UNWIND mentions AS m
+WITH d, e, m
+WHERE m.label IN labels(e) AND (e.name = m.name OR e.code = m.code)
+CREATE (d)-[:MENTIONS {source: 'minmetals-2021-03-01', as: m.as, quote: m.quote}]->(e);
