@@ -1,6 +1,11 @@
-// kg: the command-line program. Subcommands:
-//   kg query --db DIR [--format F] [--param NAME=JSON]... (QUERY | --file FILE)
-// Exit status: 0 success, 1 a statement or database error, 2 a usage error.
+// kg: the command-line program, a client of the public API in include/kg/.
+// Exit status: 0 success, 1 a statement, load or database error, 2 a usage error.
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstring>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -8,72 +13,148 @@
 #include <string>
 #include <vector>
 
-#include "cli/csv_loader.h"
-#include "cli/json.h"
+#include "cli/line_editor.h"
 #include "cli/output.h"
-#include "cli/statements.h"
+#include "cli/shell.h"
 #include "kg/kg.h"
+
+#ifndef KG_DATASETS_DIR
+#define KG_DATASETS_DIR ""
+#endif
+
+// `kg example wordnet`, in wordnet.cc.
+int Wordnet(kg::Database& db, const std::string& source);
 
 namespace {
 
 using kg::cli::Format;
 
 constexpr const char* kUsage =
-    "usage: kg query --db DIR [--format table|csv|json|typed] [--param NAME=JSON]... (QUERY | --file FILE)\n"
-    "       kg load --db DIR [--nodes FILE]... [--relationships FILE]... [FILE]...\n";
+    "usage: kg [DIR]                                   open the shell on the database in DIR\n"
+    "       kg shell [--db DIR]\n"
+    "       kg query [--db DIR] [--format table|csv|json|typed] [--param NAME=JSON]... (QUERY | --file FILE)\n"
+    "       kg load [--db DIR] [--format csv|jsonl|cypher] [--nodes FILE]... [--relationships FILE]...\n"
+    "               [--skip-bad N] [--rejects FILE] [FILE]...\n"
+    "       kg export [--db DIR] --format jsonl|csv|cypher|graphml|dot [-o PATH] [--query QUERY] [--param NAME=JSON]...\n"
+    "       kg check [--db DIR]\n"
+    "       kg example [NAME] [--db DIR]                   load an example dataset (none: list them)\n"
+    "       kg --version\n"
+    "Without --db, the database is $KG_DB, else ~/.local/share/kg/default.\n";
 
 int Usage(const std::string& problem) {
   std::cerr << "kg: " << problem << "\n" << kUsage;
   return 2;
 }
 
-int Query(const std::vector<std::string>& args) {
-  std::string db_dir, query, file;
-  bool have_query = false;
-  Format format = Format::kTable;
-  kg::QueryParams params;
+std::string DefaultDb() {
+  if (const char* env = std::getenv("KG_DB"); env && *env) return env;
+  std::string base;
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) base = xdg;
+  else if (const char* home = std::getenv("HOME"); home && *home) base = std::string(home) + "/.local/share";
+  else base = ".";
+  return base + "/kg/default";
+}
+
+std::string DatasetsDir() {
+  if (const char* env = std::getenv("KG_DATASETS"); env && *env) return env;
+  return KG_DATASETS_DIR;
+}
+
+// Options shared by the subcommands, parsed in one place.
+struct Args {
+  std::string db;
+  std::vector<std::string> positional;
+  std::vector<std::pair<std::string, std::string>> options;  // in order
+
+  std::string Get(const std::string& name) const {
+    for (const auto& [k, v] : options)
+      if (k == name) return v;
+    return "";
+  }
+  bool Has(const std::string& name) const {
+    for (const auto& [k, v] : options)
+      if (k == name) return true;
+    return false;
+  }
+};
+
+// Parses args; options listed in with_value take a value. Returns false
+// (after printing usage) on an unknown option or a missing value.
+bool ParseArgs(const std::vector<std::string>& args, const std::vector<std::string>& with_value,
+               const std::vector<std::string>& flags, Args* out, int* status) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    auto value = [&](std::string* out) {
-      if (i + 1 >= args.size()) return false;
-      *out = args[++i];
-      return true;
-    };
-    std::string v;
-    if (a == "--db") {
-      if (!value(&db_dir)) return Usage("--db needs a directory");
-    } else if (a == "--format") {
-      if (!value(&v) || !kg::cli::ParseFormat(v, &format)) return Usage("--format takes table, csv, json or typed");
-    } else if (a == "--file") {
-      if (!value(&file)) return Usage("--file needs a path (- for standard input)");
-    } else if (a == "--param") {
-      if (!value(&v)) return Usage("--param needs NAME=JSON");
-      size_t eq = v.find('=');
-      if (eq == std::string::npos || eq == 0) return Usage("--param needs NAME=JSON, got '" + v + "'");
-      auto parsed = kg::cli::ParseJson(std::string_view(v).substr(eq + 1));
-      if (!parsed.ok()) return Usage("--param " + v.substr(0, eq) + ": " + parsed.status().message());
-      params[v.substr(0, eq)] = *parsed;
-    } else if (!a.empty() && a[0] == '-' && a != "-") {
-      return Usage("unknown option " + a);
-    } else if (!have_query) {
-      query = a;
-      have_query = true;
+    bool takes = std::find(with_value.begin(), with_value.end(), a) != with_value.end();
+    bool flag = std::find(flags.begin(), flags.end(), a) != flags.end();
+    if (a == "--db" || takes) {
+      if (i + 1 >= args.size()) {
+        *status = Usage(a + " needs a value");
+        return false;
+      }
+      if (a == "--db") out->db = args[++i];
+      else out->options.emplace_back(a, args[++i]);
+    } else if (flag) {
+      out->options.emplace_back(a, "");
+    } else if (a.size() > 1 && a[0] == '-' && a != "-") {
+      *status = Usage("unknown option " + a);
+      return false;
     } else {
-      return Usage("more than one query given");
+      out->positional.push_back(a);
     }
   }
-  if (db_dir.empty()) return Usage("--db DIR is required");
+  if (out->db.empty()) out->db = DefaultDb();
+  return true;
+}
+
+std::unique_ptr<kg::Database> OpenDb(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  auto db = kg::Database::Open(dir);
+  if (!db.ok()) {
+    std::cerr << "kg: " << dir << ": " << db.status().ToString() << "\n";
+    return nullptr;
+  }
+  return std::move(*db);
+}
+
+bool ParseParams(const Args& args, kg::QueryParams* params, int* status) {
+  for (const auto& [k, v] : args.options) {
+    if (k != "--param") continue;
+    size_t eq = v.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      *status = Usage("--param needs NAME=JSON, got '" + v + "'");
+      return false;
+    }
+    auto parsed = kg::ParseJson(std::string_view(v).substr(eq + 1));
+    if (!parsed.ok()) {
+      *status = Usage("--param " + v.substr(0, eq) + ": " + parsed.status().message());
+      return false;
+    }
+    (*params)[v.substr(0, eq)] = *parsed;
+  }
+  return true;
+}
+
+int Query(const std::vector<std::string>& argv) {
+  Args args;
+  int status = 0;
+  if (!ParseArgs(argv, {"--format", "--file", "--param"}, {}, &args, &status)) return status;
+  Format format = Format::kTable;
+  if (args.Has("--format") && !kg::cli::ParseFormat(args.Get("--format"), &format))
+    return Usage("--format takes table, csv, json or typed");
+  kg::QueryParams params;
+  if (!ParseParams(args, &params, &status)) return status;
+  std::string file = args.Get("--file");
+  if (args.positional.size() > 1) return Usage("more than one query given (quote the query)");
+  bool have_query = args.positional.size() == 1;
   if (have_query == !file.empty()) return Usage("give either a QUERY or --file FILE");
 
-  auto db = kg::Database::Open(db_dir);
-  if (!db.ok()) {
-    std::cerr << "kg: " << db.status().ToString() << "\n";
-    return 1;
-  }
-  kg::Connection conn(**db);
-  std::vector<kg::cli::ScriptStatement> statements;
+  auto db = OpenDb(args.db);
+  if (!db) return 1;
+  kg::Connection conn(*db);
+  std::vector<kg::ScriptStatement> statements;
   if (have_query) {
-    statements.push_back({query, 1});
+    statements.push_back({args.positional[0], 1});
   } else {
     std::stringstream buffer;
     if (file == "-") {
@@ -88,18 +169,16 @@ int Query(const std::vector<std::string>& args) {
       // LOAD CSV in a script reads files named relative to the script.
       conn.set_file_directory(std::filesystem::path(file).parent_path().string());
     }
-    statements = kg::cli::SplitStatements(buffer.str());
+    statements = kg::SplitStatements(buffer.str());
   }
   std::string out;
   for (size_t i = 0; i < statements.size(); ++i) {
     kg::QueryResult r = conn.Execute(statements[i].text, params);
     if (!r.ok()) {
       std::cout << out;
-      if (format == Format::kJson || format == Format::kTyped) {
-        std::cout << kg::cli::FormatError(r, format) << "\n";
-      }
+      if (format == Format::kJson || format == Format::kTyped) std::cout << kg::cli::FormatError(r, format) << "\n";
       if (!have_query)
-        std::cerr << "kg: statement " << (i + 1) << " (line " << statements[i].line << ") failed:\n";
+        std::cerr << "kg: " << file << ":" << statements[i].line << ": statement " << (i + 1) << " failed:\n";
       std::cerr << kg::cli::FormatError(r, Format::kTable) << "\n";
       std::cout.flush();
       return 1;
@@ -115,58 +194,292 @@ int Query(const std::vector<std::string>& args) {
   return 0;
 }
 
-int Load(const std::vector<std::string>& args) {
-  std::string db_dir;
-  std::vector<kg::cli::LoadFile> files;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--db" && i + 1 < args.size()) {
-      db_dir = args[++i];
-    } else if (a == "--nodes" && i + 1 < args.size()) {
-      files.push_back({args[++i], kg::cli::LoadFile::Kind::kNodes});
-    } else if (a == "--relationships" && i + 1 < args.size()) {
-      files.push_back({args[++i], kg::cli::LoadFile::Kind::kRelationships});
-    } else if (!a.empty() && a[0] == '-') {
-      return Usage("unknown option " + a);
-    } else {
-      files.push_back({a, kg::cli::LoadFile::Kind::kAuto});
-    }
+// A progress line on a terminal: bytes, rows and rows per second.
+struct ProgressBar {
+  bool enabled = isatty(2) != 0;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  void operator()(const kg::LoadProgress& p) const {
+    if (!enabled) return;
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double fraction = p.total_bytes ? static_cast<double>(p.bytes) / static_cast<double>(p.total_bytes) : 0;
+    int filled = static_cast<int>(fraction * 30);
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "\r[%-30s] %3.0f%%  %llu rows  %.0f rows/s ", std::string(filled, '#').c_str(),
+                  fraction * 100, static_cast<unsigned long long>(p.rows), s > 0 ? p.rows / s : 0.0);
+    std::cerr << buf << std::flush;
   }
-  if (db_dir.empty()) return Usage("--db DIR is required");
+  void Done() const {
+    if (enabled) std::cerr << "\r" << std::string(79, ' ') << "\r";
+  }
+};
+
+int Load(const std::vector<std::string>& argv) {
+  Args args;
+  int status = 0;
+  if (!ParseArgs(argv, {"--nodes", "--relationships", "--format", "--skip-bad", "--rejects"}, {"--no-compact"}, &args,
+                 &status))
+    return status;
+  std::vector<kg::LoadFile> files;
+  for (const auto& [k, v] : args.options) {
+    if (k == "--nodes") files.push_back({v, kg::LoadFile::Kind::kNodes});
+    if (k == "--relationships") files.push_back({v, kg::LoadFile::Kind::kRelationships});
+  }
+  for (const std::string& p : args.positional) files.push_back({p});
   if (files.empty()) return Usage("no files to load");
-  auto db = kg::Database::Open(db_dir);
-  if (!db.ok()) {
-    std::cerr << "kg: " << db.status().ToString() << "\n";
-    return 1;
+  kg::LoadOptions options;
+  if (args.Has("--format")) {
+    std::string f = args.Get("--format");
+    if (f == "csv") options.format = kg::FileFormat::kCsv;
+    else if (f == "jsonl") options.format = kg::FileFormat::kJsonl;
+    else if (f == "cypher") options.format = kg::FileFormat::kCypher;
+    else return Usage("--format takes csv, jsonl or cypher");
   }
-  kg::cli::LoadStats stats;
-  kg::Status s = kg::cli::LoadCsv(**db, files, &stats);
+  if (args.Has("--skip-bad")) {
+    char* end = nullptr;
+    options.max_bad = std::strtoull(args.Get("--skip-bad").c_str(), &end, 10);
+    if (*end != '\0' || options.max_bad == 0) return Usage("--skip-bad takes a positive number of rows");
+  }
+  options.rejects_path = args.Get("--rejects");
+  ProgressBar bar;
+  options.progress = [&bar](const kg::LoadProgress& p) { bar(p); };
+  auto db = OpenDb(args.db);
+  if (!db) return 1;
+  kg::LoadStats stats;
+  kg::Status s = kg::Load(*db, files, options, &stats);
+  bar.Done();
   if (!s.ok()) {
     std::cerr << "kg load: " << s.message() << "\nkg load: nothing was loaded\n";
     return 1;
   }
-  // A loaded database is compacted once, so reads start from a settled store.
-  if (kg::Status c = (*db)->Compact(); !c.ok()) std::cerr << "kg load: compaction failed: " << c.ToString() << "\n";
-  std::cerr << "kg load: " << stats.nodes << " nodes, " << stats.relationships << " relationships in "
-            << stats.seconds << " s\n";
+  // A large load is compacted once, so reads start from a settled store.
+  if (!args.Has("--no-compact") && stats.nodes + stats.relationships > 100000)
+    if (kg::Status c = db->Compact(); !c.ok()) std::cerr << "kg load: compaction failed: " << c.ToString() << "\n";
+  std::cerr << "kg load: " << stats.nodes << " nodes, " << stats.relationships << " relationships";
+  if (stats.statements) std::cerr << " (" << stats.statements << " statements)";
+  std::cerr << " in " << stats.seconds << " s\n";
+  if (stats.rejected)
+    std::cerr << "kg load: " << stats.rejected << " bad rows skipped; they and the reasons are in " << stats.rejects_path
+              << "\n";
   return 0;
+}
+
+int Export(const std::vector<std::string>& argv) {
+  Args args;
+  int status = 0;
+  if (!ParseArgs(argv, {"--format", "-o", "--output", "--query", "--param"}, {}, &args, &status)) return status;
+  kg::ExportOptions options;
+  if (!kg::ParseExportFormat(args.Get("--format"), &options.format))
+    return Usage("--format takes jsonl, csv, cypher, graphml or dot");
+  if (!args.positional.empty()) return Usage("unexpected argument " + args.positional[0]);
+  options.query = args.Get("--query");
+  if (!ParseParams(args, &options.params, &status)) return status;
+  std::string path = args.Has("-o") ? args.Get("-o") : args.Get("--output");
+  auto db = OpenDb(args.db);
+  if (!db) return 1;
+  kg::ExportStats stats;
+  kg::Status s;
+  if (options.format == kg::ExportFormat::kCsv) {
+    if (path.empty()) return Usage("a CSV export is a directory of files: give -o DIR");
+    s = kg::ExportCsv(*db, options, path, &stats);
+  } else if (path.empty() || path == "-") {
+    s = kg::Export(*db, options, std::cout, &stats);
+  } else {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      std::cerr << "kg export: cannot write " << path << "\n";
+      return 1;
+    }
+    s = kg::Export(*db, options, out, &stats);
+  }
+  if (!s.ok()) {
+    std::cerr << "kg export: " << s.message() << "\n";
+    return 1;
+  }
+  std::cerr << "kg export: " << stats.nodes << " nodes, " << stats.relationships << " relationships";
+  if (!path.empty() && path != "-") std::cerr << " to " << path;
+  std::cerr << "\n";
+  return 0;
+}
+
+int Check(const std::vector<std::string>& argv) {
+  Args args;
+  int status = 0;
+  if (!ParseArgs(argv, {}, {}, &args, &status)) return status;
+  if (!std::filesystem::exists(args.db)) {
+    std::cerr << "kg check: " << args.db << ": no such database\n";
+    return 1;
+  }
+  auto db = OpenDb(args.db);
+  if (!db) return 1;
+  auto report = kg::Check(*db);
+  if (!report.ok()) {
+    std::cerr << "kg check: " << report.status().ToString() << "\n";
+    return 1;
+  }
+  std::cout << args.db << ": " << report->nodes << " nodes, " << report->relationships << " relationships, "
+            << report->index_entries << " index entries\n";
+  for (const std::string& p : report->problems) std::cout << "problem: " << p << "\n";
+  std::cout << (report->ok() ? "ok\n" : std::to_string(report->problems.size()) + " problems found\n");
+  return report->ok() ? 0 : 1;
+}
+
+// ---- Example datasets ----
+
+struct Example {
+  const char* name;
+  const char* description;
+  std::vector<const char*> scripts;     // relative to the datasets directory, in load order
+  std::vector<const char*> loaded_if;   // per script: a query returning a count > 0 once it is loaded
+  const char* question;                 // a file of statements to run after loading, or nullptr
+};
+
+const std::vector<Example>& Examples() {
+  static const std::vector<Example> kExamples = {
+      {"china-divisions", "China's provinces, prefectures and counties (NBS 2023 codes; MIT/WTFPL)",
+       {"china-divisions/load.cypher"},
+       {"MATCH (c:Country {name: 'China'}) RETURN count(c)"},
+       nullptr},
+      {"minmetals", "China Minmetals' 2021 poverty-alleviation press release, linked to the real counties",
+       {"china-divisions/load.cypher", "minmetals/load.cypher"},
+       {"MATCH (c:Country {name: 'China'}) RETURN count(c)",
+        "MATCH (d:Document {id: 'minmetals-2021-03-01'}) RETURN count(d)"},
+       "minmetals/question.cypher"},
+      {"wordnet", "Princeton WordNet 3.0 from Debian's wordnet-base (synsets, lemmas, all pointers)", {}, {}, nullptr},
+  };
+  return kExamples;
+}
+
+int RunExample(const std::vector<std::string>& argv) {
+  Args args;
+  int status = 0;
+  if (!ParseArgs(argv, {"--wordnet-dir"}, {"--no-question"}, &args, &status)) return status;
+  if (args.positional.empty()) {
+    std::cout << "Example datasets (kg example NAME [--db DIR]):\n";
+    for (const Example& e : Examples()) std::cout << "  " << e.name << std::string(18 - std::strlen(e.name), ' ') << e.description << "\n";
+    return 0;
+  }
+  const Example* example = nullptr;
+  for (const Example& e : Examples())
+    if (args.positional[0] == e.name) example = &e;
+  if (!example) return Usage("no example named '" + args.positional[0] + "'; `kg example` lists them");
+  auto db = OpenDb(args.db);
+  if (!db) return 1;
+  std::cerr << "kg example " << example->name << ": database " << args.db << "\n";
+  if (std::string(example->name) == "wordnet") {
+    std::string dir = args.Has("--wordnet-dir") ? args.Get("--wordnet-dir") : "/usr/share/wordnet";
+    return Wordnet(*db, dir);
+  }
+  std::string datasets = DatasetsDir();
+  kg::Connection conn(*db);
+  std::vector<kg::LoadFile> files;
+  for (size_t i = 0; i < example->scripts.size(); ++i) {
+    kg::QueryResult r = conn.Execute(example->loaded_if[i]);
+    if (r.ok() && !r.rows().empty() && r.rows()[0][0].is_int() && r.rows()[0][0].as_int() > 0) continue;
+    files.push_back({(std::filesystem::path(datasets) / example->scripts[i]).string()});
+  }
+  if (files.empty()) {
+    std::cerr << "kg example " << example->name << ": already loaded\n";
+  } else {
+    kg::LoadStats stats;
+    if (kg::Status s = kg::Load(*db, files, {}, &stats); !s.ok()) {
+      std::cerr << "kg example: " << s.message() << "\nkg example: nothing was loaded\n";
+      return 1;
+    }
+    std::cerr << "kg example " << example->name << ": loaded " << stats.nodes << " nodes, " << stats.relationships
+              << " relationships in " << stats.seconds << " s\n";
+  }
+  if (!example->question || args.Has("--no-question")) return 0;
+  // The example's own question, with the sentences that answer it.
+  std::string path = (std::filesystem::path(datasets) / example->question).string();
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  for (const kg::ScriptStatement& st : kg::SplitStatements(buffer.str())) {
+    // Comments before the statement are the question in words; the answer
+    // prints one field per line, so whole sentences show.
+    std::istringstream lines(st.text);
+    for (std::string line; std::getline(lines, line);)
+      if (line.starts_with("//")) std::cout << "\n" << line.substr(line.size() > 2 && line[2] == ' ' ? 3 : 2) << "\n";
+    std::cout << "\n" << st.text.substr(st.text.find("\nMATCH") == std::string::npos ? 0 : st.text.find("\nMATCH") + 1) << ";\n\n";
+    kg::QueryResult r = conn.Execute(st.text);
+    if (!r.ok()) {
+      std::cerr << kg::cli::FormatError(r, Format::kTable) << "\n";
+      return 1;
+    }
+    size_t width = 0;
+    for (const std::string& c : r.columns()) width = std::max(width, c.size());
+    for (const auto& row : r.rows()) {
+      for (size_t i = 0; i < row.size(); ++i)
+        std::cout << r.columns()[i] << ":" << std::string(width + 2 - r.columns()[i].size(), ' ')
+                  << (row[i].is_null() ? "null" : kg::cli::CellText(row[i])) << "\n";
+      std::cout << "\n";
+    }
+    std::cout << r.rows().size() << (r.rows().size() == 1 ? " answer\n" : " answers\n");
+  }
+  return 0;
+}
+
+// ---- The shell ----
+
+kg::cli::Shell* g_shell = nullptr;
+
+void OnInterrupt(int) {
+  if (g_shell) g_shell->Cancel();
+}
+
+int RunShell(const std::string& dir) {
+  bool interactive = isatty(0) != 0;
+  auto db = OpenDb(dir);
+  if (!db) return 1;
+  kg::cli::Shell shell(*db, std::cout, std::cerr, {.interactive = interactive, .timing = interactive});
+  if (!interactive) {
+    kg::cli::StreamLineSource in(std::cin);
+    return shell.Run(in);
+  }
+  std::cout << "kg 0.1.0 shell on " << dir << "\n"
+            << "Statements end with ';'. :help lists the commands, :quit (or Ctrl-D) leaves.\n";
+  g_shell = &shell;
+  struct sigaction sa {};
+  sa.sa_handler = &OnInterrupt;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a read at the prompt returns, and the line is dropped
+  sigaction(SIGINT, &sa, nullptr);
+  std::string history;
+  if (const char* home = std::getenv("HOME"); home && *home) history = std::string(home) + "/.kg_history";
+  kg::cli::EditLineSource in("kg", history, [&shell](std::string_view line) { return shell.Complete(line); });
+  int rc = shell.Run(in);
+  g_shell = nullptr;
+  return rc;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
     std::cout << kUsage;
-    return args.empty() ? 2 : 0;
+    return 0;
   }
-  if (args[0] == "--version") {
+  if (!args.empty() && args[0] == "--version") {
     std::cout << "kg 0.1.0\n";
     return 0;
   }
+  if (args.empty()) return RunShell(DefaultDb());
   std::string command = args[0];
-  args.erase(args.begin());
-  if (command == "query") return Query(args);
-  if (command == "load") return Load(args);
-  return Usage("unknown command '" + command + "'");
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "query") return Query(rest);
+  if (command == "load") return Load(rest);
+  if (command == "export") return Export(rest);
+  if (command == "check") return Check(rest);
+  if (command == "example") return RunExample(rest);
+  if (command == "shell") {
+    Args a;
+    int status = 0;
+    if (!ParseArgs(rest, {}, {}, &a, &status)) return status;
+    if (!a.positional.empty()) return Usage("kg shell takes --db DIR");
+    return RunShell(a.db);
+  }
+  if (command[0] == '-') return Usage("unknown option " + command);
+  if (args.size() > 1) return Usage("unknown command '" + command + "'");
+  return RunShell(command);  // kg DIR
 }

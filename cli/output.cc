@@ -4,49 +4,13 @@
 #include <charconv>
 #include <cmath>
 
-#include "cli/json.h"
+#include "kg/json.h"
 #include "kg/element.h"
 
 namespace kg::cli {
 namespace {
 
-std::string FloatText(double d) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
-  std::string s(buf, end);
-  if (s.find_first_of(".e") == std::string::npos) s += ".0";
-  return s;
-}
-
 void AppendTyped(std::string* out, const Value& v);
-void AppendPlain(std::string* out, const Value& v);
-
-// [a,b,...] and {"k":v,...}, each element written by element(out, value).
-template <class Fn>
-void AppendJsonArray(std::string* out, const ValueList& list, Fn&& element) {
-  out->push_back('[');
-  for (size_t i = 0; i < list.size(); ++i) {
-    if (i) out->push_back(',');
-    element(out, list[i]);
-  }
-  out->push_back(']');
-}
-
-template <class Fn>
-void AppendJsonObject(std::string* out, const ValueMap& map, Fn&& element) {
-  out->push_back('{');
-  bool first = true;
-  for (const auto& [k, e] : map) {
-    if (!first) out->push_back(',');
-    first = false;
-    AppendJsonString(out, k);
-    out->push_back(':');
-    element(out, e);
-  }
-  out->push_back('}');
-}
 
 void AppendTypedProps(std::string* out, const Properties& props) { AppendJsonObject(out, props, AppendTyped); }
 
@@ -124,54 +88,6 @@ void AppendTyped(std::string* out, const Value& v) {
   }
 }
 
-void AppendPlain(std::string* out, const Value& v) {
-  switch (v.type()) {
-    case Value::Type::kNull: out->append("null"); return;
-    case Value::Type::kBool: out->append(v.as_bool() ? "true" : "false"); return;
-    case Value::Type::kInt: out->append(std::to_string(v.as_int())); return;
-    case Value::Type::kFloat: {
-      double d = v.as_float();
-      if (std::isfinite(d)) out->append(FloatText(d));
-      else AppendJsonString(out, FloatText(d));  // JSON has no NaN or Infinity
-      return;
-    }
-    case Value::Type::kString: AppendJsonString(out, v.as_string()); return;
-    case Value::Type::kList: AppendJsonArray(out, v.as_list(), AppendPlain); return;
-    case Value::Type::kMap: AppendJsonObject(out, v.as_map(), AppendPlain); return;
-    case Value::Type::kNode: {
-      const auto& ref = v.as_node_ref();
-      out->append("{\"id\":").append(std::to_string(ref.id)).append(",\"labels\":[");
-      if (ref.data)
-        for (size_t i = 0; i < ref.data->labels.size(); ++i) {
-          if (i) out->push_back(',');
-          AppendJsonString(out, ref.data->labels[i]);
-        }
-      out->append("],\"properties\":");
-      AppendPlain(out, Value(ref.data ? ref.data->properties : Properties{}));
-      out->push_back('}');
-      return;
-    }
-    case Value::Type::kEdge: {
-      const auto& ref = v.as_edge_ref();
-      out->append("{\"id\":").append(std::to_string(ref.id)).append(",\"type\":");
-      AppendJsonString(out, ref.data ? ref.data->type : "");
-      out->append(",\"start\":").append(std::to_string(ref.source));
-      out->append(",\"end\":").append(std::to_string(ref.target)).append(",\"properties\":");
-      AppendPlain(out, Value(ref.data ? ref.data->properties : Properties{}));
-      out->push_back('}');
-      return;
-    }
-    case Value::Type::kPath: {
-      const GraphPath& p = v.as_path();
-      out->append("{\"nodes\":");
-      AppendPlain(out, Value(p.nodes));
-      out->append(",\"relationships\":");
-      AppendPlain(out, Value(p.edges));
-      out->push_back('}');
-      return;
-    }
-  }
-}
 
 void AppendColumns(std::string* out, const std::vector<std::string>& columns) {
   out->push_back('[');
@@ -182,15 +98,6 @@ void AppendColumns(std::string* out, const std::vector<std::string>& columns) {
   out->push_back(']');
 }
 
-std::string CsvQuote(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
 
 // Display width of UTF-8 text (code points; good enough for alignment).
 size_t Width(const std::string& s) {
@@ -214,6 +121,16 @@ std::string Truncate(const std::string& s, size_t max) {
 
 }  // namespace
 
+std::string CsvQuote(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
 bool ParseFormat(const std::string& name, Format* format) {
   if (name == "table") *format = Format::kTable;
   else if (name == "csv") *format = Format::kCsv;
@@ -231,7 +148,7 @@ std::string TypedJson(const Value& v) {
 
 std::string PlainJson(const Value& v) {
   std::string out;
-  AppendPlain(&out, v);
+  kg::AppendJson(&out, v);
   return out;
 }
 
@@ -274,7 +191,7 @@ std::string FormatResult(const QueryResult& r, Format format) {
       out += ",\"rows\":[";
       for (size_t i = 0; i < r.rows().size(); ++i) {
         if (i) out.push_back(',');
-        AppendJsonArray(&out, r.rows()[i], AppendPlain);
+        AppendJsonArray(&out, r.rows()[i], kg::AppendJson);
       }
       out += "]";
       if (!r.plan().empty()) {

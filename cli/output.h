@@ -21,6 +21,8 @@ std::string FormatError(const QueryResult& result, Format format);
 // Value renderings shared by the printers.
 std::string TypedJson(const Value& v);
 std::string PlainJson(const Value& v);
+// s as one RFC 4180 field (quoted only when it must be).
+std::string CsvQuote(const std::string& s);
 // Cypher-like text for tables and CSV cells: strings unquoted at top level.
 std::string CellText(const Value& v);
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace kg::cli {
+namespace kg {
 
 struct ScriptStatement {
   std::string text;
@@ -20,4 +20,4 @@ std::vector<ScriptStatement> SplitStatements(std::string_view script);
 // for the shell's multi-line input.
 bool IsCompleteStatement(std::string_view text);
 
-}  // namespace kg::cli
+}  // namespace kg

@@ -1,8 +1,8 @@
-#include "cli/statements.h"
+#include "kg/script.h"
 
 #include <cctype>
 
-namespace kg::cli {
+namespace kg {
 namespace {
 
 // Walks text, calling on_end(offset) at each statement-ending ';'.
@@ -91,4 +91,4 @@ bool IsCompleteStatement(std::string_view text) {
   return !HasContent(text.substr(last_end + 1));
 }
 
-}  // namespace kg::cli
+}  // namespace kg

@@ -1,11 +1,13 @@
-#include "cli/json.h"
+#include "kg/json.h"
+
+#include "kg/element.h"
 
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 
-namespace kg::cli {
+namespace kg {
 namespace {
 
 class JsonParser {
@@ -286,4 +288,63 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
-}  // namespace kg::cli
+std::string FloatText(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  std::string s(buf, end);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+void AppendJson(std::string* out, const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull: out->append("null"); return;
+    case Value::Type::kBool: out->append(v.as_bool() ? "true" : "false"); return;
+    case Value::Type::kInt: out->append(std::to_string(v.as_int())); return;
+    case Value::Type::kFloat: {
+      double d = v.as_float();
+      if (std::isfinite(d)) out->append(FloatText(d));
+      else AppendJsonString(out, FloatText(d));  // JSON has no NaN or Infinity
+      return;
+    }
+    case Value::Type::kString: AppendJsonString(out, v.as_string()); return;
+    case Value::Type::kList: AppendJsonArray(out, v.as_list(), AppendJson); return;
+    case Value::Type::kMap: AppendJsonObject(out, v.as_map(), AppendJson); return;
+    case Value::Type::kNode: {
+      const auto& ref = v.as_node_ref();
+      out->append("{\"id\":").append(std::to_string(ref.id)).append(",\"labels\":[");
+      if (ref.data)
+        for (size_t i = 0; i < ref.data->labels.size(); ++i) {
+          if (i) out->push_back(',');
+          AppendJsonString(out, ref.data->labels[i]);
+        }
+      out->append("],\"properties\":");
+      AppendJson(out, Value(ref.data ? ref.data->properties : Properties{}));
+      out->push_back('}');
+      return;
+    }
+    case Value::Type::kEdge: {
+      const auto& ref = v.as_edge_ref();
+      out->append("{\"id\":").append(std::to_string(ref.id)).append(",\"type\":");
+      AppendJsonString(out, ref.data ? ref.data->type : "");
+      out->append(",\"start\":").append(std::to_string(ref.source));
+      out->append(",\"end\":").append(std::to_string(ref.target)).append(",\"properties\":");
+      AppendJson(out, Value(ref.data ? ref.data->properties : Properties{}));
+      out->push_back('}');
+      return;
+    }
+    case Value::Type::kPath: {
+      const GraphPath& p = v.as_path();
+      out->append("{\"nodes\":");
+      AppendJson(out, Value(p.nodes));
+      out->append(",\"relationships\":");
+      AppendJson(out, Value(p.edges));
+      out->push_back('}');
+      return;
+    }
+  }
+}
+
+}  // namespace kg

@@ -1,0 +1,25 @@
+// Writers for the export formats of kg/io.h, over one transaction's
+// snapshot: the whole graph, or the nodes and relationships of a selection.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "kg/io.h"
+#include "kg/transaction.h"
+
+namespace kg::graph {
+
+struct Selection {
+  bool everything = true;
+  std::vector<NodeId> nodes;  // when !everything; sorted, unique
+  std::vector<EdgeId> edges;  // when !everything; sorted, unique
+};
+
+Status WriteExport(const Transaction& txn, const Selection& selection, ExportFormat format, std::ostream& out,
+                   ExportStats* stats);
+Status WriteCsvExport(const Transaction& txn, const Selection& selection, const std::string& directory,
+                      ExportStats* stats);
+
+}  // namespace kg::graph

@@ -1,0 +1,105 @@
+// Loading files into a database and exporting it (or a query's subgraph).
+//
+//   kg::LoadStats stats;
+//   kg::Status s = kg::Load(*db, {{"people.csv"}, {"knows.csv"}}, {}, &stats);
+//
+// Formats (chosen from the extension unless LoadOptions::format says):
+// - CSV (.csv, .tsv) in the neo4j-admin import header convention:
+//     nodes:         id:ID(space),:LABEL,name,age:int,score:float,tags:string[]
+//     relationships: :START_ID(space),:END_ID(space),:TYPE,since:int
+//   A file with an :ID column holds nodes, one with :START_ID and :END_ID
+//   relationships (or say so with LoadFile::Kind). Node files load first.
+//   An empty unquoted field means "no property"; "" is the empty string.
+// - JSON Lines (.jsonl, .json) in the APOC export convention: one object per
+//   line, {"type":"node","id":..,"labels":[..],"properties":{..}} or
+//   {"type":"relationship","label":..,"start":{"id":..},"end":{"id":..},"properties":{..}}.
+// - Cypher scripts (.cypher, .cql): statements separated by ';'. Index and
+//   constraint statements run first, then the rest in one transaction.
+//
+// A load is atomic: any bad row (malformed line, unknown id, wrong type,
+// duplicate key) fails it with file:line:column, the value and what was
+// expected, and the database stays exactly as it was. With max_bad > 0, bad
+// CSV and JSONL rows are instead written with their reasons to a rejects
+// file, and the load fails only after more than max_bad of them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "kg/connection.h"
+#include "kg/database.h"
+#include "kg/status.h"
+
+namespace kg {
+
+enum class FileFormat { kAuto, kCsv, kJsonl, kCypher };
+
+struct LoadFile {
+  std::string path;
+  enum class Kind { kAuto, kNodes, kRelationships } kind = Kind::kAuto;
+};
+
+struct LoadProgress {
+  uint64_t rows = 0;         // records read so far
+  uint64_t bytes = 0;        // bytes read so far
+  uint64_t total_bytes = 0;  // size of all the files
+};
+
+struct LoadOptions {
+  FileFormat format = FileFormat::kAuto;
+  // Bad rows tolerated (CSV and JSONL); 0: the first one fails the load.
+  uint64_t max_bad = 0;
+  // Where rejected rows go; empty: "<first file>.rejects".
+  std::string rejects_path;
+  // Called every few thousand rows and once at the end.
+  std::function<void(const LoadProgress&)> progress;
+};
+
+struct LoadStats {
+  uint64_t nodes = 0, relationships = 0, rows = 0, rejected = 0, statements = 0;
+  double seconds = 0;
+  std::string rejects_path;  // set when rows were rejected
+};
+
+Status Load(Database& db, const std::vector<LoadFile>& files, const LoadOptions& options, LoadStats* stats);
+
+enum class ExportFormat { kJsonl, kCsv, kCypher, kGraphml, kDot };
+
+// Parses "jsonl", "csv", "cypher", "graphml" or "dot".
+bool ParseExportFormat(const std::string& name, ExportFormat* format);
+
+struct ExportOptions {
+  ExportFormat format = ExportFormat::kJsonl;
+  // Empty: the whole graph. Otherwise a query whose returned nodes,
+  // relationships and paths (also inside lists and maps) make the subgraph;
+  // the end nodes of returned relationships are included.
+  std::string query;
+  QueryParams params;
+};
+
+struct ExportStats {
+  uint64_t nodes = 0, relationships = 0;
+  std::vector<std::string> files;  // CSV: the files written
+};
+
+// Writes to out (jsonl, cypher, graphml, dot). CSV needs several files
+// (one per label set and per relationship type): use ExportCsv.
+Status Export(Database& db, const ExportOptions& options, std::ostream& out, ExportStats* stats);
+// Writes nodes_*.csv and relationships_*.csv into directory (created if
+// missing) in the header convention Load reads.
+Status ExportCsv(Database& db, const ExportOptions& options, const std::string& directory, ExportStats* stats);
+
+// Integrity check: both adjacency directions agree, every edge's endpoints
+// exist, label and type counts and every index match the data. Returns the
+// problems found (empty: all is well).
+struct CheckReport {
+  uint64_t nodes = 0, relationships = 0, index_entries = 0;
+  std::vector<std::string> problems;
+  bool ok() const { return problems.empty(); }
+};
+Result<CheckReport> Check(Database& db);
+
+}  // namespace kg

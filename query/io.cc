@@ -1,0 +1,235 @@
+// kg::Load and kg::Export: the format dispatch. CSV and JSON Lines go
+// through graph/'s importers in one transaction; Cypher scripts run on a
+// Connection; exports of a query's subgraph run the query first.
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "graph/export.h"
+#include "graph/import.h"
+#include "kg/io.h"
+#include "kg/script.h"
+
+namespace kg {
+namespace {
+
+FileFormat FormatOf(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == ".csv" || ext == ".tsv") return FileFormat::kCsv;
+  if (ext == ".jsonl" || ext == ".json" || ext == ".ndjson") return FileFormat::kJsonl;
+  if (ext == ".cypher" || ext == ".cql") return FileFormat::kCypher;
+  return FileFormat::kAuto;
+}
+
+// The first two words of a statement, upper-cased, skipping comments.
+std::string Opening(std::string_view s) {
+  std::string words;
+  size_t i = 0;
+  int count = 0;
+  while (i < s.size() && count < 2) {
+    if (std::isspace(static_cast<unsigned char>(s[i]))) {
+      ++i;
+    } else if (s.substr(i, 2) == "//") {
+      while (i < s.size() && s[i] != '\n') ++i;
+    } else if (s.substr(i, 2) == "/*") {
+      size_t end = s.find("*/", i + 2);
+      i = end == std::string_view::npos ? s.size() : end + 2;
+    } else {
+      size_t start = i;
+      while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) ++i;
+      if (i == start) break;
+      if (count++) words.push_back(' ');
+      for (size_t j = start; j < i; ++j) words.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[j]))));
+    }
+  }
+  return words;
+}
+
+std::string Located(const std::string& path, const ScriptStatement& st, const QueryError& e) {
+  int line = st.line + (e.line > 0 ? e.line - 1 : 0);
+  std::string where = path + ":" + std::to_string(line) + (e.column > 0 ? ":" + std::to_string(e.column) : "");
+  return where + ": " + e.code + (e.detail.empty() ? "" : " (" + e.detail + ")") + ": " + e.pretty;
+}
+
+Status LoadScripts(Database& db, const std::vector<LoadFile>& files, LoadStats* stats) {
+  struct Item {
+    std::string path;
+    ScriptStatement statement;
+    std::string opening;
+  };
+  std::vector<Item> creates, data, drops;
+  for (const LoadFile& f : files) {
+    std::ifstream in(f.path, std::ios::binary);
+    if (!in) return Status::NotFound(f.path + ": cannot open the file");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    for (ScriptStatement& st : SplitStatements(buffer.str())) {
+      std::string opening = Opening(st.text);
+      Item item{f.path, std::move(st), opening};
+      if (opening == "CREATE INDEX" || opening == "CREATE CONSTRAINT") creates.push_back(std::move(item));
+      else if (opening == "DROP INDEX" || opening == "DROP CONSTRAINT") drops.push_back(std::move(item));
+      else data.push_back(std::move(item));
+    }
+  }
+  std::set<std::string> before;
+  for (const IndexInfo& i : db.Indexes()) before.insert(i.name);
+  auto undo = [&] {
+    for (const IndexInfo& i : db.Indexes())
+      if (!before.count(i.name)) (void)db.DropIndex(i.name);
+  };
+  Connection conn(db);
+  auto run = [&](const Item& item) -> Status {
+    conn.set_file_directory(std::filesystem::path(item.path).parent_path().string());
+    QueryResult r = conn.Execute(item.statement.text);
+    ++stats->statements;
+    if (!r.ok()) return Status::InvalidArgument(Located(item.path, item.statement, r.error()));
+    stats->nodes += static_cast<uint64_t>(std::max<int64_t>(0, r.counters().nodes_created));
+    stats->relationships += static_cast<uint64_t>(std::max<int64_t>(0, r.counters().relationships_created));
+    return Status::OK();
+  };
+  // Index and constraint creations first, so the data statements' writes
+  // are indexed as they happen; then the data in one transaction; drops
+  // once it has committed.
+  for (const Item& item : creates)
+    if (Status s = run(item); !s.ok()) {
+      undo();
+      return s;
+    }
+  if (Status s = conn.Begin(); !s.ok()) return s;
+  for (const Item& item : data)
+    if (Status s = run(item); !s.ok()) {
+      conn.Rollback();
+      undo();
+      return s;
+    }
+  if (Status s = conn.Commit(); !s.ok()) {
+    undo();
+    return s;
+  }
+  for (const Item& item : drops)
+    if (Status s = run(item); !s.ok()) return s;
+  return Status::OK();
+}
+
+// Collects the nodes and relationships a value holds.
+void Collect(const Value& v, std::set<NodeId>* nodes, std::set<EdgeId>* edges) {
+  switch (v.type()) {
+    case Value::Type::kNode: nodes->insert(v.as_node_ref().id); return;
+    case Value::Type::kEdge:
+      edges->insert(v.as_edge_ref().id);
+      nodes->insert(v.as_edge_ref().source);
+      nodes->insert(v.as_edge_ref().target);
+      return;
+    case Value::Type::kPath:
+      for (const Value& n : v.as_path().nodes) Collect(n, nodes, edges);
+      for (const Value& e : v.as_path().edges) Collect(e, nodes, edges);
+      return;
+    case Value::Type::kList:
+      for (const Value& x : v.as_list()) Collect(x, nodes, edges);
+      return;
+    case Value::Type::kMap:
+      for (const auto& [k, x] : v.as_map()) Collect(x, nodes, edges);
+      return;
+    default: return;
+  }
+}
+
+Result<graph::Selection> Select(Database& db, const ExportOptions& options) {
+  graph::Selection sel;
+  if (options.query.empty()) return sel;
+  sel.everything = false;
+  std::set<NodeId> nodes;
+  std::set<EdgeId> edges;
+  Connection conn(db);
+  QueryResult r = conn.Stream(options.query, options.params, [&](const std::vector<Value>& row) {
+    for (const Value& v : row) Collect(v, &nodes, &edges);
+    return true;
+  });
+  if (!r.ok()) return Status::InvalidArgument("--query: " + r.error().pretty);
+  sel.nodes.assign(nodes.begin(), nodes.end());
+  sel.edges.assign(edges.begin(), edges.end());
+  return sel;
+}
+
+}  // namespace
+
+Status Load(Database& db, const std::vector<LoadFile>& files, const LoadOptions& options, LoadStats* stats) {
+  auto started = std::chrono::steady_clock::now();
+  *stats = LoadStats{};
+  if (files.empty()) return Status::InvalidArgument("no files to load");
+  std::vector<LoadFile> csv, jsonl, cypher;
+  uint64_t total_bytes = 0;
+  for (const LoadFile& f : files) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(f.path, ec)) return Status::NotFound(f.path + ": no such file");
+    total_bytes += std::filesystem::file_size(f.path, ec);
+    FileFormat format = options.format == FileFormat::kAuto ? FormatOf(f.path) : options.format;
+    switch (format) {
+      case FileFormat::kCsv: csv.push_back(f); break;
+      case FileFormat::kJsonl: jsonl.push_back(f); break;
+      case FileFormat::kCypher: cypher.push_back(f); break;
+      case FileFormat::kAuto:
+        return Status::InvalidArgument(f.path + ": cannot tell the format from the extension; use .csv, .tsv, .jsonl, "
+                                                ".cypher or give the format");
+    }
+  }
+  if (!cypher.empty() && (!csv.empty() || !jsonl.empty()))
+    return Status::InvalidArgument("load Cypher scripts and data files (CSV, JSON Lines) separately");
+  Status result;
+  if (!cypher.empty()) {
+    result = LoadScripts(db, cypher, stats);
+  } else {
+    stats->rejects_path = options.rejects_path.empty() ? files.front().path + ".rejects" : options.rejects_path;
+    auto txn = db.Begin();
+    if (!txn.ok()) return txn.status();
+    graph::Importer importer(*txn, options, stats, total_bytes);
+    if (!csv.empty()) result = importer.Csv(csv);
+    for (const LoadFile& f : jsonl)
+      if (result.ok()) result = importer.Jsonl(f);
+    if (result.ok()) result = txn->Commit();
+    if (!result.ok()) txn->Rollback();
+    if (stats->rejected == 0) stats->rejects_path.clear();
+  }
+  stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!result.ok()) {
+    stats->nodes = stats->relationships = 0;
+  }
+  return result;
+}
+
+bool ParseExportFormat(const std::string& name, ExportFormat* format) {
+  static const std::pair<const char*, ExportFormat> kNames[] = {{"jsonl", ExportFormat::kJsonl},
+                                                                  {"csv", ExportFormat::kCsv},
+                                                                  {"cypher", ExportFormat::kCypher},
+                                                                  {"graphml", ExportFormat::kGraphml},
+                                                                  {"dot", ExportFormat::kDot}};
+  for (const auto& [n, f] : kNames)
+    if (name == n) {
+      *format = f;
+      return true;
+    }
+  return false;
+}
+
+Status Export(Database& db, const ExportOptions& options, std::ostream& out, ExportStats* stats) {
+  auto sel = Select(db, options);
+  if (!sel.ok()) return sel.status();
+  auto txn = db.Begin({.read_only = true});
+  if (!txn.ok()) return txn.status();
+  return graph::WriteExport(*txn, *sel, options.format, out, stats);
+}
+
+Status ExportCsv(Database& db, const ExportOptions& options, const std::string& directory, ExportStats* stats) {
+  auto sel = Select(db, options);
+  if (!sel.ok()) return sel.status();
+  auto txn = db.Begin({.read_only = true});
+  if (!txn.ok()) return txn.status();
+  return graph::WriteCsvExport(*txn, *sel, directory, stats);
+}
+
+}  // namespace kg
