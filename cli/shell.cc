@@ -120,7 +120,7 @@ int Shell::Run(LineSource& in) {
     err_ << "the open transaction was rolled back\n";
   }
   if (options_.interactive) out_ << "\n";
-  return failed ? 1 : 0;
+  return failed && !options_.interactive ? 1 : 0;
 }
 
 bool Shell::Execute(const std::string& text) {

@@ -46,7 +46,7 @@ class Shell {
   Shell(Database& db, std::ostream& out, std::ostream& err, ShellOptions options);
 
   // Reads and runs until the input ends or :quit. Returns the exit status:
-  // 0, or 1 if a statement failed (non-interactive input stops there).
+  // 0, or (non-interactive input, which stops there) 1 if a statement failed.
   int Run(LineSource& in);
   // Runs one complete statement or command line (as if typed). False on error.
   bool Execute(const std::string& text);

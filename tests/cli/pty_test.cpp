@@ -1,0 +1,123 @@
+// The kg shell end to end on a pseudo-terminal: line editing with history
+// recall, Tab completion, Ctrl-C cancelling a long query, Ctrl-D leaving,
+// and the history file kept for the next session.
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "tests/test_util.h"
+
+namespace {
+
+class Terminal {
+ public:
+  Terminal(const std::string& home, const std::string& db) {
+    pid_ = forkpty(&fd_, nullptr, nullptr, nullptr);
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      setenv("HOME", home.c_str(), 1);
+      setenv("TERM", "xterm", 1);
+      execl(KG_BINARY, "kg", db.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~Terminal() {
+    if (pid_ > 0 && !exited_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (fd_ >= 0) close(fd_);
+  }
+
+  void Send(const std::string& keys) { REQUIRE(write(fd_, keys.data(), keys.size()) == static_cast<ssize_t>(keys.size())); }
+
+  // Reads until the output since the last Expect holds text (10 s at most).
+  bool Expect(const std::string& text) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (seen_.find(text, mark_) == std::string::npos) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 100) <= 0) continue;
+      char buf[4096];
+      ssize_t n = read(fd_, buf, sizeof buf);
+      if (n <= 0) return seen_.find(text, mark_) != std::string::npos;
+      seen_.append(buf, static_cast<size_t>(n));
+    }
+    mark_ = seen_.find(text, mark_) + text.size();
+    return true;
+  }
+
+  int Wait() {
+    int status = 0;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) return -1;
+      char buf[4096];
+      if (read(fd_, buf, sizeof buf) <= 0) usleep(10000);
+    }
+    exited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  const std::string& output() const { return seen_; }
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  bool exited_ = false;
+  std::string seen_;
+  size_t mark_ = 0;
+};
+
+TEST_CASE("the shell on a terminal: history, completion, Ctrl-C, Ctrl-D", "[shell][pty]") {
+  kg::test::TempDir dir;
+  {
+    Terminal t(dir.path(), dir.db());
+    INFO(t.output());
+    REQUIRE(t.Expect("kg> "));
+    t.Send("RETURN 41 +\r");
+    REQUIRE(t.Expect("...> "));  // a statement continues until ';'
+    t.Send(" 1 AS answer;\r");
+    REQUIRE(t.Expect("| 42     |"));
+    REQUIRE(t.Expect("kg> "));
+    t.Send("\x1b[A\r");  // up arrow: the last statement again
+    REQUIRE(t.Expect("| 42     |"));
+    REQUIRE(t.Expect("kg> "));
+    t.Send(":sch\t\r");  // Tab completes the command
+    REQUIRE(t.Expect("Labels:"));
+    REQUIRE(t.Expect("kg> "));
+    t.Send("UNWIND range(1, 2000000000) AS x WITH x WHERE x < 0 RETURN count(*);\r");
+    usleep(300 * 1000);
+    t.Send("\x03");  // Ctrl-C cancels the query, not the shell
+    REQUIRE(t.Expect("cancelled"));
+    REQUIRE(t.Expect("kg> "));
+    t.Send("RETURN 'still here' AS s;\r");
+    REQUIRE(t.Expect("still here"));
+    REQUIRE(t.Expect("kg> "));
+    t.Send("\x04");  // Ctrl-D leaves
+    CHECK(t.Wait() == 0);
+  }
+  std::ifstream history(dir.path() + "/.kg_history");
+  std::stringstream text;
+  text << history.rdbuf();
+  CHECK(text.str().find("still") != std::string::npos);  // libedit stores entries vis(3)-encoded
+  {
+    Terminal t(dir.path(), dir.db());
+    INFO(t.output());
+    REQUIRE(t.Expect("kg> "));
+    t.Send("\x1b[A\r");  // the history of the last session
+    REQUIRE(t.Expect("still here"));
+    REQUIRE(t.Expect("kg> "));
+    t.Send(":quit\r");
+    CHECK(t.Wait() == 0);
+  }
+}
+
+}  // namespace

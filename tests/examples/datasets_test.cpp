@@ -1,0 +1,112 @@
+// The example datasets: they load, link to the real divisions, and keep the
+// promises of their schema (every fact edge cites the document with a
+// verbatim sentence; inferences are marked).
+#include <set>
+
+#include "kg/kg.h"
+#include "tests/test_util.h"
+
+namespace kg {
+namespace {
+
+std::unique_ptr<Database> LoadMinmetals(const test::TempDir& dir) {
+  auto db = test::OpenDb(dir.db());
+  LoadStats stats;
+  Status s = Load(*db,
+                  {{std::string(KG_DATASETS_DIR) + "/china-divisions/load.cypher"},
+                   {std::string(KG_DATASETS_DIR) + "/minmetals/load.cypher"}},
+                  {}, &stats);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  return db;
+}
+
+int64_t Count(Connection& conn, const std::string& query) {
+  auto r = conn.Execute(query);
+  INFO(query << "\n" << r.error().pretty);
+  REQUIRE(r.ok());
+  REQUIRE(r.rows().size() == 1);
+  return r.rows()[0][0].as_int();
+}
+
+TEST_CASE("china-divisions: the real hierarchy, keyed by code", "[examples]") {
+  test::TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  LoadStats stats;
+  REQUIRE(Load(*db, {{std::string(KG_DATASETS_DIR) + "/china-divisions/load.cypher"}}, {}, &stats).ok());
+  Connection conn(*db);
+  CHECK(Count(conn, "MATCH (p:Province) RETURN count(p)") == 31);
+  CHECK(Count(conn, "MATCH (p:Prefecture) RETURN count(p)") == 342);
+  CHECK(Count(conn, "MATCH (c:County) RETURN count(c)") == 2854);
+  // Every county reaches China in exactly three steps.
+  CHECK(Count(conn, "MATCH (c:County)-[:LOCATED_IN]->(:Prefecture)-[:LOCATED_IN]->(:Province)-[:LOCATED_IN]->"
+                    "(:Country {name: 'China'}) RETURN count(c)") == 2854);
+  auto r = conn.Execute("MATCH (c:County {code: '530628'})-[:LOCATED_IN*]->(p:Province) "
+                        "RETURN c.name, c.name_zh, p.name, p.full_name, p.iso_3166_2");
+  REQUIRE(r.ok());
+  REQUIRE(r.rows().size() == 1);
+  CHECK(r.rows()[0][0].as_string() == "Yiliang County");
+  CHECK(r.rows()[0][1].as_string() == "彝良县");
+  CHECK(r.rows()[0][2].as_string() == "Yunnan");
+  CHECK(r.rows()[0][3].as_string() == "Yunnan Province");
+  CHECK(r.rows()[0][4].as_string() == "CN-YN");
+  // Short names as people type them.
+  for (const char* name : {"Beijing", "Inner Mongolia", "Guangxi", "Tibet", "Ningxia", "Xinjiang", "Hunan"})
+    CHECK(Count(conn, std::string("MATCH (p:Province {name: '") + name + "'}) RETURN count(p)") == 1);
+  // English county names repeat; codes do not.
+  CHECK(Count(conn, "MATCH (c:County {name: 'Yiliang County'}) RETURN count(c)") == 2);
+  auto report = Check(*db);
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+}
+
+TEST_CASE("minmetals: the flagship question and the promises of the schema", "[examples]") {
+  test::TempDir dir;
+  auto db = LoadMinmetals(dir);
+  Connection conn(*db);
+
+  auto flagship = conn.Execute(
+      "MATCH (p:Program)-[r:REACHED]->(place)-[:LOCATED_IN*0..]->(:Province {name: 'Yunnan'}) "
+      "RETURN DISTINCT p.name, r.quote");
+  REQUIRE(flagship.ok());
+  REQUIRE(flagship.rows().size() == 1);
+  CHECK(flagship.rows()[0][0].as_string() == "Selling Zhaotong Products in Beijing");
+  CHECK(flagship.rows()[0][1].as_string().find("'Selling Zhaotong Products in Beijing' consumption program") !=
+        std::string::npos);
+
+  // The six paired counties, by their real codes, and the text's spellings.
+  auto paired = conn.Execute(
+      "MATCH (:Organization {name: 'China Minmetals'})-[:PAIRED_WITH]->(c:County)-[:LOCATED_IN*]->(p:Province) "
+      "RETURN c.code ORDER BY c.code");
+  REQUIRE(paired.ok());
+  std::vector<std::string> codes;
+  for (const auto& row : paired.rows()) codes.push_back(row[0].as_string());
+  CHECK(codes == std::vector<std::string>{"433124", "520626", "520627", "530627", "530628", "530629"});
+  CHECK(Count(conn, "MATCH (c:County) WHERE 'Huahuan County' IN c.aliases RETURN count(c)") == 1);
+  CHECK(Count(conn, "MATCH (c:County {code: '530628'}) WHERE 'Yilaing County' IN c.aliases RETURN count(c)") == 1);
+  CHECK(Count(conn, "MATCH (p:Program {name: 'Mineral Core'}) WHERE 'Kuangxin' IN p.aliases RETURN count(p)") == 1);
+
+  // Every edge outside the geography cites the document with a sentence of its text.
+  CHECK(Count(conn, "MATCH ()-[r]->() WHERE r.source = 'minmetals-2021-03-01' RETURN count(r)") > 80);
+  CHECK(Count(conn, "MATCH (a)-[r]->() WHERE (type(r) <> 'LOCATED_IN' OR NOT a:County AND NOT a:Prefecture AND NOT a:Province) "
+                    "AND (r.source IS NULL OR r.quote IS NULL) RETURN count(r)") == 0);
+  CHECK(Count(conn, "MATCH (d:Document {id: 'minmetals-2021-03-01'}) MATCH ()-[r]->() WHERE r.quote IS NOT NULL "
+                    "AND NOT d.text CONTAINS r.quote RETURN count(r)") == 0);
+  // Every entity outside the geography is mentioned by the document.
+  CHECK(Count(conn, "MATCH (n) WHERE NOT n:Document AND NOT n:County AND NOT n:Prefecture AND NOT n:Province "
+                    "AND NOT (:Document)-[:MENTIONS]->(n) RETURN count(n)") == 0);
+  // Both versions of the award's recipient, and the integer amounts.
+  CHECK(Count(conn, "MATCH (o:Organization)-[:RECEIVED]->(:Award {name: \"Exemplary Organization in China's Poverty "
+                    "Alleviation Fight\"}) RETURN count(DISTINCT o)") == 2);
+  CHECK(Count(conn, "MATCH (:Organization {name: 'China Minmetals'})-[f:FUNDED]->(:Organization) RETURN f.amount_rmb") ==
+        207000000);
+  CHECK(Count(conn, "MATCH (p:Person {name: 'Wang Wenhai'})-[a:ACCEPTED {on_behalf_of: 'China Minmetals'}]->(:Award) "
+                    "RETURN count(a)") == 1);
+  CHECK(Count(conn, "MATCH ()-[r {inferred: true}]->() RETURN count(r)") >= 4);
+  auto report = Check(*db);
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+}
+
+}  // namespace
+}  // namespace kg

@@ -1,0 +1,239 @@
+// Loading and exporting: round trips through every format that loads back,
+// atomic failure with file:line:column, --skip-bad rejects, and the
+// integrity check.
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "kg/kg.h"
+#include "storage/key_codec.h"
+#include "storage/store.h"
+#include "storage/store_transaction.h"
+#include "graph/access.h"
+#include "graph/database_impl.h"
+#include "tests/test_util.h"
+
+namespace kg {
+namespace {
+
+using test::TempDir;
+
+void Write(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+// The graph as sorted lines, ids left out: what a round trip must keep.
+std::multiset<std::string> Dump(Database& db) {
+  Connection conn(db);
+  std::multiset<std::string> out;
+  auto nodes = conn.Execute("MATCH (n) RETURN labels(n), properties(n)");
+  REQUIRE(nodes.ok());
+  for (const auto& row : nodes.rows()) out.insert("N " + row[0].ToString() + " " + row[1].ToString());
+  auto edges = conn.Execute("MATCH (a)-[r]->(b) RETURN properties(a), type(r), properties(r), properties(b)");
+  REQUIRE(edges.ok());
+  for (const auto& row : edges.rows())
+    out.insert("E " + row[0].ToString() + " " + row[1].ToString() + " " + row[2].ToString() + " " + row[3].ToString());
+  return out;
+}
+
+// A graph with the values that are easy to get wrong in text formats.
+void MakeTrickyGraph(Database& db) {
+  Connection conn(db);
+  auto r = conn.Execute(
+      "CREATE (a:Person:Admin {name: 'Zoë \"Z\" O\\'Neil', bio: 'line one\\nline two, with a comma', empty: '', "
+      "       n: 9223372036854775807, m: -9223372036854775807 - 1, f: 1.0, g: -0.5e-300, ok: true, "
+      "       tags: ['a;b', 'c\\\\d', ''], nums: [1, 2, 3], fl: [1.5, 2.0], flags: [true, false], none: []}),"
+      "       (b:Place {name: '昆明', code: '5301'}), (c {name: 'no label'}), (d:Person {name: 'solo'}),"
+      "       (a)-[:VISITED {year: 2021, note: 'first; \"quoted\"'}]->(b),"
+      "       (b)-[:NEAR]->(c), (a)-[:KNOWS {since: 1.25}]->(a), (d)-[:KNOWS {since: 'long ago'}]->(a)");
+  INFO(r.error().pretty);
+  REQUIRE(r.ok());
+}
+
+TEST_CASE("exports load back into the same graph", "[io]") {
+  TempDir dir;
+  auto source = test::OpenDb(dir.path() + "/source");
+  MakeTrickyGraph(*source);
+  auto want = Dump(*source);
+  REQUIRE(want.size() == 8);
+
+  for (ExportFormat format : {ExportFormat::kJsonl, ExportFormat::kCypher, ExportFormat::kCsv}) {
+    std::string name = format == ExportFormat::kJsonl ? "jsonl" : format == ExportFormat::kCypher ? "cypher" : "csv";
+    SECTION(name) {
+      ExportOptions options;
+      options.format = format;
+      ExportStats stats;
+      std::vector<LoadFile> files;
+      if (format == ExportFormat::kCsv) {
+        REQUIRE(ExportCsv(*source, options, dir.path() + "/csv", &stats).ok());
+        for (const std::string& f : stats.files) files.push_back({f});
+      } else {
+        std::string path = dir.path() + "/export." + name;
+        std::ofstream out(path, std::ios::binary);
+        REQUIRE(Export(*source, options, out, &stats).ok());
+        out.close();
+        files.push_back({path});
+      }
+      CHECK(stats.nodes == 4);
+      CHECK(stats.relationships == 4);
+      auto copy = test::OpenDb(dir.path() + "/copy-" + name);
+      LoadStats loaded;
+      Status s = Load(*copy, files, {}, &loaded);
+      INFO(s.ToString());
+      REQUIRE(s.ok());
+      CHECK(Dump(*copy) == want);
+      CHECK(copy->Indexes().empty());  // the Cypher export's helper index is gone
+      auto report = Check(*copy);
+      REQUIRE(report.ok());
+      CHECK(report->ok());
+    }
+  }
+}
+
+TEST_CASE("a query's subgraph exports as GraphML and DOT", "[io]") {
+  TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  MakeTrickyGraph(*db);
+  ExportOptions options;
+  options.query = "MATCH p = (:Person {name: 'solo'})-[:KNOWS]->()-[:VISITED]->() RETURN p";
+  options.format = ExportFormat::kDot;
+  std::ostringstream dot;
+  ExportStats stats;
+  REQUIRE(Export(*db, options, dot, &stats).ok());
+  CHECK(stats.nodes == 3);
+  CHECK(stats.relationships == 2);
+  CHECK(dot.str().starts_with("digraph G {"));
+  CHECK(dot.str().find("VISITED") != std::string::npos);
+  CHECK(dot.str().find("NEAR") == std::string::npos);
+
+  options.format = ExportFormat::kGraphml;
+  options.query.clear();
+  std::ostringstream xml;
+  ExportStats all;
+  REQUIRE(Export(*db, options, xml, &all).ok());
+  CHECK(all.nodes == 4);
+  CHECK(xml.str().find("<graphml") != std::string::npos);
+  CHECK(xml.str().find("attr.name=\"year\" attr.type=\"long\"") != std::string::npos);
+  CHECK(xml.str().find("昆明") != std::string::npos);
+
+  options.query = "RETURN nope";
+  std::ostringstream bad;
+  Status s = Export(*db, options, bad, &all);
+  CHECK(!s.ok());
+  CHECK(s.message().find("nope") != std::string::npos);
+}
+
+TEST_CASE("a bad row fails the whole load with where and why", "[io]") {
+  TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  Connection conn(*db);
+  REQUIRE(conn.Execute("CREATE (:Before {x: 1})").ok());
+  auto before = Dump(*db);
+  Write(dir.path() + "/people.csv", "id:ID,:LABEL,name,age:int\n1,Person,Ann,41\n2,Person,Bob,forty\n3,Person,Cy,7\n");
+  Write(dir.path() + "/knows.csv", ":START_ID,:END_ID,:TYPE\n1,3,KNOWS\n");
+  LoadStats stats;
+  Status s = Load(*db, {{dir.path() + "/people.csv"}, {dir.path() + "/knows.csv"}}, {}, &stats);
+  REQUIRE(!s.ok());
+  CHECK(s.message() == dir.path() + "/people.csv:3:14: 'forty' in column age is not an integer");
+  CHECK(Dump(*db) == before);
+
+  Write(dir.path() + "/knows.csv", ":START_ID,:END_ID,:TYPE\n1,3,KNOWS\n1,9,KNOWS\n");
+  Write(dir.path() + "/people.csv", "id:ID,:LABEL,name,age:int\n1,Person,Ann,41\n3,Person,Cy,7\n");
+  s = Load(*db, {{dir.path() + "/knows.csv"}, {dir.path() + "/people.csv"}}, {}, &stats);
+  REQUIRE(!s.ok());
+  CHECK(s.message() == dir.path() + "/knows.csv:3:1: unknown end node id '9'");
+  CHECK(Dump(*db) == before);
+
+  Write(dir.path() + "/broken.csv", "id:ID,name\n1,\"unterminated\n");
+  s = Load(*db, {{dir.path() + "/broken.csv"}}, {}, &stats);
+  REQUIRE(!s.ok());
+  CHECK(s.message().find("broken.csv:2:3: a quoted field is not closed") != std::string::npos);
+
+  Write(dir.path() + "/dup.jsonl",
+        "{\"type\":\"node\",\"id\":\"a\",\"labels\":[\"X\"],\"properties\":{}}\n"
+        "{\"type\":\"node\",\"id\":\"a\",\"labels\":[\"X\"],\"properties\":{}}\n");
+  s = Load(*db, {{dir.path() + "/dup.jsonl"}}, {}, &stats);
+  REQUIRE(!s.ok());
+  CHECK(s.message() == dir.path() + "/dup.jsonl:2: duplicate node id 'a'");
+
+  Write(dir.path() + "/bad.cypher", "CREATE INDEX FOR (n:Thing) ON (n.k);\nCREATE (:Thing {k: 1});\n\nRETURN nope;\n");
+  s = Load(*db, {{dir.path() + "/bad.cypher"}}, {}, &stats);
+  REQUIRE(!s.ok());
+  CHECK(s.message().starts_with(dir.path() + "/bad.cypher:4:8: SyntaxError"));
+  CHECK(Dump(*db) == before);
+  CHECK(db->Indexes().empty());  // the script's index went with it
+
+  s = Load(*db, {{dir.path() + "/missing.csv"}}, {}, &stats);
+  CHECK(s.code() == StatusCode::kNotFound);
+  CHECK(Dump(*db) == before);
+}
+
+TEST_CASE("--skip-bad writes rejected rows with their reasons", "[io]") {
+  TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  Write(dir.path() + "/people.csv",
+        "id:ID,:LABEL,age:int\n1,Person,41\n2,Person,forty\n3,Person,7\n3,Person,8\n4,Person,\"x\"y\n5,Person,5\n");
+  LoadOptions options;
+  options.max_bad = 3;
+  LoadStats stats;
+  Status s = Load(*db, {{dir.path() + "/people.csv"}}, options, &stats);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(stats.nodes == 3);
+  CHECK(stats.rejected == 3);
+  std::ifstream in(stats.rejects_path);
+  std::stringstream rejects;
+  rejects << in.rdbuf();
+  CHECK(rejects.str().find("people.csv:3:10: 'forty' in column age is not an integer\n2,Person,forty\n") !=
+        std::string::npos);
+  CHECK(rejects.str().find("duplicate node id '3'") != std::string::npos);
+
+  auto other = test::OpenDb(dir.path() + "/other");
+  options.max_bad = 2;
+  s = Load(*other, {{dir.path() + "/people.csv"}}, options, &stats);
+  CHECK(!s.ok());
+  CHECK(s.message().starts_with("more than 2 bad rows"));
+  Connection conn(*other);
+  CHECK(conn.Execute("MATCH (n) RETURN count(n)").rows()[0][0].as_int() == 0);
+}
+
+TEST_CASE("check finds broken adjacency, labels, indexes and counts", "[io]") {
+  TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  Connection conn(*db);
+  REQUIRE(conn.Execute("CREATE INDEX FOR (p:Person) ON (p.name)").ok());
+  REQUIRE(conn.Execute("CREATE (a:Person {name: 'a'})-[:KNOWS]->(b:Person {name: 'b'})").ok());
+  auto good = Check(*db);
+  REQUIRE(good.ok());
+  CHECK(good->ok());
+  CHECK(good->nodes == 2);
+  CHECK(good->index_entries == 2);
+
+  // Damage the store below the graph API: drop an in-key, add a stray label
+  // entry and a stray index entry.
+  auto store = internal::Access::Of(*db).store;
+  {
+    storage::StoreTransaction kv(store, false);
+    std::string in_prefix;
+    auto it = kv.NewIterator(storage::Keyspace::kIn);
+    it->SeekToFirst();
+    REQUIRE(it->Valid());
+    kv.Delete(storage::Keyspace::kIn, std::string(it->key().data(), it->key().size()));
+    it.reset();
+    auto label = store->Lookup(storage::DictKind::kLabel, "Person");
+    REQUIRE(label);
+    kv.Put(storage::Keyspace::kLabels, storage::key::Label(*label, 999), "");
+    kv.Put(storage::Keyspace::kIndex, storage::key::IndexEntry(store->catalog()->indexes[0].id, Value("zed"), 1), "");
+    REQUIRE(kv.Commit().ok());
+  }
+  auto bad = Check(*db);
+  REQUIRE(bad.ok());
+  REQUIRE(bad->problems.size() == 3);
+  CHECK(bad->problems[0].starts_with("incoming adjacency: missing entry for relationship"));
+  CHECK(bad->problems[1] == "label index: stray entry for node 999 and label Person");
+  CHECK(bad->problems[2].starts_with("property index: stray entry for node 1 in index"));
+}
+
+}  // namespace
+}  // namespace kg
