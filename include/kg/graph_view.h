@@ -1,8 +1,8 @@
 // Opt-in: a Boost.Graph view of the store. Including this header brings in
 // Boost; nothing else in include/kg/ does.
 //
-// GraphView models VertexListGraph, IncidenceGraph, BidirectionalGraph and
-// AdjacencyGraph over one transaction's snapshot, so stock BGL algorithms run
+// GraphView models VertexListGraph, EdgeListGraph, IncidenceGraph,
+// BidirectionalGraph and AdjacencyGraph over one transaction's snapshot, so stock BGL algorithms run
 // directly on the stored graph:
 //
 //   auto txn = db->Begin({.read_only = true});
@@ -30,6 +30,7 @@
 
 #include <boost/graph/graph_traits.hpp>
 #include <boost/graph/properties.hpp>
+#include <boost/iterator/iterator_facade.hpp>
 #include <boost/iterator/transform_iterator.hpp>
 #include <boost/property_map/property_map.hpp>
 
@@ -48,6 +49,8 @@ struct ViewEdge {
   friend bool operator!=(const ViewEdge& a, const ViewEdge& b) { return a.id != b.id; }
 };
 
+class GraphViewEdgeIterator;
+
 class GraphView {
  public:
   GraphView(const Transaction& txn, const GraphFilter& filter = {});
@@ -63,10 +66,12 @@ class GraphView {
   using edge_parallel_category = boost::allow_parallel_edge_tag;
   struct traversal_category : boost::vertex_list_graph_tag,
                               boost::bidirectional_graph_tag,
-                              boost::adjacency_graph_tag {};
+                              boost::adjacency_graph_tag,
+                              boost::edge_list_graph_tag {};
   using vertex_iterator = std::vector<NodeId>::const_iterator;
   using out_edge_iterator = std::vector<ViewEdge>::const_iterator;
   using in_edge_iterator = std::vector<ViewEdge>::const_iterator;
+  using edge_iterator = GraphViewEdgeIterator;
   struct TargetOf {
     NodeId operator()(const ViewEdge& e) const { return e.target; }
   };
@@ -95,7 +100,43 @@ class GraphView {
   std::unique_ptr<Impl> impl_;
 };
 
+// edges(g): every out-edge of every vertex, vertex by vertex (a kBoth view
+// lists each stored edge twice, once from each end). Reads every vertex's
+// adjacency on the way.
+class GraphViewEdgeIterator
+    : public boost::iterator_facade<GraphViewEdgeIterator, const ViewEdge, boost::forward_traversal_tag> {
+ public:
+  GraphViewEdgeIterator() = default;
+  GraphViewEdgeIterator(const GraphView* g, std::size_t vertex) : g_(g), vertex_(vertex) { Settle(); }
+
+ private:
+  friend class boost::iterator_core_access;
+  void Settle() {
+    while (g_ && vertex_ < g_->Vertices().size() && edge_ >= g_->OutEdges(g_->Vertices()[vertex_]).size()) {
+      ++vertex_;
+      edge_ = 0;
+    }
+  }
+  void increment() {
+    ++edge_;
+    Settle();
+  }
+  bool equal(const GraphViewEdgeIterator& o) const { return vertex_ == o.vertex_ && edge_ == o.edge_; }
+  const ViewEdge& dereference() const { return g_->OutEdges(g_->Vertices()[vertex_])[edge_]; }
+
+  const GraphView* g_ = nullptr;
+  std::size_t vertex_ = 0, edge_ = 0;
+};
+
 // ---- BGL free functions, found by ADL ----
+inline std::pair<GraphViewEdgeIterator, GraphViewEdgeIterator> edges(const GraphView& g) {
+  return {GraphViewEdgeIterator(&g, 0), GraphViewEdgeIterator(&g, g.Vertices().size())};
+}
+inline std::size_t num_edges(const GraphView& g) {
+  std::size_t n = 0;
+  for (NodeId v : g.Vertices()) n += g.OutEdges(v).size();
+  return n;
+}
 inline std::pair<GraphView::vertex_iterator, GraphView::vertex_iterator> vertices(const GraphView& g) {
   const auto& v = g.Vertices();
   return {v.begin(), v.end()};

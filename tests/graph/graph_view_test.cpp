@@ -15,6 +15,7 @@ using namespace kg::test;
 BOOST_CONCEPT_ASSERT((boost::VertexListGraphConcept<GraphView>));
 BOOST_CONCEPT_ASSERT((boost::IncidenceGraphConcept<GraphView>));
 BOOST_CONCEPT_ASSERT((boost::BidirectionalGraphConcept<GraphView>));
+BOOST_CONCEPT_ASSERT((boost::EdgeListGraphConcept<GraphView>));
 BOOST_CONCEPT_ASSERT((boost::AdjacencyGraphConcept<GraphView>));
 BOOST_CONCEPT_ASSERT((boost::ReadablePropertyMapConcept<GraphViewIndexMap, NodeId>));
 BOOST_CONCEPT_ASSERT((boost::ReadablePropertyMapConcept<GraphViewWeightMap, ViewEdge>));
