@@ -72,7 +72,7 @@ TEST_CASE("errors: the caret display, a non-zero status, and a script stops", "[
   CHECK(s.err.str().find("unknown command :nonsense") != std::string::npos);
 }
 
-TEST_CASE(":source, :load and :export", "[shell]") {
+TEST_CASE("the source, load and export commands", "[shell]") {
   Session s;
   {
     std::ofstream script(s.dir.path() + "/setup.cypher");

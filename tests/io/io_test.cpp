@@ -169,7 +169,7 @@ TEST_CASE("a bad row fails the whole load with where and why", "[io]") {
   CHECK(Dump(*db) == before);
 }
 
-TEST_CASE("--skip-bad writes rejected rows with their reasons", "[io]") {
+TEST_CASE("skipping bad rows writes them with their reasons to a rejects file", "[io]") {
   TempDir dir;
   auto db = test::OpenDb(dir.db());
   Write(dir.path() + "/people.csv",
