@@ -252,7 +252,7 @@ int Load(const std::vector<std::string>& argv) {
     return 1;
   }
   // A large load is compacted once, so reads start from a settled store.
-  if (!args.Has("--no-compact") && stats.nodes + stats.relationships > 100000)
+  if (!args.Has("--no-compact") && !stats.bulk && stats.nodes + stats.relationships > 100000)
     if (kg::Status c = db->Compact(); !c.ok()) std::cerr << "kg load: compaction failed: " << c.ToString() << "\n";
   std::cerr << "kg load: " << stats.nodes << " nodes, " << stats.relationships << " relationships";
   if (stats.statements) std::cerr << " (" << stats.statements << " statements)";

@@ -254,19 +254,19 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
         if (p.nodes) {
           if (id.empty()) return Status::InvalidArgument(reader.Where(1) + ": the :ID field is empty");
           auto& space = ids_[id_col->id_space];
-          if (space.count(std::string(id)))
+          if (space.Find(id) != 0)
             return Status::InvalidArgument(reader.Where(1) + ": duplicate node id '" + std::string(id) + "'" +
                                            (id_col->id_space.empty() ? "" : " in id space " + id_col->id_space));
           auto node = txn_.CreateNode(labels, props);
           if (!node.ok()) return WithWhere(node.status(), reader.Where(1));
-          space.emplace(std::string(id), *node);
+          space.Insert(id, *node);
           ++stats_->nodes;
         } else {
           if (type.empty()) return Status::InvalidArgument(reader.Where(1) + ": the :TYPE field is empty");
           auto find = [&](const Column* c, std::string_view key, const char* what) -> Result<NodeId> {
             auto space = ids_.find(c->id_space);
             if (space != ids_.end())
-              if (auto it = space->second.find(std::string(key)); it != space->second.end()) return it->second;
+              if (NodeId n = space->second.Find(key)) return n;
             return Status::InvalidArgument(reader.Where(1) + ": unknown " + what + " node id '" + std::string(key) + "'" +
                                            (c->id_space.empty() ? "" : " in id space " + c->id_space));
           };
@@ -337,10 +337,9 @@ Status Importer::Jsonl(const LoadFile& file) {
       const Value* e = object_field(m, names[i]);
       const Value* id = e && e->is_map() ? object_field(e->as_map(), "id") : nullptr;
       if (!id) return Status::InvalidArgument(where(r.line) + ": a relationship needs \"" + names[i] + "\": {\"id\": ...}");
-      auto it = ids.find(id_text(*id));
-      if (it == ids.end())
+      ends[i] = ids.Find(id_text(*id));
+      if (ends[i] == 0)
         return Status::InvalidArgument(where(r.line) + ": unknown " + names[i] + " node id " + id->ToString());
-      ends[i] = it->second;
     }
     Properties props;
     if (Status s = properties(m, r.line, &props); !s.ok()) return s;
@@ -370,7 +369,7 @@ Status Importer::Jsonl(const LoadFile& file) {
         auto known = [&](const char* end) {
           const Value* e = object_field(r.object.as_map(), end);
           const Value* id = e && e->is_map() ? object_field(e->as_map(), "id") : nullptr;
-          return id && ids.count(id_text(*id));
+          return id && ids.Find(id_text(*id)) != 0;
         };
         if (known("start") && known("end")) return relationship(r);
         later.push_back(std::move(r));
@@ -393,10 +392,10 @@ Status Importer::Jsonl(const LoadFile& file) {
       Properties props;
       if (Status s = properties(m, number, &props); !s.ok()) return s;
       std::string key = id_text(*id);
-      if (ids.count(key)) return Status::InvalidArgument(where(number) + ": duplicate node id " + id->ToString());
+      if (ids.Find(key)) return Status::InvalidArgument(where(number) + ": duplicate node id " + id->ToString());
       auto node = txn_.CreateNode(labels, props);
       if (!node.ok()) return WithWhere(node.status(), where(number));
-      ids.emplace(std::move(key), *node);
+      ids.Insert(key, *node);
       ++stats_->nodes;
       return Status::OK();
     }();

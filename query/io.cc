@@ -9,6 +9,9 @@
 #include <set>
 #include <sstream>
 
+#include "graph/access.h"
+#include "graph/bulk_writer.h"
+#include "graph/database_impl.h"
 #include "graph/export.h"
 #include "graph/import.h"
 #include "kg/io.h"
@@ -185,14 +188,22 @@ Status Load(Database& db, const std::vector<LoadFile>& files, const LoadOptions&
     result = LoadScripts(db, cypher, stats);
   } else {
     stats->rejects_path = options.rejects_path.empty() ? files.front().path + ".rejects" : options.rejects_path;
-    auto txn = db.Begin();
-    if (!txn.ok()) return txn.status();
-    graph::Importer importer(*txn, options, stats, total_bytes);
+    constexpr uint64_t kBulkFrom = 4 << 20;
+    stats->bulk = options.method == LoadOptions::Method::kBulk ||
+                  (options.method == LoadOptions::Method::kAuto && total_bytes >= kBulkFrom);
+    std::unique_ptr<graph::GraphSink> sink;
+    if (stats->bulk) {
+      sink = std::make_unique<graph::BulkWriter>(internal::Access::Of(db).store);
+    } else {
+      auto txn = db.Begin();
+      if (!txn.ok()) return txn.status();
+      sink = std::make_unique<graph::TransactionSink>(std::move(*txn));
+    }
+    graph::Importer importer(*sink, options, stats, total_bytes);
     if (!csv.empty()) result = importer.Csv(csv);
     for (const LoadFile& f : jsonl)
       if (result.ok()) result = importer.Jsonl(f);
-    if (result.ok()) result = txn->Commit();
-    if (!result.ok()) txn->Rollback();
+    if (result.ok()) result = sink->Finish();
     if (stats->rejected == 0) stats->rejects_path.clear();
   }
   stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

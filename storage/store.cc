@@ -437,6 +437,37 @@ Status Store::CommitLocked(StoreTransaction& txn) {
   return Status::OK();
 }
 
+rocksdb::Options Store::SstOptions(Keyspace ks) const { return db_->GetOptions(cf(ks)); }
+
+Status Store::Ingest(uint64_t catalog_version, std::vector<IngestFile> files,
+                     const std::function<Status(rocksdb::DB*, std::vector<IngestFile>*)>& prepare,
+                     const std::vector<std::string>& publish_keys) {
+  if (read_only()) return Status::ReadOnly("the database is open read-only");
+  std::lock_guard lock(commit_mu_);
+  if (catalog()->version != catalog_version)
+    return Status::Conflict("an index or constraint was created or dropped during the load; run it again");
+  if (Status s = prepare(db_.get(), &files); !s.ok()) return s;
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (const IngestFile& f : files) {
+    auto it = std::find_if(args.begin(), args.end(), [&](const auto& a) { return a.column_family == cf(f.keyspace); });
+    if (it == args.end()) {
+      args.emplace_back();
+      it = args.end() - 1;
+      it->column_family = cf(f.keyspace);
+      it->options.move_files = true;
+      it->options.snapshot_consistency = true;
+      it->options.allow_global_seqno = true;
+      it->options.allow_blocking_flush = true;
+    }
+    it->external_files.push_back(f.path);
+  }
+  if (args.empty()) return Status::OK();
+  if (rocksdb::Status s = db_->IngestExternalFiles(args); !s.ok()) return FromRocks(s, "ingesting the load");
+  rocksdb::SequenceNumber seq = db_->GetLatestSequenceNumber();
+  for (const std::string& k : publish_keys) last_publish_[k] = seq;
+  return Status::OK();
+}
+
 Status Store::Compact() {
   if (read_only()) return Status::ReadOnly("the database is open read-only");
   rocksdb::FlushOptions flush;

@@ -93,6 +93,22 @@ class Store : public std::enable_shared_from_this<Store> {
 
   const rocksdb::WriteOptions& write_options() const { return write_options_; }
 
+  // Bulk loads: sorted files made with rocksdb::SstFileWriter, ingested into
+  // their column families in one atomic step. Under the commit lock,
+  // prepare(latest, files) runs first (it may read the latest committed
+  // state, check it, and add files, e.g. counters); the ingestion is refused
+  // as a conflict when the index catalog is no longer catalog_version.
+  // publish_keys are published as a commit's are.
+  struct IngestFile {
+    Keyspace keyspace;
+    std::string path;
+  };
+  Status Ingest(uint64_t catalog_version, std::vector<IngestFile> files,
+                const std::function<Status(rocksdb::DB* latest, std::vector<IngestFile>* files)>& prepare,
+                const std::vector<std::string>& publish_keys);
+  // The options SstFileWriter needs to make files for a keyspace.
+  rocksdb::Options SstOptions(Keyspace ks) const;
+
   // Flushes memtables and compacts every column family to the last level.
   Status Compact();
 

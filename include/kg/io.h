@@ -56,11 +56,19 @@ struct LoadOptions {
   std::string rejects_path;
   // Called every few thousand rows and once at the end.
   std::function<void(const LoadProgress&)> progress;
+  // How CSV and JSON Lines rows are written. kTransaction: one ordinary
+  // transaction, held in memory until it commits. kBulk: records, adjacency,
+  // label and index keys go into sorted files (spilled to disk past a fixed
+  // memory budget) that are ingested into the store in one atomic step;
+  // relationships may join only nodes of the same load. kAuto: kBulk from
+  // 4 MiB of input.
+  enum class Method { kAuto, kTransaction, kBulk } method = Method::kAuto;
 };
 
 struct LoadStats {
   uint64_t nodes = 0, relationships = 0, rows = 0, rejected = 0, statements = 0;
   double seconds = 0;
+  bool bulk = false;  // written through the bulk path
   std::string rejects_path;  // set when rows were rejected
 };
 

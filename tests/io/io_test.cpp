@@ -58,18 +58,23 @@ TEST_CASE("exports load back into the same graph", "[io]") {
   auto want = Dump(*source);
   REQUIRE(want.size() == 8);
 
-  for (ExportFormat format : {ExportFormat::kJsonl, ExportFormat::kCypher, ExportFormat::kCsv}) {
-    std::string name = format == ExportFormat::kJsonl ? "jsonl" : format == ExportFormat::kCypher ? "cypher" : "csv";
+  for (auto [format, method] : {std::pair{ExportFormat::kJsonl, LoadOptions::Method::kTransaction},
+                                std::pair{ExportFormat::kJsonl, LoadOptions::Method::kBulk},
+                                std::pair{ExportFormat::kCsv, LoadOptions::Method::kTransaction},
+                                std::pair{ExportFormat::kCsv, LoadOptions::Method::kBulk},
+                                std::pair{ExportFormat::kCypher, LoadOptions::Method::kAuto}}) {
+    std::string ext = format == ExportFormat::kJsonl ? "jsonl" : format == ExportFormat::kCypher ? "cypher" : "csv";
+    std::string name = ext + (method == LoadOptions::Method::kBulk ? "-bulk" : "");
     SECTION(name) {
       ExportOptions options;
       options.format = format;
       ExportStats stats;
       std::vector<LoadFile> files;
       if (format == ExportFormat::kCsv) {
-        REQUIRE(ExportCsv(*source, options, dir.path() + "/csv", &stats).ok());
+        REQUIRE(ExportCsv(*source, options, dir.path() + "/" + name, &stats).ok());
         for (const std::string& f : stats.files) files.push_back({f});
       } else {
-        std::string path = dir.path() + "/export." + name;
+        std::string path = dir.path() + "/" + name + "." + ext;
         std::ofstream out(path, std::ios::binary);
         REQUIRE(Export(*source, options, out, &stats).ok());
         out.close();
@@ -79,9 +84,12 @@ TEST_CASE("exports load back into the same graph", "[io]") {
       CHECK(stats.relationships == 4);
       auto copy = test::OpenDb(dir.path() + "/copy-" + name);
       LoadStats loaded;
-      Status s = Load(*copy, files, {}, &loaded);
+      LoadOptions load_options;
+      load_options.method = method;
+      Status s = Load(*copy, files, load_options, &loaded);
       INFO(s.ToString());
       REQUIRE(s.ok());
+      CHECK(loaded.bulk == (method == LoadOptions::Method::kBulk));
       CHECK(Dump(*copy) == want);
       CHECK(copy->Indexes().empty());  // the Cypher export's helper index is gone
       auto report = Check(*copy);

@@ -1,0 +1,459 @@
+#include "graph/bulk_writer.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <queue>
+
+#include <rocksdb/db.h>
+#include <rocksdb/sst_file_writer.h>
+
+namespace kg::graph {
+
+using storage::CounterKind;
+using storage::DictKind;
+using storage::Keyspace;
+namespace key = storage::key;
+
+namespace {
+
+Status Rocks(const rocksdb::Status& s, const std::string& what) {
+  return s.ok() ? Status::OK() : storage::FromRocks(s, what);
+}
+
+// Length-prefixed keys in a spill file, read back one at a time.
+class RunReader {
+ public:
+  explicit RunReader(const std::string& path) : in_(path, std::ios::binary) { Next(); }
+  bool valid() const { return valid_; }
+  const std::string& key() const { return key_; }
+  void Next() {
+    uint32_t n = 0;
+    valid_ = static_cast<bool>(in_.read(reinterpret_cast<char*>(&n), sizeof n));
+    if (!valid_) return;
+    key_.resize(n);
+    valid_ = static_cast<bool>(in_.read(key_.data(), n));
+  }
+
+ private:
+  std::ifstream in_;
+  std::string key_;
+  bool valid_ = false;
+};
+
+}  // namespace
+
+class BulkWriter::Run {
+ public:
+  Run(Keyspace ks, std::string name) : ks_(ks), name_(std::move(name)) {}
+
+  void Add(std::string_view k) {
+    entries_.push_back({static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(k.size())});
+    arena_.append(k);
+    ++count_;
+  }
+  size_t bytes() const { return arena_.size() + entries_.size() * sizeof(Entry); }
+  uint64_t count() const { return count_; }
+  Keyspace keyspace() const { return ks_; }
+
+  // Sorts what is in memory and writes it to a run file in dir.
+  Status Spill(const std::string& dir) {
+    if (entries_.empty()) return Status::OK();
+    Sort();
+    std::string path = dir + "/" + name_ + "." + std::to_string(files_.size()) + ".run";
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    for (const Entry& e : entries_) {
+      out.write(reinterpret_cast<const char*>(&e.size), sizeof e.size);
+      out.write(arena_.data() + e.offset, e.size);
+    }
+    if (!out) return Status::IOError(path + ": writing a sorted run failed");
+    files_.push_back(path);
+    Clear();
+    return Status::OK();
+  }
+
+  // Merges the spilled runs and what is in memory into one sorted file for
+  // ingestion; *path is empty when the run holds nothing.
+  Status Write(const std::string& dir, const rocksdb::Options& options, std::string* path) {
+    path->clear();
+    if (count_ == 0) return Status::OK();
+    Sort();
+    *path = dir + "/" + name_ + ".sst";
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options);
+    if (Status s = Rocks(writer.Open(*path), "bulk load"); !s.ok()) return s;
+    std::vector<std::unique_ptr<RunReader>> readers;
+    for (const std::string& f : files_) readers.push_back(std::make_unique<RunReader>(f));
+    // A heap of (key, source): sources are the readers and, last, memory.
+    size_t memory_at = 0;
+    auto key_of = [&](size_t source) -> std::string_view {
+      if (source < readers.size()) return readers[source]->key();
+      const Entry& e = entries_[memory_at];
+      return std::string_view(arena_.data() + e.offset, e.size);
+    };
+    auto greater = [&](size_t a, size_t b) { return key_of(a) > key_of(b); };
+    std::priority_queue<size_t, std::vector<size_t>, decltype(greater)> heap(greater);
+    for (size_t i = 0; i < readers.size(); ++i)
+      if (readers[i]->valid()) heap.push(i);
+    if (!entries_.empty()) heap.push(readers.size());
+    while (!heap.empty()) {
+      size_t source = heap.top();
+      heap.pop();
+      std::string_view k = key_of(source);
+      if (Status s = Rocks(writer.Put(rocksdb::Slice(k.data(), k.size()), rocksdb::Slice()), "bulk load"); !s.ok())
+        return s;
+      if (source < readers.size()) {
+        readers[source]->Next();
+        if (readers[source]->valid()) heap.push(source);
+      } else if (++memory_at < entries_.size()) {
+        heap.push(source);
+      }
+    }
+    Clear();
+    return Rocks(writer.Finish(), "bulk load");
+  }
+
+ private:
+  struct Entry {
+    uint32_t offset, size;
+  };
+  void Sort() {
+    const char* base = arena_.data();
+    std::sort(entries_.begin(), entries_.end(), [base](const Entry& a, const Entry& b) {
+      int c = std::memcmp(base + a.offset, base + b.offset, std::min(a.size, b.size));
+      return c != 0 ? c < 0 : a.size < b.size;
+    });
+  }
+  void Clear() {
+    entries_.clear();
+    entries_.shrink_to_fit();
+    arena_.clear();
+    arena_.shrink_to_fit();
+  }
+
+  Keyspace ks_;
+  std::string name_;
+  std::string arena_;
+  std::vector<Entry> entries_;
+  std::vector<std::string> files_;
+  uint64_t count_ = 0;
+};
+
+// Adjacency keys as their fields: sorting compares integers, not bytes
+// (the big-endian key layout sorts the same way).
+class BulkWriter::AdjacencyRun {
+ public:
+  AdjacencyRun(Keyspace ks, std::string name) : ks_(ks), name_(std::move(name)) {}
+
+  void Add(uint64_t anchor, uint32_t type, uint64_t neighbor, uint64_t edge) {
+    entries_.push_back({anchor, neighbor, edge, type});
+    ++count_;
+  }
+  size_t bytes() const { return entries_.size() * sizeof(Entry); }
+  Keyspace keyspace() const { return ks_; }
+
+  Status Spill(const std::string& dir) {
+    if (entries_.empty()) return Status::OK();
+    std::sort(entries_.begin(), entries_.end());
+    std::string path = dir + "/" + name_ + "." + std::to_string(files_.size()) + ".run";
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(entries_.data()), static_cast<std::streamsize>(bytes()));
+    if (!out) return Status::IOError(path + ": writing a sorted run failed");
+    files_.push_back(path);
+    entries_.clear();
+    entries_.shrink_to_fit();
+    return Status::OK();
+  }
+
+  Status Write(const std::string& dir, const rocksdb::Options& options, std::string* path) {
+    path->clear();
+    if (count_ == 0) return Status::OK();
+    std::sort(entries_.begin(), entries_.end());
+    *path = dir + "/" + name_ + ".sst";
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options);
+    if (Status s = Rocks(writer.Open(*path), "bulk load"); !s.ok()) return s;
+    // Each spilled run is read back through a small buffer; memory is the last run.
+    struct Source {
+      std::ifstream in;
+      Entry current;
+      bool Next() { return static_cast<bool>(in.read(reinterpret_cast<char*>(&current), sizeof current)); }
+    };
+    std::vector<std::unique_ptr<Source>> sources;
+    for (const std::string& f : files_) {
+      auto s = std::make_unique<Source>();
+      s->in.open(f, std::ios::binary);
+      if (s->Next()) sources.push_back(std::move(s));
+    }
+    size_t memory_at = 0;
+    auto entry_of = [&](size_t i) -> const Entry& { return i < sources.size() ? sources[i]->current : entries_[memory_at]; };
+    auto greater = [&](size_t a, size_t b) { return entry_of(b) < entry_of(a); };
+    std::priority_queue<size_t, std::vector<size_t>, decltype(greater)> heap(greater);
+    for (size_t i = 0; i < sources.size(); ++i) heap.push(i);
+    if (!entries_.empty()) heap.push(sources.size());
+    char k[key::kAdjacencyKeySize];
+    while (!heap.empty()) {
+      size_t i = heap.top();
+      heap.pop();
+      const Entry& e = entry_of(i);
+      Encode(e, k);
+      if (Status s = Rocks(writer.Put(rocksdb::Slice(k, sizeof k), rocksdb::Slice()), "bulk load"); !s.ok()) return s;
+      if (i < sources.size()) {
+        if (sources[i]->Next()) heap.push(i);
+      } else if (++memory_at < entries_.size()) {
+        heap.push(i);
+      }
+    }
+    entries_.clear();
+    entries_.shrink_to_fit();
+    return Rocks(writer.Finish(), "bulk load");
+  }
+
+ private:
+  struct Entry {
+    uint64_t anchor, neighbor, edge;
+    uint32_t type;
+    bool operator<(const Entry& o) const {
+      if (anchor != o.anchor) return anchor < o.anchor;
+      if (type != o.type) return type < o.type;
+      if (neighbor != o.neighbor) return neighbor < o.neighbor;
+      return edge < o.edge;
+    }
+  };
+  static void Encode(const Entry& e, char* out) {
+    auto put = [&out](uint64_t v, int bytes) {
+      for (int i = bytes - 1; i >= 0; --i) *out++ = static_cast<char>(v >> (8 * i));
+    };
+    put(e.anchor, 8);
+    put(e.type, 4);
+    put(e.neighbor, 8);
+    put(e.edge, 8);
+  }
+
+  Keyspace ks_;
+  std::string name_;
+  std::vector<Entry> entries_;
+  std::vector<std::string> files_;
+  uint64_t count_ = 0;
+};
+
+BulkWriter::BulkWriter(std::shared_ptr<storage::Store> store, size_t memory_budget)
+    : store_(std::move(store)), budget_(memory_budget) {
+  started_ = Start();
+}
+
+BulkWriter::~BulkWriter() {
+  nodes_.reset();
+  edges_.reset();
+  std::error_code ec;
+  if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+}
+
+Status BulkWriter::Start() {
+  if (store_->read_only()) return Status::ReadOnly("the database is open read-only");
+  txn_ = std::make_unique<Transaction::Impl>(store_, false);
+  catalog_version_ = txn_->kv().catalog_version();
+  static std::atomic<int> sequence{0};
+  dir_ = store_->path() + "/bulk-" + std::to_string(getpid()) + "-" + std::to_string(sequence++);
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) return Status::IOError(dir_ + ": " + ec.message());
+  out_ = std::make_unique<AdjacencyRun>(Keyspace::kOut, "out");
+  in_ = std::make_unique<AdjacencyRun>(Keyspace::kIn, "in");
+  labels_ = std::make_unique<Run>(Keyspace::kLabels, "labels");
+  index_ = std::make_unique<Run>(Keyspace::kIndex, "index");
+  nodes_path_ = dir_ + "/nodes.sst";
+  edges_path_ = dir_ + "/edges.sst";
+  nodes_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), store_->SstOptions(Keyspace::kNodes));
+  edges_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), store_->SstOptions(Keyspace::kEdges));
+  if (Status s = Rocks(nodes_->Open(nodes_path_), "bulk load"); !s.ok()) return s;
+  return Rocks(edges_->Open(edges_path_), "bulk load");
+}
+
+Status BulkWriter::Spill() {
+  if (out_->bytes() + in_->bytes() + labels_->bytes() + index_->bytes() < budget_) return Status::OK();
+  ++spills_;
+  for (AdjacencyRun* r : {out_.get(), in_.get()})
+    if (Status s = r->Spill(dir_); !s.ok()) return s;
+  for (Run* r : {labels_.get(), index_.get()})
+    if (Status s = r->Spill(dir_); !s.ok()) return s;
+  return Status::OK();
+}
+
+Result<uint32_t> BulkWriter::Intern(DictKind kind, std::string_view name) {
+  for (const auto& [k, n, id] : names_)
+    if (k == kind && n == name) return id;
+  auto id = kind == DictKind::kLabel ? txn_->InternLabel(name)
+            : kind == DictKind::kEdgeType ? txn_->InternType(name)
+                                          : txn_->InternKey(name);
+  if (!id.ok()) return id.status();
+  if (names_.size() < 256) names_.emplace_back(kind, std::string(name), *id);
+  return *id;
+}
+
+Result<storage::PropertyList> BulkWriter::Convert(const Properties& props) {
+  storage::PropertyList out;
+  out.reserve(props.size());
+  for (const auto& [name, v] : props) {
+    if (v.is_null()) continue;
+    if (!v.IsStorable())
+      return Status::InvalidArgument("property " + name + ": this value cannot be stored as a property value");
+    auto k = Intern(DictKind::kPropertyKey, name);
+    if (!k.ok()) return k.status();
+    out.emplace_back(*k, v);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+Result<NodeId> BulkWriter::CreateNode(const std::vector<std::string>& label_names, const Properties& properties) {
+  if (!started_.ok()) return started_;
+  std::vector<uint32_t> labels;
+  for (const std::string& l : label_names) {
+    auto id = Intern(DictKind::kLabel, l);
+    if (!id.ok()) return id.status();
+    labels.push_back(*id);
+  }
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  auto props = Convert(properties);
+  if (!props.ok()) return props.status();
+  // Unique constraints, before anything is written for this node.
+  const storage::IndexCatalog& catalog = txn_->kv().catalog();
+  std::vector<std::pair<const storage::IndexRecord*, const Value*>> entries;
+  for (uint32_t label : labels)
+    for (const storage::IndexRecord* index : catalog.ForLabels({label}))
+      if (const Value* v = storage::FindProperty(*props, index->property_key)) entries.emplace_back(index, v);
+  for (auto [index, v] : entries) {
+    if (!index->unique) continue;
+    std::string prefix = key::IndexValuePrefix(index->id, *v);
+    auto describe = [&] {
+      return " already has label " + store_->Name(DictKind::kLabel, index->label) + " and property " +
+             store_->Name(DictKind::kPropertyKey, index->property_key) + " = " + v->ToString() + " (constraint " +
+             index->name + ")";
+    };
+    if (unique_values_[index->id].count(prefix)) return Status::ConstraintViolation("another node of this load" + describe());
+    NodeId other = 0;
+    Status s = txn_->kv().ScanPrefix(Keyspace::kIndex, prefix, [&](std::string_view k, std::string_view) {
+      other = key::NodeOfIndexEntry(k);
+      return false;
+    });
+    if (!s.ok()) return s;
+    if (other) return Status::ConstraintViolation("node " + std::to_string(other) + describe());
+  }
+  auto id = store_->AllocateNodeId();
+  if (!id.ok()) return id.status();
+  for (auto [index, v] : entries) {
+    index_->Add(key::IndexEntry(index->id, *v, *id));
+    if (index->unique) {
+      unique_values_[index->id].insert(key::IndexValuePrefix(index->id, *v));
+      publish_.push_back(conflict::Unique(*index, *v));
+    }
+  }
+  for (uint32_t label : labels) {
+    labels_->Add(key::Label(label, *id));
+    ++label_counts_[label];
+  }
+  storage::NodeRecord record{std::move(labels), std::move(*props)};
+  if (Status s = Rocks(nodes_->Put(key::Node(*id), storage::EncodeRecord(record)), "bulk load"); !s.ok()) return s;
+  if (node_count_++ == 0) first_node_ = *id;
+  last_node_ = *id;
+  if (Status s = Spill(); !s.ok()) return s;
+  return *id;
+}
+
+Result<EdgeId> BulkWriter::CreateEdge(NodeId from, std::string_view type_name, NodeId to, const Properties& properties) {
+  if (!started_.ok()) return started_;
+  for (NodeId end : {from, to})
+    if (node_count_ == 0 || end < first_node_ || end > last_node_)
+      return Status::InvalidArgument("a bulk load links only nodes it creates; node " + std::to_string(end) + " is not one");
+  auto type = Intern(DictKind::kEdgeType, type_name);
+  if (!type.ok()) return type.status();
+  auto props = Convert(properties);
+  if (!props.ok()) return props.status();
+  auto id = store_->AllocateEdgeId();
+  if (!id.ok()) return id.status();
+  storage::EdgeRecord record{*type, from, to, std::move(*props)};
+  if (Status s = Rocks(edges_->Put(key::Edge(*id), storage::EncodeRecord(record)), "bulk load"); !s.ok()) return s;
+  out_->Add(from, *type, to, *id);
+  in_->Add(to, *type, from, *id);
+  ++edge_count_;
+  ++type_counts_[*type];
+  if (Status s = Spill(); !s.ok()) return s;
+  return *id;
+}
+
+Status BulkWriter::Finish() {
+  if (!started_.ok()) return started_;
+  if (finished_) return Status::InvalidArgument("the bulk load is already finished");
+  finished_ = true;
+  std::vector<storage::Store::IngestFile> files;
+  if (node_count_ > 0) {
+    if (Status s = Rocks(nodes_->Finish(), "bulk load"); !s.ok()) return s;
+    files.push_back({Keyspace::kNodes, nodes_path_});
+  }
+  if (edge_count_ > 0) {
+    if (Status s = Rocks(edges_->Finish(), "bulk load"); !s.ok()) return s;
+    files.push_back({Keyspace::kEdges, edges_path_});
+  }
+  nodes_.reset();
+  edges_.reset();
+  auto add = [&](auto* run) -> Status {
+    std::string path;
+    if (Status s = run->Write(dir_, store_->SstOptions(run->keyspace()), &path); !s.ok()) return s;
+    if (!path.empty()) files.push_back({run->keyspace(), path});
+    return Status::OK();
+  };
+  for (AdjacencyRun* r : {out_.get(), in_.get()})
+    if (Status s = add(r); !s.ok()) return s;
+  for (Run* r : {labels_.get(), index_.get()})
+    if (Status s = add(r); !s.ok()) return s;
+  txn_.reset();  // its snapshot is no longer needed
+  std::string meta_path = dir_ + "/meta.sst";
+  auto prepare = [&](rocksdb::DB* db, std::vector<storage::Store::IngestFile>* all) -> Status {
+    // Unique values again, now against everything committed meanwhile.
+    rocksdb::ReadOptions read;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, store_->cf(Keyspace::kIndex)));
+    for (const auto& [index, prefixes] : unique_values_)
+      for (const std::string& prefix : prefixes) {
+        it->Seek(prefix);
+        if (it->Valid() && it->key().starts_with(prefix))
+          return Status::ConstraintViolation("a transaction committed during the load gave node " +
+                                             std::to_string(key::NodeOfIndexEntry(std::string_view(it->key().data(), it->key().size()))) +
+                                             " a value this load also gives (unique index " + std::to_string(index) + ")");
+      }
+    // Counters: the committed value plus this load's, written whole (no
+    // commit can come between the read and the ingestion: the lock is held).
+    std::map<std::string, int64_t> deltas;
+    if (node_count_) deltas[key::Counter(CounterKind::kNodes, 0)] = node_count_;
+    if (edge_count_) deltas[key::Counter(CounterKind::kEdges, 0)] = edge_count_;
+    for (const auto& [label, n] : label_counts_) deltas[key::Counter(CounterKind::kLabel, label)] = n;
+    for (const auto& [type, n] : type_counts_) deltas[key::Counter(CounterKind::kEdgeType, type)] = n;
+    std::map<std::string, std::string> values;
+    for (const auto& [k, delta] : deltas) {
+      std::string current;
+      int64_t n = 0;
+      rocksdb::Status s = db->Get(read, store_->cf(Keyspace::kMeta), k, &current);
+      if (s.ok() && current.size() == 8) n = key::GetI64(current.data());
+      else if (!s.ok() && !s.IsNotFound()) return Rocks(s, "reading counters");
+      std::string v;
+      key::PutI64(&v, n + delta);
+      values[k] = std::move(v);
+    }
+    if (values.empty()) return Status::OK();
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), store_->SstOptions(Keyspace::kMeta));
+    if (Status s = Rocks(writer.Open(meta_path), "bulk load"); !s.ok()) return s;
+    for (const auto& [k, v] : values)
+      if (Status s = Rocks(writer.Put(k, v), "bulk load"); !s.ok()) return s;
+    if (Status s = Rocks(writer.Finish(), "bulk load"); !s.ok()) return s;
+    all->push_back({Keyspace::kMeta, meta_path});
+    return Status::OK();
+  };
+  return store_->Ingest(catalog_version_, std::move(files), prepare, publish_);
+}
+
+}  // namespace kg::graph
