@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <queue>
+#include <thread>
 
 #include <rocksdb/db.h>
 #include <rocksdb/sst_file_writer.h>
@@ -402,16 +403,20 @@ Status BulkWriter::Finish() {
   }
   nodes_.reset();
   edges_.reset();
-  auto add = [&](auto* run) -> Status {
-    std::string path;
-    if (Status s = run->Write(dir_, store_->SstOptions(run->keyspace()), &path); !s.ok()) return s;
-    if (!path.empty()) files.push_back({run->keyspace(), path});
-    return Status::OK();
-  };
-  for (AdjacencyRun* r : {out_.get(), in_.get()})
-    if (Status s = add(r); !s.ok()) return s;
-  for (Run* r : {labels_.get(), index_.get()})
-    if (Status s = add(r); !s.ok()) return s;
+  // The incoming adjacency is sorted and written on a second thread while
+  // this one does the rest.
+  std::string in_path, out_path, labels_path, index_path;
+  Status in_status;
+  std::thread in_writer([&] { in_status = in_->Write(dir_, store_->SstOptions(Keyspace::kIn), &in_path); });
+  Status s = out_->Write(dir_, store_->SstOptions(Keyspace::kOut), &out_path);
+  if (s.ok()) s = labels_->Write(dir_, store_->SstOptions(Keyspace::kLabels), &labels_path);
+  if (s.ok()) s = index_->Write(dir_, store_->SstOptions(Keyspace::kIndex), &index_path);
+  in_writer.join();
+  if (s.ok()) s = in_status;
+  if (!s.ok()) return s;
+  for (auto [ks, path] : {std::pair{Keyspace::kOut, out_path}, std::pair{Keyspace::kIn, in_path},
+                          std::pair{Keyspace::kLabels, labels_path}, std::pair{Keyspace::kIndex, index_path}})
+    if (!path.empty()) files.push_back({ks, path});
   txn_.reset();  // its snapshot is no longer needed
   std::string meta_path = dir_ + "/meta.sst";
   auto prepare = [&](rocksdb::DB* db, std::vector<storage::Store::IngestFile>* all) -> Status {

@@ -60,8 +60,10 @@ class Terminal {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (waitpid(pid_, &status, WNOHANG) == 0) {
       if (std::chrono::steady_clock::now() > deadline) return -1;
+      pollfd p{fd_, POLLIN, 0};
       char buf[4096];
-      if (read(fd_, buf, sizeof buf) <= 0) usleep(10000);
+      ssize_t n = poll(&p, 1, 50) > 0 ? read(fd_, buf, sizeof buf) : 0;
+      if (n > 0) seen_.append(buf, static_cast<size_t>(n));
     }
     exited_ = true;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -102,7 +104,9 @@ TEST_CASE("the shell on a terminal: history, completion, Ctrl-C, Ctrl-D", "[shel
     REQUIRE(t.Expect("still here"));
     REQUIRE(t.Expect("kg> "));
     t.Send("\x04");  // Ctrl-D leaves
-    CHECK(t.Wait() == 0);
+    int status = t.Wait();
+    INFO(t.output());
+    CHECK(status == 0);
   }
   std::ifstream history(dir.path() + "/.kg_history");
   std::stringstream text;
@@ -116,7 +120,9 @@ TEST_CASE("the shell on a terminal: history, completion, Ctrl-C, Ctrl-D", "[shel
     REQUIRE(t.Expect("still here"));
     REQUIRE(t.Expect("kg> "));
     t.Send(":quit\r");
-    CHECK(t.Wait() == 0);
+    int status = t.Wait();
+    INFO(t.output());
+    CHECK(status == 0);
   }
 }
 
