@@ -172,7 +172,7 @@ int Wordnet(kg::Database& db, const std::string& source) {
       std::cerr << "kg example wordnet: " << s.message() << "\nnothing was loaded\n";
       rc = 1;
     } else {
-      (void)db.Compact();
+      if (!stats.bulk) (void)db.Compact();
       std::cerr << "kg example wordnet: loaded " << stats.nodes << " nodes, " << stats.relationships
                 << " relationships in " << stats.seconds << " s\n"
                 << "WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. (license: "
