@@ -8,8 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <condition_variable>
-#include <mutex>
 #include <queue>
 #include <thread>
 
@@ -50,89 +48,6 @@ class RunReader {
 };
 
 }  // namespace
-
-// Records in id order into one file, written by a thread of its own: the
-// caller hands over full batches and goes on parsing while the previous
-// batch is compressed and written.
-class BulkWriter::RecordFile {
- public:
-  RecordFile(const rocksdb::Options& options, std::string path)
-      : writer_(rocksdb::EnvOptions(), options), path_(std::move(path)) {
-    status_ = Rocks(writer_.Open(path_), "bulk load");
-    thread_ = std::thread([this] { Work(); });
-  }
-  ~RecordFile() { Stop(); }
-
-  const std::string& path() const { return path_; }
-  uint64_t count() const { return count_; }
-
-  Status Put(std::string key, std::string value) {
-    batch_.emplace_back(std::move(key), std::move(value));
-    ++count_;
-    if (batch_.size() >= kBatch) return Hand();
-    return Status::OK();
-  }
-
-  // Writes what is left and closes the file (when it holds anything).
-  Status Finish() {
-    if (Status s = Hand(); !s.ok()) return s;
-    Stop();
-    if (!status_.ok() || count_ == 0) return status_;
-    return Rocks(writer_.Finish(), "bulk load");
-  }
-
- private:
-  static constexpr size_t kBatch = 4096;
-  using Batch = std::vector<std::pair<std::string, std::string>>;
-
-  Status Hand() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !full_; });
-    if (!status_.ok()) return status_;
-    std::swap(pending_, batch_);
-    batch_.clear();
-    full_ = !pending_.empty();
-    cv_.notify_all();
-    return Status::OK();
-  }
-  void Work() {
-    std::unique_lock lock(mu_);
-    while (true) {
-      cv_.wait(lock, [&] { return full_ || stop_; });
-      if (!full_) return;
-      Batch work = std::move(pending_);
-      pending_.clear();
-      lock.unlock();
-      Status s;
-      for (const auto& [k, v] : work) {
-        s = Rocks(writer_.Put(k, v), "bulk load");
-        if (!s.ok()) break;
-      }
-      lock.lock();
-      if (!s.ok() && status_.ok()) status_ = s;
-      full_ = false;
-      cv_.notify_all();
-    }
-  }
-  void Stop() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-      cv_.notify_all();
-    }
-    if (thread_.joinable()) thread_.join();
-  }
-
-  rocksdb::SstFileWriter writer_;
-  std::string path_;
-  Batch batch_, pending_;
-  uint64_t count_ = 0;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool full_ = false, stop_ = false;
-  Status status_;
-  std::thread thread_;
-};
 
 class BulkWriter::Run {
  public:
@@ -354,9 +269,10 @@ Status BulkWriter::Start() {
   index_ = std::make_unique<Run>(Keyspace::kIndex, "index");
   nodes_path_ = dir_ + "/nodes.sst";
   edges_path_ = dir_ + "/edges.sst";
-  nodes_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kNodes), nodes_path_);
-  edges_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kEdges), edges_path_);
-  return Status::OK();
+  nodes_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), store_->SstOptions(Keyspace::kNodes));
+  edges_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), store_->SstOptions(Keyspace::kEdges));
+  if (Status s = Rocks(nodes_->Open(nodes_path_), "bulk load"); !s.ok()) return s;
+  return Rocks(edges_->Open(edges_path_), "bulk load");
 }
 
 Status BulkWriter::Spill() {
@@ -444,7 +360,7 @@ Result<NodeId> BulkWriter::CreateNode(const std::vector<std::string>& label_name
     ++label_counts_[label];
   }
   storage::NodeRecord record{std::move(labels), std::move(*props)};
-  if (Status s = nodes_->Put(key::Node(*id), storage::EncodeRecord(record)); !s.ok()) return s;
+  if (Status s = Rocks(nodes_->Put(key::Node(*id), storage::EncodeRecord(record)), "bulk load"); !s.ok()) return s;
   if (node_count_++ == 0) first_node_ = *id;
   last_node_ = *id;
   if (Status s = Spill(); !s.ok()) return s;
@@ -463,7 +379,7 @@ Result<EdgeId> BulkWriter::CreateEdge(NodeId from, std::string_view type_name, N
   auto id = store_->AllocateEdgeId();
   if (!id.ok()) return id.status();
   storage::EdgeRecord record{*type, from, to, std::move(*props)};
-  if (Status s = edges_->Put(key::Edge(*id), storage::EncodeRecord(record)); !s.ok()) return s;
+  if (Status s = Rocks(edges_->Put(key::Edge(*id), storage::EncodeRecord(record)), "bulk load"); !s.ok()) return s;
   out_->Add(from, *type, to, *id);
   in_->Add(to, *type, from, *id);
   ++edge_count_;
@@ -477,10 +393,14 @@ Status BulkWriter::Finish() {
   if (finished_) return Status::InvalidArgument("the bulk load is already finished");
   finished_ = true;
   std::vector<storage::Store::IngestFile> files;
-  if (Status s = nodes_->Finish(); !s.ok()) return s;
-  if (node_count_ > 0) files.push_back({Keyspace::kNodes, nodes_path_});
-  if (Status s = edges_->Finish(); !s.ok()) return s;
-  if (edge_count_ > 0) files.push_back({Keyspace::kEdges, edges_path_});
+  if (node_count_ > 0) {
+    if (Status s = Rocks(nodes_->Finish(), "bulk load"); !s.ok()) return s;
+    files.push_back({Keyspace::kNodes, nodes_path_});
+  }
+  if (edge_count_ > 0) {
+    if (Status s = Rocks(edges_->Finish(), "bulk load"); !s.ok()) return s;
+    files.push_back({Keyspace::kEdges, edges_path_});
+  }
   nodes_.reset();
   edges_.reset();
   // The incoming adjacency is sorted and written on a second thread while

@@ -19,6 +19,10 @@
 #include "graph/transaction_impl.h"
 #include "storage/store.h"
 
+namespace rocksdb {
+class SstFileWriter;
+}
+
 namespace kg::graph {
 
 class BulkWriter : public GraphSink {
@@ -37,7 +41,6 @@ class BulkWriter : public GraphSink {
   // adjacency runs hold fixed-size entries.
   class Run;
   class AdjacencyRun;
-  class RecordFile;
 
  private:
   Status Start();
@@ -51,7 +54,7 @@ class BulkWriter : public GraphSink {
   std::string dir_;
   Status started_;
   bool finished_ = false;
-  std::unique_ptr<RecordFile> nodes_, edges_;
+  std::unique_ptr<rocksdb::SstFileWriter> nodes_, edges_;
   std::string nodes_path_, edges_path_;
   std::unique_ptr<AdjacencyRun> out_, in_;
   std::unique_ptr<Run> labels_, index_;
