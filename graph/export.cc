@@ -335,7 +335,7 @@ Status GraphmlOrDot(const Transaction& txn, const Selection& sel, bool graphml, 
     for (const char* key : {"name", "title", "id", "code"}) {
       auto it = d.props.find(key);
       if (it != d.props.end()) {
-        text += (text.empty() ? "" : "\n") + Text(it->second);
+        text += (text.empty() ? "" : "\\n") + Text(it->second);  // DOT's line break
         break;
       }
     }
