@@ -36,6 +36,7 @@ class BulkWriter : public GraphSink {
   Result<NodeId> CreateNode(const std::vector<std::string>& labels, const Properties& props) override;
   Result<EdgeId> CreateEdge(NodeId from, std::string_view type, NodeId to, const Properties& props) override;
   Status Finish() override;
+  bool pipelined() const override { return true; }
 
   // A run of keys of one keyspace, sorted when spilled or finished; the
   // adjacency runs hold fixed-size entries.

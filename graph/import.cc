@@ -1,7 +1,11 @@
 #include "graph/import.h"
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "graph/csv.h"
 #include "kg/json.h"
@@ -133,6 +137,85 @@ Status WithWhere(const Status& s, const std::string& where) {
                 where + ": " + s.message());
 }
 
+// Relationship rows handed to the sink on a second thread, in batches and
+// in file order, while the calling thread goes on parsing. The sink is used
+// by one thread at a time: the parser does not touch it meanwhile.
+class EdgePipeline {
+ public:
+  struct Row {
+    NodeId from, to;
+    std::string type;
+    Properties props;
+    int line;
+  };
+  EdgePipeline(GraphSink& sink, std::string path) : sink_(sink), path_(std::move(path)) {
+    thread_ = std::thread([this] { Work(); });
+  }
+  ~EdgePipeline() { (void)Close(); }
+
+  // The first error of the writing thread, if any.
+  Status Add(Row row) {
+    batch_.push_back(std::move(row));
+    return batch_.size() >= kBatch ? Hand() : Status::OK();
+  }
+  // Writes what is left and waits for it.
+  Status Close() {
+    Status s = Hand();
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+      cv_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+    return s.ok() ? status_ : s;
+  }
+
+ private:
+  static constexpr size_t kBatch = 2048;
+
+  Status Hand() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !full_; });
+    if (!status_.ok() || batch_.empty()) return status_;
+    std::swap(pending_, batch_);
+    batch_.clear();
+    full_ = true;
+    cv_.notify_all();
+    return Status::OK();
+  }
+  void Work() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return full_ || stop_; });
+      if (!full_) return;
+      std::vector<Row> work = std::move(pending_);
+      pending_.clear();
+      lock.unlock();
+      Status s;
+      for (const Row& r : work) {
+        auto edge = sink_.CreateEdge(r.from, r.type, r.to, r.props);
+        if (!edge.ok()) {
+          s = WithWhere(edge.status(), path_ + ":" + std::to_string(r.line) + ":1");
+          break;
+        }
+      }
+      lock.lock();
+      if (!s.ok() && status_.ok()) status_ = s;
+      full_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  GraphSink& sink_;
+  std::string path_;
+  std::vector<Row> batch_, pending_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool full_ = false, stop_ = false;
+  Status status_;
+  std::thread thread_;
+};
+
 }  // namespace
 
 Status Importer::Bad(const Status& reason, const std::string& row) {
@@ -195,6 +278,9 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
   std::stable_sort(planned.begin(), planned.end(), [](const Planned& a, const Planned& b) { return a.nodes > b.nodes; });
 
   for (const Planned& p : planned) {
+    // Relationship rows go to the sink on a second thread when it allows.
+    std::optional<EdgePipeline> pipeline;
+    if (!p.nodes && txn_.pipelined()) pipeline.emplace(txn_, p.file.path);
     std::ifstream in(p.file.path, std::ios::binary);
     CsvReader reader(in, p.file.path, p.delimiter);
     std::vector<CsvReader::Field> fields;
@@ -274,18 +360,27 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
           if (!from.ok()) return from.status();
           auto to = find(end_col, end_id, "end");
           if (!to.ok()) return to.status();
-          auto edge = txn_.CreateEdge(*from, type, *to, props);
-          if (!edge.ok()) return WithWhere(edge.status(), reader.Where(1));
+          if (pipeline) {
+            // Errors of the writing thread are not the row's: they fail the load.
+            if (Status s = pipeline->Add({*from, *to, std::string(type), std::move(props), reader.record_line()}); !s.ok())
+              return Status(StatusCode::kAborted, s.message());
+          } else {
+            auto edge = txn_.CreateEdge(*from, type, *to, props);
+            if (!edge.ok()) return WithWhere(edge.status(), reader.Where(1));
+          }
           ++stats_->relationships;
         }
         return Status::OK();
       }();
+      if (row_error.code() == StatusCode::kAborted) return Status::InvalidArgument(row_error.message());
       if (!row_error.ok())
         if (Status s = Bad(row_error, CsvLine(fields)); !s.ok()) return s;
       Progress(reader.bytes_read());
     }
     if (!error.ok())
       if (Status s = Bad(error, CsvLine(fields)); !s.ok()) return s;
+    if (pipeline)
+      if (Status s = pipeline->Close(); !s.ok()) return s;
     bytes_before_file_ += reader.bytes_read();
   }
   Progress(0, true);

@@ -21,6 +21,9 @@ class GraphSink {
   virtual Result<NodeId> CreateNode(const std::vector<std::string>& labels, const Properties& props) = 0;
   virtual Result<EdgeId> CreateEdge(NodeId from, std::string_view type, NodeId to, const Properties& props) = 0;
   virtual Status Finish() = 0;
+  // True when the sink may be used from another thread than the one that
+  // made it (one thread at a time), so rows can be parsed while it writes.
+  virtual bool pipelined() const { return false; }
 };
 
 class TransactionSink : public GraphSink {
