@@ -197,6 +197,26 @@ TEST_CASE("skipping bad rows writes them with their reasons to a rejects file", 
         std::string::npos);
   CHECK(rejects.str().find("duplicate node id '3'") != std::string::npos);
 
+  // The same through the bulk path, relationships (written on a second thread) included.
+  Write(dir.path() + "/knows.csv", ":START_ID,:END_ID,:TYPE,since:int\n1,3,KNOWS,2001\n1,2,KNOWS,2002\n5,1,KNOWS,soon\n3,5,KNOWS,\n");
+  auto bulk = test::OpenDb(dir.path() + "/bulk");
+  LoadOptions bulk_options = options;
+  bulk_options.method = LoadOptions::Method::kBulk;
+  bulk_options.max_bad = 5;
+  bulk_options.rejects_path = dir.path() + "/bulk.rejects";
+  s = Load(*bulk, {{dir.path() + "/people.csv"}, {dir.path() + "/knows.csv"}}, bulk_options, &stats);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(stats.bulk);
+  CHECK(stats.nodes == 3);
+  CHECK(stats.relationships == 2);
+  CHECK(stats.rejected == 5);
+  Connection bulk_conn(*bulk);
+  CHECK(bulk_conn.Execute("MATCH ()-[k:KNOWS]->() RETURN sum(coalesce(k.since, 1))").rows()[0][0].as_int() == 2002);
+  auto report = Check(*bulk);
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+
   auto other = test::OpenDb(dir.path() + "/other");
   options.max_bad = 2;
   s = Load(*other, {{dir.path() + "/people.csv"}}, options, &stats);
