@@ -398,9 +398,12 @@ int RunExample(const std::vector<std::string>& argv) {
     // Comments before the statement are the question in words; the answer
     // prints one field per line, so whole sentences show.
     std::istringstream lines(st.text);
-    for (std::string line; std::getline(lines, line);)
-      if (line.starts_with("//")) std::cout << "\n" << line.substr(line.size() > 2 && line[2] == ' ' ? 3 : 2) << "\n";
-    std::cout << "\n" << st.text.substr(st.text.find("\nMATCH") == std::string::npos ? 0 : st.text.find("\nMATCH") + 1) << ";\n\n";
+    std::string question, query;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.starts_with("//")) question += line.substr(line.size() > 2 && line[2] == ' ' ? 3 : 2) + "\n";
+      else query += line + "\n";
+    }
+    std::cout << "\n" << question << "\n" << query.substr(0, query.size() - 1) << ";\n\n";
     kg::QueryResult r = conn.Execute(st.text);
     if (!r.ok()) {
       std::cerr << kg::cli::FormatError(r, Format::kTable) << "\n";

@@ -76,4 +76,15 @@ bool CsvReader::Next(std::vector<Field>* fields, Status* error) {
   }
 }
 
+std::string CsvField(std::string_view text, bool quote, char delimiter) {
+  if (!quote && text.find_first_of("\"\r\n") == std::string_view::npos && text.find(delimiter) == std::string_view::npos)
+    return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
 }  // namespace kg::graph

@@ -46,4 +46,9 @@ class CsvReader {
   uint64_t bytes_ = 0;
 };
 
+// text as one RFC 4180 field: quoted when it holds the delimiter, a quote
+// or a line break, or when quote is true (kg writes "" for an empty string,
+// as against an empty field for no value).
+std::string CsvField(std::string_view text, bool quote = false, char delimiter = ',');
+
 }  // namespace kg::graph

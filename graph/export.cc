@@ -11,6 +11,7 @@
 #include <boost/graph/graphviz.hpp>
 #include <boost/property_map/function_property_map.hpp>
 
+#include "graph/csv.h"
 #include "kg/json.h"
 
 namespace kg::graph {
@@ -348,15 +349,6 @@ Status GraphmlOrDot(const Transaction& txn, const Selection& sel, bool graphml, 
 
 // ---- CSV in the neo4j-admin header convention ----
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos && !s.empty()) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
 
 // The CSV type of a value: int, float, boolean, string, or those with [];
 // empty when CSV cannot hold it (a list mixing types, a list of lists).
@@ -486,7 +478,7 @@ Status Csv(const Transaction& txn, const Selection& sel, const std::string& dire
         auto p = props.find(k);
         if (p == props.end()) continue;  // empty field: no property
         std::string text = CsvText(p->second);
-        line += text.empty() ? "\"\"" : CsvField(text);
+        line += CsvField(text, text.empty());
       }
       g.out << line << "\n";
     };

@@ -115,20 +115,7 @@ Status Convert(const Column& c, const std::string& text, const std::string& wher
 
 std::string CsvLine(const std::vector<CsvReader::Field>& fields) {
   std::string out;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i) out.push_back(',');
-    const std::string& t = fields[i].text;
-    if (fields[i].quoted || t.find_first_of(",\"\n\r") != std::string::npos) {
-      out.push_back('"');
-      for (char ch : t) {
-        if (ch == '"') out.push_back('"');
-        out.push_back(ch);
-      }
-      out.push_back('"');
-    } else {
-      out += t;
-    }
-  }
+  for (size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + CsvField(fields[i].text, fields[i].quoted);
   return out;
 }
 
