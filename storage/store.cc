@@ -213,6 +213,15 @@ Status Store::OpenDb() {
           : rocksdb::DB::Open(db_options, path_, descriptors, &handles_, &raw);
   if (!s.ok()) return FromRocks(s, "opening '" + path_ + "'");
   db_.reset(raw);
+  if (!options_.read_only) {
+    // Sorted files of a bulk load that never finished (the process died):
+    // nothing refers to them. The database is ours alone now (RocksDB's
+    // lock), so no other load can be using them.
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(path_, ec))
+      if (entry.is_directory(ec) && entry.path().filename().string().starts_with("bulk-"))
+        std::filesystem::remove_all(entry.path(), ec);
+  }
   return Status::OK();
 }
 

@@ -2,6 +2,7 @@
 // index entry and count, unique constraints, sorted runs spilled to disk,
 // and a load that fails leaving nothing behind.
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "graph/access.h"
@@ -78,6 +79,15 @@ TEST_CASE("a bulk load equals a transactional one, spilled runs included", "[bul
   // No temporary files are left in the database directory.
   for (const auto& entry : std::filesystem::directory_iterator(dir.path() + "/bulk"))
     CHECK(!entry.path().filename().string().starts_with("bulk-"));
+}
+
+TEST_CASE("opening a database removes what a killed bulk load left", "[bulk]") {
+  test::TempDir dir;
+  test::OpenDb(dir.db());
+  std::filesystem::create_directories(dir.db() + "/bulk-99999-0");
+  { std::ofstream(dir.db() + "/bulk-99999-0/out.0.run") << "partial"; }
+  auto db = test::OpenDb(dir.db());
+  CHECK(!std::filesystem::exists(dir.db() + "/bulk-99999-0"));
 }
 
 TEST_CASE("a bulk load keeps unique constraints and fails whole", "[bulk]") {
