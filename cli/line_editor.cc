@@ -101,7 +101,9 @@ bool EditLineSource::ReadLine(const std::string& prompt, std::string* line, bool
   errno = 0;
   const char* text = el_gets(state_->el, &count);
   if (text == nullptr) {
-    if (errno == EINTR) {  // Ctrl-C at the prompt
+    // libedit: count 0 is the end of the input (Ctrl-D), -1 an error or
+    // an interrupted read.
+    if (count < 0 && errno == EINTR) {  // Ctrl-C at the prompt
       el_reset(state_->el);
       std::fputc('\n', stdout);
       *interrupted = true;
