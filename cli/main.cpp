@@ -34,10 +34,11 @@ constexpr const char* kUsage =
     "       kg shell [--db DIR]\n"
     "       kg query [--db DIR] [--format table|csv|json|typed] [--param NAME=JSON]... (QUERY | --file FILE)\n"
     "       kg load [--db DIR] [--format csv|jsonl|cypher] [--nodes FILE]... [--relationships FILE]...\n"
-    "               [--skip-bad N] [--rejects FILE] [FILE]...\n"
+    "               [--skip-bad N] [--rejects FILE] [--no-compact] [FILE]...\n"
     "       kg export [--db DIR] --format jsonl|csv|cypher|graphml|dot [-o PATH] [--query QUERY] [--param NAME=JSON]...\n"
     "       kg check [--db DIR]\n"
-    "       kg example [NAME] [--db DIR]                   load an example dataset (none: list them)\n"
+    "       kg example [NAME] [--db DIR] [--no-question] [--wordnet-dir DIR]\n"
+    "                                                    load an example dataset (no NAME: list them)\n"
     "       kg --version\n"
     "Without --db, the database is $KG_DB, else ~/.local/share/kg/default.\n";
 

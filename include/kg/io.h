@@ -14,7 +14,8 @@
 //   line, {"type":"node","id":..,"labels":[..],"properties":{..}} or
 //   {"type":"relationship","label":..,"start":{"id":..},"end":{"id":..},"properties":{..}}.
 // - Cypher scripts (.cypher, .cql): statements separated by ';'. Index and
-//   constraint statements run first, then the rest in one transaction.
+//   constraint creations run first, then the rest in one transaction, then
+//   drops; a failed script also takes back the indexes it created.
 //
 // A load is atomic: any bad row (malformed line, unknown id, wrong type,
 // duplicate key) fails it with file:line:column, the value and what was
