@@ -615,6 +615,19 @@ class Planner {
     return any_agg;
   }
 
+  // UNWIND expr AS x, LOAD CSV FROM expr AS x: resolves expr in the current
+  // scope, then binds x to a new slot, which it returns.
+  int BindExpressionAlias(Clause& c, const char* clause) {
+    EnsureHead();
+    ExprContext cx;
+    cx.clause = clause;
+    Resolve(*c.expr, cx);
+    if (Find(c.alias)) SyntaxError("VariableAlreadyBound", "variable `" + c.alias + "` is already bound", c.pos);
+    int slot = NewSlot();
+    scope_[c.alias] = {slot, Kind::kAny};
+    return slot;
+  }
+
   std::vector<std::string> PlanSingle(SingleQuery& q) {
     std::vector<std::string> columns;
     for (size_t ci = 0; ci < q.clauses.size(); ++ci) {
@@ -635,24 +648,12 @@ class Planner {
       switch (c.kind) {
         case ClauseKind::kMatch: PlanMatch(c, ci + 1 < q.clauses.size() ? &q.clauses[ci + 1] : nullptr); break;
         case ClauseKind::kUnwind: {
-          EnsureHead();
-          ExprContext cx;
-          cx.clause = "UNWIND";
-          Resolve(*c.expr, cx);
-          if (Find(c.alias)) SyntaxError("VariableAlreadyBound", "variable `" + c.alias + "` is already bound", c.pos);
-          int slot = NewSlot();
-          scope_[c.alias] = {slot, Kind::kAny};
+          int slot = BindExpressionAlias(c, "UNWIND");
           Append(std::make_unique<UnwindOp>(rt_, c.expr.get(), slot, width_));
           break;
         }
         case ClauseKind::kLoadCsv: {
-          EnsureHead();
-          ExprContext cx;
-          cx.clause = "LOAD CSV";
-          Resolve(*c.expr, cx);
-          if (Find(c.alias)) SyntaxError("VariableAlreadyBound", "variable `" + c.alias + "` is already bound", c.pos);
-          int slot = NewSlot();
-          scope_[c.alias] = {slot, Kind::kAny};
+          int slot = BindExpressionAlias(c, "LOAD CSV");
           Append(std::make_unique<LoadCsvOp>(rt_, c.expr.get(), slot, width_, c.with_headers, c.field_terminator));
           break;
         }
