@@ -12,6 +12,7 @@
 #include <boost/property_map/function_property_map.hpp>
 
 #include "graph/csv.h"
+#include "graph/text.h"
 #include "kg/json.h"
 
 namespace kg::graph {
@@ -118,28 +119,7 @@ void AppendCypher(std::string* out, const Value& v) {
       else out->append(FloatText(d));
       return;
     }
-    case Value::Type::kString: {
-      out->push_back('\'');
-      for (unsigned char c : v.as_string()) {
-        switch (c) {
-          case '\'': out->append("\\'"); break;
-          case '\\': out->append("\\\\"); break;
-          case '\n': out->append("\\n"); break;
-          case '\r': out->append("\\r"); break;
-          case '\t': out->append("\\t"); break;
-          default:
-            if (c < 0x20) {
-              char buf[8];
-              std::snprintf(buf, sizeof buf, "\\u%04x", c);
-              out->append(buf);
-            } else {
-              out->push_back(static_cast<char>(c));
-            }
-        }
-      }
-      out->push_back('\'');
-      return;
-    }
+    case Value::Type::kString: AppendQuotedEscaped(out, v.as_string(), '\''); return;
     case Value::Type::kList:
       out->push_back('[');
       for (size_t i = 0; i < v.as_list().size(); ++i) {

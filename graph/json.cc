@@ -1,5 +1,7 @@
 #include "kg/json.h"
 
+#include "graph/text.h"
+
 #include "kg/element.h"
 
 #include <cctype>
@@ -156,21 +158,7 @@ class JsonParser {
             if (!hex4(&low)) return Error("bad \\u escape");
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
-          if (cp < 0x80) {
-            s->push_back(static_cast<char>(cp));
-          } else if (cp < 0x800) {
-            s->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-            s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-          } else if (cp < 0x10000) {
-            s->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-            s->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-          } else {
-            s->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-            s->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-            s->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-          }
+          graph::AppendUtf8(s, cp);
           break;
         }
         default: return Error(std::string("bad escape \\") + e);
@@ -264,29 +252,7 @@ class JsonParser {
 
 Result<Value> ParseJson(std::string_view text) { return JsonParser(text).ParseDocument(); }
 
-void AppendJsonString(std::string* out, std::string_view s) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out->append(buf);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
+void AppendJsonString(std::string* out, std::string_view s) { graph::AppendQuotedEscaped(out, s, '"'); }
 
 std::string FloatText(double d) {
   if (std::isnan(d)) return "NaN";

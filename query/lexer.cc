@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "graph/text.h"
+
 namespace kg::query {
 
 [[noreturn]] void SyntaxError(const std::string& detail, const std::string& message, Position pos) {
@@ -180,23 +182,7 @@ class Lexer {
     t->text = std::string(text_.substr(start, i_ - start));
   }
 
-  static void AppendUtf8(std::string* out, uint32_t cp) {
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
+
 
   void LexString(Token* t) {
     char quote = Peek();
@@ -242,7 +228,7 @@ class Lexer {
           }
           if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
             SyntaxError("InvalidUnicodeLiteral", "invalid unicode code point in escape", esc);
-          AppendUtf8(&t->text, cp);
+          graph::AppendUtf8(&t->text, cp);
           break;
         }
         default:
