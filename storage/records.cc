@@ -1,11 +1,14 @@
 #include "storage/records.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <istream>
 #include <ostream>
 #include <stdexcept>
 #include <streambuf>
+#include <type_traits>
 
 #include <cereal/archives/portable_binary.hpp>
 #include <cereal/types/string.hpp>
@@ -171,9 +174,116 @@ Status Decode(std::string_view bytes, Record* r, std::string_view what) {
   return Status::OK();
 }
 
+// The portable binary layout cereal writes, for AppendNodeRecord and
+// AppendEdgeRecord: a byte 1 (little-endian data), the class version (u32),
+// then the fields; integers little-endian, sizes as u64, a Value as its
+// type byte and payload. The size is worked out first and the bytes are
+// written in place.
+class RecordBytes {
+ public:
+  static size_t SizeOf(const Value& v) {
+    switch (v.type()) {
+      case Value::Type::kBool: return 2;
+      case Value::Type::kInt:
+      case Value::Type::kFloat: return 9;
+      case Value::Type::kString: return 9 + v.as_string().size();
+      case Value::Type::kList: {
+        size_t n = 9;
+        for (const Value& e : v.as_list()) n += SizeOf(e);
+        return n;
+      }
+      case Value::Type::kMap: {
+        size_t n = 9;
+        for (const auto& [k, e] : v.as_map()) n += 8 + k.size() + SizeOf(e);
+        return n;
+      }
+      default: return 1;
+    }
+  }
+  static size_t SizeOf(PropertySpan props) {
+    size_t n = 8;
+    for (const auto& [k, v] : props) n += 4 + SizeOf(v);
+    return n;
+  }
+
+  // Makes room for size more bytes at the end of *out.
+  RecordBytes(std::string* out, size_t size) {
+    size_t at = out->size();
+    out->resize(at + size);
+    p_ = out->data() + at;
+  }
+  template <class T>
+  void Int(T v) {
+    using U = std::make_unsigned_t<T>;
+    U u = static_cast<U>(v);
+    for (size_t i = 0; i < sizeof(T); ++i) *p_++ = static_cast<char>(u >> (8 * i));
+  }
+  void Size(size_t n) { Int(static_cast<uint64_t>(n)); }
+  void String(std::string_view s) {
+    Size(s.size());
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+  }
+  void Header(uint32_t version) {
+    *p_++ = 1;
+    Int(version);
+  }
+  void Props(PropertySpan props) {
+    Size(props.size());
+    for (const auto& [k, v] : props) {
+      Int(k);
+      Val(v);
+    }
+  }
+  void Val(const Value& v) {
+    *p_++ = static_cast<char>(v.type());
+    switch (v.type()) {
+      case Value::Type::kNull: break;
+      case Value::Type::kBool: *p_++ = v.as_bool() ? 1 : 0; break;
+      case Value::Type::kInt: Int(v.as_int()); break;
+      case Value::Type::kFloat: Int(std::bit_cast<uint64_t>(v.as_float())); break;
+      case Value::Type::kString: String(v.as_string()); break;
+      case Value::Type::kList:
+        Size(v.as_list().size());
+        for (const Value& e : v.as_list()) Val(e);
+        break;
+      case Value::Type::kMap:
+        Size(v.as_map().size());
+        for (const auto& [k, e] : v.as_map()) {
+          String(k);
+          Val(e);
+        }
+        break;
+      case Value::Type::kNode:
+      case Value::Type::kEdge:
+      case Value::Type::kPath: throw std::logic_error("a node, relationship or path cannot be stored");
+    }
+  }
+
+ private:
+  char* p_;
+};
+
 }  // namespace
 
-const Value* FindProperty(const PropertyList& props, uint32_t key_id) {
+void AppendNodeRecord(std::string* out, std::span<const uint32_t> labels, PropertySpan props) {
+  RecordBytes b(out, 5 + 8 + 4 * labels.size() + RecordBytes::SizeOf(props));
+  b.Header(kNodeRecordVersion);
+  b.Size(labels.size());
+  for (uint32_t l : labels) b.Int(l);
+  b.Props(props);
+}
+
+void AppendEdgeRecord(std::string* out, uint32_t type, uint64_t source, uint64_t target, PropertySpan props) {
+  RecordBytes b(out, 5 + 4 + 8 + 8 + RecordBytes::SizeOf(props));
+  b.Header(kEdgeRecordVersion);
+  b.Int(type);
+  b.Int(source);
+  b.Int(target);
+  b.Props(props);
+}
+
+const Value* FindProperty(PropertySpan props, uint32_t key_id) {
   auto it = std::lower_bound(props.begin(), props.end(), key_id,
                              [](const auto& p, uint32_t k) { return p.first < k; });
   return it != props.end() && it->first == key_id ? &it->second : nullptr;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,7 +20,7 @@ namespace kg::storage {
 using PropertyList = std::vector<std::pair<uint32_t, Value>>;
 
 // Returns the value stored under key_id, or nullptr.
-const Value* FindProperty(const PropertyList& props, uint32_t key_id);
+const Value* FindProperty(std::span<const std::pair<uint32_t, Value>> props, uint32_t key_id);
 // Sets (or with a null value, removes) key_id. Returns true if anything changed.
 bool SetProperty(PropertyList* props, uint32_t key_id, const Value& value);
 
@@ -45,9 +46,17 @@ struct IndexRecord {
   bool unique = false;
 };
 
+// Properties as a span; sorted by id, no nulls, storable.
+using PropertySpan = std::span<const std::pair<uint32_t, Value>>;
+
 std::string EncodeRecord(const NodeRecord& r);
 std::string EncodeRecord(const EdgeRecord& r);
 std::string EncodeRecord(const IndexRecord& r);
+// Append the bytes EncodeRecord writes for a record of these fields,
+// straight from them, without building the record or a cereal archive (the
+// bulk load path). A test holds them equal to cereal's output.
+void AppendNodeRecord(std::string* out, std::span<const uint32_t> labels, PropertySpan props);
+void AppendEdgeRecord(std::string* out, uint32_t type, uint64_t source, uint64_t target, PropertySpan props);
 // what names the record in the error ("node 42").
 Status DecodeRecord(std::string_view bytes, NodeRecord* r, std::string_view what);
 Status DecodeRecord(std::string_view bytes, EdgeRecord* r, std::string_view what);

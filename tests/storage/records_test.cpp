@@ -1,5 +1,9 @@
 #include "storage/records.h"
 
+#include <cmath>
+#include <limits>
+#include <random>
+
 #include <catch2/catch.hpp>
 
 #include "storage/store.h"
@@ -27,6 +31,61 @@ TEST_CASE("records round-trip through cereal", "[storage][records]") {
   st::IndexRecord index_out;
   REQUIRE(st::DecodeRecord(st::EncodeRecord(index), &index_out, "index").ok());
   REQUIRE((index_out.name == "by_name" && index_out.unique && index_out.property_key == 2));
+}
+
+namespace {
+
+// A random storable value: scalars, strings with NULs and non-ASCII bytes,
+// nested lists and maps.
+Value RandomValue(std::mt19937& rng, int depth = 0) {
+  switch (rng() % (depth < 2 ? 8 : 6)) {
+    case 0: return Value(rng() % 2 == 0);
+    case 1: return Value(static_cast<int64_t>(rng()) * (rng() % 2 ? 1 : -1) << (rng() % 32));
+    case 2: return Value(std::ldexp(static_cast<double>(rng()), static_cast<int>(rng() % 200) - 100));
+    case 3: return Value(std::string(rng() % 5, 'a'));
+    case 4: {
+      std::string s;
+      for (size_t i = rng() % 40; i > 0; --i) s.push_back(static_cast<char>(rng()));
+      return Value(s);
+    }
+    case 5: return Value(std::numeric_limits<int64_t>::min());
+    case 6: {
+      kg::ValueList l;
+      for (size_t i = rng() % 4; i > 0; --i) l.push_back(RandomValue(rng, depth + 1));
+      return Value(std::move(l));
+    }
+    default: {
+      kg::ValueMap m;
+      for (size_t i = rng() % 4; i > 0; --i) m["k" + std::to_string(rng() % 10)] = RandomValue(rng, depth + 1);
+      return Value(std::move(m));
+    }
+  }
+}
+
+st::PropertyList RandomProperties(std::mt19937& rng) {
+  st::PropertyList props;
+  uint32_t key = 0;
+  for (size_t i = rng() % 5; i > 0; --i) props.emplace_back(key += 1 + rng() % 1000, RandomValue(rng));
+  return props;
+}
+
+}  // namespace
+
+TEST_CASE("records written without cereal are the bytes cereal writes", "[storage][records]") {
+  std::mt19937 rng(7);
+  for (int i = 0; i < 2000; ++i) {
+    st::NodeRecord node;
+    for (uint32_t l = 0, n = rng() % 4; l < n; ++l) node.labels.push_back(l * 3 + rng() % 3);
+    node.properties = RandomProperties(rng);
+    std::string direct = "prefix";
+    st::AppendNodeRecord(&direct, node.labels, node.properties);
+    REQUIRE(direct == "prefix" + st::EncodeRecord(node));
+
+    st::EdgeRecord edge{static_cast<uint32_t>(rng()), rng() * uint64_t{rng()}, rng(), RandomProperties(rng)};
+    direct.clear();
+    st::AppendEdgeRecord(&direct, edge.type, edge.source, edge.target, edge.properties);
+    REQUIRE(direct == st::EncodeRecord(edge));
+  }
 }
 
 TEST_CASE("damaged or newer records are refused with a clear status", "[storage][records]") {
