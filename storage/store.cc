@@ -185,7 +185,10 @@ Status Store::OpenDb() {
     // Index and filter blocks stay in the table readers, loaded when the
     // database opens: a point read then costs one data block.
     table.cache_index_and_filter_blocks = false;
-    table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+    // A hash index in each data block speeds up point reads; the adjacency,
+    // label and index families are only ever scanned.
+    if (ks == Keyspace::kMeta || ks == Keyspace::kNodes || ks == Keyspace::kEdges)
+      table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
     if (ks == Keyspace::kOut || ks == Keyspace::kIn) {
       // Adjacency is only ever read by node prefix.
       cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(key::kAdjacencyPrefixSize));
