@@ -41,14 +41,25 @@ namespace {
 // change's own transaction.
 Status BuildIndex(StoreTransaction& txn, const IndexRecord& index, const storage::Store& store) {
   std::unordered_map<std::string, NodeId> seen;  // encoded value -> node, for unique
-  auto it = txn.NewIterator(Keyspace::kLabels);
+  auto labels = txn.NewIterator(Keyspace::kLabels);
+  // The label's nodes come in id order: one forward pass over the node
+  // family reads their records, stepping when the next is near and seeking
+  // when it is far.
+  auto nodes = txn.NewIterator(Keyspace::kNodes);
   std::string prefix = key::LabelPrefix(index.label);
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    NodeId id = key::NodeOfLabelKey(std::string_view(it->key().data(), it->key().size()));
-    std::string bytes;
-    if (Status s = txn.Get(Keyspace::kNodes, key::Node(id), &bytes); !s.ok())
+  NodeRecord record;
+  for (labels->Seek(prefix); labels->Valid() && labels->key().starts_with(prefix); labels->Next()) {
+    NodeId id = key::NodeOfLabelKey(std::string_view(labels->key().data(), labels->key().size()));
+    std::string node_key = key::Node(id);
+    rocksdb::Slice target(node_key);
+    int steps = 0;
+    while (nodes->Valid() && nodes->key().compare(target) < 0 && steps++ < 8) nodes->Next();
+    if (!nodes->Valid() || nodes->key().compare(target) < 0) nodes->Seek(target);
+    if (!nodes->Valid() || nodes->key() != target) {
+      if (!nodes->status().ok()) return storage::FromRocks(nodes->status(), "node scan");
       return Status::Corruption("label index names node " + std::to_string(id) + " which is missing");
-    NodeRecord record;
+    }
+    std::string_view bytes(nodes->value().data(), nodes->value().size());
     if (Status s = storage::DecodeRecord(bytes, &record, "node " + std::to_string(id)); !s.ok()) return s;
     const Value* v = storage::FindProperty(record.properties, index.property_key);
     if (!v) continue;
@@ -64,7 +75,7 @@ Status BuildIndex(StoreTransaction& txn, const IndexRecord& index, const storage
     }
     txn.Put(Keyspace::kIndex, key::IndexEntry(index.id, *v, id), {});
   }
-  return storage::FromRocks(it->status(), "label scan");
+  return storage::FromRocks(labels->status(), "label scan");
 }
 
 }  // namespace
