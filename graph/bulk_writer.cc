@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <atomic>
 #include <cstring>
 #include <filesystem>
@@ -85,7 +86,7 @@ class BulkWriter::Run {
     if (count_ == 0) return Status::OK();
     Sort();
     *path = dir + "/" + name_ + ".sst";
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options);
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, nullptr, /*invalidate_page_cache=*/false);
     if (Status s = Rocks(writer.Open(*path), "bulk load"); !s.ok()) return s;
     std::vector<std::unique_ptr<RunReader>> readers;
     for (const std::string& f : files_) readers.push_back(std::make_unique<RunReader>(f));
@@ -145,10 +146,13 @@ class BulkWriter::Run {
 };
 
 // Adjacency keys as their fields: sorting compares integers, not bytes
-// (the big-endian key layout sorts the same way).
+// (the big-endian key layout sorts the same way). The nodes and edges of a
+// load have ids in narrow ranges, so a run's entries usually pack into one
+// 64-bit integer each, which sorts several times faster than the fields.
 class BulkWriter::AdjacencyRun {
  public:
-  AdjacencyRun(Keyspace ks, std::string name) : ks_(ks), name_(std::move(name)) {}
+  AdjacencyRun(Keyspace ks, std::string name, int max_packed_bits)
+      : ks_(ks), name_(std::move(name)), max_packed_bits_(max_packed_bits) {}
 
   void Add(uint64_t anchor, uint32_t type, uint64_t neighbor, uint64_t edge) {
     entries_.push_back({anchor, neighbor, edge, type});
@@ -159,57 +163,72 @@ class BulkWriter::AdjacencyRun {
 
   Status Spill(const std::string& dir) {
     if (entries_.empty()) return Status::OK();
-    std::sort(entries_.begin(), entries_.end());
+    Sort();
     std::string path = dir + "/" + name_ + "." + std::to_string(files_.size()) + ".run";
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(entries_.data()), static_cast<std::streamsize>(bytes()));
+    std::vector<Entry> buffer;
+    for (size_t i = 0; i < sorted_size(); ++i) {
+      buffer.push_back(Sorted(i));
+      if (buffer.size() == 4096 || i + 1 == sorted_size()) {
+        out.write(reinterpret_cast<const char*>(buffer.data()), static_cast<std::streamsize>(buffer.size() * sizeof(Entry)));
+        buffer.clear();
+      }
+    }
     if (!out) return Status::IOError(path + ": writing a sorted run failed");
     files_.push_back(path);
-    entries_.clear();
-    entries_.shrink_to_fit();
+    Clear();
     return Status::OK();
   }
 
   Status Write(const std::string& dir, const rocksdb::Options& options, std::string* path) {
     path->clear();
     if (count_ == 0) return Status::OK();
-    std::sort(entries_.begin(), entries_.end());
+    Sort();
     *path = dir + "/" + name_ + ".sst";
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options);
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, nullptr, /*invalidate_page_cache=*/false);
     if (Status s = Rocks(writer.Open(*path), "bulk load"); !s.ok()) return s;
-    // Each spilled run is read back through a small buffer; memory is the last run.
-    struct Source {
-      std::ifstream in;
-      Entry current;
-      bool Next() { return static_cast<bool>(in.read(reinterpret_cast<char*>(&current), sizeof current)); }
-    };
-    std::vector<std::unique_ptr<Source>> sources;
-    for (const std::string& f : files_) {
-      auto s = std::make_unique<Source>();
-      s->in.open(f, std::ios::binary);
-      if (s->Next()) sources.push_back(std::move(s));
-    }
-    size_t memory_at = 0;
-    auto entry_of = [&](size_t i) -> const Entry& { return i < sources.size() ? sources[i]->current : entries_[memory_at]; };
-    auto greater = [&](size_t a, size_t b) { return entry_of(b) < entry_of(a); };
-    std::priority_queue<size_t, std::vector<size_t>, decltype(greater)> heap(greater);
-    for (size_t i = 0; i < sources.size(); ++i) heap.push(i);
-    if (!entries_.empty()) heap.push(sources.size());
     char k[key::kAdjacencyKeySize];
-    while (!heap.empty()) {
-      size_t i = heap.top();
-      heap.pop();
-      const Entry& e = entry_of(i);
+    auto put = [&](const Entry& e) {
       Encode(e, k);
-      if (Status s = Rocks(writer.Put(rocksdb::Slice(k, sizeof k), rocksdb::Slice()), "bulk load"); !s.ok()) return s;
-      if (i < sources.size()) {
-        if (sources[i]->Next()) heap.push(i);
-      } else if (++memory_at < entries_.size()) {
-        heap.push(i);
+      return Rocks(writer.Put(rocksdb::Slice(k, sizeof k), rocksdb::Slice()), "bulk load");
+    };
+    if (files_.empty()) {
+      for (size_t i = 0; i < sorted_size(); ++i)
+        if (Status s = put(Sorted(i)); !s.ok()) return s;
+    } else {
+      // Each spilled run is read back through a small buffer; memory is the last run.
+      struct Source {
+        std::ifstream in;
+        Entry current;
+        bool Next() { return static_cast<bool>(in.read(reinterpret_cast<char*>(&current), sizeof current)); }
+      };
+      std::vector<std::unique_ptr<Source>> sources;
+      for (const std::string& f : files_) {
+        auto s = std::make_unique<Source>();
+        s->in.open(f, std::ios::binary);
+        if (s->Next()) sources.push_back(std::move(s));
+      }
+      size_t memory_at = 0;
+      Entry memory{};
+      if (sorted_size() > 0) memory = Sorted(0);
+      auto entry_of = [&](size_t i) -> const Entry& { return i < sources.size() ? sources[i]->current : memory; };
+      auto greater = [&](size_t a, size_t b) { return entry_of(b) < entry_of(a); };
+      std::priority_queue<size_t, std::vector<size_t>, decltype(greater)> heap(greater);
+      for (size_t i = 0; i < sources.size(); ++i) heap.push(i);
+      if (sorted_size() > 0) heap.push(sources.size());
+      while (!heap.empty()) {
+        size_t i = heap.top();
+        heap.pop();
+        if (Status s = put(entry_of(i)); !s.ok()) return s;
+        if (i < sources.size()) {
+          if (sources[i]->Next()) heap.push(i);
+        } else if (++memory_at < sorted_size()) {
+          memory = Sorted(memory_at);
+          heap.push(i);
+        }
       }
     }
-    entries_.clear();
-    entries_.shrink_to_fit();
+    Clear();
     return Rocks(writer.Finish(), "bulk load");
   }
 
@@ -224,6 +243,77 @@ class BulkWriter::AdjacencyRun {
       return edge < o.edge;
     }
   };
+  // anchor, type, neighbor and edge, each less its run's smallest, in bit
+  // fields from the most significant down: integer order is key order.
+  struct Packing {
+    uint64_t node_base = 0, edge_base = 0;
+    int type_bits = 0, node_bits = 0, edge_bits = 0;
+    uint64_t Pack(const Entry& e) const {
+      uint64_t k = e.anchor - node_base;
+      k = k << type_bits | e.type;
+      k = k << node_bits | (e.neighbor - node_base);
+      return k << edge_bits | (e.edge - edge_base);
+    }
+    Entry Unpack(uint64_t k) const {
+      Entry e;
+      e.edge = (k & ((uint64_t{1} << edge_bits) - 1)) + edge_base;
+      k >>= edge_bits;
+      e.neighbor = (k & ((uint64_t{1} << node_bits) - 1)) + node_base;
+      k >>= node_bits;
+      e.type = static_cast<uint32_t>(k & ((uint64_t{1} << type_bits) - 1));
+      e.anchor = (k >> type_bits) + node_base;
+      return e;
+    }
+  };
+
+  void Sort() {
+    packed_.clear();
+    if (entries_.empty()) return;
+    uint64_t node_lo = UINT64_MAX, node_hi = 0, edge_lo = UINT64_MAX, edge_hi = 0;
+    uint32_t type_hi = 0;
+    for (const Entry& e : entries_) {
+      node_lo = std::min({node_lo, e.anchor, e.neighbor});
+      node_hi = std::max({node_hi, e.anchor, e.neighbor});
+      edge_lo = std::min(edge_lo, e.edge);
+      edge_hi = std::max(edge_hi, e.edge);
+      type_hi = std::max(type_hi, e.type);
+    }
+    Packing p{node_lo, edge_lo, static_cast<int>(std::bit_width(type_hi)),
+              static_cast<int>(std::bit_width(node_hi - node_lo)), static_cast<int>(std::bit_width(edge_hi - edge_lo))};
+    int bits = p.type_bits + 2 * p.node_bits + p.edge_bits;
+    if (bits > max_packed_bits_) {
+      std::sort(entries_.begin(), entries_.end());
+      return;
+    }
+    packing_ = p;
+    packed_.reserve(entries_.size());
+    for (const Entry& e : entries_) packed_.push_back(p.Pack(e));
+    entries_.clear();
+    entries_.shrink_to_fit();
+    RadixSort(&packed_, bits);
+  }
+  // Least significant digit first, 11 bits a pass, only the bits in use.
+  static void RadixSort(std::vector<uint64_t>* keys, int bits) {
+    constexpr int kDigit = 11;
+    std::vector<uint64_t> other(keys->size());
+    for (int shift = 0; shift < bits; shift += kDigit) {
+      std::vector<size_t> at(size_t{1} << kDigit, 0);
+      const uint64_t mask = (uint64_t{1} << kDigit) - 1;
+      for (uint64_t k : *keys) ++at[(k >> shift) & mask];
+      size_t sum = 0;
+      for (size_t& a : at) sum += std::exchange(a, sum);
+      for (uint64_t k : *keys) other[at[(k >> shift) & mask]++] = k;
+      keys->swap(other);
+    }
+  }
+  size_t sorted_size() const { return packed_.empty() ? entries_.size() : packed_.size(); }
+  Entry Sorted(size_t i) const { return packed_.empty() ? entries_[i] : packing_.Unpack(packed_[i]); }
+  void Clear() {
+    entries_.clear();
+    entries_.shrink_to_fit();
+    packed_.clear();
+    packed_.shrink_to_fit();
+  }
   static void Encode(const Entry& e, char* out) {
     auto put = [&out](uint64_t v, int bytes) {
       for (int i = bytes - 1; i >= 0; --i) *out++ = static_cast<char>(v >> (8 * i));
@@ -236,13 +326,16 @@ class BulkWriter::AdjacencyRun {
 
   Keyspace ks_;
   std::string name_;
+  int max_packed_bits_;
   std::vector<Entry> entries_;
+  std::vector<uint64_t> packed_;  // after Sort, when the run packs
+  Packing packing_;
   std::vector<std::string> files_;
   uint64_t count_ = 0;
 };
 
-BulkWriter::BulkWriter(std::shared_ptr<storage::Store> store, size_t memory_budget)
-    : store_(std::move(store)), budget_(memory_budget) {
+BulkWriter::BulkWriter(std::shared_ptr<storage::Store> store, size_t memory_budget, int max_packed_bits)
+    : store_(std::move(store)), budget_(memory_budget), max_packed_bits_(std::min(max_packed_bits, 64)) {
   started_ = Start();
 }
 
@@ -263,14 +356,14 @@ Status BulkWriter::Start() {
   std::filesystem::remove_all(dir_, ec);
   std::filesystem::create_directories(dir_, ec);
   if (ec) return Status::IOError(dir_ + ": " + ec.message());
-  out_ = std::make_unique<AdjacencyRun>(Keyspace::kOut, "out");
-  in_ = std::make_unique<AdjacencyRun>(Keyspace::kIn, "in");
+  out_ = std::make_unique<AdjacencyRun>(Keyspace::kOut, "out", max_packed_bits_);
+  in_ = std::make_unique<AdjacencyRun>(Keyspace::kIn, "in", max_packed_bits_);
   labels_ = std::make_unique<Run>(Keyspace::kLabels, "labels");
   index_ = std::make_unique<Run>(Keyspace::kIndex, "index");
   nodes_path_ = dir_ + "/nodes.sst";
   edges_path_ = dir_ + "/edges.sst";
-  nodes_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), store_->SstOptions(Keyspace::kNodes));
-  edges_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), store_->SstOptions(Keyspace::kEdges));
+  nodes_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), store_->SstOptions(Keyspace::kNodes), nullptr, false);
+  edges_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), store_->SstOptions(Keyspace::kEdges), nullptr, false);
   if (Status s = Rocks(nodes_->Open(nodes_path_), "bulk load"); !s.ok()) return s;
   return Rocks(edges_->Open(edges_path_), "bulk load");
 }
@@ -296,39 +389,29 @@ Result<uint32_t> BulkWriter::Intern(DictKind kind, std::string_view name) {
   return *id;
 }
 
-Result<storage::PropertyList> BulkWriter::Convert(const Properties& props) {
-  storage::PropertyList out;
-  out.reserve(props.size());
-  for (const auto& [name, v] : props) {
-    if (v.is_null()) continue;
-    if (!v.IsStorable())
-      return Status::InvalidArgument("property " + name + ": this value cannot be stored as a property value");
-    auto k = Intern(DictKind::kPropertyKey, name);
-    if (!k.ok()) return k.status();
-    out.emplace_back(*k, v);
-  }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  return out;
+const std::vector<const storage::IndexRecord*>& BulkWriter::IndexesOf(uint32_t label) {
+  if (label >= label_indexes_.size()) label_indexes_.resize(label + 1);
+  auto& indexes = label_indexes_[label];
+  if (!indexes) indexes = txn_->kv().catalog().ForLabels({label});
+  return *indexes;
 }
 
-Result<NodeId> BulkWriter::CreateNode(const std::vector<std::string>& label_names, const Properties& properties) {
+namespace {
+
+void Count(std::vector<int64_t>* counts, uint32_t id) {
+  if (id >= counts->size()) counts->resize(id + 1);
+  ++(*counts)[id];
+}
+
+}  // namespace
+
+Result<NodeId> BulkWriter::AddNode(std::span<const uint32_t> labels, storage::PropertySpan props) {
   if (!started_.ok()) return started_;
-  std::vector<uint32_t> labels;
-  for (const std::string& l : label_names) {
-    auto id = Intern(DictKind::kLabel, l);
-    if (!id.ok()) return id.status();
-    labels.push_back(*id);
-  }
-  std::sort(labels.begin(), labels.end());
-  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
-  auto props = Convert(properties);
-  if (!props.ok()) return props.status();
   // Unique constraints, before anything is written for this node.
-  const storage::IndexCatalog& catalog = txn_->kv().catalog();
   std::vector<std::pair<const storage::IndexRecord*, const Value*>> entries;
   for (uint32_t label : labels)
-    for (const storage::IndexRecord* index : catalog.ForLabels({label}))
-      if (const Value* v = storage::FindProperty(*props, index->property_key)) entries.emplace_back(index, v);
+    for (const storage::IndexRecord* index : IndexesOf(label))
+      if (const Value* v = storage::FindProperty(props, index->property_key)) entries.emplace_back(index, v);
   for (auto [index, v] : entries) {
     if (!index->unique) continue;
     std::string prefix = key::IndexValuePrefix(index->id, *v);
@@ -357,33 +440,31 @@ Result<NodeId> BulkWriter::CreateNode(const std::vector<std::string>& label_name
   }
   for (uint32_t label : labels) {
     labels_->Add(key::Label(label, *id));
-    ++label_counts_[label];
+    Count(&label_counts_, label);
   }
-  storage::NodeRecord record{std::move(labels), std::move(*props)};
-  if (Status s = Rocks(nodes_->Put(key::Node(*id), storage::EncodeRecord(record)), "bulk load"); !s.ok()) return s;
+  record_.clear();
+  storage::AppendNodeRecord(&record_, labels, props);
+  if (Status s = Rocks(nodes_->Put(key::Node(*id), record_), "bulk load"); !s.ok()) return s;
   if (node_count_++ == 0) first_node_ = *id;
   last_node_ = *id;
   if (Status s = Spill(); !s.ok()) return s;
   return *id;
 }
 
-Result<EdgeId> BulkWriter::CreateEdge(NodeId from, std::string_view type_name, NodeId to, const Properties& properties) {
+Result<EdgeId> BulkWriter::AddEdge(NodeId from, uint32_t type, NodeId to, storage::PropertySpan props) {
   if (!started_.ok()) return started_;
   for (NodeId end : {from, to})
     if (node_count_ == 0 || end < first_node_ || end > last_node_)
       return Status::InvalidArgument("a bulk load links only nodes it creates; node " + std::to_string(end) + " is not one");
-  auto type = Intern(DictKind::kEdgeType, type_name);
-  if (!type.ok()) return type.status();
-  auto props = Convert(properties);
-  if (!props.ok()) return props.status();
   auto id = store_->AllocateEdgeId();
   if (!id.ok()) return id.status();
-  storage::EdgeRecord record{*type, from, to, std::move(*props)};
-  if (Status s = Rocks(edges_->Put(key::Edge(*id), storage::EncodeRecord(record)), "bulk load"); !s.ok()) return s;
-  out_->Add(from, *type, to, *id);
-  in_->Add(to, *type, from, *id);
+  record_.clear();
+  storage::AppendEdgeRecord(&record_, type, from, to, props);
+  if (Status s = Rocks(edges_->Put(key::Edge(*id), record_), "bulk load"); !s.ok()) return s;
+  out_->Add(from, type, to, *id);
+  in_->Add(to, type, from, *id);
   ++edge_count_;
-  ++type_counts_[*type];
+  Count(&type_counts_, type);
   if (Status s = Spill(); !s.ok()) return s;
   return *id;
 }
@@ -436,8 +517,10 @@ Status BulkWriter::Finish() {
     std::map<std::string, int64_t> deltas;
     if (node_count_) deltas[key::Counter(CounterKind::kNodes, 0)] = node_count_;
     if (edge_count_) deltas[key::Counter(CounterKind::kEdges, 0)] = edge_count_;
-    for (const auto& [label, n] : label_counts_) deltas[key::Counter(CounterKind::kLabel, label)] = n;
-    for (const auto& [type, n] : type_counts_) deltas[key::Counter(CounterKind::kEdgeType, type)] = n;
+    for (uint32_t label = 0; label < label_counts_.size(); ++label)
+      if (label_counts_[label]) deltas[key::Counter(CounterKind::kLabel, label)] = label_counts_[label];
+    for (uint32_t type = 0; type < type_counts_.size(); ++type)
+      if (type_counts_[type]) deltas[key::Counter(CounterKind::kEdgeType, type)] = type_counts_[type];
     std::map<std::string, std::string> values;
     for (const auto& [k, delta] : deltas) {
       std::string current;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -29,12 +30,14 @@ class BulkWriter : public GraphSink {
  public:
   // Temporary files go to a fresh directory inside the database directory
   // (so ingestion moves them instead of copying). memory_budget bounds the
-  // sorted runs held in memory.
-  BulkWriter(std::shared_ptr<storage::Store> store, size_t memory_budget = 64 << 20);
+  // sorted runs held in memory. Adjacency entries are sorted as 64-bit
+  // integers when their ranges fit in max_packed_bits (tests lower it).
+  BulkWriter(std::shared_ptr<storage::Store> store, size_t memory_budget = 64 << 20, int max_packed_bits = 64);
   ~BulkWriter() override;
 
-  Result<NodeId> CreateNode(const std::vector<std::string>& labels, const Properties& props) override;
-  Result<EdgeId> CreateEdge(NodeId from, std::string_view type, NodeId to, const Properties& props) override;
+  Result<uint32_t> Intern(storage::DictKind kind, std::string_view name) override;
+  Result<NodeId> AddNode(std::span<const uint32_t> labels, storage::PropertySpan props) override;
+  Result<EdgeId> AddEdge(NodeId from, uint32_t type, NodeId to, storage::PropertySpan props) override;
   Status Finish() override;
   bool pipelined() const override { return true; }
 
@@ -52,6 +55,7 @@ class BulkWriter : public GraphSink {
   std::unique_ptr<Transaction::Impl> txn_;  // names, validation, and reads of the state at the start
   uint64_t catalog_version_ = 0;
   size_t budget_;
+  int max_packed_bits_;
   std::string dir_;
   Status started_;
   bool finished_ = false;
@@ -59,12 +63,14 @@ class BulkWriter : public GraphSink {
   std::string nodes_path_, edges_path_;
   std::unique_ptr<AdjacencyRun> out_, in_;
   std::unique_ptr<Run> labels_, index_;
-  Result<uint32_t> Intern(storage::DictKind kind, std::string_view name);
-  Result<storage::PropertyList> Convert(const Properties& props);
+  // The property indexes of a label, looked up once per label.
+  const std::vector<const storage::IndexRecord*>& IndexesOf(uint32_t label);
 
   NodeId first_node_ = 0, last_node_ = 0;  // the ids this load gave, between these
   int64_t node_count_ = 0, edge_count_ = 0;
-  std::unordered_map<uint32_t, int64_t> label_counts_, type_counts_;
+  std::vector<int64_t> label_counts_, type_counts_;  // by dictionary id
+  std::vector<std::optional<std::vector<const storage::IndexRecord*>>> label_indexes_;  // by label id
+  std::string record_;  // the record being written
   // Names seen so far (a load uses few): kind and name -> id.
   std::vector<std::tuple<storage::DictKind, std::string, uint32_t>> names_;
   // Unique constraints: the values this load gives, per index.

@@ -1,78 +1,137 @@
 #include "graph/csv.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace kg::graph {
-
-bool CsvReader::ReadLine(std::string* line) {
-  if (!std::getline(in_, *line)) return false;
-  ++line_;
-  bytes_ += line->size() + 1;
-  if (!line->empty() && line->back() == '\r') line->pop_back();
-  return true;
-}
-
 std::string CsvReader::Where(int column) const {
   return path_ + ":" + std::to_string(record_line_) + ":" + std::to_string(column);
 }
 
+bool CsvReader::Fill() {
+  if (eof_) return false;
+  if (pos_ > 0) {
+    std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+    consumed_ += pos_;
+    end_ -= pos_;
+    pos_ = 0;
+  }
+  // A record longer than most of the buffer makes it grow.
+  if (buf_.size() - end_ < block_ / 4 + 1) buf_.resize(std::max(block_, buf_.size() * 2));
+  in_.read(buf_.data() + end_, static_cast<std::streamsize>(buf_.size() - end_));
+  size_t n = static_cast<size_t>(in_.gcount());
+  end_ += n;
+  if (!in_) eof_ = true;
+  if (!started_) {
+    started_ = true;
+    if (end_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;  // a UTF-8 byte order mark
+  }
+  return n > 0;
+}
+
 bool CsvReader::Next(std::vector<Field>* fields, Status* error) {
-  fields->clear();
-  record_line_ = line_ + 1;
-  std::string line;
-  if (!ReadLine(&line)) return false;
-  if (line_ == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // a UTF-8 byte order mark
-  Field field;
-  bool in_quotes = false;
-  size_t i = 0;
   while (true) {
-    if (i >= line.size()) {
-      if (in_quotes) {  // a newline inside a quoted field
-        if (!ReadLine(&line)) {
-          *error = Status::InvalidArgument(Where(field.column) + ": a quoted field is not closed before the end of the file");
-          return true;
-        }
-        field.text.push_back('\n');
-        i = 0;
+    if (pos_ == end_ && !Fill()) {
+      fields->clear();
+      return false;
+    }
+    if (ParseRecord(fields, error) != Parse::kMore) return true;
+    Fill();  // reads more, or marks the end of the input: either way the record can now end
+  }
+}
+
+CsvReader::Parse CsvReader::ParseRecord(std::vector<Field>* fields, Status* error) {
+  fields->clear();
+  spans_.clear();
+  scratch_.clear();
+  record_line_ = line_ + 1;
+  const char* b = buf_.data();
+  const char d = delimiter_;
+  const bool more = !eof_;  // the buffer's end is not the input's
+  size_t p = pos_, line_start = pos_;
+  int lines = 0;  // line breaks inside the record's quoted fields
+  auto done = [&](size_t next, Parse result) {
+    for (size_t i = 0; i < spans_.size(); ++i)
+      (*fields)[i].text = std::string_view((spans_[i].scratch ? scratch_.data() : b) + spans_[i].begin, spans_[i].size);
+    pos_ = next;
+    line_ = record_line_ + lines;
+    return result;
+  };
+  auto add = [&](size_t begin, size_t size, bool scratch, int column, bool quoted) {
+    spans_.push_back({begin, size, scratch});
+    fields->push_back({{}, column, quoted});
+  };
+  while (true) {
+    int column = static_cast<int>(p - line_start) + 1;
+    if (p == end_ || b[p] != '"') {
+      size_t q = p;
+      while (q < end_ && b[q] != d && b[q] != '\n') ++q;
+      if (q == end_ && more) return Parse::kMore;
+      if (q < end_ && b[q] == d) {
+        add(p, q - p, false, column, false);
+        p = q + 1;
         continue;
       }
-      fields->push_back(std::move(field));
-      return true;
+      size_t e = q > p && b[q - 1] == '\r' ? q - 1 : q;  // a CRLF line end
+      add(p, e - p, false, column, false);
+      return done(q == end_ ? q : q + 1, Parse::kRecord);
     }
-    char c = line[i];
-    if (in_quotes) {
-      if (c == '"') {
-        if (i + 1 < line.size() && line[i + 1] == '"') {
-          field.text.push_back('"');
-          i += 2;
-          continue;
-        }
-        in_quotes = false;
-        ++i;
-        if (i < line.size() && line[i] != delimiter_) {
-          *error = Status::InvalidArgument(Where(static_cast<int>(i) + 1) + ": unexpected '" + std::string(1, line[i]) +
-                                           "' after a closing quote; expected '" + std::string(1, delimiter_) +
-                                           "' or the end of the line");
-          return true;
-        }
+    // A quoted field: copied to scratch_ only when it holds "" or CRLF.
+    size_t q = p + 1, segment = q, scratch_begin = scratch_.size();
+    bool scratch = false;
+    while (true) {
+      while (q < end_ && b[q] != '"' && b[q] != '\n' && b[q] != '\r') ++q;
+      if (q == end_) {
+        if (more) return Parse::kMore;
+        *error = Status::InvalidArgument(Where(column) + ": a quoted field is not closed before the end of the file");
+        return done(end_, Parse::kError);
+      }
+      if (b[q] == '\n') {
+        ++lines;
+        line_start = ++q;
         continue;
       }
-      field.text.push_back(c);
-      ++i;
+      if (q + 1 == end_ && more) return Parse::kMore;
+      bool pair = q + 1 < end_ && b[q + 1] == (b[q] == '"' ? '"' : '\n');
+      if (b[q] == '"' && !pair) break;  // the closing quote
+      if (!pair) {  // a lone '\r' is text
+        ++q;
+        continue;
+      }
+      // "" keeps one quote; CRLF keeps the line feed.
+      scratch_.append(b + segment, q - segment + (b[q] == '"' ? 1 : 0));
+      scratch = true;
+      q += b[q] == '"' ? 2 : 1;
+      segment = q;
+    }
+    if (scratch) {
+      scratch_.append(b + segment, q - segment);
+      add(scratch_begin, scratch_.size() - scratch_begin, true, column, true);
+    } else {
+      add(segment, q - segment, false, column, true);
+    }
+    p = q + 1;
+    if (p == end_) {
+      if (more) return Parse::kMore;
+      return done(p, Parse::kRecord);
+    }
+    if (b[p] == d) {
+      ++p;
       continue;
     }
-    if (c == '"' && field.text.empty() && !field.quoted) {
-      field.quoted = in_quotes = true;
-      ++i;
-      continue;
+    if (b[p] == '\n') return done(p + 1, Parse::kRecord);
+    if (b[p] == '\r') {
+      if (p + 1 == end_ && more) return Parse::kMore;
+      if (p + 1 == end_) return done(p + 1, Parse::kRecord);
+      if (b[p + 1] == '\n') return done(p + 2, Parse::kRecord);
     }
-    if (c == delimiter_) {
-      fields->push_back(std::move(field));
-      field = Field{};
-      ++i;
-      field.column = static_cast<int>(i) + 1;
-      continue;
-    }
-    field.text.push_back(c);
-    ++i;
+    // Anything else after a closing quote: the rest of the line is skipped.
+    const void* nl = std::memchr(b + p, '\n', end_ - p);
+    if (!nl && more) return Parse::kMore;
+    *error = Status::InvalidArgument(Where(static_cast<int>(p - line_start) + 1) + ": unexpected '" +
+                                     std::string(1, b[p]) + "' after a closing quote; expected '" + std::string(1, d) +
+                                     "' or the end of the line");
+    return done(nl ? static_cast<const char*>(nl) - b + 1 : end_, Parse::kError);
   }
 }
 

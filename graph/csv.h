@@ -3,10 +3,16 @@
 // Quoted fields may hold the delimiter, quotes ("") and newlines; a field
 // that was quoted is told apart from an unquoted one, so "" (an empty
 // string) differs from nothing at all.
+//
+// The stream is read in large blocks and fields are views into them: a
+// record is parsed without copying unless a field holds an escaped quote
+// or a CRLF line break.
 #pragma once
 
+#include <algorithm>
 #include <istream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kg/status.h"
@@ -15,35 +21,52 @@ namespace kg::graph {
 
 class CsvReader {
  public:
-  CsvReader(std::istream& in, std::string path, char delimiter = ',')
-      : in_(in), path_(std::move(path)), delimiter_(delimiter) {}
+  // block: how much is read at a time (tests make it small).
+  CsvReader(std::istream& in, std::string path, char delimiter = ',', size_t block = 1 << 20)
+      : in_(in), path_(std::move(path)), delimiter_(delimiter), block_(std::max<size_t>(block, 4)) {}
 
   struct Field {
-    std::string text;
-    int column = 1;  // 1-based byte column of the field's first character
+    std::string_view text;  // valid until the next call to Next
+    int column = 1;         // 1-based byte column of the field's first character
     bool quoted = false;
   };
 
   // Reads the next record into *fields; false at the end of the input.
-  // A malformed record sets *error (and returns true).
+  // A malformed record sets *error (and returns true); the rest of its line
+  // is skipped.
   bool Next(std::vector<Field>* fields, Status* error);
 
   // "path:line:column" of the record last read.
   std::string Where(int column = 1) const;
   int record_line() const { return record_line_; }
   // Bytes consumed so far, for progress displays.
-  uint64_t bytes_read() const { return bytes_; }
+  uint64_t bytes_read() const { return consumed_ + pos_; }
   const std::string& path() const { return path_; }
 
  private:
-  bool ReadLine(std::string* line);
+  enum class Parse { kRecord, kMore, kError };
+  // Parses the record at pos_; kMore when the buffer ends inside it.
+  Parse ParseRecord(std::vector<Field>* fields, Status* error);
+  // Moves the unread bytes to the front and reads more; false when nothing
+  // more could be read.
+  bool Fill();
 
   std::istream& in_;
   std::string path_;
   char delimiter_;
+  size_t block_;
+  std::string buf_;
+  size_t pos_ = 0, end_ = 0;
+  uint64_t consumed_ = 0;  // bytes dropped from the front of buf_
+  bool eof_ = false, started_ = false;
+  std::string scratch_;  // fields that needed unescaping
+  struct Span {
+    size_t begin, size;
+    bool scratch;
+  };
+  std::vector<Span> spans_;
   int line_ = 0;
   int record_line_ = 0;
-  uint64_t bytes_ = 0;
 };
 
 // text as one RFC 4180 field: quoted when it holds the delimiter, a quote

@@ -1,29 +1,99 @@
 #include "graph/import.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
 #include <optional>
 #include <thread>
 
+#include "graph/access.h"
 #include "graph/csv.h"
+#include "graph/transaction_impl.h"
 #include "kg/json.h"
 
 namespace kg::graph {
+
+using storage::DictKind;
+
+// ---- GraphSink ----
+
+Result<storage::PropertyList> GraphSink::Row(const Properties& props) {
+  storage::PropertyList out;
+  out.reserve(props.size());
+  for (const auto& [name, v] : props) {
+    if (v.is_null()) continue;
+    if (!v.IsStorable())
+      return Status::InvalidArgument("property " + name + ": a " + TypeName(v.type()) +
+                                     " cannot be stored as a property value");
+    auto key = Intern(DictKind::kPropertyKey, name);
+    if (!key.ok()) return key.status();
+    out.emplace_back(*key, v);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+Result<NodeId> GraphSink::CreateNode(const std::vector<std::string>& labels, const Properties& props) {
+  std::vector<uint32_t> ids;
+  for (const std::string& l : labels) {
+    auto id = Intern(DictKind::kLabel, l);
+    if (!id.ok()) return id.status();
+    ids.push_back(*id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  auto row = Row(props);
+  if (!row.ok()) return row.status();
+  return AddNode(ids, *row);
+}
+
+Result<EdgeId> GraphSink::CreateEdge(NodeId from, std::string_view type, NodeId to, const Properties& props) {
+  auto t = Intern(DictKind::kEdgeType, type);
+  if (!t.ok()) return t.status();
+  auto row = Row(props);
+  if (!row.ok()) return row.status();
+  return AddEdge(from, *t, to, *row);
+}
+
+TransactionSink::TransactionSink(Transaction txn) : txn_(std::move(txn)), impl_(internal::Access::Of(txn_)) {}
+
+Result<uint32_t> TransactionSink::Intern(DictKind kind, std::string_view name) {
+  switch (kind) {
+    case DictKind::kLabel: return impl_.InternLabel(name);
+    case DictKind::kEdgeType: return impl_.InternType(name);
+    case DictKind::kPropertyKey: break;
+  }
+  return impl_.InternKey(name);
+}
+
+Result<NodeId> TransactionSink::AddNode(std::span<const uint32_t> labels, storage::PropertySpan props) {
+  if (Status s = impl_.CheckWritable(); !s.ok()) return s;
+  return impl_.CreateNode({labels.begin(), labels.end()}, {props.begin(), props.end()});
+}
+
+Result<EdgeId> TransactionSink::AddEdge(NodeId from, uint32_t type, NodeId to, storage::PropertySpan props) {
+  if (Status s = impl_.CheckWritable(); !s.ok()) return s;
+  return impl_.CreateEdge(from, type, to, {props.begin(), props.end()});
+}
+
 namespace {
 
 struct Column {
   enum class Role { kProperty, kId, kLabel, kStart, kEnd, kType, kIgnore } role = Role::kProperty;
   std::string name;  // property name (kProperty, or kId with a name)
-  std::string type = "string";
+  enum class Type { kString, kInt, kFloat, kBool } type = Type::kString;
   bool array = false;
   std::string id_space;
+  uint32_t key = 0;  // the sink's id of name
+  const IdMap* space = nullptr;  // kStart, kEnd: the node ids of id_space, once known
 };
 
 Status ParseHeader(const std::vector<CsvReader::Field>& fields, const std::string& path, std::vector<Column>* out) {
   for (const auto& field : fields) {
-    const std::string& f = field.text;
+    const std::string f(field.text);
     Column c;
     size_t colon = f.rfind(':');
     std::string name = colon == std::string::npos ? f : f.substr(0, colon);
@@ -52,42 +122,68 @@ Status ParseHeader(const std::vector<CsvReader::Field>& fields, const std::strin
         c.array = true;
         t.resize(t.size() - 2);
       }
-      static const char* kTypes[] = {"string", "int", "long", "short", "byte", "float", "double", "boolean"};
+      static const std::pair<const char*, Column::Type> kTypes[] = {
+          {"string", Column::Type::kString}, {"int", Column::Type::kInt},     {"long", Column::Type::kInt},
+          {"short", Column::Type::kInt},     {"byte", Column::Type::kInt},    {"float", Column::Type::kFloat},
+          {"double", Column::Type::kFloat},  {"boolean", Column::Type::kBool}};
       bool known = false;
-      for (const char* k : kTypes) known |= t == k;
+      for (const auto& [n, k] : kTypes)
+        if (t == n) {
+          c.type = k;
+          known = true;
+        }
       if (!known)
         return Status::InvalidArgument(where + ": unknown type '" + type + "' in header field '" + f +
                                        "' (expected string, int, long, float, double or boolean, optionally with [])");
-      c.type = t;
     }
     out->push_back(std::move(c));
   }
   return Status::OK();
 }
 
-Status Convert(const Column& c, const std::string& text, const std::string& where, Value* out) {
-  auto one = [&](const std::string& s, Value* v) -> Status {
-    const std::string& t = c.type;
-    if (t == "string") {
-      *v = Value(s);
-    } else if (t == "int" || t == "long" || t == "short" || t == "byte") {
-      char* end = nullptr;
-      errno = 0;
-      long long n = std::strtoll(s.c_str(), &end, 10);
-      if (s.empty() || *end != '\0' || errno == ERANGE)
-        return Status::InvalidArgument(where + ": '" + s + "' in column " + c.name + " is not an integer");
-      *v = Value(static_cast<int64_t>(n));
-    } else if (t == "float" || t == "double") {
-      char* end = nullptr;
-      double d = std::strtod(s.c_str(), &end);
-      if (s.empty() || *end != '\0')
-        return Status::InvalidArgument(where + ": '" + s + "' in column " + c.name + " is not a number");
-      *v = Value(d);
-    } else {
-      if (s == "true" || s == "TRUE" || s == "True") *v = Value(true);
-      else if (s == "false" || s == "FALSE" || s == "False") *v = Value(false);
-      else return Status::InvalidArgument(where + ": '" + s + "' in column " + c.name + " is not true or false");
+// One CSV value as the column's type; where() names it in an error.
+template <class Where>
+Status Convert(const Column& c, std::string_view text, const Where& where, Value* out) {
+  auto one = [&](std::string_view s, Value* v) -> Status {
+    switch (c.type) {
+      case Column::Type::kString: *v = Value(s); return Status::OK();
+      case Column::Type::kInt: {
+        int64_t n = 0;
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+        if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) {
+          *v = Value(n);
+          return Status::OK();
+        }
+        // What from_chars refuses and strtoll takes: a '+', leading blanks.
+        std::string copy(s);
+        char* stop = nullptr;
+        errno = 0;
+        long long m = std::strtoll(copy.c_str(), &stop, 10);
+        if (copy.empty() || *stop != '\0' || errno == ERANGE)
+          return Status::InvalidArgument(where() + ": '" + copy + "' in column " + c.name + " is not an integer");
+        *v = Value(static_cast<int64_t>(m));
+        return Status::OK();
+      }
+      case Column::Type::kFloat: {
+        double d = 0;
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+        if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) {
+          *v = Value(d);
+          return Status::OK();
+        }
+        std::string copy(s);
+        char* stop = nullptr;
+        d = std::strtod(copy.c_str(), &stop);
+        if (copy.empty() || *stop != '\0')
+          return Status::InvalidArgument(where() + ": '" + copy + "' in column " + c.name + " is not a number");
+        *v = Value(d);
+        return Status::OK();
+      }
+      case Column::Type::kBool: break;
     }
+    if (s == "true" || s == "TRUE" || s == "True") *v = Value(true);
+    else if (s == "false" || s == "FALSE" || s == "False") *v = Value(false);
+    else return Status::InvalidArgument(where() + ": '" + std::string(s) + "' in column " + c.name + " is not true or false");
     return Status::OK();
   };
   if (!c.array) return one(text, out);
@@ -124,26 +220,39 @@ Status WithWhere(const Status& s, const std::string& where) {
                 where + ": " + s.message());
 }
 
+// Properties in key order, the last of equal keys kept (a header may name
+// a property twice).
+void Normalize(storage::PropertyList* props) {
+  auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (std::is_sorted(props->begin(), props->end(), [](const auto& a, const auto& b) { return a.first <= b.first; }))
+    return;
+  std::stable_sort(props->begin(), props->end(), by_key);
+  size_t out = 0;
+  for (size_t i = 0; i < props->size(); ++i) {
+    if (i + 1 < props->size() && (*props)[i + 1].first == (*props)[i].first) continue;
+    if (out != i) (*props)[out] = std::move((*props)[i]);
+    ++out;
+  }
+  props->resize(out);
+}
+
 // Relationship rows handed to the sink on a second thread, in batches and
 // in file order, while the calling thread goes on parsing. The sink is used
 // by one thread at a time: the parser does not touch it meanwhile.
 class EdgePipeline {
  public:
-  struct Row {
-    NodeId from, to;
-    std::string type;
-    Properties props;
-    int line;
-  };
   EdgePipeline(GraphSink& sink, std::string path) : sink_(sink), path_(std::move(path)) {
     thread_ = std::thread([this] { Work(); });
   }
   ~EdgePipeline() { (void)Close(); }
 
-  // The first error of the writing thread, if any.
-  Status Add(Row row) {
-    batch_.push_back(std::move(row));
-    return batch_.size() >= kBatch ? Hand() : Status::OK();
+  // Returns the first error of the writing thread, if any.
+  Status Add(NodeId from, uint32_t type, NodeId to, storage::PropertyList* props, int line) {
+    Batch& b = batch_;
+    b.rows.push_back({from, to, type, static_cast<uint32_t>(b.props.size()),
+                      static_cast<uint32_t>(props->size()), line});
+    for (auto& p : *props) b.props.push_back(std::move(p));
+    return b.rows.size() >= kBatch ? Hand() : Status::OK();
   }
   // Writes what is left and waits for it.
   Status Close() {
@@ -158,12 +267,25 @@ class EdgePipeline {
   }
 
  private:
-  static constexpr size_t kBatch = 2048;
+  static constexpr size_t kBatch = 4096;
+  struct Batch {
+    struct Row {
+      NodeId from, to;
+      uint32_t type, props_at, props_size;
+      int line;
+    };
+    std::vector<Row> rows;
+    std::vector<std::pair<uint32_t, Value>> props;
+    void clear() {
+      rows.clear();
+      props.clear();
+    }
+  };
 
   Status Hand() {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !full_; });
-    if (!status_.ok() || batch_.empty()) return status_;
+    if (!status_.ok() || batch_.rows.empty()) return status_;
     std::swap(pending_, batch_);
     batch_.clear();
     full_ = true;
@@ -175,12 +297,10 @@ class EdgePipeline {
     while (true) {
       cv_.wait(lock, [&] { return full_ || stop_; });
       if (!full_) return;
-      std::vector<Row> work = std::move(pending_);
-      pending_.clear();
       lock.unlock();
       Status s;
-      for (const Row& r : work) {
-        auto edge = sink_.CreateEdge(r.from, r.type, r.to, r.props);
+      for (const Batch::Row& r : pending_.rows) {
+        auto edge = sink_.AddEdge(r.from, r.type, r.to, {pending_.props.data() + r.props_at, r.props_size});
         if (!edge.ok()) {
           s = WithWhere(edge.status(), path_ + ":" + std::to_string(r.line) + ":1");
           break;
@@ -195,7 +315,7 @@ class EdgePipeline {
 
   GraphSink& sink_;
   std::string path_;
-  std::vector<Row> batch_, pending_;
+  Batch batch_, pending_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool full_ = false, stop_ = false;
@@ -222,6 +342,38 @@ void Importer::Progress(uint64_t bytes_in_file, bool force) {
   if (!options_.progress) return;
   if (!force && (stats_->rows & 0x1FFF) != 0) return;
   options_.progress(LoadProgress{stats_->rows, bytes_before_file_ + bytes_in_file, total_bytes_});
+}
+
+Result<const std::vector<uint32_t>*> Importer::LabelSet(std::string_view field) {
+  if (auto it = label_sets_.find(field); it != label_sets_.end()) return &it->second;
+  std::vector<uint32_t> ids;
+  size_t start = 0;
+  while (start <= field.size()) {
+    size_t semi = field.find(';', start);
+    std::string_view l = field.substr(start, semi == std::string_view::npos ? std::string_view::npos : semi - start);
+    if (!l.empty()) {
+      auto id = sink_.Intern(DictKind::kLabel, l);
+      if (!id.ok()) return id.status();
+      ids.push_back(*id);
+    }
+    if (semi == std::string_view::npos) break;
+    start = semi + 1;
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return &label_sets_.emplace(std::string(field), std::move(ids)).first->second;
+}
+
+Result<uint32_t> Importer::Type(std::string_view name) {
+  if (last_type_ && last_type_->first == name) return last_type_->second;
+  if (auto it = types_.find(name); it != types_.end()) {
+    last_type_ = &*it;
+    return it->second;
+  }
+  auto id = sink_.Intern(DictKind::kEdgeType, name);
+  if (!id.ok()) return id.status();
+  types_.emplace(std::string(name), *id);
+  return *id;
 }
 
 Status Importer::Csv(const std::vector<LoadFile>& files) {
@@ -264,17 +416,26 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
   }
   std::stable_sort(planned.begin(), planned.end(), [](const Planned& a, const Planned& b) { return a.nodes > b.nodes; });
 
-  for (const Planned& p : planned) {
+  for (Planned& p : planned) {
+    for (Column& c : p.header)
+      if (!c.name.empty() && (c.role == Column::Role::kProperty || c.role == Column::Role::kId)) {
+        auto key = sink_.Intern(DictKind::kPropertyKey, c.name);
+        if (!key.ok()) return key.status();
+        c.key = *key;
+      }
+    for (Column& c : p.header)
+      if (c.role == Column::Role::kStart || c.role == Column::Role::kEnd)
+        if (auto space = ids_.find(c.id_space); space != ids_.end()) c.space = &space->second;
     // Relationship rows go to the sink on a second thread when it allows.
     std::optional<EdgePipeline> pipeline;
-    if (!p.nodes && txn_.pipelined()) pipeline.emplace(txn_, p.file.path);
+    if (!p.nodes && sink_.pipelined()) pipeline.emplace(sink_, p.file.path);
     std::ifstream in(p.file.path, std::ios::binary);
     CsvReader reader(in, p.file.path, p.delimiter);
     std::vector<CsvReader::Field> fields;
     Status error;
     reader.Next(&fields, &error);  // the header
-    std::vector<std::string> labels;
-    Properties props;
+    std::vector<uint32_t> labels;
+    storage::PropertyList props;
     while (reader.Next(&fields, &error)) {
       if (!error.ok()) {
         if (Status s = Bad(error, CsvLine(fields)); !s.ok()) return s;
@@ -289,26 +450,23 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
                                          " fields, but the header has " + std::to_string(p.header.size()));
         labels.clear();
         props.clear();
+        size_t label_fields = 0;
         std::string_view id, start_id, end_id, type;
         const Column *id_col = nullptr, *start_col = nullptr, *end_col = nullptr;
         for (size_t i = 0; i < fields.size(); ++i) {
           const Column& c = p.header[i];
-          const std::string& v = fields[i].text;
+          std::string_view v = fields[i].text;
           switch (c.role) {
             case Column::Role::kId:
               id = v;
               id_col = &c;
-              if (!c.name.empty() && !v.empty()) props[c.name] = Value(v);
+              if (!c.name.empty() && !v.empty()) props.emplace_back(c.key, Value(v));
               break;
             case Column::Role::kLabel: {
-              size_t start = 0;
-              while (start <= v.size()) {
-                size_t semi = v.find(';', start);
-                std::string l = v.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
-                if (!l.empty()) labels.push_back(std::move(l));
-                if (semi == std::string::npos) break;
-                start = semi + 1;
-              }
+              auto set = LabelSet(v);
+              if (!set.ok()) return set.status();
+              labels.insert(labels.end(), (*set)->begin(), (*set)->end());
+              ++label_fields;
               break;
             }
             case Column::Role::kStart: start_id = v; start_col = &c; break;
@@ -318,41 +476,46 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
             case Column::Role::kProperty: {
               if (v.empty() && !fields[i].quoted) break;  // an empty field: no property
               Value value;
-              if (Status s = Convert(c, v, reader.Where(fields[i].column), &value); !s.ok()) return s;
-              props[c.name] = std::move(value);
+              int column = fields[i].column;
+              if (Status s = Convert(c, v, [&] { return reader.Where(column); }, &value); !s.ok()) return s;
+              props.emplace_back(c.key, std::move(value));
               break;
             }
           }
         }
+        Normalize(&props);
         if (p.nodes) {
           if (id.empty()) return Status::InvalidArgument(reader.Where(1) + ": the :ID field is empty");
+          if (label_fields > 1) {
+            std::sort(labels.begin(), labels.end());
+            labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+          }
           auto& space = ids_[id_col->id_space];
           if (space.Find(id) != 0)
             return Status::InvalidArgument(reader.Where(1) + ": duplicate node id '" + std::string(id) + "'" +
                                            (id_col->id_space.empty() ? "" : " in id space " + id_col->id_space));
-          auto node = txn_.CreateNode(labels, props);
+          auto node = sink_.AddNode(labels, props);
           if (!node.ok()) return WithWhere(node.status(), reader.Where(1));
           space.Insert(id, *node);
           ++stats_->nodes;
         } else {
           if (type.empty()) return Status::InvalidArgument(reader.Where(1) + ": the :TYPE field is empty");
-          auto find = [&](const Column* c, std::string_view key, const char* what) -> Result<NodeId> {
-            auto space = ids_.find(c->id_space);
-            if (space != ids_.end())
-              if (NodeId n = space->second.Find(key)) return n;
-            return Status::InvalidArgument(reader.Where(1) + ": unknown " + what + " node id '" + std::string(key) + "'" +
+          NodeId from = start_col->space ? start_col->space->Find(start_id) : 0;
+          NodeId to = end_col->space ? end_col->space->Find(end_id) : 0;
+          if (from == 0 || to == 0) {
+            const Column* c = from == 0 ? start_col : end_col;
+            return Status::InvalidArgument(reader.Where(1) + ": unknown " + (from == 0 ? "start" : "end") +
+                                           " node id '" + std::string(from == 0 ? start_id : end_id) + "'" +
                                            (c->id_space.empty() ? "" : " in id space " + c->id_space));
-          };
-          auto from = find(start_col, start_id, "start");
-          if (!from.ok()) return from.status();
-          auto to = find(end_col, end_id, "end");
-          if (!to.ok()) return to.status();
+          }
+          auto type_id = Type(type);
+          if (!type_id.ok()) return type_id.status();
           if (pipeline) {
             // Errors of the writing thread are not the row's: they fail the load.
-            if (Status s = pipeline->Add({*from, *to, std::string(type), std::move(props), reader.record_line()}); !s.ok())
+            if (Status s = pipeline->Add(from, *type_id, to, &props, reader.record_line()); !s.ok())
               return Status(StatusCode::kAborted, s.message());
           } else {
-            auto edge = txn_.CreateEdge(*from, type, *to, props);
+            auto edge = sink_.AddEdge(from, *type_id, to, props);
             if (!edge.ok()) return WithWhere(edge.status(), reader.Where(1));
           }
           ++stats_->relationships;
@@ -362,7 +525,7 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
       if (row_error.code() == StatusCode::kAborted) return Status::InvalidArgument(row_error.message());
       if (!row_error.ok())
         if (Status s = Bad(row_error, CsvLine(fields)); !s.ok()) return s;
-      Progress(reader.bytes_read());
+      if ((stats_->rows & 0x1FFF) == 0) Progress(reader.bytes_read());
     }
     if (!error.ok())
       if (Status s = Bad(error, CsvLine(fields)); !s.ok()) return s;
@@ -425,7 +588,7 @@ Status Importer::Jsonl(const LoadFile& file) {
     }
     Properties props;
     if (Status s = properties(m, r.line, &props); !s.ok()) return s;
-    auto edge = txn_.CreateEdge(ends[0], type->as_string(), ends[1], props);
+    auto edge = sink_.CreateEdge(ends[0], type->as_string(), ends[1], props);
     if (!edge.ok()) return WithWhere(edge.status(), where(r.line));
     ++stats_->relationships;
     return Status::OK();
@@ -475,7 +638,7 @@ Status Importer::Jsonl(const LoadFile& file) {
       if (Status s = properties(m, number, &props); !s.ok()) return s;
       std::string key = id_text(*id);
       if (ids.Find(key)) return Status::InvalidArgument(where(number) + ": duplicate node id " + id->ToString());
-      auto node = txn_.CreateNode(labels, props);
+      auto node = sink_.CreateNode(labels, props);
       if (!node.ok()) return WithWhere(node.status(), where(number));
       ids.Insert(key, *node);
       ++stats_->nodes;

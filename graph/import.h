@@ -3,94 +3,129 @@
 // convention). They write into one transaction; the caller commits.
 #pragma once
 
+#include <cstring>
 #include <fstream>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "kg/io.h"
 #include "kg/transaction.h"
+#include "storage/key_codec.h"
+#include "storage/records.h"
 
 namespace kg::graph {
 
 // Where an importer's nodes and relationships go: a transaction, or the
-// bulk writer. Finish makes the writes visible, all at once.
+// bulk writer. Rows come in the sink's own terms: label, type and key ids
+// from Intern, properties sorted by key id. Finish makes the writes
+// visible, all at once.
 class GraphSink {
  public:
   virtual ~GraphSink() = default;
-  virtual Result<NodeId> CreateNode(const std::vector<std::string>& labels, const Properties& props) = 0;
-  virtual Result<EdgeId> CreateEdge(NodeId from, std::string_view type, NodeId to, const Properties& props) = 0;
+  // The id of a label, relationship type or property key, for the calls
+  // below.
+  virtual Result<uint32_t> Intern(storage::DictKind kind, std::string_view name) = 0;
+  // labels sorted and distinct; props sorted by key, distinct, no nulls, storable.
+  virtual Result<NodeId> AddNode(std::span<const uint32_t> labels, storage::PropertySpan props) = 0;
+  virtual Result<EdgeId> AddEdge(NodeId from, uint32_t type, NodeId to, storage::PropertySpan props) = 0;
   virtual Status Finish() = 0;
   // True when the sink may be used from another thread than the one that
   // made it (one thread at a time), so rows can be parsed while it writes.
   virtual bool pipelined() const { return false; }
+
+  // The same by names, interned and checked here.
+  Result<NodeId> CreateNode(const std::vector<std::string>& labels, const Properties& props);
+  Result<EdgeId> CreateEdge(NodeId from, std::string_view type, NodeId to, const Properties& props);
+
+ private:
+  Result<storage::PropertyList> Row(const Properties& props);
 };
 
 class TransactionSink : public GraphSink {
  public:
-  explicit TransactionSink(Transaction txn) : txn_(std::move(txn)) {}
-  Result<NodeId> CreateNode(const std::vector<std::string>& labels, const Properties& props) override {
-    return txn_.CreateNode(labels, props);
-  }
-  Result<EdgeId> CreateEdge(NodeId from, std::string_view type, NodeId to, const Properties& props) override {
-    return txn_.CreateEdge(from, type, to, props);
-  }
+  explicit TransactionSink(Transaction txn);
+  Result<uint32_t> Intern(storage::DictKind kind, std::string_view name) override;
+  Result<NodeId> AddNode(std::span<const uint32_t> labels, storage::PropertySpan props) override;
+  Result<EdgeId> AddEdge(NodeId from, uint32_t type, NodeId to, storage::PropertySpan props) override;
   Status Finish() override { return txn_.Commit(); }
 
  private:
   Transaction txn_;
+  Transaction::Impl& impl_;
 };
 
-// File ids -> node ids: open addressing over one array, the id texts in
-// one arena, so a lookup touches about two cache lines. Node ids start at
-// 1, so 0 marks an empty slot.
+// File ids -> node ids: open addressing over one array. An id of up to 16
+// bytes is kept in its slot, a longer one in an arena, so a lookup of a
+// short id touches one cache line. Node ids start at 1, so 0 marks an
+// empty slot.
 class IdMap {
  public:
   // The node for key, or 0.
   NodeId Find(std::string_view key) const {
     if (slots_.empty()) return 0;
     uint64_t h = Hash(key);
-    for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.node == 0) return 0;
-      if (s.hash == h && std::string_view(arena_.data() + s.offset, s.size) == key) return s.node;
+      if (Matches(s, h, key)) return s.node;
     }
   }
   // False (and no change) when key is there already. REQUIRES: node != 0.
   bool Insert(std::string_view key, NodeId node) {
     if ((used_ + 1) * 2 > slots_.size()) Grow();
     uint64_t h = Hash(key);
-    for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
       if (s.node == 0) {
-        s = {h, static_cast<uint64_t>(arena_.size()), static_cast<uint32_t>(key.size()), node};
-        arena_.append(key);
+        s.node = node;
+        s.size = static_cast<uint32_t>(key.size());
+        s.tag = static_cast<uint32_t>(h >> 32);
+        if (key.size() <= sizeof s.text) {
+          std::memcpy(s.text, key.data(), key.size());
+        } else {
+          uint64_t offset = arena_.size();
+          std::memcpy(s.text, &offset, sizeof offset);
+          arena_.append(key);
+        }
         ++used_;
         return true;
       }
-      if (s.hash == h && std::string_view(arena_.data() + s.offset, s.size) == key) return false;
+      if (Matches(s, h, key)) return false;
     }
   }
 
  private:
   struct Slot {
-    uint64_t hash = 0;
-    uint64_t offset = 0;
-    uint32_t size = 0;
     NodeId node = 0;
+    uint32_t size = 0;
+    uint32_t tag = 0;  // the hash's high half
+    char text[16] = {};  // the id, or its arena offset when longer
   };
   static uint64_t Hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+  std::string_view Text(const Slot& s) const {
+    if (s.size <= sizeof s.text) return std::string_view(s.text, s.size);
+    uint64_t offset;
+    std::memcpy(&offset, s.text, sizeof offset);
+    return std::string_view(arena_.data() + offset, s.size);
+  }
+  bool Matches(const Slot& s, uint64_t h, std::string_view key) const {
+    return s.tag == static_cast<uint32_t>(h >> 32) && s.size == key.size() && Text(s) == key;
+  }
   void Grow() {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+    mask_ = slots_.size() - 1;
     for (const Slot& s : old) {
       if (s.node == 0) continue;
-      size_t i = s.hash & (slots_.size() - 1);
-      while (slots_[i].node != 0) i = (i + 1) & (slots_.size() - 1);
+      size_t i = Hash(Text(s)) & mask_;
+      while (slots_[i].node != 0) i = (i + 1) & mask_;
       slots_[i] = s;
     }
   }
   std::vector<Slot> slots_;
+  size_t mask_ = 0;
   std::string arena_;
   size_t used_ = 0;
 };
@@ -98,7 +133,7 @@ class IdMap {
 class Importer {
  public:
   Importer(GraphSink& sink, const LoadOptions& options, LoadStats* stats, uint64_t total_bytes)
-      : txn_(sink), options_(options), stats_(stats), total_bytes_(total_bytes) {}
+      : sink_(sink), options_(options), stats_(stats), total_bytes_(total_bytes) {}
 
   // Node files first, then relationship files, as their headers (or kinds) say.
   Status Csv(const std::vector<LoadFile>& files);
@@ -110,7 +145,20 @@ class Importer {
   Status Bad(const Status& reason, const std::string& row);
   void Progress(uint64_t bytes_in_file, bool force = false);
 
-  GraphSink& txn_;
+  // Sink ids of label sets (a :LABEL field as written) and types, by name.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <class T>
+  using NameMap = std::unordered_map<std::string, T, NameHash, std::equal_to<>>;
+  Result<const std::vector<uint32_t>*> LabelSet(std::string_view field);
+  Result<uint32_t> Type(std::string_view name);
+
+  GraphSink& sink_;
+  NameMap<std::vector<uint32_t>> label_sets_;
+  NameMap<uint32_t> types_;
+  const std::pair<const std::string, uint32_t>* last_type_ = nullptr;  // the type of the row before
   const LoadOptions& options_;
   LoadStats* stats_;
   uint64_t total_bytes_;

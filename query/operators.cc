@@ -90,7 +90,7 @@ bool LoadCsvOp::Push(Row& row) {
   if (headers_) {
     if (!reader.Next(&fields, &error)) return true;
     if (!error.ok()) fail();
-    for (auto& f : fields) header.push_back(std::move(f.text));
+    for (auto& f : fields) header.emplace_back(f.text);
   }
   while (reader.Next(&fields, &error)) {
     if (!error.ok()) fail();
@@ -104,13 +104,13 @@ bool LoadCsvOp::Push(Row& row) {
                      url_->pos);
       ValueMap m;
       for (size_t i = 0; i < header.size(); ++i) {
-        if (i < fields.size() && (fields[i].quoted || !fields[i].text.empty())) m[header[i]] = Value(std::move(fields[i].text));
+        if (i < fields.size() && (fields[i].quoted || !fields[i].text.empty())) m[header[i]] = Value(std::string(fields[i].text));
         else m[header[i]] = Value();
       }
       row[slot_] = Value(std::move(m));
     } else {
       ValueList l;
-      for (auto& f : fields) l.push_back(Value(std::move(f.text)));
+      for (auto& f : fields) l.push_back(Value(std::string(f.text)));
       row[slot_] = Value(std::move(l));
     }
     if (!Emit(row)) return false;

@@ -71,6 +71,21 @@ TEST_CASE("a bulk load equals a transactional one, spilled runs included", "[bul
     REQUIRE(sink.Finish().ok());
   }
   CHECK(Summary(*bulk) == Summary(*plain));
+  // Adjacency runs that do not pack into 64-bit keys sort as fields, in
+  // memory and spilled.
+  for (size_t budget : {size_t{16} << 10, size_t{64} << 20}) {
+    auto unpacked = test::OpenDb(dir.path() + "/unpacked" + std::to_string(budget));
+    REQUIRE(unpacked->CreateIndex({.label = "County", .property = "rank"}).ok());
+    REQUIRE(unpacked->CreateIndex({.label = "Program", .property = "code", .unique = true}).ok());
+    REQUIRE(Connection(*unpacked).Execute("CREATE (:County {rank: 7, code: 'before'})-[:REACHED {w: 0}]->(:Person {rank: 1})").ok());
+    graph::BulkWriter sink(internal::Access::Of(*unpacked).store, budget, /*max_packed_bits=*/0);
+    Write(sink, 42);
+    REQUIRE(sink.Finish().ok());
+    CHECK(Summary(*unpacked) == Summary(*plain));
+    auto unpacked_report = Check(*unpacked);
+    REQUIRE(unpacked_report.ok());
+    CHECK(unpacked_report->problems.empty());
+  }
   auto report = Check(*bulk);
   REQUIRE(report.ok());
   CHECK(report->problems.empty());

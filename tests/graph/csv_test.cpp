@@ -1,0 +1,116 @@
+// CsvReader reads its input in blocks and hands out fields as views: the
+// records that cross a block boundary, outgrow a block, or need unescaping
+// must come out as written, with the lines they start on.
+#include "graph/csv.h"
+
+#include <random>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+namespace kg::graph {
+namespace {
+
+struct Record {
+  std::vector<std::string> fields;
+  std::vector<bool> quoted;
+  int line = 0;
+};
+
+std::vector<Record> ReadAll(const std::string& text, std::vector<std::string>* errors = nullptr,
+                            size_t block = 1 << 20) {
+  std::istringstream in(text);
+  CsvReader reader(in, "t.csv", ',', block);
+  std::vector<CsvReader::Field> fields;
+  std::vector<Record> out;
+  Status error;
+  while (reader.Next(&fields, &error)) {
+    if (!error.ok()) {
+      REQUIRE(errors);
+      errors->push_back(error.message());
+      error = Status::OK();
+      continue;
+    }
+    Record r;
+    for (const auto& f : fields) {
+      r.fields.emplace_back(f.text);
+      r.quoted.push_back(f.quoted);
+    }
+    r.line = reader.record_line();
+    out.push_back(std::move(r));
+  }
+  CHECK(reader.bytes_read() == text.size());
+  return out;
+}
+
+TEST_CASE("csv records come back as written across block boundaries", "[csv]") {
+  std::mt19937 rng(11);
+  const std::string plain = "abcdefghij0123456789 ;";
+  const std::string special = "ab,\"\n\xC3\xA9";
+  std::vector<Record> want;
+  std::string text;
+  int line = 1;
+  while (text.size() < (4 << 20)) {
+    Record r;
+    r.line = line;
+    size_t n = 1 + rng() % 6;
+    for (size_t i = 0; i < n; ++i) {
+      std::string f;
+      // Twice a field longer than a whole block.
+      bool big = i == 0 && (want.size() == 1000 || want.size() == 100000);
+      size_t length = big ? (1 << 20) + rng() % (1 << 20) : rng() % 12;
+      const std::string& alphabet = rng() % 3 == 0 ? special : plain;
+      for (size_t j = 0; j < length; ++j) f.push_back(alphabet[rng() % alphabet.size()]);
+      std::string written = CsvField(f, rng() % 4 == 0);
+      text += (i ? "," : "") + written;
+      for (char c : f) line += c == '\n';
+      r.quoted.push_back(!written.empty() && written[0] == '"');
+      r.fields.push_back(std::move(f));
+    }
+    text += rng() % 3 == 0 ? "\r\n" : "\n";
+    ++line;
+    want.push_back(std::move(r));
+  }
+  // Small blocks put a boundary in every kind of place: inside plain and
+  // quoted fields, between the quotes of "", between CR and LF.
+  for (size_t block : {size_t{5}, size_t{97}, size_t{4096}, size_t{1} << 20}) {
+    INFO("block " << block);
+    auto got = ReadAll(text, nullptr, block);
+    REQUIRE(got.size() == want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      INFO("record " << i);
+      REQUIRE(got[i].fields == want[i].fields);
+      REQUIRE(got[i].quoted == want[i].quoted);
+      REQUIRE(got[i].line == want[i].line);
+    }
+  }
+}
+
+TEST_CASE("csv line ends, escapes and byte order marks", "[csv]") {
+  auto got = ReadAll("\xEF\xBB\xBFid,name\r\n1,\"a \"\"b\"\"\"\r\n2,\"two\r\nlines\"\r\n\r\n3,x\r");
+  REQUIRE(got.size() == 5);
+  CHECK(got[0].fields == std::vector<std::string>{"id", "name"});
+  CHECK(got[1].fields == std::vector<std::string>{"1", "a \"b\""});
+  CHECK(got[2].fields == std::vector<std::string>{"2", "two\nlines"});  // CRLF inside quotes reads as LF
+  CHECK(got[3].fields == std::vector<std::string>{""});                 // a blank line
+  CHECK(got[3].line == 5);
+  CHECK(got[4].fields == std::vector<std::string>{"3", "x"});
+  CHECK(got[4].line == 6);
+  CHECK(got[1].quoted == std::vector<bool>{false, true});
+  // A lone carriage return inside a field is text.
+  CHECK(ReadAll("\"a\rb\",c\n")[0].fields == std::vector<std::string>{"a\rb", "c"});
+}
+
+TEST_CASE("csv errors name the place and skip the rest of the line", "[csv]") {
+  std::vector<std::string> errors;
+  auto got = ReadAll("a,\"b\"x,c\nd,e\n\"open\nnever closed", &errors);
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0] == "t.csv:1:6: unexpected 'x' after a closing quote; expected ',' or the end of the line");
+  CHECK(errors[1] == "t.csv:3:1: a quoted field is not closed before the end of the file");
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].fields == std::vector<std::string>{"d", "e"});
+  CHECK(got[0].line == 2);
+}
+
+}  // namespace
+}  // namespace kg::graph
