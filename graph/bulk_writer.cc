@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <bit>
 #include <atomic>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <queue>
 #include <thread>
 
@@ -158,6 +160,9 @@ class BulkWriter::AdjacencyRun {
     entries_.push_back({anchor, neighbor, edge, type});
     ++count_;
   }
+  // Room for bytes of entries, so that a run fills without being copied as
+  // it grows (pages are only touched as it fills).
+  void Reserve(size_t bytes) { entries_.reserve(bytes / sizeof(Entry)); }
   size_t bytes() const { return entries_.size() * sizeof(Entry); }
   Keyspace keyspace() const { return ks_; }
 
@@ -334,6 +339,98 @@ class BulkWriter::AdjacencyRun {
   uint64_t count_ = 0;
 };
 
+// Node or relationship records, in id order, into a sorted file built on a
+// thread of its own: Put only copies the record into a batch, so table
+// building and compression overlap with whatever calls Put.
+class BulkWriter::RecordFile {
+ public:
+  RecordFile(const rocksdb::Options& options, std::string path)
+      : writer_(rocksdb::EnvOptions(), options, nullptr, /*invalidate_page_cache=*/false), path_(std::move(path)) {}
+  ~RecordFile() { Stop(); }
+
+  Status Open() {
+    if (Status s = Rocks(writer_.Open(path_), "bulk load"); !s.ok()) return s;
+    thread_ = std::thread([this] { Work(); });
+    return Status::OK();
+  }
+  const std::string& path() const { return path_; }
+  bool empty() const { return count_ == 0; }
+
+  // The first error of the building thread, if any.
+  Status Put(uint64_t id, std::string_view record) {
+    batch_.ids.push_back(id);
+    batch_.bytes.append(record);
+    batch_.ends.push_back(batch_.bytes.size());
+    ++count_;
+    return batch_.bytes.size() >= kBatchBytes ? Hand() : Status::OK();
+  }
+  Status Finish() {
+    Status s = Hand();
+    Stop();
+    if (s.ok()) s = status_;
+    if (s.ok() && count_ > 0) s = Rocks(writer_.Finish(), "bulk load");
+    return s;
+  }
+
+ private:
+  static constexpr size_t kBatchBytes = 1 << 20;
+  struct Batch {
+    std::vector<uint64_t> ids;
+    std::vector<size_t> ends;
+    std::string bytes;
+    void clear() {
+      ids.clear();
+      ends.clear();
+      bytes.clear();
+    }
+  };
+  Status Hand() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !full_; });
+    if (!status_.ok() || batch_.ids.empty()) return status_;
+    std::swap(pending_, batch_);
+    batch_.clear();
+    full_ = true;
+    cv_.notify_all();
+    return Status::OK();
+  }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+      cv_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+  void Work() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return full_ || stop_; });
+      if (!full_) return;
+      lock.unlock();
+      Status s;
+      for (size_t i = 0, begin = 0; i < pending_.ids.size() && s.ok(); begin = pending_.ends[i++]) {
+        std::string_view record(pending_.bytes.data() + begin, pending_.ends[i] - begin);
+        s = Rocks(writer_.Put(key::Node(pending_.ids[i]), rocksdb::Slice(record.data(), record.size())), "bulk load");
+      }
+      lock.lock();
+      if (!s.ok() && status_.ok()) status_ = s;
+      full_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  rocksdb::SstFileWriter writer_;
+  std::string path_;
+  uint64_t count_ = 0;
+  Batch batch_, pending_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool full_ = false, stop_ = false;
+  Status status_;
+  std::thread thread_;
+};
+
 BulkWriter::BulkWriter(std::shared_ptr<storage::Store> store, size_t memory_budget, int max_packed_bits)
     : store_(std::move(store)), budget_(memory_budget), max_packed_bits_(std::min(max_packed_bits, 64)) {
   started_ = Start();
@@ -360,19 +457,19 @@ Status BulkWriter::Start() {
   in_ = std::make_unique<AdjacencyRun>(Keyspace::kIn, "in", max_packed_bits_);
   labels_ = std::make_unique<Run>(Keyspace::kLabels, "labels");
   index_ = std::make_unique<Run>(Keyspace::kIndex, "index");
-  nodes_path_ = dir_ + "/nodes.sst";
-  edges_path_ = dir_ + "/edges.sst";
-  nodes_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), store_->SstOptions(Keyspace::kNodes), nullptr, false);
-  edges_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), store_->SstOptions(Keyspace::kEdges), nullptr, false);
-  if (Status s = Rocks(nodes_->Open(nodes_path_), "bulk load"); !s.ok()) return s;
-  return Rocks(edges_->Open(edges_path_), "bulk load");
+  nodes_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kNodes), dir_ + "/nodes.sst");
+  edges_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kEdges), dir_ + "/edges.sst");
+  if (Status s = nodes_->Open(); !s.ok()) return s;
+  return edges_->Open();
 }
 
 Status BulkWriter::Spill() {
   if (out_->bytes() + in_->bytes() + labels_->bytes() + index_->bytes() < budget_) return Status::OK();
   ++spills_;
-  for (AdjacencyRun* r : {out_.get(), in_.get()})
+  for (AdjacencyRun* r : {out_.get(), in_.get()}) {
     if (Status s = r->Spill(dir_); !s.ok()) return s;
+    r->Reserve(budget_ / 2);
+  }
   for (Run* r : {labels_.get(), index_.get()})
     if (Status s = r->Spill(dir_); !s.ok()) return s;
   return Status::OK();
@@ -444,7 +541,7 @@ Result<NodeId> BulkWriter::AddNode(std::span<const uint32_t> labels, storage::Pr
   }
   record_.clear();
   storage::AppendNodeRecord(&record_, labels, props);
-  if (Status s = Rocks(nodes_->Put(key::Node(*id), record_), "bulk load"); !s.ok()) return s;
+  if (Status s = nodes_->Put(*id, record_); !s.ok()) return s;
   if (node_count_++ == 0) first_node_ = *id;
   last_node_ = *id;
   if (Status s = Spill(); !s.ok()) return s;
@@ -456,17 +553,27 @@ Result<EdgeId> BulkWriter::AddEdge(NodeId from, uint32_t type, NodeId to, storag
   for (NodeId end : {from, to})
     if (node_count_ == 0 || end < first_node_ || end > last_node_)
       return Status::InvalidArgument("a bulk load links only nodes it creates; node " + std::to_string(end) + " is not one");
-  auto id = store_->AllocateEdgeId();
-  if (!id.ok()) return id.status();
+  if (edge_count_ == 0) {
+    out_->Reserve(budget_ / 2);
+    in_->Reserve(budget_ / 2);
+  }
+  if (next_edge_ == end_edge_) {
+    constexpr uint64_t kBlock = 4096;
+    auto first = store_->AllocateEdgeIds(kBlock);
+    if (!first.ok()) return first.status();
+    next_edge_ = *first;
+    end_edge_ = *first + kBlock;
+  }
+  auto id = next_edge_++;
   record_.clear();
   storage::AppendEdgeRecord(&record_, type, from, to, props);
-  if (Status s = Rocks(edges_->Put(key::Edge(*id), record_), "bulk load"); !s.ok()) return s;
-  out_->Add(from, type, to, *id);
-  in_->Add(to, type, from, *id);
+  if (Status s = edges_->Put(id, record_); !s.ok()) return s;
+  out_->Add(from, type, to, id);
+  in_->Add(to, type, from, id);
   ++edge_count_;
   Count(&type_counts_, type);
   if (Status s = Spill(); !s.ok()) return s;
-  return *id;
+  return id;
 }
 
 Status BulkWriter::Finish() {
@@ -474,13 +581,9 @@ Status BulkWriter::Finish() {
   if (finished_) return Status::InvalidArgument("the bulk load is already finished");
   finished_ = true;
   std::vector<storage::Store::IngestFile> files;
-  if (node_count_ > 0) {
-    if (Status s = Rocks(nodes_->Finish(), "bulk load"); !s.ok()) return s;
-    files.push_back({Keyspace::kNodes, nodes_path_});
-  }
-  if (edge_count_ > 0) {
-    if (Status s = Rocks(edges_->Finish(), "bulk load"); !s.ok()) return s;
-    files.push_back({Keyspace::kEdges, edges_path_});
+  for (auto [ks, file] : {std::pair{Keyspace::kNodes, nodes_.get()}, std::pair{Keyspace::kEdges, edges_.get()}}) {
+    if (Status s = file->Finish(); !s.ok()) return s;
+    if (!file->empty()) files.push_back({ks, file->path()});
   }
   nodes_.reset();
   edges_.reset();

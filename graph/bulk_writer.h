@@ -20,10 +20,6 @@
 #include "graph/transaction_impl.h"
 #include "storage/store.h"
 
-namespace rocksdb {
-class SstFileWriter;
-}
-
 namespace kg::graph {
 
 class BulkWriter : public GraphSink {
@@ -59,8 +55,8 @@ class BulkWriter : public GraphSink {
   std::string dir_;
   Status started_;
   bool finished_ = false;
-  std::unique_ptr<rocksdb::SstFileWriter> nodes_, edges_;
-  std::string nodes_path_, edges_path_;
+  class RecordFile;
+  std::unique_ptr<RecordFile> nodes_, edges_;
   std::unique_ptr<AdjacencyRun> out_, in_;
   std::unique_ptr<Run> labels_, index_;
   // The property indexes of a label, looked up once per label.
@@ -68,6 +64,7 @@ class BulkWriter : public GraphSink {
 
   NodeId first_node_ = 0, last_node_ = 0;  // the ids this load gave, between these
   int64_t node_count_ = 0, edge_count_ = 0;
+  EdgeId next_edge_ = 0, end_edge_ = 0;  // the block of edge ids in hand
   std::vector<int64_t> label_counts_, type_counts_;  // by dictionary id
   std::vector<std::optional<std::vector<const storage::IndexRecord*>>> label_indexes_;  // by label id
   std::string record_;  // the record being written

@@ -365,12 +365,16 @@ Result<uint64_t> Store::AllocateNodeId() {
   return next_node_++;
 }
 
-Result<uint64_t> Store::AllocateEdgeId() {
+Result<uint64_t> Store::AllocateEdgeId() { return AllocateEdgeIds(1); }
+
+Result<uint64_t> Store::AllocateEdgeIds(uint64_t count) {
   if (read_only()) return Status::ReadOnly("the database is open read-only");
   std::lock_guard lock(id_mu_);
-  if (next_edge_ >= reserved_edge_)
-    if (Status s = Reserve(key::EdgeIdMark(), &reserved_edge_, next_edge_); !s.ok()) return s;
-  return next_edge_++;
+  if (next_edge_ + count > reserved_edge_)
+    if (Status s = Reserve(key::EdgeIdMark(), &reserved_edge_, next_edge_ + count); !s.ok()) return s;
+  uint64_t first = next_edge_;
+  next_edge_ += count;
+  return first;
 }
 
 std::shared_ptr<const IndexCatalog> Store::catalog() const {

@@ -75,6 +75,9 @@ class Store : public std::enable_shared_from_this<Store> {
   // ahead of use, so an id is never handed out twice, even after a crash.
   Result<uint64_t> AllocateNodeId();
   Result<uint64_t> AllocateEdgeId();
+  // count consecutive edge ids; returns the first. Those a caller does not
+  // use are never handed out again (bulk loads take them in blocks).
+  Result<uint64_t> AllocateEdgeIds(uint64_t count);
 
   std::shared_ptr<const IndexCatalog> catalog() const;
   // Runs build(txn) in a fresh transaction, then commits it together with the
