@@ -85,6 +85,11 @@ bool ParseArgs(const std::vector<std::string>& args, const std::vector<std::stri
                const std::vector<std::string>& flags, Args* out, int* status) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {  // kg load --help: the usage, and nothing else done
+      std::cout << kUsage;
+      *status = 0;
+      return false;
+    }
     bool takes = std::find(with_value.begin(), with_value.end(), a) != with_value.end();
     bool flag = std::find(flags.begin(), flags.end(), a) != flags.end();
     if (a == "--db" || takes) {
