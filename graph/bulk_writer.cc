@@ -1,10 +1,7 @@
 #include "graph/bulk_writer.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <bit>
-#include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <filesystem>
@@ -447,8 +444,7 @@ Status BulkWriter::Start() {
   if (store_->read_only()) return Status::ReadOnly("the database is open read-only");
   txn_ = std::make_unique<Transaction::Impl>(store_, false);
   catalog_version_ = txn_->kv().catalog_version();
-  static std::atomic<int> sequence{0};
-  dir_ = store_->path() + "/bulk-" + std::to_string(getpid()) + "-" + std::to_string(sequence++);
+  dir_ = store_->BulkDirectory();
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
   std::filesystem::create_directories(dir_, ec);

@@ -1,5 +1,7 @@
 #include "kg/database.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <unordered_map>
 
 #include "graph/access.h"
@@ -37,9 +39,14 @@ Result<Transaction> Database::Begin(const TransactionOptions& options) const {
 
 namespace {
 
-// Fills a new index from every node that has its label, in the catalog
-// change's own transaction.
-Status BuildIndex(StoreTransaction& txn, const IndexRecord& index, const storage::Store& store) {
+// An index of at least this many entries is written as a sorted file and
+// ingested, rather than committed through a write batch and the memtable.
+constexpr size_t kIngestIndexFrom = 10000;
+
+// The entries (keys) of a new index: every node that has its label and the
+// property, read in the catalog change's own transaction.
+Status BuildIndex(StoreTransaction& txn, const IndexRecord& index, const storage::Store& store,
+                  std::vector<std::pair<std::string, std::string>>* entries) {
   std::unordered_map<std::string, NodeId> seen;  // encoded value -> node, for unique
   auto labels = txn.NewIterator(Keyspace::kLabels);
   // The label's nodes come in id order: one forward pass over the node
@@ -73,7 +80,7 @@ Status BuildIndex(StoreTransaction& txn, const IndexRecord& index, const storage
             " and " + std::to_string(id) + " both have label " + store.Name(DictKind::kLabel, index.label) +
             " and property " + store.Name(DictKind::kPropertyKey, index.property_key) + " = " + v->ToString());
     }
-    txn.Put(Keyspace::kIndex, key::IndexEntry(index.id, *v, id), {});
+    entries->emplace_back(key::IndexEntry(index.id, *v, id), std::string());
   }
   return storage::FromRocks(labels->status(), "label scan");
 }
@@ -93,7 +100,9 @@ Status Database::CreateIndex(const IndexSpec& spec) {
   std::string name = spec.name.empty()
                          ? (spec.unique ? "constraint_" : "index_") + spec.label + "_" + spec.property
                          : spec.name;
-  return store.ChangeCatalog([&](StoreTransaction& txn, const IndexCatalog& old, IndexCatalog* next) {
+  std::string dir;  // the sorted files of a large index
+  Status status = store.ChangeCatalog([&](StoreTransaction& txn, const IndexCatalog& old, IndexCatalog* next,
+                                          std::vector<storage::Store::IngestFile>* files) {
     if (const IndexRecord* same = old.ByName(name)) {
       if (spec.if_not_exists) return Status::OK();
       return Status::InvalidArgument("an index or constraint named " + same->name + " already exists");
@@ -104,16 +113,37 @@ Status Database::CreateIndex(const IndexSpec& spec) {
         return Status::InvalidArgument("an equivalent " + what + " already exists: " + r->name);
       }
     IndexRecord record{store.NextIndexId(), name, *label, *property, spec.unique};
-    if (Status s = BuildIndex(txn, record, store); !s.ok()) return s;
-    txn.Put(Keyspace::kMeta, key::IndexDef(record.id), storage::EncodeRecord(record));
+    std::vector<std::pair<std::string, std::string>> entries;
+    if (Status s = BuildIndex(txn, record, store, &entries); !s.ok()) return s;
+    std::pair<std::string, std::string> def{key::IndexDef(record.id), storage::EncodeRecord(record)};
     next->indexes.push_back(std::move(record));
-    return Status::OK();
+    if (entries.size() < kIngestIndexFrom) {
+      for (const auto& [k, v] : entries) txn.Put(Keyspace::kIndex, k, v);
+      txn.Put(Keyspace::kMeta, def.first, def.second);
+      return Status::OK();
+    }
+    // The entries and the definition go in one atomic ingestion.
+    std::sort(entries.begin(), entries.end());
+    dir = store.BulkDirectory();
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Status::IOError(dir + ": " + ec.message());
+    files->push_back({Keyspace::kIndex, dir + "/index.sst"});
+    files->push_back({Keyspace::kMeta, dir + "/meta.sst"});
+    if (Status s = store.WriteSortedFile(Keyspace::kIndex, entries, files->at(0).path); !s.ok()) return s;
+    return store.WriteSortedFile(Keyspace::kMeta, {def}, files->at(1).path);
   });
+  if (!dir.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  return status;
 }
 
 Status Database::DropIndex(std::string_view name) {
   storage::Store& store = *impl_->store;
-  return store.ChangeCatalog([&](StoreTransaction& txn, const IndexCatalog& old, IndexCatalog* next) {
+  return store.ChangeCatalog([&](StoreTransaction& txn, const IndexCatalog& old, IndexCatalog* next,
+                                 std::vector<storage::Store::IngestFile>*) {
     const IndexRecord* r = old.ByName(name);
     if (!r) return Status::NotFound("no index or constraint named " + std::string(name));
     std::string prefix = key::IndexPrefix(r->id);

@@ -1,12 +1,16 @@
 #include "storage/store.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 
 #include "storage/store_transaction.h"
@@ -463,6 +467,13 @@ Status Store::Ingest(uint64_t catalog_version, std::vector<IngestFile> files,
   if (catalog()->version != catalog_version)
     return Status::Conflict("an index or constraint was created or dropped during the load; run it again");
   if (Status s = prepare(db_.get(), &files); !s.ok()) return s;
+  if (Status s = IngestLocked(files); !s.ok()) return s;
+  rocksdb::SequenceNumber seq = db_->GetLatestSequenceNumber();
+  for (const std::string& k : publish_keys) last_publish_[k] = seq;
+  return Status::OK();
+}
+
+Status Store::IngestLocked(const std::vector<IngestFile>& files) {
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (const IngestFile& f : files) {
     auto it = std::find_if(args.begin(), args.end(), [&](const auto& a) { return a.column_family == cf(f.keyspace); });
@@ -478,10 +489,23 @@ Status Store::Ingest(uint64_t catalog_version, std::vector<IngestFile> files,
     it->external_files.push_back(f.path);
   }
   if (args.empty()) return Status::OK();
-  if (rocksdb::Status s = db_->IngestExternalFiles(args); !s.ok()) return FromRocks(s, "ingesting the load");
-  rocksdb::SequenceNumber seq = db_->GetLatestSequenceNumber();
-  for (const std::string& k : publish_keys) last_publish_[k] = seq;
+  if (rocksdb::Status s = db_->IngestExternalFiles(args); !s.ok()) return FromRocks(s, "ingesting sorted files");
   return Status::OK();
+}
+
+Status Store::WriteSortedFile(Keyspace ks, const std::vector<std::pair<std::string, std::string>>& entries,
+                              const std::string& path) const {
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), SstOptions(ks), nullptr, /*invalidate_page_cache=*/false);
+  if (rocksdb::Status s = writer.Open(path); !s.ok()) return FromRocks(s, path);
+  for (const auto& [k, v] : entries)
+    if (rocksdb::Status s = writer.Put(k, v); !s.ok()) return FromRocks(s, path);
+  if (rocksdb::Status s = writer.Finish(); !s.ok()) return FromRocks(s, path);
+  return Status::OK();
+}
+
+std::string Store::BulkDirectory() const {
+  static std::atomic<int> sequence{0};
+  return path_ + "/bulk-" + std::to_string(getpid()) + "-" + std::to_string(sequence++);
 }
 
 Status Store::Compact() {
@@ -495,16 +519,21 @@ Status Store::Compact() {
   return Status::OK();
 }
 
-Status Store::ChangeCatalog(
-    const std::function<Status(StoreTransaction&, const IndexCatalog&, IndexCatalog*)>& change) {
+Status Store::ChangeCatalog(const CatalogChange& change) {
   if (read_only()) return Status::ReadOnly("the database is open read-only");
   std::lock_guard lock(commit_mu_);
   std::shared_ptr<const IndexCatalog> old = catalog();
   auto next = std::make_shared<IndexCatalog>(*old);
   next->version = old->version + 1;
   StoreTransaction txn(shared_from_this(), false);
-  if (Status s = change(txn, *old, next.get()); !s.ok()) return s;
-  if (Status s = CommitLocked(txn); !s.ok()) return s;
+  std::vector<IngestFile> files;
+  if (Status s = change(txn, *old, next.get(), &files); !s.ok()) return s;
+  if (files.empty()) {
+    if (Status s = CommitLocked(txn); !s.ok()) return s;
+  } else {
+    if (txn.has_writes()) return Status::InvalidArgument("a catalog change gave both writes and files");
+    if (Status s = IngestLocked(files); !s.ok()) return s;
+  }
   txn.MarkFinished();
   std::lock_guard clock(catalog_mu_);
   catalog_ = std::move(next);

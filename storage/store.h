@@ -80,11 +80,15 @@ class Store : public std::enable_shared_from_this<Store> {
   Result<uint64_t> AllocateEdgeIds(uint64_t count);
 
   std::shared_ptr<const IndexCatalog> catalog() const;
-  // Runs build(txn) in a fresh transaction, then commits it together with the
-  // catalog change new_catalog(old) while holding the commit lock, so no
-  // other commit can slip between the build and the switch.
-  Status ChangeCatalog(const std::function<Status(StoreTransaction&, const IndexCatalog&,
-                                                  IndexCatalog*)>& change);
+  // Runs change(txn, old, &next, &files) in a fresh transaction, then
+  // commits it together with the catalog change while holding the commit
+  // lock, so no other commit can slip between the build and the switch.
+  // A change that writes much may instead leave txn empty and return its
+  // writes as sorted files (see Ingest), ingested in one atomic step.
+  struct IngestFile;
+  using CatalogChange =
+      std::function<Status(StoreTransaction&, const IndexCatalog&, IndexCatalog*, std::vector<IngestFile>*)>;
+  Status ChangeCatalog(const CatalogChange& change);
   uint32_t NextIndexId() const;
 
   // Starts tracking a transaction's snapshot; returns it.
@@ -106,11 +110,18 @@ class Store : public std::enable_shared_from_this<Store> {
     Keyspace keyspace;
     std::string path;
   };
+  // A fresh directory for the files of a bulk write, inside the database
+  // directory (so ingestion moves them); removed by the next open if left.
+  std::string BulkDirectory() const;
   Status Ingest(uint64_t catalog_version, std::vector<IngestFile> files,
                 const std::function<Status(rocksdb::DB* latest, std::vector<IngestFile>* files)>& prepare,
                 const std::vector<std::string>& publish_keys);
   // The options SstFileWriter needs to make files for a keyspace.
   rocksdb::Options SstOptions(Keyspace ks) const;
+  // Writes (key, value) pairs, sorted by key and distinct, into a file for
+  // ks at path.
+  Status WriteSortedFile(Keyspace ks, const std::vector<std::pair<std::string, std::string>>& entries,
+                         const std::string& path) const;
 
   // Flushes memtables and compacts every column family to the last level.
   Status Compact();
@@ -121,6 +132,7 @@ class Store : public std::enable_shared_from_this<Store> {
   Status LoadMeta();
   Status Reserve(const std::string& mark_key, uint64_t* reserved, uint64_t needed);
   Status CommitLocked(StoreTransaction& txn);
+  Status IngestLocked(const std::vector<IngestFile>& files);
 
   std::string path_;
   Options options_;
