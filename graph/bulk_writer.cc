@@ -429,7 +429,7 @@ class BulkWriter::RecordFile {
 };
 
 BulkWriter::BulkWriter(std::shared_ptr<storage::Store> store, size_t memory_budget, int max_packed_bits)
-    : store_(std::move(store)), budget_(memory_budget), max_packed_bits_(std::min(max_packed_bits, 64)) {
+    : store_(std::move(store)), budget_(memory_budget), max_packed_bits_(std::min(max_packed_bits, 63)) {
   started_ = Start();
 }
 

@@ -28,7 +28,7 @@ class BulkWriter : public GraphSink {
   // (so ingestion moves them instead of copying). memory_budget bounds the
   // sorted runs held in memory. Adjacency entries are sorted as 64-bit
   // integers when their ranges fit in max_packed_bits (tests lower it).
-  BulkWriter(std::shared_ptr<storage::Store> store, size_t memory_budget = 64 << 20, int max_packed_bits = 64);
+  BulkWriter(std::shared_ptr<storage::Store> store, size_t memory_budget = 64 << 20, int max_packed_bits = 63);
   ~BulkWriter() override;
 
   Result<uint32_t> Intern(storage::DictKind kind, std::string_view name) override;

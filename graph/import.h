@@ -1,6 +1,7 @@
 // Importers for the file formats of kg/io.h that map straight onto nodes and
 // relationships (CSV in the neo4j-admin convention, JSON Lines in the APOC
-// convention). They write into one transaction; the caller commits.
+// convention). They write through a GraphSink (a transaction, or the bulk
+// writer); the caller finishes it.
 #pragma once
 
 #include <cstring>
