@@ -483,6 +483,26 @@ Value Evaluator::EvalBinary(const Expr& e, Row& row) {
   }
 }
 
+bool Evaluator::IsRangeCall(const Expr& e) {
+  return e.kind == ExprKind::kFunction && !e.distinct && (e.args.size() == 2 || e.args.size() == 3) &&
+         Lower(e.name) == "range";
+}
+
+Evaluator::Range Evaluator::RangeOf(const Expr& e, const std::vector<Value>& args) {
+  for (const Value& v : args)
+    if (!v.is_int())
+      RuntimeError("ArgumentError", "InvalidArgumentType", "range() takes Integer arguments, got " + CypherTypeName(v), e.pos);
+  Range r{args[0].as_int(), args[1].as_int(), args.size() > 2 ? args[2].as_int() : 1};
+  if (r.step == 0) RuntimeError("ArgumentError", "NumberOutOfRange", "range() step must not be 0", e.pos);
+  return r;
+}
+
+Evaluator::Range Evaluator::EvalRange(const Expr& e, Row& row) {
+  std::vector<Value> args;
+  for (const auto& a : e.args) args.push_back(Eval(*a, row));
+  return RangeOf(e, args);
+}
+
 Value Evaluator::EvalFunction(const Expr& e, Row& row) {
   std::string n = Lower(e.name);
   if (IsAggregateFunction(n)) {
@@ -513,16 +533,12 @@ Value Evaluator::EvalFunction(const Expr& e, Row& row) {
   const Value& x = args.empty() ? e.value : args[0];
 
   if (n == "range") {
-    for (const Value& v : args)
-      if (!v.is_int())
-        RuntimeError("ArgumentError", "InvalidArgumentType", "range() takes Integer arguments, got " + CypherTypeName(v), e.pos);
-    int64_t start = args[0].as_int(), end = args[1].as_int(), step = args.size() > 2 ? args[2].as_int() : 1;
-    if (step == 0) RuntimeError("ArgumentError", "NumberOutOfRange", "range() step must not be 0", e.pos);
     ValueList out;
-    for (int64_t i = start; step > 0 ? i <= end : i >= end; i += step) {
+    RangeOf(e, args).Each([&](int64_t i) {
       out.push_back(Value(i));
       ctx_.CheckInterrupt();
-    }
+      return true;
+    });
     return Value(std::move(out));
   }
   // Every other function returns null for a null first argument.

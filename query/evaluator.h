@@ -39,6 +39,28 @@ class Evaluator {
   // REQUIRES: v is a node or a relationship.
   Properties ElementProperties(const Value& v);
 
+  // A call to range(): its arguments, evaluated and checked as range()
+  // checks them, so that UNWIND can step through it without building the
+  // list.
+  struct Range {
+    int64_t start = 0, end = 0, step = 1;
+    // Calls fn(i) for each value in turn until fn returns false; returns
+    // false when it did. No step overflows, whatever the bounds.
+    template <class Fn>
+    bool Each(Fn&& fn) const {
+      if (step > 0 ? start > end : start < end) return true;
+      for (int64_t i = start;; i += step) {
+        if (!fn(i)) return false;
+        uint64_t left = step > 0 ? static_cast<uint64_t>(end) - static_cast<uint64_t>(i)
+                                 : static_cast<uint64_t>(i) - static_cast<uint64_t>(end);
+        uint64_t stride = step > 0 ? static_cast<uint64_t>(step) : uint64_t{0} - static_cast<uint64_t>(step);
+        if (left < stride) return true;
+      }
+    }
+  };
+  static bool IsRangeCall(const Expr& e);
+  Range EvalRange(const Expr& e, Row& row);
+
   ExecContext& ctx() { return ctx_; }
   // While an aggregation emits a group: the results of its aggregate calls.
   void set_aggregates(const std::vector<Value>* results) { support_.aggregates = results; }
@@ -47,6 +69,7 @@ class Evaluator {
 
  private:
   Value EvalFunction(const Expr& e, Row& row);
+  Range RangeOf(const Expr& e, const std::vector<Value>& args);
   Value EvalBinary(const Expr& e, Row& row);
   Value EvalPatternComprehension(const Expr& e, Row& row);
   Value EvalQuantifier(const Expr& e, Row& row);

@@ -54,6 +54,16 @@ bool FilterOp::Push(Row& row) {
 
 bool UnwindOp::Push(Row& row) {
   ++rows_in;
+  if (Evaluator::IsRangeCall(*list_)) {
+    // UNWIND range(...) steps through the values without building the list.
+    Evaluator::Range range = rt_.eval.EvalRange(*list_, row);
+    if (row.size() < width_) row.resize(width_);
+    return range.Each([&](int64_t i) {
+      rt_.ctx.CheckInterrupt();
+      row[slot_] = Value(i);
+      return Emit(row);
+    });
+  }
   Value list = rt_.eval.Eval(*list_, row);
   if (row.size() < width_) row.resize(width_);
   if (list.is_null()) return true;

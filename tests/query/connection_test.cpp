@@ -75,6 +75,22 @@ TEST_CASE("streaming stops early when the caller has enough", "[query][connectio
   REQUIRE(limited.rows().size() == 3);
 }
 
+TEST_CASE("UNWIND range() streams, so a huge range with LIMIT answers at once", "[query][connection]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Connection conn(*db);
+  // Built as a list first, a trillion values would run out of time (or memory).
+  conn.set_timeout(std::chrono::seconds(20));
+  QueryResult r = conn.Execute("UNWIND range(1, 1000000000000) AS i RETURN i LIMIT 3");
+  INFO(r.error().pretty);
+  REQUIRE(r.ok());
+  REQUIRE(r.rows().size() == 3);
+  CHECK(r.rows()[2][0] == Value(int64_t{3}));
+  QueryResult bad = conn.Execute("UNWIND range(1, 10, 0) AS i RETURN i");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message == "range() step must not be 0");
+}
+
 TEST_CASE("a time limit and Cancel stop a long statement", "[query][connection]") {
   TempDir dir;
   auto db = OpenDb(dir.db());
