@@ -4,7 +4,9 @@
 #include <cerrno>
 #include <charconv>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -541,13 +543,27 @@ Status Importer::Jsonl(const LoadFile& file) {
   std::ifstream in(file.path, std::ios::binary);
   if (!in) return Status::NotFound(file.path + ": cannot open the file");
   auto& ids = ids_["\x01jsonl:" + file.path];
-  // Relationships may come before the nodes they join: remember them.
+  // Relationships may come before the nodes they join. Those wait, as
+  // their line number and text, in an anonymous temporary file (memory
+  // stays bounded), and load at the end of the file.
   struct Pending {
     int line;
     std::string raw;
     Value object;
   };
-  std::vector<Pending> later;
+  std::unique_ptr<FILE, int (*)(FILE*)> later(nullptr, &std::fclose);
+  uint64_t later_count = 0;
+  auto wait = [&](int number, const std::string& raw) -> Status {
+    if (!later) later.reset(std::tmpfile());
+    uint64_t size = raw.size();
+    if (!later || std::fwrite(&number, sizeof number, 1, later.get()) != 1 ||
+        std::fwrite(&size, sizeof size, 1, later.get()) != 1 ||
+        std::fwrite(raw.data(), 1, raw.size(), later.get()) != raw.size())
+      return Status(StatusCode::kAborted,  // not the row's fault: fails the load
+                    file.path + ": cannot write a temporary file for relationships that name later nodes");
+    ++later_count;
+    return Status::OK();
+  };
   std::string line;
   int number = 0;
   uint64_t bytes = 0;
@@ -617,8 +633,7 @@ Status Importer::Jsonl(const LoadFile& file) {
           return id && ids.Find(id_text(*id)) != 0;
         };
         if (known("start") && known("end")) return relationship(r);
-        later.push_back(std::move(r));
-        return Status::OK();
+        return wait(number, line);
       }
       if (kind->as_string() != "node")
         return Status::InvalidArgument(where(number) + ": unknown \"type\" " + kind->ToString() +
@@ -644,11 +659,21 @@ Status Importer::Jsonl(const LoadFile& file) {
       ++stats_->nodes;
       return Status::OK();
     }();
+    if (row_error.code() == StatusCode::kAborted) return Status::IOError(row_error.message());
     if (!row_error.ok())
       if (Status s = Bad(row_error, line); !s.ok()) return s;
     Progress(bytes);
   }
-  for (const Pending& r : later) {
+  if (later) std::rewind(later.get());
+  for (uint64_t i = 0; i < later_count; ++i) {
+    Pending r;
+    uint64_t size = 0;
+    if (std::fread(&r.line, sizeof r.line, 1, later.get()) != 1 || std::fread(&size, sizeof size, 1, later.get()) != 1)
+      return Status::IOError(file.path + ": cannot read back the temporary file of waiting relationships");
+    r.raw.resize(size);
+    if (std::fread(r.raw.data(), 1, size, later.get()) != size)
+      return Status::IOError(file.path + ": cannot read back the temporary file of waiting relationships");
+    r.object = *ParseJson(r.raw);  // it parsed when it was read the first time
     if (Status e = relationship(r); !e.ok())
       if (Status s = Bad(e, r.raw); !s.ok()) return s;
   }

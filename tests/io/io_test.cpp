@@ -213,6 +213,44 @@ TEST_CASE("a header may repeat a property and split labels over columns", "[io]"
   }
 }
 
+TEST_CASE("JSON Lines relationships may name nodes that come later in the file", "[io]") {
+  TempDir dir;
+  Write(dir.path() + "/late.jsonl",
+        "{\"type\":\"relationship\",\"label\":\"KNOWS\",\"start\":{\"id\":\"a\"},\"end\":{\"id\":\"b\"},"
+        "\"properties\":{\"since\":2001}}\n"
+        "{\"type\":\"node\",\"id\":\"a\",\"labels\":[\"P\"],\"properties\":{\"name\":\"Ann\"}}\n"
+        "{\"type\":\"relationship\",\"label\":\"KNOWS\",\"start\":{\"id\":\"a\"},\"end\":{\"id\":\"nobody\"}}\n"
+        "{\"type\":\"node\",\"id\":\"b\",\"labels\":[\"P\"],\"properties\":{\"name\":\"Bo\"}}\n");
+  for (auto method : {LoadOptions::Method::kTransaction, LoadOptions::Method::kBulk}) {
+    std::string name = method == LoadOptions::Method::kBulk ? "/bulk" : "/txn";
+    auto db = test::OpenDb(dir.path() + name);
+    LoadOptions options;
+    options.method = method;
+    LoadStats stats;
+    // The relationship to a node that never comes fails the load, naming its line.
+    Status s = Load(*db, {{dir.path() + "/late.jsonl"}}, options, &stats);
+    REQUIRE(!s.ok());
+    CHECK(s.message() == dir.path() + "/late.jsonl:3: unknown end node id 'nobody'");
+    CHECK(Dump(*db).empty());
+    // Skipped as a bad row, the rest loads.
+    options.max_bad = 1;
+    options.rejects_path = dir.path() + name + ".rejects";
+    s = Load(*db, {{dir.path() + "/late.jsonl"}}, options, &stats);
+    INFO(s.ToString());
+    REQUIRE(s.ok());
+    CHECK(stats.nodes == 2);
+    CHECK(stats.relationships == 1);
+    CHECK(stats.rejected == 1);
+    Connection conn(*db);
+    auto r = conn.Execute("MATCH (a:P)-[k:KNOWS]->(b:P) RETURN a.name, k.since, b.name");
+    REQUIRE(r.ok());
+    REQUIRE(r.rows().size() == 1);
+    CHECK(r.rows()[0][0] == Value("Ann"));
+    CHECK(r.rows()[0][1] == Value(int64_t{2001}));
+    CHECK(r.rows()[0][2] == Value("Bo"));
+  }
+}
+
 TEST_CASE("skipping bad rows writes them with their reasons to a rejects file", "[io]") {
   TempDir dir;
   auto db = test::OpenDb(dir.db());
