@@ -2,17 +2,18 @@
 
 #include <algorithm>
 #include <bit>
-#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <mutex>
+#include <optional>
 #include <queue>
 #include <thread>
 
 #include <rocksdb/db.h>
 #include <rocksdb/sst_file_writer.h>
+
+#include "graph/batch_pipe.h"
 
 namespace kg::graph {
 
@@ -343,28 +344,26 @@ class BulkWriter::RecordFile {
  public:
   RecordFile(const rocksdb::Options& options, std::string path)
       : writer_(rocksdb::EnvOptions(), options, nullptr, /*invalidate_page_cache=*/false), path_(std::move(path)) {}
-  ~RecordFile() { Stop(); }
 
   Status Open() {
     if (Status s = Rocks(writer_.Open(path_), "bulk load"); !s.ok()) return s;
-    thread_ = std::thread([this] { Work(); });
+    pipe_.emplace([this](Batch& b) { return Write(b); });
     return Status::OK();
   }
   const std::string& path() const { return path_; }
   bool empty() const { return count_ == 0; }
 
-  // The first error of the building thread, if any.
+  // The first error of the building thread, if any. REQUIRES: Open succeeded.
   Status Put(uint64_t id, std::string_view record) {
-    batch_.ids.push_back(id);
-    batch_.bytes.append(record);
-    batch_.ends.push_back(batch_.bytes.size());
+    Batch& b = pipe_->batch();
+    b.ids.push_back(id);
+    b.bytes.append(record);
+    b.ends.push_back(b.bytes.size());
     ++count_;
-    return batch_.bytes.size() >= kBatchBytes ? Hand() : Status::OK();
+    return b.bytes.size() >= kBatchBytes ? pipe_->Hand() : Status::OK();
   }
   Status Finish() {
-    Status s = Hand();
-    Stop();
-    if (s.ok()) s = status_;
+    Status s = pipe_ ? pipe_->Close() : Status::OK();
     if (s.ok() && count_ > 0) s = Rocks(writer_.Finish(), "bulk load");
     return s;
   }
@@ -375,57 +374,25 @@ class BulkWriter::RecordFile {
     std::vector<uint64_t> ids;
     std::vector<size_t> ends;
     std::string bytes;
+    bool empty() const { return ids.empty(); }
     void clear() {
       ids.clear();
       ends.clear();
       bytes.clear();
     }
   };
-  Status Hand() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !full_; });
-    if (!status_.ok() || batch_.ids.empty()) return status_;
-    std::swap(pending_, batch_);
-    batch_.clear();
-    full_ = true;
-    cv_.notify_all();
+  Status Write(const Batch& b) {
+    for (size_t i = 0, begin = 0; i < b.ids.size(); begin = b.ends[i++]) {
+      rocksdb::Slice record(b.bytes.data() + begin, b.ends[i] - begin);
+      if (Status s = Rocks(writer_.Put(key::Node(b.ids[i]), record), "bulk load"); !s.ok()) return s;
+    }
     return Status::OK();
-  }
-  void Stop() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-      cv_.notify_all();
-    }
-    if (thread_.joinable()) thread_.join();
-  }
-  void Work() {
-    std::unique_lock lock(mu_);
-    while (true) {
-      cv_.wait(lock, [&] { return full_ || stop_; });
-      if (!full_) return;
-      lock.unlock();
-      Status s;
-      for (size_t i = 0, begin = 0; i < pending_.ids.size() && s.ok(); begin = pending_.ends[i++]) {
-        std::string_view record(pending_.bytes.data() + begin, pending_.ends[i] - begin);
-        s = Rocks(writer_.Put(key::Node(pending_.ids[i]), rocksdb::Slice(record.data(), record.size())), "bulk load");
-      }
-      lock.lock();
-      if (!s.ok() && status_.ok()) status_ = s;
-      full_ = false;
-      cv_.notify_all();
-    }
   }
 
   rocksdb::SstFileWriter writer_;
   std::string path_;
   uint64_t count_ = 0;
-  Batch batch_, pending_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool full_ = false, stop_ = false;
-  Status status_;
-  std::thread thread_;
+  std::optional<BatchPipe<Batch>> pipe_;  // last: its thread uses the members above
 };
 
 BulkWriter::BulkWriter(std::shared_ptr<storage::Store> store, size_t memory_budget, int max_packed_bits)

@@ -3,15 +3,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include "graph/access.h"
+#include "graph/batch_pipe.h"
 #include "graph/csv.h"
 #include "graph/transaction_impl.h"
 #include "kg/json.h"
@@ -243,30 +241,19 @@ void Normalize(storage::PropertyList* props) {
 // by one thread at a time: the parser does not touch it meanwhile.
 class EdgePipeline {
  public:
-  EdgePipeline(GraphSink& sink, std::string path) : sink_(sink), path_(std::move(path)) {
-    thread_ = std::thread([this] { Work(); });
-  }
-  ~EdgePipeline() { (void)Close(); }
+  EdgePipeline(GraphSink& sink, std::string path)
+      : sink_(sink), path_(std::move(path)), pipe_([this](Batch& b) { return Write(b); }) {}
 
   // Returns the first error of the writing thread, if any.
   Status Add(NodeId from, uint32_t type, NodeId to, storage::PropertyList* props, int line) {
-    Batch& b = batch_;
+    Batch& b = pipe_.batch();
     b.rows.push_back({from, to, type, static_cast<uint32_t>(b.props.size()),
                       static_cast<uint32_t>(props->size()), line});
     for (auto& p : *props) b.props.push_back(std::move(p));
-    return b.rows.size() >= kBatch ? Hand() : Status::OK();
+    return b.rows.size() >= kBatch ? pipe_.Hand() : Status::OK();
   }
   // Writes what is left and waits for it.
-  Status Close() {
-    Status s = Hand();
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-      cv_.notify_all();
-    }
-    if (thread_.joinable()) thread_.join();
-    return s.ok() ? status_ : s;
-  }
+  Status Close() { return pipe_.Close(); }
 
  private:
   static constexpr size_t kBatch = 4096;
@@ -278,51 +265,24 @@ class EdgePipeline {
     };
     std::vector<Row> rows;
     std::vector<std::pair<uint32_t, Value>> props;
+    bool empty() const { return rows.empty(); }
     void clear() {
       rows.clear();
       props.clear();
     }
   };
 
-  Status Hand() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !full_; });
-    if (!status_.ok() || batch_.rows.empty()) return status_;
-    std::swap(pending_, batch_);
-    batch_.clear();
-    full_ = true;
-    cv_.notify_all();
-    return Status::OK();
-  }
-  void Work() {
-    std::unique_lock lock(mu_);
-    while (true) {
-      cv_.wait(lock, [&] { return full_ || stop_; });
-      if (!full_) return;
-      lock.unlock();
-      Status s;
-      for (const Batch::Row& r : pending_.rows) {
-        auto edge = sink_.AddEdge(r.from, r.type, r.to, {pending_.props.data() + r.props_at, r.props_size});
-        if (!edge.ok()) {
-          s = WithWhere(edge.status(), path_ + ":" + std::to_string(r.line) + ":1");
-          break;
-        }
-      }
-      lock.lock();
-      if (!s.ok() && status_.ok()) status_ = s;
-      full_ = false;
-      cv_.notify_all();
+  Status Write(const Batch& b) {
+    for (const Batch::Row& r : b.rows) {
+      auto edge = sink_.AddEdge(r.from, r.type, r.to, {b.props.data() + r.props_at, r.props_size});
+      if (!edge.ok()) return WithWhere(edge.status(), path_ + ":" + std::to_string(r.line) + ":1");
     }
+    return Status::OK();
   }
 
   GraphSink& sink_;
   std::string path_;
-  Batch batch_, pending_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool full_ = false, stop_ = false;
-  Status status_;
-  std::thread thread_;
+  BatchPipe<Batch> pipe_;  // last: its thread uses the members above
 };
 
 }  // namespace
