@@ -88,7 +88,7 @@ struct Column {
   bool array = false;
   std::string id_space;
   uint32_t key = 0;  // the sink's id of name
-  const IdMap* space = nullptr;  // kStart, kEnd: the node ids of id_space, once known
+  IdMap* space = nullptr;  // kId, kStart, kEnd: the node ids of id_space, once known
 };
 
 Status ParseHeader(const std::vector<CsvReader::Field>& fields, const std::string& path, std::vector<Column>* out) {
@@ -385,9 +385,13 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
         if (!key.ok()) return key.status();
         c.key = *key;
       }
-    for (Column& c : p.header)
+    // Id spaces are found once per file: a node file makes its own, a
+    // relationship file uses those the node files made.
+    for (Column& c : p.header) {
+      if (p.nodes && c.role == Column::Role::kId) c.space = &ids_[c.id_space];
       if (c.role == Column::Role::kStart || c.role == Column::Role::kEnd)
         if (auto space = ids_.find(c.id_space); space != ids_.end()) c.space = &space->second;
+    }
     // Relationship rows go to the sink on a second thread when it allows.
     std::optional<EdgePipeline> pipeline;
     if (!p.nodes && sink_.pipelined()) pipeline.emplace(sink_, p.file.path);
@@ -452,7 +456,7 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
             std::sort(labels.begin(), labels.end());
             labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
           }
-          auto& space = ids_[id_col->id_space];
+          IdMap& space = *id_col->space;
           if (space.Find(id) != 0)
             return Status::InvalidArgument(reader.Where(1) + ": duplicate node id '" + std::string(id) + "'" +
                                            (id_col->id_space.empty() ? "" : " in id space " + id_col->id_space));
