@@ -190,10 +190,31 @@ class BulkWriter::AdjacencyRun {
     *path = dir + "/" + name_ + ".sst";
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, nullptr, /*invalidate_page_cache=*/false);
     if (Status s = Rocks(writer.Open(*path), "bulk load"); !s.ok()) return s;
-    char k[key::kAdjacencyKeySize];
+    // Entries of one anchor and type go out together as a block, or as a
+    // key of their own when alone.
+    std::vector<key::AdjacencyEntry> group;
+    group.reserve(key::kAdjacencyBlockEntries);
+    std::string block_key, block_value;
+    auto flush = [&] {
+      if (group.empty()) return Status::OK();
+      const key::AdjacencyEntry& f = group.front();
+      if (group.size() == 1) {
+        block_key = key::Adjacency(f.anchor, f.type, f.neighbor, f.edge);
+        block_value.clear();
+      } else {
+        block_key = key::AdjacencyBlock(f);
+        block_value.clear();
+        for (size_t i = 1; i < group.size(); ++i) key::AppendAdjacencyBlockEntry(&block_value, group[i - 1], group[i]);
+      }
+      group.clear();
+      return Rocks(writer.Put(block_key, block_value), "bulk load");
+    };
     auto put = [&](const Entry& e) {
-      Encode(e, k);
-      return Rocks(writer.Put(rocksdb::Slice(k, sizeof k), rocksdb::Slice()), "bulk load");
+      if (!group.empty() && (group.size() == key::kAdjacencyBlockEntries || group.front().anchor != e.anchor ||
+                             group.front().type != e.type))
+        if (Status s = flush(); !s.ok()) return s;
+      group.push_back({e.anchor, e.type, e.neighbor, e.edge});
+      return Status::OK();
     };
     if (files_.empty()) {
       for (size_t i = 0; i < sorted_size(); ++i)
@@ -231,6 +252,7 @@ class BulkWriter::AdjacencyRun {
         }
       }
     }
+    if (Status s = flush(); !s.ok()) return s;
     Clear();
     return Rocks(writer.Finish(), "bulk load");
   }
@@ -316,15 +338,6 @@ class BulkWriter::AdjacencyRun {
     entries_.shrink_to_fit();
     packed_.clear();
     packed_.shrink_to_fit();
-  }
-  static void Encode(const Entry& e, char* out) {
-    auto put = [&out](uint64_t v, int bytes) {
-      for (int i = bytes - 1; i >= 0; --i) *out++ = static_cast<char>(v >> (8 * i));
-    };
-    put(e.anchor, 8);
-    put(e.type, 4);
-    put(e.neighbor, 8);
-    put(e.edge, 8);
   }
 
   Keyspace ks_;
@@ -597,6 +610,13 @@ Status BulkWriter::Finish() {
       std::string v;
       key::PutI64(&v, n + delta);
       values[k] = std::move(v);
+    }
+    // The nodes whose relationships may sit in adjacency blocks.
+    if (edge_count_) {
+      store_->NoteBlockRange(first_node_, last_node_);
+      std::string v;
+      key::PutU64(&v, last_node_);
+      values[key::BlockRange(first_node_)] = std::move(v);
     }
     if (values.empty()) return Status::OK();
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), store_->SstOptions(Keyspace::kMeta));

@@ -66,14 +66,18 @@ Result<std::unique_ptr<CsrSnapshot>> BuildCsr(const Transaction& txn, const Grap
   std::vector<std::pair<uint32_t, uint32_t>> edges;
   std::vector<CsrEdge> props;
   auto it = kv.NewIterator(Keyspace::kOut, true);
+  key::AdjacencyEntries entries;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto e = key::ParseAdjacency(std::string_view(it->key().data(), it->key().size()));
-    if (!e) continue;
-    if (filter_types && !std::binary_search(types.begin(), types.end(), e->type)) continue;
-    uint32_t s = vertex_of(e->anchor), t = vertex_of(e->neighbor);
-    if (s == absent || t == absent) continue;
-    edges.emplace_back(s, t);
-    props.push_back(CsrEdge{e->edge});
+    std::string_view k(it->key().data(), it->key().size());
+    entries.Reset(k, std::string_view(it->value().data(), it->value().size()));
+    for (key::AdjacencyEntry e; entries.Next(&e);) {
+      if (filter_types && !std::binary_search(types.begin(), types.end(), e.type)) continue;
+      uint32_t s = vertex_of(e.anchor), t = vertex_of(e.neighbor);
+      if (s == absent || t == absent) continue;
+      edges.emplace_back(s, t);
+      props.push_back(CsrEdge{e.edge});
+    }
+    if (!entries.ok()) return Transaction::Impl::DamagedAdjacency(Keyspace::kOut, k);
   }
   if (!it->status().ok()) return storage::FromRocks(it->status(), "edge scan");
   if (edges.size() >= UINT32_MAX) return Status::NotSupported("too many edges for a CSR snapshot");

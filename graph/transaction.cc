@@ -20,6 +20,12 @@ std::string Node(NodeId id) { return "node " + std::to_string(id); }
 std::string NodeExists(NodeId id) { return "existence of node " + std::to_string(id); }
 std::string EdgesOf(NodeId id) { return "edges of node " + std::to_string(id); }
 std::string Edge(EdgeId id) { return "edge " + std::to_string(id); }
+std::string AdjacencyBlock(bool outgoing, std::string_view block_key) {
+  auto e = key::ParseAdjacency(block_key.substr(0, key::kAdjacencyKeySize));
+  if (!e) return "a damaged adjacency block";
+  return "the block of " + std::string(outgoing ? "outgoing" : "incoming") + " relationships of node " +
+         std::to_string(e->anchor) + " from relationship " + std::to_string(e->edge);
+}
 std::string Unique(const IndexRecord& index, const Value& value) {
   return "value " + value.ToString() + " of constraint " + index.name;
 }
@@ -267,6 +273,12 @@ Status Transaction::Impl::DeleteNode(NodeId id, bool detach) {
 
 // ---- edges ----
 
+Status Transaction::Impl::DamagedAdjacency(Keyspace ks, std::string_view key) {
+  std::string where = key.size() >= 8 ? " of node " + std::to_string(key::GetU64(key.data())) : "";
+  return Status::Corruption(std::string(ks == Keyspace::kOut ? "outgoing" : "incoming") + " adjacency" + where +
+                            ": a malformed key or block (run kg check)");
+}
+
 Result<EdgeId> Transaction::Impl::CreateEdge(NodeId source, uint32_t type, NodeId target,
                                              PropertyList props) {
   if (Status s = CheckWritable(); !s.ok()) return s;
@@ -317,11 +329,54 @@ Status Transaction::Impl::DeleteEdge(EdgeId id) {
   EdgeRecord record;
   if (Status s = ReadEdge(id, &record); !s.ok()) return s;
   kv_.Delete(Keyspace::kEdges, key::Edge(id));
-  kv_.Delete(Keyspace::kOut, key::Adjacency(record.source, record.type, record.target, id));
-  kv_.Delete(Keyspace::kIn, key::Adjacency(record.target, record.type, record.source, id));
+  if (Status s = RemoveAdjacency(Keyspace::kOut, {record.source, record.type, record.target, id}); !s.ok()) return s;
+  if (Status s = RemoveAdjacency(Keyspace::kIn, {record.target, record.type, record.source, id}); !s.ok()) return s;
   kv_.AddToCounter(CounterKind::kEdges, 0, -1);
   kv_.AddToCounter(CounterKind::kEdgeType, record.type, -1);
   kv_.ValidateAndPublish(conflict::Edge(id));
+  return Status::OK();
+}
+
+Status Transaction::Impl::RemoveAdjacency(Keyspace ks, const key::AdjacencyEntry& entry) {
+  std::string single = key::Adjacency(entry.anchor, entry.type, entry.neighbor, entry.edge);
+  if (!store().MayAnchorBlocks(entry.anchor)) {
+    kv_.Delete(ks, single);
+    return Status::OK();
+  }
+  std::string prefix = key::AdjacencyPrefix(entry.anchor, entry.type);
+  // The last key at or before the entry's own block key is its own single
+  // key, or else the entry sits in a block that starts there or before:
+  // walk back to the block (single keys added later may sort between its
+  // entries).
+  auto it = kv_.NewIterator(ks, true);
+  for (it->SeekForPrev(key::AdjacencyBlock(entry)); it->Valid() && it->key().starts_with(prefix); it->Prev()) {
+    std::string_view k(it->key().data(), it->key().size());
+    if (k == single) {
+      kv_.Delete(ks, single);
+      return Status::OK();
+    }
+    key::AdjacencyEntries entries(k, std::string_view(it->value().data(), it->value().size()));
+    if (!entries.is_block()) continue;
+    std::vector<key::AdjacencyEntry> kept;
+    bool found = false;
+    for (key::AdjacencyEntry e; entries.Next(&e);)
+      if (e.edge == entry.edge && e.neighbor == entry.neighbor) found = true;
+      else kept.push_back(e);
+    if (!entries.ok()) return DamagedAdjacency(ks, k);
+    if (!found) continue;
+    // The block is rewritten without the entry; a concurrent rewrite of
+    // the same block would lose one of the two, so they conflict.
+    kv_.ValidateAndPublish(conflict::AdjacencyBlock(ks == Keyspace::kOut, k));
+    std::string block_key(k);
+    kv_.Delete(ks, block_key);
+    if (kept.empty()) return Status::OK();
+    std::string value;
+    for (size_t i = 1; i < kept.size(); ++i) key::AppendAdjacencyBlockEntry(&value, kept[i - 1], kept[i]);
+    kv_.Put(ks, key::AdjacencyBlock(kept.front()), value);
+    return Status::OK();
+  }
+  if (!it->status().ok()) return storage::FromRocks(it->status(), "adjacency");
+  // Nothing to remove: kg check reports the missing entry.
   return Status::OK();
 }
 
@@ -441,14 +496,13 @@ class EdgeCursor::Impl {
   Impl(const Transaction::Impl& txn, std::unique_ptr<rocksdb::Iterator> it, std::optional<uint32_t> type)
       : txn_(txn), it_(std::move(it)), type_(type) {
     it_->SeekToFirst();
-    Settle();
+    if (it_->Valid() && Load()) Settle();
   }
   Impl(const Transaction::Impl& txn, Status error) : txn_(txn), error_(std::move(error)) {}
 
-  bool Valid() const { return it_ && it_->Valid(); }
+  bool Valid() const { return it_ && it_->Valid() && error_.ok(); }
   void Next() {
-    it_->Next();
-    Settle();
+    if (Step()) Settle();
   }
   const EdgeRef& edge() const { return current_; }
   Status status() const {
@@ -457,24 +511,43 @@ class EdgeCursor::Impl {
   }
 
  private:
-  void Settle() {
-    for (; it_->Valid(); it_->Next()) {
-      auto e = key::ParseAdjacency(std::string_view(it_->key().data(), it_->key().size()));
-      if (!e || (type_ && e->type != *type_)) continue;
-      if (e->type != cached_type_ || current_.type.empty()) {
-        cached_type_ = e->type;
-        current_.type = txn_.store().Name(DictKind::kEdgeType, e->type);
-      }
-      current_.id = e->edge;
-      current_.source = e->anchor;
-      current_.target = current_.neighbor = e->neighbor;
-      return;
-    }
+  // Decodes the key the iterator is at into entry_ (its first entry).
+  bool Load() {
+    entries_.Reset(ToView(it_->key()), ToView(it_->value()));
+    if (entries_.Next(&entry_)) return true;
+    error_ = Transaction::Impl::DamagedAdjacency(Keyspace::kOut, ToView(it_->key()));
+    return false;
   }
+  // The next entry, from the same key or the next; false at the end or on damage.
+  bool Step() {
+    if (entries_.Next(&entry_)) return true;
+    if (!entries_.ok()) {
+      error_ = Transaction::Impl::DamagedAdjacency(Keyspace::kOut, ToView(it_->key()));
+      return false;
+    }
+    it_->Next();
+    return it_->Valid() && Load();
+  }
+  // Skips entries the type filter rejects, then shows the current one.
+  void Settle() {
+    while (type_ && entry_.type != *type_)
+      if (!Step()) return;
+    if (entry_.type != cached_type_ || current_.type.empty()) {
+      cached_type_ = entry_.type;
+      current_.type = txn_.store().Name(DictKind::kEdgeType, entry_.type);
+    }
+    current_.id = entry_.edge;
+    current_.source = entry_.anchor;
+    current_.target = current_.neighbor = entry_.neighbor;
+  }
+
+  static std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 
   const Transaction::Impl& txn_;
   std::unique_ptr<rocksdb::Iterator> it_;
   std::optional<uint32_t> type_;
+  key::AdjacencyEntries entries_;
+  key::AdjacencyEntry entry_{};
   EdgeRef current_;
   uint32_t cached_type_ = 0;
   Status error_;

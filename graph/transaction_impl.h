@@ -61,12 +61,16 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
                               : storage::key::AdjacencyPrefix(node);
     bool go_on = true;
     auto scan = [&](storage::Keyspace ks, bool outgoing) {
-      return kv_.ScanPrefix(ks, prefix, [&](std::string_view k, std::string_view) {
-        auto entry = storage::key::ParseAdjacency(k);
-        if (!entry) return true;
-        go_on = fn(*entry, outgoing);
-        return go_on;
+      std::optional<std::string> damaged;
+      Status s = kv_.ScanPrefix(ks, prefix, [&](std::string_view k, std::string_view v) {
+        storage::key::AdjacencyEntries entries(k, v);
+        storage::key::AdjacencyEntry entry;
+        while (go_on && entries.Next(&entry)) go_on = fn(entry, outgoing);
+        if (!entries.ok()) damaged = k;
+        return go_on && entries.ok();
       });
+      if (s.ok() && damaged) return DamagedAdjacency(ks, *damaged);
+      return s;
     };
     if (dir != Direction::kIn)
       if (Status s = scan(storage::Keyspace::kOut, true); !s.ok()) return s;
@@ -74,6 +78,9 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
       if (Status s = scan(storage::Keyspace::kIn, false); !s.ok()) return s;
     return Status::OK();
   }
+
+  // The Corruption a malformed adjacency key or block gives.
+  static Status DamagedAdjacency(storage::Keyspace ks, std::string_view key);
 
   // Public-facing conversions.
   Node ToNode(NodeId id, const storage::NodeRecord& record) const;
@@ -110,6 +117,9 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
   void RemoveIndexEntries(NodeId id, const storage::NodeRecord& record, uint32_t label,
                           std::optional<uint32_t> key);
   void WriteNode(NodeId id, const storage::NodeRecord& record);
+  // Removes one edge's entry from the out or in family, a key of its own or
+  // an entry of a block.
+  Status RemoveAdjacency(storage::Keyspace ks, const storage::key::AdjacencyEntry& entry);
 
   storage::StoreTransaction kv_;
   std::unordered_set<NodeId> created_nodes_;
@@ -122,6 +132,8 @@ std::string Node(NodeId id);
 std::string NodeExists(NodeId id);
 std::string EdgesOf(NodeId id);
 std::string Edge(EdgeId id);
+// The block of adjacency entries whose key is block_key.
+std::string AdjacencyBlock(bool outgoing, std::string_view block_key);
 std::string Unique(const storage::IndexRecord& index, const Value& value);
 }  // namespace conflict
 

@@ -28,6 +28,7 @@ constexpr char kMetaDictByName = 'D';
 constexpr char kMetaDictById = 'I';
 constexpr char kMetaCounter = 'C';
 constexpr char kMetaIndexDef = 'X';
+constexpr char kMetaBlockRange = 'B';
 
 constexpr uint8_t kTagNull = 0x05;
 constexpr uint8_t kTagBool = 0x10;
@@ -261,6 +262,14 @@ std::string Counter(CounterKind kind, uint32_t id) {
 
 std::string IndexDefPrefix() { return std::string(1, kMetaIndexDef); }
 
+std::string BlockRangePrefix() { return std::string(1, kMetaBlockRange); }
+
+std::string BlockRange(uint64_t first_node) {
+  std::string k = BlockRangePrefix();
+  PutU64(&k, first_node);
+  return k;
+}
+
 std::string IndexDef(uint32_t index_id) {
   std::string k = IndexDefPrefix();
   PutU32(&k, index_id);
@@ -303,6 +312,88 @@ std::optional<AdjacencyEntry> ParseAdjacency(std::string_view k) {
   if (k.size() != kAdjacencyKeySize) return std::nullopt;
   const char* p = k.data();
   return AdjacencyEntry{GetU64(p), GetU32(p + 8), GetU64(p + 12), GetU64(p + 20)};
+}
+
+std::string AdjacencyBlock(const AdjacencyEntry& first) {
+  std::string k = Adjacency(first.anchor, first.type, first.neighbor, first.edge);
+  k.push_back('\0');
+  return k;
+}
+
+namespace {
+
+void PutVarint(std::string* out, uint64_t v) {
+  char buf[10];
+  int n = 0;
+  for (; v >= 0x80; v >>= 7) buf[n++] = static_cast<char>(v | 0x80);
+  buf[n++] = static_cast<char>(v);
+  out->append(buf, n);
+}
+
+bool GetVarint(std::string_view* in, uint64_t* v) {
+  uint64_t r = 0;
+  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
+    auto byte = static_cast<unsigned char>(in->front());
+    in->remove_prefix(1);
+    if (shift == 63 && byte > 1) return false;
+    r |= uint64_t{byte & 0x7Fu} << shift;
+    if (byte < 0x80) {
+      *v = r;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void AppendAdjacencyBlockEntry(std::string* value, const AdjacencyEntry& previous, const AdjacencyEntry& next) {
+  PutVarint(value, next.neighbor - previous.neighbor);
+  auto delta = static_cast<int64_t>(next.edge - previous.edge);
+  PutVarint(value, (static_cast<uint64_t>(delta) << 1) ^ static_cast<uint64_t>(delta >> 63));
+}
+
+void AdjacencyEntries::Reset(std::string_view key, std::string_view value) {
+  ok_ = true;
+  first_ = true;
+  rest_ = {};
+  block_ = key.size() == kAdjacencyBlockKeySize && key.back() == '\0';
+  auto e = ParseAdjacency(block_ ? key.substr(0, kAdjacencyKeySize) : key);
+  if (!e) {
+    ok_ = first_ = false;
+    return;
+  }
+  last_ = *e;
+  if (block_) rest_ = value;
+}
+
+bool AdjacencyEntries::Next(AdjacencyEntry* entry) {
+  if (first_) {
+    first_ = false;
+    *entry = last_;
+    return true;
+  }
+  if (rest_.empty()) return false;
+  uint64_t neighbor_delta, edge_zigzag;
+  if (!GetVarint(&rest_, &neighbor_delta) || !GetVarint(&rest_, &edge_zigzag)) {
+    ok_ = false;
+    rest_ = {};
+    return false;
+  }
+  auto edge_delta = static_cast<int64_t>((edge_zigzag >> 1) ^ (~(edge_zigzag & 1) + 1));
+  AdjacencyEntry next = last_;
+  next.neighbor += neighbor_delta;
+  next.edge += static_cast<uint64_t>(edge_delta);
+  // Entries strictly ascend: a neighbor that wraps around or an edge that
+  // does not grow under the same neighbor is damage.
+  if (next.neighbor < last_.neighbor || (neighbor_delta == 0 && edge_delta <= 0)) {
+    ok_ = false;
+    rest_ = {};
+    return false;
+  }
+  last_ = next;
+  *entry = next;
+  return true;
 }
 
 std::string LabelPrefix(uint32_t label) {

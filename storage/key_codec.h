@@ -15,16 +15,27 @@
 //   meta    'I' kind(u8) id(u32)                         dictionary name
 //   meta    'C' kind(u8) id(u32)                         counter (i64, merge-added)
 //   meta    'X' index-id(u32)                            IndexRecord (cereal)
+//   meta    'B' first-node(u64)                          last node (u64) of a bulk
+//                                                        load's adjacency blocks
 //   nodes   node(u64)                                    NodeRecord (cereal)
 //   edges   edge(u64)                                    EdgeRecord (cereal)
 //   out     source(u64) type(u32) target(u64) edge(u64)  empty
+//   out     the same, then 0x00 (an adjacency block)     the block's later entries
 //   in      target(u64) type(u32) source(u64) edge(u64)  empty
+//   in      the same, then 0x00 (an adjacency block)     the block's later entries
 //   labels  label(u32) node(u64)                         empty
 //   index   index-id(u32) encoded-value node(u64)        empty
 //
 // "out-edges of n", "out-edges of n of type T" and "in-edges of n" are each
 // a single prefix scan (8 or 12 bytes). The out and in families use an
 // 8-byte prefix extractor (the node) with prefix Bloom filters.
+//
+// Transactions write one adjacency key per edge and direction. Bulk loads
+// store up to kAdjacencyBlockEntries entries of one node and type under one
+// block key: the key of the block's first entry followed by 0x00, and as
+// value each later entry, in key order, as two varints: the neighbor less
+// the previous entry's, and the edge less the previous entry's (zigzag).
+// Single keys written later may sort between a block's entries.
 //
 // Encoded property values (index keys) are self-delimiting and
 // order-preserving within each kind:
@@ -79,6 +90,9 @@ std::string DictByIdPrefix(DictKind kind);
 std::string Counter(CounterKind kind, uint32_t id);
 std::string IndexDef(uint32_t index_id);
 std::string IndexDefPrefix();
+// Nodes first..last of one bulk load may anchor adjacency blocks.
+std::string BlockRange(uint64_t first_node);
+std::string BlockRangePrefix();
 // The dictionary id of a DictById key. REQUIRES: key from DictById.
 uint32_t DictIdOf(std::string_view dict_by_id_key);
 
@@ -100,8 +114,36 @@ struct AdjacencyEntry {
   uint64_t neighbor;
   uint64_t edge;
 };
-// Parses an adjacency key. Returns nullopt for a key of the wrong size.
+// Parses a single adjacency key. Returns nullopt for a key of another size
+// (a block key among them).
 std::optional<AdjacencyEntry> ParseAdjacency(std::string_view key);
+
+// Adjacency blocks (see the layout above).
+inline constexpr size_t kAdjacencyBlockKeySize = kAdjacencyKeySize + 1;
+inline constexpr size_t kAdjacencyBlockEntries = 128;
+std::string AdjacencyBlock(const AdjacencyEntry& first);
+// Appends next to a block value whose last entry is previous. REQUIRES:
+// same anchor and type, next after previous in key order.
+void AppendAdjacencyBlockEntry(std::string* value, const AdjacencyEntry& previous, const AdjacencyEntry& next);
+
+// The entries stored under one key of the out or in family, single or
+// block, in key order. Views into key and value, which must outlive it.
+class AdjacencyEntries {
+ public:
+  AdjacencyEntries() = default;
+  AdjacencyEntries(std::string_view key, std::string_view value) { Reset(key, value); }
+  void Reset(std::string_view key, std::string_view value);
+  // The next entry; false at the end, or on a malformed key or value (then
+  // ok() is false).
+  bool Next(AdjacencyEntry* entry);
+  bool ok() const { return ok_; }
+  bool is_block() const { return block_; }
+
+ private:
+  AdjacencyEntry last_{};
+  std::string_view rest_;
+  bool first_ = false, block_ = false, ok_ = true;
+};
 
 // Label index
 std::string Label(uint32_t label, uint64_t node);

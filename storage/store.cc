@@ -250,12 +250,10 @@ Status Store::LoadMeta() {
   auto* meta = cf(Keyspace::kMeta);
   std::string value;
   rocksdb::Status s = db_->Get(ro, meta, key::FormatVersion(), &value);
+  bool write_version = false;
   if (s.IsNotFound()) {
     if (read_only()) return Status::Corruption("'" + path_ + "' has no kg format version");
-    std::string v;
-    key::PutU32(&v, kFormatVersion);
-    s = db_->Put(rocksdb::WriteOptions(), meta, key::FormatVersion(), v);
-    if (!s.ok()) return FromRocks(s, "writing the format version");
+    write_version = true;
   } else if (!s.ok()) {
     return FromRocks(s, "reading the format version");
   } else {
@@ -265,6 +263,14 @@ Status Store::LoadMeta() {
       return Status::NotSupported("'" + path_ + "' was written in kg format version " +
                                   std::to_string(version) + ", newer than this kg supports (" +
                                   std::to_string(kFormatVersion) + "); upgrade kg to open it");
+    // Every older format is a subset of this one.
+    write_version = version < kFormatVersion && !read_only();
+  }
+  if (write_version) {
+    std::string v;
+    key::PutU32(&v, kFormatVersion);
+    s = db_->Put(rocksdb::WriteOptions(), meta, key::FormatVersion(), v);
+    if (!s.ok()) return FromRocks(s, "writing the format version");
   }
 
   for (DictKind kind : {DictKind::kLabel, DictKind::kEdgeType, DictKind::kPropertyKey}) {
@@ -290,6 +296,16 @@ Status Store::LoadMeta() {
     *next = *reserved = key::GetU64(v.data());
     return Status::OK();
   };
+  {
+    std::string prefix = key::BlockRangePrefix();
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      if (it->key().size() != prefix.size() + 8 || it->value().size() != 8)
+        return Status::Corruption("bad adjacency block range record");
+      NoteBlockRange(key::GetU64(it->key().data() + prefix.size()), key::GetU64(it->value().data()));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading adjacency block ranges");
+  }
   if (Status st = read_mark(key::NodeIdMark(), &next_node_, &reserved_node_); !st.ok()) return st;
   if (Status st = read_mark(key::EdgeIdMark(), &next_edge_, &reserved_edge_); !st.ok()) return st;
 
@@ -506,6 +522,19 @@ Status Store::WriteSortedFile(Keyspace ks, const std::vector<std::pair<std::stri
 std::string Store::BulkDirectory() const {
   static std::atomic<int> sequence{0};
   return path_ + "/bulk-" + std::to_string(getpid()) + "-" + std::to_string(sequence++);
+}
+
+void Store::NoteBlockRange(uint64_t first_node, uint64_t last_node) {
+  std::lock_guard lock(block_ranges_mu_);
+  uint64_t& last = block_ranges_[first_node];
+  last = std::max(last, last_node);
+}
+
+bool Store::MayAnchorBlocks(uint64_t node) const {
+  std::lock_guard lock(block_ranges_mu_);
+  // Ranges of different loads never overlap: each takes fresh node ids.
+  auto it = block_ranges_.upper_bound(node);
+  return it != block_ranges_.begin() && node <= std::prev(it)->second;
 }
 
 Status Store::Compact() {

@@ -29,8 +29,10 @@
 namespace kg::storage {
 
 // The on-disk format this kg writes. Opening a database with a larger value
-// fails with StatusCode::kNotSupported.
-inline constexpr uint32_t kFormatVersion = 1;
+// fails with StatusCode::kNotSupported. Version 2 added adjacency blocks
+// (see key_codec.h); a version 1 database is one too, and is marked version 2
+// when opened for writing, so that an older kg refuses it.
+inline constexpr uint32_t kFormatVersion = 2;
 
 class StoreTransaction;
 
@@ -126,6 +128,14 @@ class Store : public std::enable_shared_from_this<Store> {
   // Flushes memtables and compacts every column family to the last level.
   Status Compact();
 
+  // Adjacency blocks (see key_codec.h) exist only where bulk loads wrote
+  // them, around the nodes they created. A bulk load notes its node range
+  // (under the commit lock, before its files are ingested) and writes it
+  // as a meta key with them; deleting an edge looks for blocks only when
+  // one of its ends lies in a noted range.
+  void NoteBlockRange(uint64_t first_node, uint64_t last_node);
+  bool MayAnchorBlocks(uint64_t node) const;
+
  private:
   Store(std::string path, const Options& options);
   Status OpenDb();
@@ -155,6 +165,9 @@ class Store : public std::enable_shared_from_this<Store> {
 
   mutable std::mutex catalog_mu_;
   std::shared_ptr<const IndexCatalog> catalog_;
+
+  mutable std::mutex block_ranges_mu_;
+  std::map<uint64_t, uint64_t> block_ranges_;  // first node -> last node
 
   // Commit-time conflict detection: the sequence number of the last commit
   // that published each conflict key, kept while some live snapshot is older.

@@ -96,6 +96,117 @@ TEST_CASE("a bulk load equals a transactional one, spilled runs included", "[bul
     CHECK(!entry.path().filename().string().starts_with("bulk-"));
 }
 
+// A hub with 300 outgoing T edges (more than two blocks' worth; some
+// neighbors twice) and a few incoming ones.
+void WriteHub(graph::GraphSink& sink) {
+  auto hub = sink.CreateNode({"Hub"}, {{"code", Value("hub")}});
+  REQUIRE(hub.ok());
+  std::vector<NodeId> n;
+  for (int i = 0; i < 250; ++i) {
+    auto id = sink.CreateNode({"Leaf"}, {{"code", Value("n" + std::to_string(i))}});
+    REQUIRE(id.ok());
+    n.push_back(*id);
+  }
+  for (int i = 0; i < 300; ++i)
+    REQUIRE(sink.CreateEdge(*hub, "T", n[i % 250], {{"w", Value(int64_t(i))}}).ok());
+  for (int i = 0; i < 5; ++i) REQUIRE(sink.CreateEdge(n[i], "U", *hub, {{"w", Value(int64_t(1000 + i))}}).ok());
+}
+
+std::string Edges(Database& db) {
+  auto r = Connection(db).Execute("MATCH (a)-[r]->(b) RETURN a.code, type(r), b.code, r.w ORDER BY r.w");
+  REQUIRE(r.ok());
+  std::string out;
+  for (const auto& row : r.rows()) out += row[0].ToString() + row[1].ToString() + row[2].ToString() + row[3].ToString() + " ";
+  return out;
+}
+
+size_t KeyCount(Database& db, storage::Keyspace ks) {
+  auto& store = *internal::Access::Of(db).store;
+  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator({}, store.cf(ks)));
+  size_t n = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+  return n;
+}
+
+TEST_CASE("edges stored in adjacency blocks are deleted like any other", "[bulk]") {
+  test::TempDir dir;
+  auto plain = test::OpenDb(dir.path() + "/plain");
+  auto bulk = test::OpenDb(dir.path() + "/bulk");
+  {
+    auto txn = plain->Begin();
+    REQUIRE(txn.ok());
+    graph::TransactionSink sink(std::move(*txn));
+    WriteHub(sink);
+    REQUIRE(sink.Finish().ok());
+  }
+  {
+    graph::BulkWriter sink(internal::Access::Of(*bulk).store);
+    WriteHub(sink);
+    REQUIRE(sink.Finish().ok());
+  }
+  // The hub's 300 edges take three blocks; each leaf's one or two a key.
+  CHECK(KeyCount(*bulk, storage::Keyspace::kOut) == 3 + 5);
+  CHECK(KeyCount(*plain, storage::Keyspace::kOut) == 305);
+  REQUIRE(Edges(*bulk) == Edges(*plain));
+
+  const char* steps[] = {
+      // The first entry of the first block, then one in the middle.
+      "MATCH (:Hub)-[r {w: 0}]->() DELETE r",
+      "MATCH (:Hub)-[r {w: 77}]->() DELETE r",
+      // Single keys among a block's entries, then one of them and block entries beside it.
+      "MATCH (h:Hub), (n {code: 'n150'}) CREATE (h)-[:T {w: 2000}]->(n), (h)-[:T {w: 2001}]->(n)",
+      "MATCH (:Hub)-[r:T]->(n) WHERE n.code IN ['n150', 'n151'] AND r.w <> 2001 DELETE r",
+      // A leaf and its entries in the hub's blocks; then many of one block in one statement.
+      "MATCH (n {code: 'n200'}) DETACH DELETE n",
+      "MATCH (:Hub)-[r:T]->() WHERE r.w >= 128 AND r.w < 250 DELETE r",
+      // Incoming entries, then the hub with everything left.
+      "MATCH (:Hub)<-[r:U]-() WHERE r.w > 1002 DELETE r",
+      "MATCH (h:Hub) DETACH DELETE h",
+  };
+  for (const char* step : steps) {
+    INFO(step);
+    // Reopened each time: where blocks may be is read back from the database.
+    bulk.reset();
+    bulk = test::OpenDb(dir.path() + "/bulk");
+    for (Database* db : {plain.get(), bulk.get()}) REQUIRE(Connection(*db).Execute(step).ok());
+    CHECK(Edges(*bulk) == Edges(*plain));
+    auto report = Check(*bulk);
+    REQUIRE(report.ok());
+    CHECK(report->problems.empty());
+  }
+  CHECK(KeyCount(*bulk, storage::Keyspace::kOut) == 0);
+  CHECK(KeyCount(*bulk, storage::Keyspace::kIn) == 0);
+}
+
+TEST_CASE("two transactions deleting edges of one adjacency block conflict", "[bulk]") {
+  test::TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  {
+    graph::BulkWriter sink(internal::Access::Of(*db).store);
+    WriteHub(sink);
+    REQUIRE(sink.Finish().ok());
+  }
+  auto hub = Connection(*db).Execute("MATCH (h:Hub) RETURN id(h)");
+  REQUIRE(hub.ok());
+  auto reader = db->Begin();
+  REQUIRE(reader.ok());
+  auto edges = reader->GetEdges(static_cast<NodeId>(hub.rows()[0][0].as_int()), Direction::kOut, "T");
+  REQUIRE(edges.ok());
+  REQUIRE(edges->size() == 300);
+  auto first = db->Begin(), second = db->Begin();
+  REQUIRE((first.ok() && second.ok()));
+  REQUIRE(first->DeleteEdge((*edges)[10].id).ok());
+  REQUIRE(second->DeleteEdge((*edges)[11].id).ok());
+  REQUIRE(first->Commit().ok());
+  // Each rewrote the block from what it saw: the second would bring back
+  // the first's entry.
+  CHECK(second->Commit().code() == StatusCode::kConflict);
+  auto report = Check(*db);
+  REQUIRE(report.ok());
+  CHECK(report->problems.empty());
+  CHECK(Connection(*db).Execute("MATCH (:Hub)-[r:T]->() RETURN count(r)").rows()[0][0].as_int() == 299);
+}
+
 TEST_CASE("opening a database removes what a killed bulk load left", "[bulk]") {
   test::TempDir dir;
   test::OpenDb(dir.db());

@@ -159,3 +159,69 @@ TEST_CASE("adjacency keys group by anchor, then type", "[storage][codec]") {
   REQUIRE(PrefixSuccessor(std::string("a\xFF", 2)) == "b");
   REQUIRE(PrefixSuccessor(std::string("\xFF\xFF", 2)).empty());
 }
+
+TEST_CASE("adjacency blocks give back their entries, and refuse damage", "[storage][codec]") {
+  using namespace st::key;
+  std::mt19937_64 rng(7);
+  const uint64_t max = std::numeric_limits<uint64_t>::max();
+  for (int round = 0; round < 200; ++round) {
+    // Entries of one anchor and type in key order, with wide jumps and edges
+    // that go down as well as up between neighbors.
+    std::vector<AdjacencyEntry> in;
+    uint64_t neighbor = round % 3 == 0 ? 0 : rng() >> (rng() % 64);
+    size_t n = 1 + rng() % kAdjacencyBlockEntries;
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t edge = round % 5 == 0 ? max - i : rng() >> (rng() % 64);
+      if (i > 0 && rng() % 3 == 0 && in.back().edge < max) {
+        edge = in.back().edge + 1 + rng() % 1000 % (max - in.back().edge);
+      } else if (i > 0) {
+        if (neighbor == max) break;
+        neighbor += 1 + (rng() >> (rng() % 64)) % (max - neighbor);
+      }
+      in.push_back({42, 3, neighbor, edge});
+    }
+    std::string key = AdjacencyBlock(in.front()), value;
+    for (size_t i = 1; i < in.size(); ++i) AppendAdjacencyBlockEntry(&value, in[i - 1], in[i]);
+    REQUIRE(key.starts_with(Adjacency(42, 3, in.front().neighbor, in.front().edge)));
+    AdjacencyEntries entries(key, value);
+    REQUIRE(entries.is_block());
+    std::vector<AdjacencyEntry> out;
+    for (AdjacencyEntry e; entries.Next(&e);) out.push_back(e);
+    REQUIRE(entries.ok());
+    REQUIRE(out.size() == in.size());
+    for (size_t i = 0; i < in.size(); ++i) {
+      CHECK(out[i].anchor == 42);
+      CHECK(out[i].type == 3);
+      CHECK(out[i].neighbor == in[i].neighbor);
+      CHECK(out[i].edge == in[i].edge);
+    }
+  }
+  // A block sorts after its first entry's own key and before the next one's.
+  CHECK(AdjacencyBlock({1, 2, 3, 4}) > Adjacency(1, 2, 3, 4));
+  CHECK(AdjacencyBlock({1, 2, 3, 4}) < Adjacency(1, 2, 3, 5));
+  // A single key holds one entry.
+  AdjacencyEntries single(Adjacency(5, 6, 7, 8), "");
+  AdjacencyEntry e;
+  REQUIRE(single.Next(&e));
+  CHECK((e.anchor == 5 && e.type == 6 && e.neighbor == 7 && e.edge == 8));
+  CHECK_FALSE(single.Next(&e));
+  CHECK(single.ok());
+  CHECK_FALSE(single.is_block());
+  // Damage: a cut varint, an entry that does not ascend, a key of the wrong size.
+  auto damaged = [](const std::string& key, const std::string& value) {
+    AdjacencyEntries entries(key, value);
+    AdjacencyEntry x;
+    while (entries.Next(&x)) {
+    }
+    return !entries.ok();
+  };
+  std::string value;
+  AppendAdjacencyBlockEntry(&value, {1, 2, 3, 4}, {1, 2, 300, 4000});
+  CHECK_FALSE(damaged(AdjacencyBlock({1, 2, 3, 4}), value));
+  CHECK(damaged(AdjacencyBlock({1, 2, 3, 4}), value.substr(0, value.size() - 1)));
+  CHECK(damaged(AdjacencyBlock({1, 2, 3, 4}), value + std::string("\x00\x00", 2)));  // the same entry again
+  CHECK(damaged(AdjacencyBlock({1, 2, 3, 4}), value + std::string("\x00\x01", 2)));  // same neighbor, lower edge
+  CHECK(damaged(AdjacencyBlock({1, 2, 3, 4}), std::string(11, '\xFF')));  // a varint past 64 bits
+  CHECK(damaged("short", ""));
+  CHECK(damaged(Adjacency(1, 2, 3, 4) + "x", ""));
+}

@@ -117,3 +117,29 @@ TEST_CASE("a database written in a newer format is refused", "[storage][format]"
   REQUIRE(db.status().code() == kg::StatusCode::kNotSupported);
   REQUIRE(db.status().message().find("newer") != std::string::npos);
 }
+
+TEST_CASE("a database of format 1 opens, and is marked with this format when written", "[storage][format]") {
+  kg::test::TempDir dir;
+  { kg::test::OpenDb(dir.db()); }
+  auto version = [&](bool read_only) {
+    kg::Options options;
+    options.read_only = read_only;
+    auto store = st::Store::Open(dir.db(), options);
+    REQUIRE(store.ok());
+    std::string v;
+    REQUIRE((*store)->db()->Get({}, (*store)->cf(st::Keyspace::kMeta), st::key::FormatVersion(), &v).ok());
+    return st::key::GetU32(v.data());
+  };
+  {
+    auto store = st::Store::Open(dir.db(), {});
+    REQUIRE(store.ok());
+    std::string v;
+    st::key::PutU32(&v, 1);
+    REQUIRE((*store)->db()->Put({}, (*store)->cf(st::Keyspace::kMeta), st::key::FormatVersion(), v).ok());
+  }
+  // Reading leaves it as it is; opening for writing marks it, so that an
+  // older kg that cannot read adjacency blocks refuses it.
+  CHECK(version(true) == 1);
+  CHECK(version(false) == st::kFormatVersion);
+  CHECK(st::kFormatVersion == 2);
+}
