@@ -44,17 +44,52 @@ namespace {
 constexpr size_t kIngestIndexFrom = 10000;
 
 // The entries (keys) of a new index: every node that has its label and the
-// property, read in the catalog change's own transaction.
+// property, read in the catalog change's own transaction. Records are only
+// peeked at for the label and the one property.
 Status BuildIndex(StoreTransaction& txn, const IndexRecord& index, const storage::Store& store,
                   std::vector<std::pair<std::string, std::string>>* entries) {
   std::unordered_map<std::string, NodeId> seen;  // encoded value -> node, for unique
-  auto labels = txn.NewIterator(Keyspace::kLabels);
-  // The label's nodes come in id order: one forward pass over the node
-  // family reads their records, stepping when the next is near and seeking
-  // when it is far.
+  bool has_label;
+  std::optional<Value> value;
+  auto add = [&](NodeId id, std::string_view bytes) -> Status {
+    if (!storage::PeekNodeRecord(bytes, index.label, index.property_key, &has_label, &value)) {
+      NodeRecord record;  // for the error
+      Status s = storage::DecodeRecord(bytes, &record, "node " + std::to_string(id));
+      return s.ok() ? Status::Corruption("node " + std::to_string(id) + " is damaged") : s;
+    }
+    if (!has_label || !value) return Status::OK();
+    std::string key = key::IndexEntry(index.id, *value, id);
+    if (index.unique) {
+      // The key less the node id is the encoded value.
+      auto [pos, inserted] = seen.emplace(key.substr(0, key.size() - 8), id);
+      if (!inserted)
+        return Status::ConstraintViolation(
+            "cannot create constraint " + index.name + ": nodes " + std::to_string(pos->second) +
+            " and " + std::to_string(id) + " both have label " + store.Name(DictKind::kLabel, index.label) +
+            " and property " + store.Name(DictKind::kPropertyKey, index.property_key) + " = " + value->ToString());
+    }
+    entries->emplace_back(std::move(key), std::string());
+    return Status::OK();
+  };
   auto nodes = txn.NewIterator(Keyspace::kNodes);
+  // A label most nodes have: one pass over the node family. Otherwise its
+  // nodes come from the label family in id order, and one forward pass
+  // over the node family reads them, stepping when the next is near and
+  // seeking when it is far.
+  auto with_label = txn.Counter(storage::CounterKind::kLabel, index.label);
+  auto all = txn.Counter(storage::CounterKind::kNodes, 0);
+  if (!with_label.ok()) return with_label.status();
+  if (!all.ok()) return all.status();
+  if (*with_label * 4 >= *all) {
+    for (nodes->SeekToFirst(); nodes->Valid(); nodes->Next()) {
+      std::string_view k(nodes->key().data(), nodes->key().size());
+      if (Status s = add(key::NodeOf(k), std::string_view(nodes->value().data(), nodes->value().size())); !s.ok())
+        return s;
+    }
+    return storage::FromRocks(nodes->status(), "node scan");
+  }
+  auto labels = txn.NewIterator(Keyspace::kLabels);
   std::string prefix = key::LabelPrefix(index.label);
-  NodeRecord record;
   for (labels->Seek(prefix); labels->Valid() && labels->key().starts_with(prefix); labels->Next()) {
     NodeId id = key::NodeOfLabelKey(std::string_view(labels->key().data(), labels->key().size()));
     std::string node_key = key::Node(id);
@@ -66,21 +101,7 @@ Status BuildIndex(StoreTransaction& txn, const IndexRecord& index, const storage
       if (!nodes->status().ok()) return storage::FromRocks(nodes->status(), "node scan");
       return Status::Corruption("label index names node " + std::to_string(id) + " which is missing");
     }
-    std::string_view bytes(nodes->value().data(), nodes->value().size());
-    if (Status s = storage::DecodeRecord(bytes, &record, "node " + std::to_string(id)); !s.ok()) return s;
-    const Value* v = storage::FindProperty(record.properties, index.property_key);
-    if (!v) continue;
-    if (index.unique) {
-      std::string encoded;
-      storage::EncodeValue(&encoded, *v);
-      auto [pos, inserted] = seen.emplace(std::move(encoded), id);
-      if (!inserted)
-        return Status::ConstraintViolation(
-            "cannot create constraint " + index.name + ": nodes " + std::to_string(pos->second) +
-            " and " + std::to_string(id) + " both have label " + store.Name(DictKind::kLabel, index.label) +
-            " and property " + store.Name(DictKind::kPropertyKey, index.property_key) + " = " + v->ToString());
-    }
-    entries->emplace_back(key::IndexEntry(index.id, *v, id), std::string());
+    if (Status s = add(id, std::string_view(nodes->value().data(), nodes->value().size())); !s.ok()) return s;
   }
   return storage::FromRocks(labels->status(), "label scan");
 }

@@ -264,7 +264,127 @@ class RecordBytes {
   char* p_;
 };
 
+// Reads what RecordBytes writes. Every read checks the bounds; past the
+// end, or on a type it does not know, ok() turns false.
+class RecordReader {
+ public:
+  explicit RecordReader(std::string_view bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
+  bool ok() const { return ok_; }
+  size_t left() const { return static_cast<size_t>(end_ - p_); }
+
+  template <class T>
+  T Int() {
+    using U = std::make_unsigned_t<T>;
+    if (left() < sizeof(T)) return Fail<T>();
+    U u = 0;
+    for (size_t i = 0; i < sizeof(T); ++i) u |= static_cast<U>(static_cast<unsigned char>(p_[i])) << (8 * i);
+    p_ += sizeof(T);
+    return static_cast<T>(u);
+  }
+  // A count of things of at least min_bytes each.
+  uint64_t Count(size_t min_bytes) {
+    uint64_t n = Int<uint64_t>();
+    return n <= left() / min_bytes ? n : Fail<uint64_t>();
+  }
+  std::string_view String() {
+    uint64_t n = Count(1);
+    if (!ok_) return {};
+    std::string_view s(p_, n);
+    p_ += n;
+    return s;
+  }
+  // Reads one value into *out, or skips it when out is null.
+  void Val(Value* out, int depth = 0) {
+    if (depth > 256) return Fail<void>();
+    auto type = static_cast<Value::Type>(Int<uint8_t>());
+    if (!ok_) return;
+    switch (type) {
+      case Value::Type::kNull:
+        if (out) *out = Value();
+        return;
+      case Value::Type::kBool: {
+        auto b = Int<uint8_t>();
+        if (out) *out = Value(b != 0);
+        return;
+      }
+      case Value::Type::kInt: {
+        auto i = Int<int64_t>();
+        if (out) *out = Value(i);
+        return;
+      }
+      case Value::Type::kFloat: {
+        auto d = std::bit_cast<double>(Int<uint64_t>());
+        if (out) *out = Value(d);
+        return;
+      }
+      case Value::Type::kString: {
+        std::string_view s = String();
+        if (out) *out = Value(std::string(s));
+        return;
+      }
+      case Value::Type::kList: {
+        uint64_t n = Count(1);
+        ValueList list;
+        for (uint64_t i = 0; i < n && ok_; ++i) {
+          Value e;
+          Val(out ? &e : nullptr, depth + 1);
+          if (out) list.push_back(std::move(e));
+        }
+        if (out) *out = Value(std::move(list));
+        return;
+      }
+      case Value::Type::kMap: {
+        uint64_t n = Count(9);
+        ValueMap map;
+        for (uint64_t i = 0; i < n && ok_; ++i) {
+          std::string_view k = String();
+          Value e;
+          Val(out ? &e : nullptr, depth + 1);
+          if (out) map.emplace(std::string(k), std::move(e));
+        }
+        if (out) *out = Value(std::move(map));
+        return;
+      }
+      default: return Fail<void>();
+    }
+  }
+
+ private:
+  template <class T>
+  T Fail() {
+    ok_ = false;
+    p_ = end_;
+    if constexpr (!std::is_void_v<T>) return T{};
+  }
+  const char* p_;
+  const char* end_;
+  bool ok_ = true;
+};
+
 }  // namespace
+
+bool PeekNodeRecord(std::string_view bytes, uint32_t label, uint32_t key_id, bool* has_label,
+                    std::optional<Value>* value) {
+  RecordReader r(bytes);
+  *has_label = false;
+  value->reset();
+  if (r.Int<uint8_t>() != 1 || r.Int<uint32_t>() != kNodeRecordVersion) return false;
+  uint64_t labels = r.Count(4);
+  for (uint64_t i = 0; i < labels; ++i)
+    if (r.Int<uint32_t>() == label) *has_label = true;
+  if (!*has_label) return r.ok();
+  uint64_t props = r.Count(5);
+  for (uint64_t i = 0; i < props && r.ok(); ++i) {
+    if (r.Int<uint32_t>() != key_id) {
+      r.Val(nullptr);
+      continue;
+    }
+    Value v;
+    r.Val(&v);
+    *value = std::move(v);
+  }
+  return r.ok() && r.left() == 0;
+}
 
 void AppendNodeRecord(std::string* out, std::span<const uint32_t> labels, PropertySpan props) {
   RecordBytes b(out, 5 + 8 + 4 * labels.size() + RecordBytes::SizeOf(props));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,6 +58,12 @@ std::string EncodeRecord(const IndexRecord& r);
 // bulk load path). A test holds them equal to cereal's output.
 void AppendNodeRecord(std::string* out, std::span<const uint32_t> labels, PropertySpan props);
 void AppendEdgeRecord(std::string* out, uint32_t type, uint64_t source, uint64_t target, PropertySpan props);
+// For index builds: whether the node record in bytes has label, and its
+// value of property key_id (nullopt when absent), without decoding the rest.
+// Returns false when the bytes are not a record as this kg writes them
+// (damaged, or a newer version): DecodeRecord then says what is wrong.
+bool PeekNodeRecord(std::string_view bytes, uint32_t label, uint32_t key_id, bool* has_label,
+                    std::optional<Value>* value);
 // what names the record in the error ("node 42").
 Status DecodeRecord(std::string_view bytes, NodeRecord* r, std::string_view what);
 Status DecodeRecord(std::string_view bytes, EdgeRecord* r, std::string_view what);

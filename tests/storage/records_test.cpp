@@ -88,6 +88,44 @@ TEST_CASE("records written without cereal are the bytes cereal writes", "[storag
   }
 }
 
+TEST_CASE("peeking at a node record agrees with decoding it", "[storage][records]") {
+  std::mt19937 rng(11);
+  for (int i = 0; i < 2000; ++i) {
+    st::NodeRecord node;
+    for (uint32_t l = 0, n = rng() % 4; l < n; ++l) node.labels.push_back(l * 3 + rng() % 3);
+    node.properties = RandomProperties(rng);
+    std::string bytes = st::EncodeRecord(node);
+    uint32_t label = rng() % 10;
+    // A key the record has, when it has any, or one it may not have.
+    uint32_t key = !node.properties.empty() && rng() % 2 ? node.properties[rng() % node.properties.size()].first
+                                                         : static_cast<uint32_t>(rng() % 3000);
+    bool has_label;
+    std::optional<Value> value;
+    REQUIRE(st::PeekNodeRecord(bytes, label, key, &has_label, &value));
+    CHECK(has_label == node.HasLabel(label));
+    const Value* want = st::FindProperty(node.properties, key);
+    if (!has_label) {
+      CHECK_FALSE(value);
+    } else if (!want) {
+      CHECK_FALSE(value);
+    } else {
+      REQUIRE(value);
+      CHECK(value->ToString() == want->ToString());
+      CHECK(value->type() == want->type());
+    }
+    // Every cut of a labelled record is refused, never read past its end.
+    if (node.HasLabel(label))
+      for (size_t cut = 0; cut < bytes.size(); ++cut)
+        CHECK_FALSE(st::PeekNodeRecord(std::string_view(bytes).substr(0, cut), label, key, &has_label, &value));
+  }
+  // A newer record version is left to DecodeRecord to report.
+  std::string bytes = st::EncodeRecord(st::NodeRecord{{1}, {}});
+  bool has_label;
+  std::optional<Value> value;
+  bytes[1] = 2;
+  CHECK_FALSE(st::PeekNodeRecord(bytes, 1, 1, &has_label, &value));
+}
+
 TEST_CASE("damaged or newer records are refused with a clear status", "[storage][records]") {
   st::NodeRecord out;
   kg::Status s = st::DecodeRecord("\x01\x02", &out, "node 9");
