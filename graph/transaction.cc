@@ -367,12 +367,12 @@ Status Transaction::Impl::RemoveAdjacency(Keyspace ks, const key::AdjacencyEntry
     // The block is rewritten without the entry; a concurrent rewrite of
     // the same block would lose one of the two, so they conflict.
     kv_.ValidateAndPublish(conflict::AdjacencyBlock(ks == Keyspace::kOut, k));
-    std::string block_key(k);
-    kv_.Delete(ks, block_key);
-    if (kept.empty()) return Status::OK();
-    std::string value;
+    std::string block_key(k), value;
     for (size_t i = 1; i < kept.size(); ++i) key::AppendAdjacencyBlockEntry(&value, kept[i - 1], kept[i]);
-    kv_.Put(ks, key::AdjacencyBlock(kept.front()), value);
+    // Without its first entry the block moves to the next one's key.
+    std::string next_key = kept.empty() ? std::string() : key::AdjacencyBlock(kept.front());
+    if (next_key != block_key) kv_.Delete(ks, block_key);
+    if (!kept.empty()) kv_.Put(ks, next_key, value);
     return Status::OK();
   }
   if (!it->status().ok()) return storage::FromRocks(it->status(), "adjacency");
