@@ -69,14 +69,20 @@ st::PropertyList RandomProperties(std::mt19937& rng) {
   return props;
 }
 
+// Up to three sorted labels out of 0..8, and random properties.
+st::NodeRecord RandomNode(std::mt19937& rng) {
+  st::NodeRecord node;
+  for (uint32_t l = 0, n = rng() % 4; l < n; ++l) node.labels.push_back(l * 3 + rng() % 3);
+  node.properties = RandomProperties(rng);
+  return node;
+}
+
 }  // namespace
 
 TEST_CASE("records written without cereal are the bytes cereal writes", "[storage][records]") {
   std::mt19937 rng(7);
   for (int i = 0; i < 2000; ++i) {
-    st::NodeRecord node;
-    for (uint32_t l = 0, n = rng() % 4; l < n; ++l) node.labels.push_back(l * 3 + rng() % 3);
-    node.properties = RandomProperties(rng);
+    st::NodeRecord node = RandomNode(rng);
     std::string direct = "prefix";
     st::AppendNodeRecord(&direct, node.labels, node.properties);
     REQUIRE(direct == "prefix" + st::EncodeRecord(node));
@@ -91,9 +97,7 @@ TEST_CASE("records written without cereal are the bytes cereal writes", "[storag
 TEST_CASE("peeking at a node record agrees with decoding it", "[storage][records]") {
   std::mt19937 rng(11);
   for (int i = 0; i < 2000; ++i) {
-    st::NodeRecord node;
-    for (uint32_t l = 0, n = rng() % 4; l < n; ++l) node.labels.push_back(l * 3 + rng() % 3);
-    node.properties = RandomProperties(rng);
+    st::NodeRecord node = RandomNode(rng);
     std::string bytes = st::EncodeRecord(node);
     uint32_t label = rng() % 10;
     // A key the record has, when it has any, or one it may not have.
