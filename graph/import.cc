@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <type_traits>
 
 #include "graph/access.h"
 #include "graph/batch_pipe.h"
@@ -141,6 +142,21 @@ Status ParseHeader(const std::vector<CsvReader::Field>& fields, const std::strin
   return Status::OK();
 }
 
+// A whole field as a number: as from_chars reads it, or else as strtoll /
+// strtod do (which also take a '+' and leading blanks). Integers out of
+// range are refused; floats out of range become infinities or zero.
+template <class T>
+bool ParseNumber(std::string_view s, T* out) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) return true;
+  std::string copy(s);
+  char* stop = nullptr;
+  errno = 0;
+  if constexpr (std::is_integral_v<T>) *out = std::strtoll(copy.c_str(), &stop, 10);
+  else *out = std::strtod(copy.c_str(), &stop);
+  return !copy.empty() && *stop == '\0' && (std::is_floating_point_v<T> || errno != ERANGE);
+}
+
 // One CSV value as the column's type; where() names it in an error.
 template <class Where>
 Status Convert(const Column& c, std::string_view text, const Where& where, Value* out) {
@@ -149,33 +165,15 @@ Status Convert(const Column& c, std::string_view text, const Where& where, Value
       case Column::Type::kString: *v = Value(s); return Status::OK();
       case Column::Type::kInt: {
         int64_t n = 0;
-        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-        if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) {
-          *v = Value(n);
-          return Status::OK();
-        }
-        // What from_chars refuses and strtoll takes: a '+', leading blanks.
-        std::string copy(s);
-        char* stop = nullptr;
-        errno = 0;
-        long long m = std::strtoll(copy.c_str(), &stop, 10);
-        if (copy.empty() || *stop != '\0' || errno == ERANGE)
-          return Status::InvalidArgument(where() + ": '" + copy + "' in column " + c.name + " is not an integer");
-        *v = Value(static_cast<int64_t>(m));
+        if (!ParseNumber(s, &n))
+          return Status::InvalidArgument(where() + ": '" + std::string(s) + "' in column " + c.name + " is not an integer");
+        *v = Value(n);
         return Status::OK();
       }
       case Column::Type::kFloat: {
         double d = 0;
-        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
-        if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) {
-          *v = Value(d);
-          return Status::OK();
-        }
-        std::string copy(s);
-        char* stop = nullptr;
-        d = std::strtod(copy.c_str(), &stop);
-        if (copy.empty() || *stop != '\0')
-          return Status::InvalidArgument(where() + ": '" + copy + "' in column " + c.name + " is not a number");
+        if (!ParseNumber(s, &d))
+          return Status::InvalidArgument(where() + ": '" + std::string(s) + "' in column " + c.name + " is not a number");
         *v = Value(d);
         return Status::OK();
       }
