@@ -1,6 +1,7 @@
 #include "graph/import.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -237,42 +238,122 @@ void Normalize(storage::PropertyList* props) {
 // Relationship rows handed to the sink on a second thread, in batches and
 // in file order, while the calling thread goes on parsing. The sink is used
 // by one thread at a time: the parser does not touch it meanwhile.
+//
+// Rows may also come with their end nodes' file ids instead of node ids
+// (AddByFileIds). Those are looked up in one pass over the batch before it
+// is handed on, each lookup prefetched a few rows ahead: the id maps are
+// larger than the caches, and a lookup waiting for memory on every row
+// would cost more than parsing it.
 class EdgePipeline {
  public:
-  EdgePipeline(GraphSink& sink, std::string path)
-      : sink_(sink), path_(std::move(path)), pipe_([this](Batch& b) { return Write(b); }) {}
+  // An end of the relationships: where its file ids are looked up, and how
+  // the errors name it.
+  struct End {
+    const IdMap* space = nullptr;
+    std::string id_space;
+  };
+  EdgePipeline(GraphSink& sink, std::string path, End start, End end)
+      : sink_(sink), path_(std::move(path)), ends_{std::move(start), std::move(end)},
+        pipe_([this](Batch& b) { return Write(b); }) {}
 
   // Returns the first error of the writing thread, if any.
   Status Add(NodeId from, uint32_t type, NodeId to, storage::PropertyList* props, int line) {
+    Push(type, props, line)->ends = {from, to};
+    return Full();
+  }
+  // The same, with the end nodes as file ids looked up later; an unknown id
+  // fails then, with the row's line. REQUIRES: both Ends have a space.
+  Status AddByFileIds(std::string_view from, uint32_t type, std::string_view to, storage::PropertyList* props,
+                      int line) {
     Batch& b = pipe_.batch();
-    b.rows.push_back({from, to, type, static_cast<uint32_t>(b.props.size()),
-                      static_cast<uint32_t>(props->size()), line});
-    for (auto& p : *props) b.props.push_back(std::move(p));
-    return b.rows.size() >= kBatch ? pipe_.Hand() : Status::OK();
+    Batch::Row* r = Push(type, props, line);
+    r->ends = {0, 0};
+    r->ids_at = static_cast<uint32_t>(b.ids.size());
+    r->from_size = static_cast<uint32_t>(from.size());
+    r->to_size = static_cast<uint32_t>(to.size());
+    b.ids.append(from).append(to);
+    return Full();
+  }
+  // Looks up the file ids of the rows added so far: returns the error of
+  // the first row with an unknown one.
+  Status Resolve() {
+    Batch& b = pipe_.batch();
+    constexpr size_t kAhead = 32;
+    auto hash = [&](size_t i) {
+      Batch::Row& r = b.rows[i];
+      if (r.ends[0] != 0) return;
+      for (int e = 0; e < 2; ++e) {
+        r.hashes[e] = IdMap::Hash(FileId(b, r, e));
+        ends_[e].space->Prefetch(r.hashes[e]);
+      }
+    };
+    for (size_t i = b.resolved; i < std::min(b.rows.size(), b.resolved + kAhead); ++i) hash(i);
+    for (; b.resolved < b.rows.size(); ++b.resolved) {
+      if (b.resolved + kAhead < b.rows.size()) hash(b.resolved + kAhead);
+      Batch::Row& r = b.rows[b.resolved];
+      if (r.ends[0] != 0) continue;
+      for (int e = 0; e < 2; ++e) {
+        std::string_view id = FileId(b, r, e);
+        r.ends[e] = ends_[e].space->Find(id, r.hashes[e]);
+        if (r.ends[e] == 0)
+          return Status::InvalidArgument(path_ + ":" + std::to_string(r.line) + ":1: unknown " +
+                                         (e == 0 ? "start" : "end") + " node id '" + std::string(id) + "'" +
+                                         (ends_[e].id_space.empty() ? "" : " in id space " + ends_[e].id_space));
+      }
+    }
+    return Status::OK();
   }
   // Writes what is left and waits for it.
-  Status Close() { return pipe_.Close(); }
+  Status Close() {
+    if (Status s = Resolve(); !s.ok()) return s;
+    return pipe_.Close();
+  }
 
  private:
   static constexpr size_t kBatch = 4096;
   struct Batch {
     struct Row {
-      NodeId from, to;
+      std::array<NodeId, 2> ends;  // 0 until looked up
       uint32_t type, props_at, props_size;
       int line;
+      uint32_t ids_at = 0, from_size = 0, to_size = 0;  // the file ids in ids, when given
+      std::array<uint64_t, 2> hashes{};
     };
     std::vector<Row> rows;
     std::vector<std::pair<uint32_t, Value>> props;
+    std::string ids;
+    size_t resolved = 0;  // rows before this one have their end nodes
     bool empty() const { return rows.empty(); }
     void clear() {
       rows.clear();
       props.clear();
+      ids.clear();
+      resolved = 0;
     }
   };
+  Batch::Row* Push(uint32_t type, storage::PropertyList* props, int line) {
+    Batch& b = pipe_.batch();
+    Batch::Row& r = b.rows.emplace_back();
+    r.type = type;
+    r.props_at = static_cast<uint32_t>(b.props.size());
+    r.props_size = static_cast<uint32_t>(props->size());
+    r.line = line;
+    for (auto& p : *props) b.props.push_back(std::move(p));
+    return &r;
+  }
+  Status Full() {
+    if (pipe_.batch().rows.size() < kBatch) return Status::OK();
+    if (Status s = Resolve(); !s.ok()) return s;
+    return pipe_.Hand();
+  }
+  static std::string_view FileId(const Batch& b, const Batch::Row& r, int end) {
+    std::string_view ids(b.ids);
+    return end == 0 ? ids.substr(r.ids_at, r.from_size) : ids.substr(r.ids_at + r.from_size, r.to_size);
+  }
 
   Status Write(const Batch& b) {
     for (const Batch::Row& r : b.rows) {
-      auto edge = sink_.AddEdge(r.from, r.type, r.to, {b.props.data() + r.props_at, r.props_size});
+      auto edge = sink_.AddEdge(r.ends[0], r.type, r.ends[1], {b.props.data() + r.props_at, r.props_size});
       if (!edge.ok()) return WithWhere(edge.status(), path_ + ":" + std::to_string(r.line) + ":1");
     }
     return Status::OK();
@@ -280,6 +361,7 @@ class EdgePipeline {
 
   GraphSink& sink_;
   std::string path_;
+  std::array<End, 2> ends_;
   BatchPipe<Batch> pipe_;  // last: its thread uses the members above
 };
 
@@ -390,19 +472,37 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
       if (c.role == Column::Role::kStart || c.role == Column::Role::kEnd)
         if (auto space = ids_.find(c.id_space); space != ids_.end()) c.space = &space->second;
     }
-    // Relationship rows go to the sink on a second thread when it allows.
-    std::optional<EdgePipeline> pipeline;
-    if (!p.nodes && sink_.pipelined()) pipeline.emplace(sink_, p.file.path);
     std::ifstream in(p.file.path, std::ios::binary);
     CsvReader reader(in, p.file.path, p.delimiter);
     std::vector<CsvReader::Field> fields;
     Status error;
     reader.Next(&fields, &error);  // the header
+    // Relationship rows go to the sink on a second thread when it allows.
+    // A load that stops at the first bad row has their file ids looked up
+    // a batch at a time (see EdgePipeline); rejecting rows one by one needs
+    // each looked up as it is read.
+    std::optional<EdgePipeline> pipeline;
+    bool by_file_ids = false;
+    if (!p.nodes && sink_.pipelined()) {
+      EdgePipeline::End ends[2];
+      for (const Column& c : p.header)
+        if (c.role == Column::Role::kStart || c.role == Column::Role::kEnd)
+          ends[c.role == Column::Role::kEnd] = {c.space, c.id_space};
+      by_file_ids = options_.max_bad == 0 && ends[0].space && ends[1].space;
+      pipeline.emplace(sink_, p.file.path, std::move(ends[0]), std::move(ends[1]));
+    }
+    // A bad row, after the rows before it: their file ids are looked up
+    // first, so the load fails at the first bad row of the file.
+    auto bad = [&](const Status& reason) -> Status {
+      if (pipeline)
+        if (Status s = pipeline->Resolve(); !s.ok()) return s;
+      return Bad(reason, CsvLine(fields));
+    };
     std::vector<uint32_t> labels;
     storage::PropertyList props;
     while (reader.Next(&fields, &error)) {
       if (!error.ok()) {
-        if (Status s = Bad(error, CsvLine(fields)); !s.ok()) return s;
+        if (Status s = bad(error); !s.ok()) return s;
         error = Status::OK();
         continue;
       }
@@ -464,6 +564,14 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
           ++stats_->nodes;
         } else {
           if (type.empty()) return Status::InvalidArgument(reader.Where(1) + ": the :TYPE field is empty");
+          auto type_id = Type(type);
+          if (!type_id.ok()) return type_id.status();
+          if (by_file_ids) {
+            if (Status s = pipeline->AddByFileIds(start_id, *type_id, end_id, &props, reader.record_line()); !s.ok())
+              return Status(StatusCode::kAborted, s.message());
+            ++stats_->relationships;
+            return Status::OK();
+          }
           NodeId from = start_col->space ? start_col->space->Find(start_id) : 0;
           NodeId to = end_col->space ? end_col->space->Find(end_id) : 0;
           if (from == 0 || to == 0) {
@@ -472,8 +580,6 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
                                            " node id '" + std::string(from == 0 ? start_id : end_id) + "'" +
                                            (c->id_space.empty() ? "" : " in id space " + c->id_space));
           }
-          auto type_id = Type(type);
-          if (!type_id.ok()) return type_id.status();
           if (pipeline) {
             // Errors of the writing thread are not the row's: they fail the load.
             if (Status s = pipeline->Add(from, *type_id, to, &props, reader.record_line()); !s.ok())
@@ -488,11 +594,11 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
       }();
       if (row_error.code() == StatusCode::kAborted) return Status::InvalidArgument(row_error.message());
       if (!row_error.ok())
-        if (Status s = Bad(row_error, CsvLine(fields)); !s.ok()) return s;
+        if (Status s = bad(row_error); !s.ok()) return s;
       if ((stats_->rows & 0x1FFF) == 0) Progress(reader.bytes_read());
     }
     if (!error.ok())
-      if (Status s = Bad(error, CsvLine(fields)); !s.ok()) return s;
+      if (Status s = bad(error); !s.ok()) return s;
     if (pipeline)
       if (Status s = pipeline->Close(); !s.ok()) return s;
     bytes_before_file_ += reader.bytes_read();

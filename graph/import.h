@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "graph/huge_pages.h"
 #include "kg/io.h"
 #include "kg/transaction.h"
 #include "storage/key_codec.h"
@@ -59,19 +60,29 @@ class TransactionSink : public GraphSink {
 
 // File ids -> node ids: open addressing over one array. An id of up to 16
 // bytes is kept in its slot, a longer one in an arena, so a lookup of a
-// short id touches one cache line. Node ids start at 1, so 0 marks an
-// empty slot.
+// short id touches one cache line (slots are aligned so that none spans
+// two). Node ids start at 1, so 0 marks an empty slot.
 class IdMap {
  public:
+  static uint64_t Hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
   // The node for key, or 0.
-  NodeId Find(std::string_view key) const {
+  NodeId Find(std::string_view key) const { return Find(key, Hash(key)); }
+  // The same, given key's Hash.
+  NodeId Find(std::string_view key, uint64_t h) const {
     if (slots_.empty()) return 0;
-    uint64_t h = Hash(key);
+    Text16 padded(key);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.node == 0) return 0;
-      if (Matches(s, h, key)) return s.node;
+      if (s.tag == static_cast<uint32_t>(h >> 32) && s.size == key.size() &&
+          (key.size() <= sizeof s.text ? padded.Equals(s.text) : Text(s) == key))
+        return s.node;
     }
+  }
+  // Starts loading the slot where a lookup of the key with hash h begins,
+  // so that a Find a little later does not wait for memory.
+  void Prefetch(uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask_]);
   }
   // False (and no change) when key is there already. REQUIRES: node != 0.
   bool Insert(std::string_view key, NodeId node) {
@@ -98,13 +109,25 @@ class IdMap {
   }
 
  private:
-  struct Slot {
+  // A short id zero-padded to the size of a slot's text, compared with it
+  // as two words: the slot's cache line is all a lookup reads.
+  struct Text16 {
+    uint64_t w[2] = {0, 0};
+    explicit Text16(std::string_view key) {
+      if (key.size() <= sizeof w) std::memcpy(w, key.data(), key.size());
+    }
+    bool Equals(const char* text) const {
+      uint64_t t[2];
+      std::memcpy(t, text, sizeof t);
+      return ((t[0] ^ w[0]) | (t[1] ^ w[1])) == 0;
+    }
+  };
+  struct alignas(32) Slot {
     NodeId node = 0;
     uint32_t size = 0;
     uint32_t tag = 0;  // the hash's high half
     char text[16] = {};  // the id, or its arena offset when longer
   };
-  static uint64_t Hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
   std::string_view Text(const Slot& s) const {
     if (s.size <= sizeof s.text) return std::string_view(s.text, s.size);
     uint64_t offset;
@@ -115,7 +138,7 @@ class IdMap {
     return s.tag == static_cast<uint32_t>(h >> 32) && s.size == key.size() && Text(s) == key;
   }
   void Grow() {
-    std::vector<Slot> old = std::move(slots_);
+    std::vector<Slot, HugePageAllocator<Slot>> old = std::move(slots_);
     slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
     mask_ = slots_.size() - 1;
     for (const Slot& s : old) {
@@ -125,7 +148,7 @@ class IdMap {
       slots_[i] = s;
     }
   }
-  std::vector<Slot> slots_;
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
   size_t mask_ = 0;
   std::string arena_;
   size_t used_ = 0;

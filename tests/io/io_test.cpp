@@ -2,6 +2,7 @@
 // atomic failure with file:line:column, --skip-bad rejects, and the
 // integrity check.
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -175,6 +176,74 @@ TEST_CASE("a bad row fails the whole load with where and why", "[io]") {
   s = Load(*db, {{dir.path() + "/missing.csv"}}, {}, &stats);
   CHECK(s.code() == StatusCode::kNotFound);
   CHECK(Dump(*db) == before);
+}
+
+TEST_CASE("the bulk loader fails at the first bad relationship row, wherever its ids are looked up", "[io]") {
+  // The bulk path looks a relationship's node ids up a batch (thousands of
+  // rows) at a time: an unknown id must still fail the load at its own
+  // line, before any later bad row, and after any earlier one.
+  TempDir dir;
+  std::string nodes = "id:ID,:LABEL\n";
+  for (int i = 1; i <= 100; ++i) nodes += "n" + std::to_string(i) + ",Thing\n";
+  Write(dir.path() + "/nodes.csv", nodes);
+  auto rels = [&](int rows, std::map<int, std::string> bad) {
+    std::string text = ":START_ID,:END_ID,:TYPE,w:int\n";
+    for (int row = 1; row <= rows; ++row) {
+      auto it = bad.find(row);
+      text += it != bad.end() ? it->second + "\n"
+                              : "n" + std::to_string(row % 100 + 1) + ",n" + std::to_string(row * 7 % 100 + 1) + ",R," +
+                                    std::to_string(row) + "\n";
+    }
+    Write(dir.path() + "/rels.csv", text);
+  };
+  struct Case {
+    int rows;
+    std::map<int, std::string> bad;
+    std::string error;  // after the file name
+  };
+  // Row r of the file is on line r + 1.
+  std::vector<Case> cases = {
+      {10, {{4, "n1,nobody,R,1"}}, ":5:1: unknown end node id 'nobody'"},
+      {10, {{4, "ghost,n1,R,1"}, {6, "n1,n2,R,x"}}, ":5:1: unknown start node id 'ghost'"},
+      {10, {{4, "n1,n2,R,x"}, {6, "ghost,n1,R,1"}}, ":5:9: 'x' in column w is not an integer"},
+      {10, {{4, "n1,n2,R,1,extra"}, {6, "ghost,n1,R,1"}}, ":5:1: 5 fields, but the header has 4"},
+      {10, {{9, "n1,n2,\"R"}}, ":10:7: a quoted field is not closed"},
+      {10, {{3, "ghost,n1,R,1"}, {9, "n1,n2,\"R"}}, ":4:1: unknown start node id 'ghost'"},
+      {9000, {{4097, "n1,n0,R,1"}}, ":4098:1: unknown end node id 'n0'"},
+      {9000, {{4096, "n1,n0,R,1"}, {4097, "n1,n2,R,y"}}, ":4097:1: unknown end node id 'n0'"},
+      {9000, {{5000, "n1,n2,R,y"}, {8999, "n0,n1,R,1"}}, ":5001:9: 'y' in column w is not an integer"},
+      {9000, {{8999, "n1,,R,1"}}, ":9000:1: unknown end node id ''"},
+      {9000, {{9000, "n1,n2,,1"}}, ":9001:1: the :TYPE field is empty"},
+  };
+  for (const Case& c : cases) {
+    rels(c.rows, c.bad);
+    auto db = test::OpenDb(dir.db());
+    LoadOptions options;
+    options.method = LoadOptions::Method::kBulk;
+    LoadStats stats;
+    Status s = Load(*db, {{dir.path() + "/nodes.csv"}, {dir.path() + "/rels.csv"}}, options, &stats);
+    REQUIRE(!s.ok());
+    INFO(s.message());
+    CHECK(s.message().starts_with(dir.path() + "/rels.csv" + c.error));
+    Connection conn(*db);
+    CHECK(conn.Execute("MATCH (n) RETURN count(n)").rows()[0][0].as_int() == 0);
+  }
+  // And with no bad row, every relationship is there with its own ends.
+  rels(9000, {});
+  auto db = test::OpenDb(dir.path() + "/good");
+  LoadOptions options;
+  options.method = LoadOptions::Method::kBulk;
+  LoadStats stats;
+  REQUIRE(Load(*db, {{dir.path() + "/nodes.csv"}, {dir.path() + "/rels.csv"}}, options, &stats).ok());
+  CHECK(stats.relationships == 9000);
+  Connection conn(*db);
+  auto r = conn.Execute("MATCH (a)-[r:R]->(b) WHERE a.id <> 'n' + toString(r.w % 100 + 1) OR "
+                        "b.id <> 'n' + toString(r.w * 7 % 100 + 1) RETURN count(r)");
+  REQUIRE(r.ok());
+  CHECK(r.rows()[0][0].as_int() == 0);
+  auto report = Check(*db);
+  REQUIRE(report.ok());
+  CHECK(report->ok());
 }
 
 TEST_CASE("a header may repeat a property and split labels over columns", "[io]") {
