@@ -14,6 +14,7 @@
 #include <rocksdb/sst_file_writer.h>
 
 #include "graph/batch_pipe.h"
+#include "graph/huge_pages.h"
 
 namespace kg::graph {
 
@@ -140,7 +141,7 @@ class BulkWriter::Run {
   Keyspace ks_;
   std::string name_;
   std::string arena_;
-  std::vector<Entry> entries_;
+  std::vector<Entry, HugePageAllocator<Entry>> entries_;
   std::vector<std::string> files_;
   uint64_t count_ = 0;
 };
@@ -296,9 +297,11 @@ class BulkWriter::AdjacencyRun {
     if (entries_.empty()) return;
     uint64_t node_lo = UINT64_MAX, node_hi = 0, edge_lo = UINT64_MAX, edge_hi = 0;
     uint32_t type_hi = 0;
+    bool edge_order = true;  // entries come in edge id order, as a load adds them
     for (const Entry& e : entries_) {
       node_lo = std::min({node_lo, e.anchor, e.neighbor});
       node_hi = std::max({node_hi, e.anchor, e.neighbor});
+      edge_order &= e.edge > edge_hi || edge_lo == UINT64_MAX;
       edge_lo = std::min(edge_lo, e.edge);
       edge_hi = std::max(edge_hi, e.edge);
       type_hi = std::max(type_hi, e.type);
@@ -315,15 +318,22 @@ class BulkWriter::AdjacencyRun {
     for (const Entry& e : entries_) packed_.push_back(p.Pack(e));
     entries_.clear();
     entries_.shrink_to_fit();
-    RadixSort(&packed_, bits);
+    // The sort is stable, so entries already in edge order need sorting by
+    // the fields above the edge id only.
+    RadixSort(&packed_, edge_order ? p.edge_bits : 0, bits);
   }
-  // Least significant digit first, 11 bits a pass, only the bits in use.
-  static void RadixSort(std::vector<uint64_t>* keys, int bits) {
-    constexpr int kDigit = 11;
-    std::vector<uint64_t> other(keys->size());
-    for (int shift = 0; shift < bits; shift += kDigit) {
-      std::vector<size_t> at(size_t{1} << kDigit, 0);
-      const uint64_t mask = (uint64_t{1} << kDigit) - 1;
+  // Least significant digit first over bits [from, to), in as few passes
+  // of at most 13 bits as cover them. Stable.
+  static void RadixSort(std::vector<uint64_t, HugePageAllocator<uint64_t>>* keys, int from, int to) {
+    constexpr int kMaxDigit = 13;
+    if (to <= from) return;
+    int passes = (to - from + kMaxDigit - 1) / kMaxDigit;
+    int digit = (to - from + passes - 1) / passes;
+    std::vector<uint64_t, HugePageAllocator<uint64_t>> other(keys->size());
+    std::vector<size_t> at(size_t{1} << digit);
+    const uint64_t mask = (uint64_t{1} << digit) - 1;
+    for (int shift = from; shift < to; shift += digit) {
+      std::fill(at.begin(), at.end(), 0);
       for (uint64_t k : *keys) ++at[(k >> shift) & mask];
       size_t sum = 0;
       for (size_t& a : at) sum += std::exchange(a, sum);
@@ -343,8 +353,8 @@ class BulkWriter::AdjacencyRun {
   Keyspace ks_;
   std::string name_;
   int max_packed_bits_;
-  std::vector<Entry> entries_;
-  std::vector<uint64_t> packed_;  // after Sort, when the run packs
+  std::vector<Entry, HugePageAllocator<Entry>> entries_;
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> packed_;  // after Sort, when the run packs
   Packing packing_;
   std::vector<std::string> files_;
   uint64_t count_ = 0;
