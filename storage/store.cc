@@ -554,16 +554,22 @@ Status Store::ChangeCatalog(const CatalogChange& change) {
   std::shared_ptr<const IndexCatalog> old = catalog();
   auto next = std::make_shared<IndexCatalog>(*old);
   next->version = old->version + 1;
-  StoreTransaction txn(shared_from_this(), false);
   std::vector<IngestFile> files;
-  if (Status s = change(txn, *old, next.get(), &files); !s.ok()) return s;
-  if (files.empty()) {
-    if (Status s = CommitLocked(txn); !s.ok()) return s;
-  } else {
-    if (txn.has_writes()) return Status::InvalidArgument("a catalog change gave both writes and files");
-    if (Status s = IngestLocked(files); !s.ok()) return s;
+  {
+    StoreTransaction txn(shared_from_this(), false);
+    if (Status s = change(txn, *old, next.get(), &files); !s.ok()) return s;
+    if (files.empty()) {
+      if (Status s = CommitLocked(txn); !s.ok()) return s;
+    } else if (txn.has_writes()) {
+      return Status::InvalidArgument("a catalog change gave both writes and files");
+    }
+    txn.MarkFinished();
   }
-  txn.MarkFinished();
+  // Files go in once the transaction's snapshot is gone (the lock keeps
+  // every commit out meanwhile): with no snapshot to hide them from, they
+  // need no sequence number of their own, which a compaction would later
+  // spend a rewrite of the whole file to clear.
+  if (Status s = IngestLocked(files); !s.ok()) return s;
   std::lock_guard clock(catalog_mu_);
   catalog_ = std::move(next);
   return Status::OK();
