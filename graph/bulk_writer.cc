@@ -126,10 +126,12 @@ class BulkWriter::Run {
   };
   void Sort() {
     const char* base = arena_.data();
-    std::sort(entries_.begin(), entries_.end(), [base](const Entry& a, const Entry& b) {
+    auto less = [base](const Entry& a, const Entry& b) {
       int c = std::memcmp(base + a.offset, base + b.offset, std::min(a.size, b.size));
       return c != 0 ? c < 0 : a.size < b.size;
-    });
+    };
+    // Label keys of nodes loaded a label at a time come in order already.
+    if (!std::is_sorted(entries_.begin(), entries_.end(), less)) std::sort(entries_.begin(), entries_.end(), less);
   }
   void Clear() {
     entries_.clear();
