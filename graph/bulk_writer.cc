@@ -148,28 +148,56 @@ class BulkWriter::Run {
   uint64_t count_ = 0;
 };
 
-// Adjacency keys as their fields: sorting compares integers, not bytes
-// (the big-endian key layout sorts the same way). The nodes and edges of a
-// load have ids in narrow ranges, so a run's entries usually pack into one
-// 64-bit integer each, which sorts several times faster than the fields.
+// One direction of adjacency (out: anchored at the start node; in: at the
+// end node) as a sorted view of the load's relationships. Sorting compares
+// integers, not bytes (the big-endian key layout sorts the same way). The
+// nodes and edges of a load have ids in narrow ranges, so a view's entries
+// usually pack into one 64-bit integer each, which sorts several times
+// faster than the fields.
 class BulkWriter::AdjacencyRun {
  public:
-  AdjacencyRun(Keyspace ks, std::string name, int max_packed_bits)
-      : ks_(ks), name_(std::move(name)), max_packed_bits_(max_packed_bits) {}
+  AdjacencyRun(Keyspace ks, std::string name, int max_packed_bits, bool reverse)
+      : ks_(ks), name_(std::move(name)), max_packed_bits_(max_packed_bits), reverse_(reverse) {}
 
-  void Add(uint64_t anchor, uint32_t type, uint64_t neighbor, uint64_t edge) {
-    entries_.push_back({anchor, neighbor, edge, type});
-    ++count_;
-  }
-  // Room for bytes of entries, so that a run fills without being copied as
-  // it grows (pages are only touched as it fills).
-  void Reserve(size_t bytes) { entries_.reserve(bytes / sizeof(Entry)); }
-  size_t bytes() const { return entries_.size() * sizeof(Entry); }
   Keyspace keyspace() const { return ks_; }
 
+  // Sorts this direction of rels into memory, to be spilled or written.
+  // Only reads rels, so both directions may take the same list at once.
+  void Take(const Relationships& rels) {
+    Clear();
+    if (rels.empty()) return;
+    count_ += rels.size();
+    uint64_t node_lo = UINT64_MAX, node_hi = 0, edge_lo = UINT64_MAX, edge_hi = 0;
+    uint32_t type_hi = 0;
+    bool edge_order = true;  // relationships come in edge id order, as a load adds them
+    for (const Relationship& r : rels) {
+      node_lo = std::min({node_lo, r.from, r.to});
+      node_hi = std::max({node_hi, r.from, r.to});
+      edge_order &= r.edge > edge_hi || edge_lo == UINT64_MAX;
+      edge_lo = std::min(edge_lo, r.edge);
+      edge_hi = std::max(edge_hi, r.edge);
+      type_hi = std::max(type_hi, r.type);
+    }
+    Packing p{node_lo, edge_lo, static_cast<int>(std::bit_width(type_hi)),
+              static_cast<int>(std::bit_width(node_hi - node_lo)), static_cast<int>(std::bit_width(edge_hi - edge_lo))};
+    int bits = p.type_bits + 2 * p.node_bits + p.edge_bits;
+    if (bits > max_packed_bits_) {
+      entries_.reserve(rels.size());
+      for (const Relationship& r : rels) entries_.push_back(EntryOf(r));
+      std::sort(entries_.begin(), entries_.end());
+      return;
+    }
+    packing_ = p;
+    packed_.reserve(rels.size());
+    for (const Relationship& r : rels) packed_.push_back(p.Pack(EntryOf(r)));
+    // The sort is stable, so entries already in edge order need sorting by
+    // the fields above the edge id only.
+    RadixSort(&packed_, edge_order ? p.edge_bits : 0, bits);
+  }
+
+  // Writes what Take sorted to a run file in dir.
   Status Spill(const std::string& dir) {
-    if (entries_.empty()) return Status::OK();
-    Sort();
+    if (sorted_size() == 0) return Status::OK();
     std::string path = dir + "/" + name_ + "." + std::to_string(files_.size()) + ".run";
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     std::vector<Entry> buffer;
@@ -186,10 +214,11 @@ class BulkWriter::AdjacencyRun {
     return Status::OK();
   }
 
+  // Merges the spilled runs and what Take sorted last into one sorted file
+  // for ingestion; *path is empty when there is nothing.
   Status Write(const std::string& dir, const rocksdb::Options& options, std::string* path) {
     path->clear();
     if (count_ == 0) return Status::OK();
-    Sort();
     *path = dir + "/" + name_ + ".sst";
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, nullptr, /*invalidate_page_cache=*/false);
     if (Status s = Rocks(writer.Open(*path), "bulk load"); !s.ok()) return s;
@@ -294,36 +323,6 @@ class BulkWriter::AdjacencyRun {
     }
   };
 
-  void Sort() {
-    packed_.clear();
-    if (entries_.empty()) return;
-    uint64_t node_lo = UINT64_MAX, node_hi = 0, edge_lo = UINT64_MAX, edge_hi = 0;
-    uint32_t type_hi = 0;
-    bool edge_order = true;  // entries come in edge id order, as a load adds them
-    for (const Entry& e : entries_) {
-      node_lo = std::min({node_lo, e.anchor, e.neighbor});
-      node_hi = std::max({node_hi, e.anchor, e.neighbor});
-      edge_order &= e.edge > edge_hi || edge_lo == UINT64_MAX;
-      edge_lo = std::min(edge_lo, e.edge);
-      edge_hi = std::max(edge_hi, e.edge);
-      type_hi = std::max(type_hi, e.type);
-    }
-    Packing p{node_lo, edge_lo, static_cast<int>(std::bit_width(type_hi)),
-              static_cast<int>(std::bit_width(node_hi - node_lo)), static_cast<int>(std::bit_width(edge_hi - edge_lo))};
-    int bits = p.type_bits + 2 * p.node_bits + p.edge_bits;
-    if (bits > max_packed_bits_) {
-      std::sort(entries_.begin(), entries_.end());
-      return;
-    }
-    packing_ = p;
-    packed_.reserve(entries_.size());
-    for (const Entry& e : entries_) packed_.push_back(p.Pack(e));
-    entries_.clear();
-    entries_.shrink_to_fit();
-    // The sort is stable, so entries already in edge order need sorting by
-    // the fields above the edge id only.
-    RadixSort(&packed_, edge_order ? p.edge_bits : 0, bits);
-  }
   // Least significant digit first over bits [from, to), in as few passes
   // of at most 13 bits as cover them. Stable.
   static void RadixSort(std::vector<uint64_t, HugePageAllocator<uint64_t>>* keys, int from, int to) {
@@ -343,6 +342,9 @@ class BulkWriter::AdjacencyRun {
       keys->swap(other);
     }
   }
+  Entry EntryOf(const Relationship& r) const {
+    return reverse_ ? Entry{r.to, r.from, r.edge, r.type} : Entry{r.from, r.to, r.edge, r.type};
+  }
   size_t sorted_size() const { return packed_.empty() ? entries_.size() : packed_.size(); }
   Entry Sorted(size_t i) const { return packed_.empty() ? entries_[i] : packing_.Unpack(packed_[i]); }
   void Clear() {
@@ -355,8 +357,9 @@ class BulkWriter::AdjacencyRun {
   Keyspace ks_;
   std::string name_;
   int max_packed_bits_;
-  std::vector<Entry, HugePageAllocator<Entry>> entries_;
-  std::vector<uint64_t, HugePageAllocator<uint64_t>> packed_;  // after Sort, when the run packs
+  bool reverse_;  // anchored at the end node
+  std::vector<Entry, HugePageAllocator<Entry>> entries_;  // sorted, when the view does not pack
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> packed_;  // sorted, when it packs
   Packing packing_;
   std::vector<std::string> files_;
   uint64_t count_ = 0;
@@ -441,8 +444,8 @@ Status BulkWriter::Start() {
   std::filesystem::remove_all(dir_, ec);
   std::filesystem::create_directories(dir_, ec);
   if (ec) return Status::IOError(dir_ + ": " + ec.message());
-  out_ = std::make_unique<AdjacencyRun>(Keyspace::kOut, "out", max_packed_bits_);
-  in_ = std::make_unique<AdjacencyRun>(Keyspace::kIn, "in", max_packed_bits_);
+  out_ = std::make_unique<AdjacencyRun>(Keyspace::kOut, "out", max_packed_bits_, /*reverse=*/false);
+  in_ = std::make_unique<AdjacencyRun>(Keyspace::kIn, "in", max_packed_bits_, /*reverse=*/true);
   labels_ = std::make_unique<Run>(Keyspace::kLabels, "labels");
   index_ = std::make_unique<Run>(Keyspace::kIndex, "index");
   nodes_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kNodes), dir_ + "/nodes.sst");
@@ -452,15 +455,27 @@ Status BulkWriter::Start() {
 }
 
 Status BulkWriter::Spill() {
-  if (out_->bytes() + in_->bytes() + labels_->bytes() + index_->bytes() < budget_) return Status::OK();
+  size_t bytes = relationships_.size() * sizeof(Relationship) + labels_->bytes() + index_->bytes();
+  if (bytes < budget_) return Status::OK();
   ++spills_;
-  for (AdjacencyRun* r : {out_.get(), in_.get()}) {
-    if (Status s = r->Spill(dir_); !s.ok()) return s;
-    r->Reserve(budget_ / 2);
-  }
+  if (Status s = TakeAdjacency([&](AdjacencyRun* run) { return run->Spill(dir_); }); !s.ok()) return s;
+  relationships_.clear();  // keeps its memory for the next run
   for (Run* r : {labels_.get(), index_.get()})
     if (Status s = r->Spill(dir_); !s.ok()) return s;
   return Status::OK();
+}
+
+Status BulkWriter::TakeAdjacency(const std::function<Status(AdjacencyRun*)>& then) {
+  // The incoming direction on a second thread: both only read the list.
+  Status in_status;
+  std::thread in([&] {
+    in_->Take(relationships_);
+    in_status = then(in_.get());
+  });
+  out_->Take(relationships_);
+  Status s = then(out_.get());
+  in.join();
+  return s.ok() ? in_status : s;
 }
 
 Result<uint32_t> BulkWriter::Intern(DictKind kind, std::string_view name) {
@@ -541,10 +556,9 @@ Result<EdgeId> BulkWriter::AddEdge(NodeId from, uint32_t type, NodeId to, storag
   for (NodeId end : {from, to})
     if (node_count_ == 0 || end < first_node_ || end > last_node_)
       return Status::InvalidArgument("a bulk load links only nodes it creates; node " + std::to_string(end) + " is not one");
-  if (edge_count_ == 0) {
-    out_->Reserve(budget_ / 2);
-    in_->Reserve(budget_ / 2);
-  }
+  // Room for as many as the budget allows (pages are only touched as the
+  // list fills), so that it never moves as it grows.
+  if (edge_count_ == 0) relationships_.reserve(budget_ / sizeof(Relationship));
   if (next_edge_ == end_edge_) {
     constexpr uint64_t kBlock = 4096;
     auto first = store_->AllocateEdgeIds(kBlock);
@@ -556,8 +570,7 @@ Result<EdgeId> BulkWriter::AddEdge(NodeId from, uint32_t type, NodeId to, storag
   record_.clear();
   storage::AppendEdgeRecord(&record_, type, from, to, props);
   if (Status s = edges_->Put(id, record_); !s.ok()) return s;
-  out_->Add(from, type, to, id);
-  in_->Add(to, type, from, id);
+  relationships_.push_back({from, to, id, type});
   ++edge_count_;
   Count(&type_counts_, type);
   if (Status s = Spill(); !s.ok()) return s;
@@ -575,16 +588,14 @@ Status BulkWriter::Finish() {
   }
   nodes_.reset();
   edges_.reset();
-  // The incoming adjacency is sorted and written on a second thread while
-  // this one does the rest.
+  // The two directions of adjacency are sorted and written on two threads.
   std::string in_path, out_path, labels_path, index_path;
-  Status in_status;
-  std::thread in_writer([&] { in_status = in_->Write(dir_, store_->SstOptions(Keyspace::kIn), &in_path); });
-  Status s = out_->Write(dir_, store_->SstOptions(Keyspace::kOut), &out_path);
+  Status s = TakeAdjacency([&](AdjacencyRun* run) {
+    return run->Write(dir_, store_->SstOptions(run->keyspace()), run == in_.get() ? &in_path : &out_path);
+  });
+  Relationships().swap(relationships_);  // frees its memory
   if (s.ok()) s = labels_->Write(dir_, store_->SstOptions(Keyspace::kLabels), &labels_path);
   if (s.ok()) s = index_->Write(dir_, store_->SstOptions(Keyspace::kIndex), &index_path);
-  in_writer.join();
-  if (s.ok()) s = in_status;
   if (!s.ok()) return s;
   for (auto [ks, path] : {std::pair{Keyspace::kOut, out_path}, std::pair{Keyspace::kIn, in_path},
                           std::pair{Keyspace::kLabels, labels_path}, std::pair{Keyspace::kIndex, index_path}})

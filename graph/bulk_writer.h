@@ -8,6 +8,7 @@
 // none of it, and a load that fails leaves the database as it was.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "graph/huge_pages.h"
 #include "graph/import.h"
 #include "graph/transaction_impl.h"
 #include "storage/store.h"
@@ -41,10 +43,19 @@ class BulkWriter : public GraphSink {
   // adjacency runs hold fixed-size entries.
   class Run;
   class AdjacencyRun;
+  // A relationship as a load adds it.
+  struct Relationship {
+    uint64_t from, to, edge;
+    uint32_t type;
+  };
+  using Relationships = std::vector<Relationship, HugePageAllocator<Relationship>>;
 
  private:
   Status Start();
   Status Spill();
+  // Sorts the relationships so far into both directions of adjacency, the
+  // incoming one on a second thread, then calls then on each.
+  Status TakeAdjacency(const std::function<Status(AdjacencyRun*)>& then);
   Status Put(storage::Keyspace ks, std::string_view key, std::string_view value);
 
   std::shared_ptr<storage::Store> store_;
@@ -58,6 +69,9 @@ class BulkWriter : public GraphSink {
   class RecordFile;
   std::unique_ptr<RecordFile> nodes_, edges_;
   std::unique_ptr<AdjacencyRun> out_, in_;
+  // The relationships since the last spill, in the order they came: both
+  // directions of adjacency are sorted from them.
+  Relationships relationships_;
   std::unique_ptr<Run> labels_, index_;
   // The property indexes of a label, looked up once per label.
   const std::vector<const storage::IndexRecord*>& IndexesOf(uint32_t label);
