@@ -74,9 +74,7 @@ class IdMap {
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.node == 0) return 0;
-      if (s.tag == static_cast<uint32_t>(h >> 32) && s.size == key.size() &&
-          (key.size() <= sizeof s.text ? padded.Equals(s.text) : Text(s) == key))
-        return s.node;
+      if (Matches(s, h, key, padded)) return s.node;
     }
   }
   // Starts loading the slot where a lookup of the key with hash h begins,
@@ -88,6 +86,7 @@ class IdMap {
   bool Insert(std::string_view key, NodeId node) {
     if ((used_ + 1) * 2 > slots_.size()) Grow();
     uint64_t h = Hash(key);
+    Text16 padded(key);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
       if (s.node == 0) {
@@ -104,7 +103,7 @@ class IdMap {
         ++used_;
         return true;
       }
-      if (Matches(s, h, key)) return false;
+      if (Matches(s, h, key, padded)) return false;
     }
   }
 
@@ -134,8 +133,10 @@ class IdMap {
     std::memcpy(&offset, s.text, sizeof offset);
     return std::string_view(arena_.data() + offset, s.size);
   }
-  bool Matches(const Slot& s, uint64_t h, std::string_view key) const {
-    return s.tag == static_cast<uint32_t>(h >> 32) && s.size == key.size() && Text(s) == key;
+  // padded: key as a Text16.
+  bool Matches(const Slot& s, uint64_t h, std::string_view key, const Text16& padded) const {
+    return s.tag == static_cast<uint32_t>(h >> 32) && s.size == key.size() &&
+           (key.size() <= sizeof s.text ? padded.Equals(s.text) : Text(s) == key);
   }
   void Grow() {
     std::vector<Slot, HugePageAllocator<Slot>> old = std::move(slots_);
