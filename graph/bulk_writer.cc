@@ -143,7 +143,7 @@ class BulkWriter::Run {
   Keyspace ks_;
   std::string name_;
   std::string arena_;
-  std::vector<Entry, HugePageAllocator<Entry>> entries_;
+  std::vector<Entry> entries_;
   std::vector<std::string> files_;
   uint64_t count_ = 0;
 };
