@@ -37,7 +37,8 @@ TEST_CASE("the id map finds every id it was given, short and long", "[import]") 
 
 TEST_CASE("the id map tells apart ids that differ in any byte, zero bytes included", "[import]") {
   // Short ids are compared as zero-padded words: an id ending in zero
-  // bytes must not match a shorter one, nor an id differ only past byte 8.
+  // bytes must not match a shorter one, nor ids that differ only past
+  // their eighth byte match each other.
   IdMap map;
   std::vector<std::string> ids;
   for (size_t len = 0; len <= 18; ++len)
