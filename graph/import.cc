@@ -235,6 +235,13 @@ void Normalize(storage::PropertyList* props) {
   props->resize(out);
 }
 
+// A relationship row whose start (or end) names no node of the file's id
+// space; where is "file:line:column".
+Status UnknownNodeId(const std::string& where, bool start, std::string_view id, const std::string& id_space) {
+  return Status::InvalidArgument(where + ": unknown " + (start ? "start" : "end") + " node id '" + std::string(id) +
+                                 "'" + (id_space.empty() ? "" : " in id space " + id_space));
+}
+
 // Relationship rows handed to the sink on a second thread, in batches and
 // in file order, while the calling thread goes on parsing. The sink is used
 // by one thread at a time: the parser does not touch it meanwhile.
@@ -296,9 +303,7 @@ class EdgePipeline {
         std::string_view id = FileId(b, r, e);
         r.ends[e] = ends_[e].space->Find(id, r.hashes[e]);
         if (r.ends[e] == 0)
-          return Status::InvalidArgument(path_ + ":" + std::to_string(r.line) + ":1: unknown " +
-                                         (e == 0 ? "start" : "end") + " node id '" + std::string(id) + "'" +
-                                         (ends_[e].id_space.empty() ? "" : " in id space " + ends_[e].id_space));
+          return UnknownNodeId(path_ + ":" + std::to_string(r.line) + ":1", e == 0, id, ends_[e].id_space);
       }
     }
     return Status::OK();
@@ -576,9 +581,7 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
           NodeId to = end_col->space ? end_col->space->Find(end_id) : 0;
           if (from == 0 || to == 0) {
             const Column* c = from == 0 ? start_col : end_col;
-            return Status::InvalidArgument(reader.Where(1) + ": unknown " + (from == 0 ? "start" : "end") +
-                                           " node id '" + std::string(from == 0 ? start_id : end_id) + "'" +
-                                           (c->id_space.empty() ? "" : " in id space " + c->id_space));
+            return UnknownNodeId(reader.Where(1), from == 0, from == 0 ? start_id : end_id, c->id_space);
           }
           if (pipeline) {
             // Errors of the writing thread are not the row's: they fail the load.
