@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <istream>
+#include <limits>
 #include <ostream>
 #include <stdexcept>
 #include <streambuf>
@@ -14,6 +15,8 @@
 #include <cereal/types/string.hpp>
 #include <cereal/types/utility.hpp>
 #include <cereal/types/vector.hpp>
+
+#include "storage/compact_archive.h"
 
 namespace kg {
 
@@ -90,10 +93,24 @@ void CheckVersion(uint32_t version, uint32_t supported, const char* record) {
                       " is newer than this kg supports (" + std::to_string(supported) + ")");
 }
 
+// Labels go one by one rather than as cereal's block of binary data, so
+// that the compact archive writes each as a varint; cereal's portable
+// archive writes the same bytes either way.
 template <class Archive>
-void serialize(Archive& ar, NodeRecord& r, const uint32_t version) {
+void save(Archive& ar, const NodeRecord& r, const uint32_t) {
+  ar(cereal::make_size_tag(static_cast<cereal::size_type>(r.labels.size())));
+  for (uint32_t l : r.labels) ar(l);
+  ar(r.properties);
+}
+
+template <class Archive>
+void load(Archive& ar, NodeRecord& r, const uint32_t version) {
   CheckVersion(version, kNodeRecordVersion, "node");
-  ar(r.labels, r.properties);
+  cereal::size_type n = 0;
+  ar(cereal::make_size_tag(n));
+  r.labels.resize(static_cast<size_t>(n));
+  for (uint32_t& l : r.labels) ar(l);
+  ar(r.properties);
 }
 
 template <class Archive>
@@ -118,26 +135,7 @@ CEREAL_CLASS_VERSION(kg::storage::IndexRecord, kg::storage::kIndexRecordVersion)
 namespace kg::storage {
 namespace {
 
-// Stream buffers over a std::string / a byte range, so that encoding does not
-// pay for std::stringstream.
-class StringSink : public std::streambuf {
- public:
-  explicit StringSink(std::string* out) : out_(out) {}
-
- protected:
-  int_type overflow(int_type c) override {
-    if (c != traits_type::eof()) out_->push_back(static_cast<char>(c));
-    return c;
-  }
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    out_->append(s, static_cast<size_t>(n));
-    return n;
-  }
-
- private:
-  std::string* out_;
-};
-
+// A stream buffer over a byte range, for cereal's portable archive.
 class ByteSource : public std::streambuf {
  public:
   explicit ByteSource(std::string_view bytes) {
@@ -150,22 +148,27 @@ template <class Record>
 std::string Encode(const Record& r) {
   std::string out;
   out.reserve(64);
-  StringSink sink(&out);
-  std::ostream os(&sink);
-  {
-    cereal::PortableBinaryOutputArchive ar(os);
-    ar(r);
-  }
+  CompactOutputArchive ar(&out);
+  ar(r);
   return out;
 }
 
+// Records are written by the compact archive; databases of kg format 2 and
+// older hold records of cereal's portable binary archive, told apart by
+// their first byte.
 template <class Record>
 Status Decode(std::string_view bytes, Record* r, std::string_view what) {
-  ByteSource source(bytes);
-  std::istream is(&source);
   try {
-    cereal::PortableBinaryInputArchive ar(is);
-    ar(*r);
+    if (!bytes.empty() && bytes[0] == kCompactArchiveMark) {
+      CompactInputArchive ar(bytes);
+      ar(*r);
+      if (ar.left() != 0) return Status::Corruption(std::string(what) + " is damaged: bytes after its end");
+    } else {
+      ByteSource source(bytes);
+      std::istream is(&source);
+      cereal::PortableBinaryInputArchive ar(is);
+      ar(*r);
+    }
   } catch (const NewerRecord& e) {
     return Status::NotSupported(std::string(what) + ": " + e.what());
   } catch (const std::exception& e) {
@@ -174,37 +177,38 @@ Status Decode(std::string_view bytes, Record* r, std::string_view what) {
   return Status::OK();
 }
 
-// The portable binary layout cereal writes, for AppendNodeRecord and
-// AppendEdgeRecord: a byte 1 (little-endian data), the class version (u32),
-// then the fields; integers little-endian, sizes as u64, a Value as its
-// type byte and payload. The size is worked out first and the bytes are
-// written in place.
+// The bytes the compact archive writes, for AppendNodeRecord and
+// AppendEdgeRecord: the archive's mark, the class version, then the fields;
+// a Value as its type byte and payload. The size is worked out first and
+// the bytes are written in place.
 class RecordBytes {
  public:
   static size_t SizeOf(const Value& v) {
     switch (v.type()) {
       case Value::Type::kBool: return 2;
-      case Value::Type::kInt:
+      case Value::Type::kInt: return 1 + VarintSize(ZigZag(v.as_int()));
       case Value::Type::kFloat: return 9;
-      case Value::Type::kString: return 9 + v.as_string().size();
+      case Value::Type::kString: return 1 + StringSize(v.as_string());
       case Value::Type::kList: {
-        size_t n = 9;
+        size_t n = 1 + VarintSize(v.as_list().size());
         for (const Value& e : v.as_list()) n += SizeOf(e);
         return n;
       }
       case Value::Type::kMap: {
-        size_t n = 9;
-        for (const auto& [k, e] : v.as_map()) n += 8 + k.size() + SizeOf(e);
+        size_t n = 1 + VarintSize(v.as_map().size());
+        for (const auto& [k, e] : v.as_map()) n += StringSize(k) + SizeOf(e);
         return n;
       }
       default: return 1;
     }
   }
+  static size_t StringSize(std::string_view s) { return VarintSize(s.size()) + s.size(); }
   static size_t SizeOf(PropertySpan props) {
-    size_t n = 8;
-    for (const auto& [k, v] : props) n += 4 + SizeOf(v);
+    size_t n = VarintSize(props.size());
+    for (const auto& [k, v] : props) n += VarintSize(k) + SizeOf(v);
     return n;
   }
+  static size_t HeaderSize(uint32_t version) { return 1 + VarintSize(version); }
 
   // Makes room for size more bytes at the end of *out.
   RecordBytes(std::string* out, size_t size) {
@@ -212,26 +216,20 @@ class RecordBytes {
     out->resize(at + size);
     p_ = out->data() + at;
   }
-  template <class T>
-  void Int(T v) {
-    using U = std::make_unsigned_t<T>;
-    U u = static_cast<U>(v);
-    for (size_t i = 0; i < sizeof(T); ++i) *p_++ = static_cast<char>(u >> (8 * i));
-  }
-  void Size(size_t n) { Int(static_cast<uint64_t>(n)); }
+  void Varint(uint64_t v) { p_ = PutVarint(p_, v); }
   void String(std::string_view s) {
-    Size(s.size());
+    Varint(s.size());
     std::memcpy(p_, s.data(), s.size());
     p_ += s.size();
   }
   void Header(uint32_t version) {
-    *p_++ = 1;
-    Int(version);
+    *p_++ = kCompactArchiveMark;
+    Varint(version);
   }
   void Props(PropertySpan props) {
-    Size(props.size());
+    Varint(props.size());
     for (const auto& [k, v] : props) {
-      Int(k);
+      Varint(k);
       Val(v);
     }
   }
@@ -240,15 +238,19 @@ class RecordBytes {
     switch (v.type()) {
       case Value::Type::kNull: break;
       case Value::Type::kBool: *p_++ = v.as_bool() ? 1 : 0; break;
-      case Value::Type::kInt: Int(v.as_int()); break;
-      case Value::Type::kFloat: Int(std::bit_cast<uint64_t>(v.as_float())); break;
+      case Value::Type::kInt: Varint(ZigZag(v.as_int())); break;
+      case Value::Type::kFloat: {
+        auto u = std::bit_cast<uint64_t>(v.as_float());
+        for (int i = 0; i < 8; ++i) *p_++ = static_cast<char>(u >> (8 * i));
+        break;
+      }
       case Value::Type::kString: String(v.as_string()); break;
       case Value::Type::kList:
-        Size(v.as_list().size());
+        Varint(v.as_list().size());
         for (const Value& e : v.as_list()) Val(e);
         break;
       case Value::Type::kMap:
-        Size(v.as_map().size());
+        Varint(v.as_map().size());
         for (const auto& [k, e] : v.as_map()) {
           String(k);
           Val(e);
@@ -264,16 +266,41 @@ class RecordBytes {
   char* p_;
 };
 
-// Reads what RecordBytes writes. Every read checks the bounds; past the
-// end, or on a type it does not know, ok() turns false.
+// Reads records of either encoding: kCompact the compact archive's, else
+// cereal's portable binary one (fixed-width little-endian integers, sizes
+// as u64). Every read checks the bounds; past the end, or on a type it does
+// not know, ok() turns false.
+template <bool kCompact>
 class RecordReader {
  public:
   explicit RecordReader(std::string_view bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
   bool ok() const { return ok_; }
   size_t left() const { return static_cast<size_t>(end_ - p_); }
 
+  uint8_t Byte() {
+    if (left() < 1) return Fail<uint8_t>();
+    return static_cast<uint8_t>(*p_++);
+  }
+  // An integer field of type T.
   template <class T>
   T Int() {
+    if constexpr (kCompact) {
+      uint64_t u;
+      if (!GetVarint(&p_, end_, &u)) return Fail<T>();
+      if constexpr (std::is_signed_v<T>) {
+        int64_t v = UnZigZag(u);
+        if (v < std::numeric_limits<T>::min() || v > std::numeric_limits<T>::max()) return Fail<T>();
+        return static_cast<T>(v);
+      } else {
+        if (u > std::numeric_limits<T>::max()) return Fail<T>();
+        return static_cast<T>(u);
+      }
+    } else {
+      return Fixed<T>();
+    }
+  }
+  template <class T>
+  T Fixed() {
     using U = std::make_unsigned_t<T>;
     if (left() < sizeof(T)) return Fail<T>();
     U u = 0;
@@ -281,9 +308,11 @@ class RecordReader {
     p_ += sizeof(T);
     return static_cast<T>(u);
   }
-  // A count of things of at least min_bytes each.
+  // A count of things of at least min_bytes each (as the portable encoding
+  // writes them; the compact one, at least one byte each).
   uint64_t Count(size_t min_bytes) {
     uint64_t n = Int<uint64_t>();
+    if constexpr (kCompact) min_bytes = 1;
     return n <= left() / min_bytes ? n : Fail<uint64_t>();
   }
   std::string_view String() {
@@ -296,14 +325,14 @@ class RecordReader {
   // Reads one value into *out, or skips it when out is null.
   void Val(Value* out, int depth = 0) {
     if (depth > 256) return Fail<void>();
-    auto type = static_cast<Value::Type>(Int<uint8_t>());
+    auto type = static_cast<Value::Type>(Byte());
     if (!ok_) return;
     switch (type) {
       case Value::Type::kNull:
         if (out) *out = Value();
         return;
       case Value::Type::kBool: {
-        auto b = Int<uint8_t>();
+        auto b = Byte();
         if (out) *out = Value(b != 0);
         return;
       }
@@ -313,7 +342,7 @@ class RecordReader {
         return;
       }
       case Value::Type::kFloat: {
-        auto d = std::bit_cast<double>(Int<uint64_t>());
+        auto d = std::bit_cast<double>(Fixed<uint64_t>());
         if (out) *out = Value(d);
         return;
       }
@@ -361,21 +390,20 @@ class RecordReader {
   bool ok_ = true;
 };
 
-}  // namespace
-
-bool PeekNodeRecord(std::string_view bytes, uint32_t label, uint32_t key_id, bool* has_label,
-                    std::optional<Value>* value) {
-  RecordReader r(bytes);
-  *has_label = false;
-  value->reset();
-  if (r.Int<uint8_t>() != 1 || r.Int<uint32_t>() != kNodeRecordVersion) return false;
+template <bool kCompact>
+bool PeekNode(std::string_view bytes, uint32_t label, uint32_t key_id, bool* has_label, std::optional<Value>* value) {
+  RecordReader<kCompact> r(bytes);
+  // The encoding's first byte (the compact mark, or the portable
+  // endianness flag), then the class version.
+  r.Byte();
+  if (r.template Int<uint32_t>() != kNodeRecordVersion) return false;
   uint64_t labels = r.Count(4);
   for (uint64_t i = 0; i < labels; ++i)
-    if (r.Int<uint32_t>() == label) *has_label = true;
+    if (r.template Int<uint32_t>() == label) *has_label = true;
   if (!*has_label) return r.ok();
   uint64_t props = r.Count(5);
   for (uint64_t i = 0; i < props && r.ok(); ++i) {
-    if (r.Int<uint32_t>() != key_id) {
+    if (r.template Int<uint32_t>() != key_id) {
       r.Val(nullptr);
       continue;
     }
@@ -386,20 +414,35 @@ bool PeekNodeRecord(std::string_view bytes, uint32_t label, uint32_t key_id, boo
   return r.ok() && r.left() == 0;
 }
 
+}  // namespace
+
+bool PeekNodeRecord(std::string_view bytes, uint32_t label, uint32_t key_id, bool* has_label,
+                    std::optional<Value>* value) {
+  *has_label = false;
+  value->reset();
+  if (bytes.empty()) return false;
+  if (bytes[0] == kCompactArchiveMark) return PeekNode<true>(bytes, label, key_id, has_label, value);
+  if (bytes[0] == 1) return PeekNode<false>(bytes, label, key_id, has_label, value);
+  return false;
+}
+
 void AppendNodeRecord(std::string* out, std::span<const uint32_t> labels, PropertySpan props) {
-  RecordBytes b(out, 5 + 8 + 4 * labels.size() + RecordBytes::SizeOf(props));
+  size_t size = RecordBytes::HeaderSize(kNodeRecordVersion) + VarintSize(labels.size()) + RecordBytes::SizeOf(props);
+  for (uint32_t l : labels) size += VarintSize(l);
+  RecordBytes b(out, size);
   b.Header(kNodeRecordVersion);
-  b.Size(labels.size());
-  for (uint32_t l : labels) b.Int(l);
+  b.Varint(labels.size());
+  for (uint32_t l : labels) b.Varint(l);
   b.Props(props);
 }
 
 void AppendEdgeRecord(std::string* out, uint32_t type, uint64_t source, uint64_t target, PropertySpan props) {
-  RecordBytes b(out, 5 + 4 + 8 + 8 + RecordBytes::SizeOf(props));
+  RecordBytes b(out, RecordBytes::HeaderSize(kEdgeRecordVersion) + VarintSize(type) + VarintSize(source) +
+                         VarintSize(target) + RecordBytes::SizeOf(props));
   b.Header(kEdgeRecordVersion);
-  b.Int(type);
-  b.Int(source);
-  b.Int(target);
+  b.Varint(type);
+  b.Varint(source);
+  b.Varint(target);
   b.Props(props);
 }
 

@@ -1,7 +1,9 @@
 // The bodies stored under node, edge and index-definition keys, serialized
-// with cereal's portable binary archive. Each record type carries a cereal
-// class version; a record written by a newer kg fails to decode with a clear
-// Status instead of being misread.
+// with cereal through the compact archive of compact_archive.h (varints for
+// ids, counts and integers). Records of kg format 2 and older were written
+// by cereal's portable binary archive; they are still read. Each record type
+// carries a cereal class version; a record written by a newer kg fails to
+// decode with a clear Status instead of being misread.
 #pragma once
 
 #include <cstdint>

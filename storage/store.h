@@ -30,9 +30,11 @@ namespace kg::storage {
 
 // The on-disk format this kg writes. Opening a database with a larger value
 // fails with StatusCode::kNotSupported. Version 2 added adjacency blocks
-// (see key_codec.h); a version 1 database is one too, and is marked version 2
-// when opened for writing, so that an older kg refuses it.
-inline constexpr uint32_t kFormatVersion = 2;
+// (see key_codec.h); version 3 writes records with the compact archive (see
+// records.h). A database of an older version is one of this version too,
+// and is marked with this version when opened for writing, so that an older
+// kg refuses it.
+inline constexpr uint32_t kFormatVersion = 3;
 
 class StoreTransaction;
 

@@ -1,6 +1,7 @@
 #include "storage/records.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 
@@ -94,6 +95,34 @@ TEST_CASE("records written without cereal are the bytes cereal writes", "[storag
   }
 }
 
+TEST_CASE("random records decode to what was encoded", "[storage][records]") {
+  std::mt19937 rng(5);
+  for (int i = 0; i < 2000; ++i) {
+    st::NodeRecord node = RandomNode(rng);
+    st::NodeRecord node_out;
+    REQUIRE(st::DecodeRecord(st::EncodeRecord(node), &node_out, "node").ok());
+    CHECK(node_out.labels == node.labels);
+    CHECK(node_out.properties == node.properties);
+
+    st::EdgeRecord edge{static_cast<uint32_t>(rng()), rng() * uint64_t{rng()} * (i % 2 ? 65537 : 1), rng(),
+                        RandomProperties(rng)};
+    st::EdgeRecord edge_out;
+    REQUIRE(st::DecodeRecord(st::EncodeRecord(edge), &edge_out, "edge").ok());
+    CHECK((edge_out.type == edge.type && edge_out.source == edge.source && edge_out.target == edge.target));
+    CHECK(edge_out.properties == edge.properties);
+  }
+}
+
+TEST_CASE("records take a byte for each small id and count", "[storage][records]") {
+  // Mark, class version, type, source, target, a property count of one,
+  // then its key, type byte and a small integer.
+  CHECK(st::EncodeRecord(st::EdgeRecord{3, 100, 101, {{2, Value(int64_t{5})}}}).size() == 9);
+  // Mark, class version, one label, no properties.
+  CHECK(st::EncodeRecord(st::NodeRecord{{1}, {}}).size() == 5);
+  // Ids past a byte take more, never more than a uint64_t's ten.
+  CHECK(st::EncodeRecord(st::EdgeRecord{3, 1u << 20, ~uint64_t{0}, {}}).size() == 2 + 1 + 3 + 10 + 1);
+}
+
 TEST_CASE("peeking at a node record agrees with decoding it", "[storage][records]") {
   std::mt19937 rng(11);
   for (int i = 0; i < 2000; ++i) {
@@ -135,14 +164,101 @@ TEST_CASE("damaged or newer records are refused with a clear status", "[storage]
   kg::Status s = st::DecodeRecord("\x01\x02", &out, "node 9");
   REQUIRE(s.code() == kg::StatusCode::kCorruption);
   REQUIRE(s.message().find("node 9") != std::string::npos);
+  CHECK(st::DecodeRecord("", &out, "node 9").code() == kg::StatusCode::kCorruption);
 
-  // Portable binary: one endianness byte, then the class version (u32 LE).
+  // The compact archive's mark, then the class version (a varint).
   std::string bytes = st::EncodeRecord(st::NodeRecord{});
-  REQUIRE(bytes.size() >= 5);
+  REQUIRE(bytes.size() >= 2);
   bytes[1] = 2;  // version 2: written by a newer kg
   s = st::DecodeRecord(bytes, &out, "node 9");
   REQUIRE(s.code() == kg::StatusCode::kNotSupported);
   REQUIRE(s.message().find("newer") != std::string::npos);
+
+  // Every cut of a record, and a byte too many, is damage.
+  st::EdgeRecord edge{3, 1000, 70000, {{1, Value(kg::ValueList{Value("abc"), Value(2.5)})}, {4, Value(-9)}}};
+  std::string whole = st::EncodeRecord(edge);
+  st::EdgeRecord edge_out;
+  for (size_t cut = 0; cut < whole.size(); ++cut)
+    CHECK(st::DecodeRecord(whole.substr(0, cut), &edge_out, "edge 2").code() == kg::StatusCode::kCorruption);
+  CHECK(st::DecodeRecord(whole + "x", &edge_out, "edge 2").code() == kg::StatusCode::kCorruption);
+  // A count larger than the bytes left is refused before anything is
+  // allocated for it; so is a varint longer than ten bytes.
+  s = st::DecodeRecord(std::string("\x02\x01\xff\xff\xff\xff\x0f", 7), &out, "node 9");
+  CHECK(s.code() == kg::StatusCode::kCorruption);
+  s = st::DecodeRecord(std::string("\x02\x01\x01") + std::string(11, '\x80') + "\x01", &out, "node 9");
+  CHECK(s.code() == kg::StatusCode::kCorruption);
+}
+
+namespace {
+
+// Records as kg format 2 and older wrote them (cereal's portable binary
+// archive), written by hand: the endianness flag 1, the class version as a
+// u32, then fixed-width little-endian fields and u64 sizes.
+class Portable {
+ public:
+  Portable& U(uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) out_.push_back(static_cast<char>(v >> (8 * i)));
+    return *this;
+  }
+  Portable& Str(std::string_view s) {
+    U(s.size(), 8);
+    out_.append(s);
+    return *this;
+  }
+  Portable& Type(Value::Type t) { return U(static_cast<uint8_t>(t), 1); }
+  std::string bytes() const { return out_; }
+
+ private:
+  std::string out_;
+};
+
+}  // namespace
+
+TEST_CASE("records of the portable encoding of older databases are still read", "[storage][records]") {
+  double f = 2.5;
+  uint64_t f_bits;
+  std::memcpy(&f_bits, &f, 8);
+  // Node: labels {1, 4}; properties 2: "x", 3: [1, 2.5, null], 5: true, 6: {a: -3}.
+  std::string node = Portable()
+                         .U(1, 1).U(1, 4)
+                         .U(2, 8).U(1, 4).U(4, 4)
+                         .U(4, 8)
+                         .U(2, 4).Type(Value::Type::kString).Str("x")
+                         .U(3, 4).Type(Value::Type::kList).U(3, 8)
+                         .Type(Value::Type::kInt).U(1, 8).Type(Value::Type::kFloat).U(f_bits, 8).Type(Value::Type::kNull)
+                         .U(5, 4).Type(Value::Type::kBool).U(1, 1)
+                         .U(6, 4).Type(Value::Type::kMap).U(1, 8).Str("a").Type(Value::Type::kInt).U(uint64_t(-3), 8)
+                         .bytes();
+  st::NodeRecord want{{1, 4},
+                      {{2, Value("x")},
+                       {3, Value(kg::ValueList{1, 2.5, Value()})},
+                       {5, Value(true)},
+                       {6, Value(kg::ValueMap{{"a", Value(-3)}})}}};
+  st::NodeRecord got;
+  REQUIRE(st::DecodeRecord(node, &got, "node 1").ok());
+  CHECK(got.labels == want.labels);
+  CHECK(got.properties == want.properties);
+  bool has_label;
+  std::optional<Value> value;
+  REQUIRE(st::PeekNodeRecord(node, 4, 3, &has_label, &value));
+  CHECK(has_label);
+  REQUIRE(value);
+  CHECK(*value == want.properties[1].second);
+  REQUIRE(st::PeekNodeRecord(node, 2, 3, &has_label, &value));
+  CHECK_FALSE(has_label);
+
+  // Edge: type 7 from 10 to 11; properties 1: -3, 9: "yz".
+  std::string edge = Portable()
+                         .U(1, 1).U(1, 4)
+                         .U(7, 4).U(10, 8).U(11, 8)
+                         .U(2, 8)
+                         .U(1, 4).Type(Value::Type::kInt).U(uint64_t(-3), 8)
+                         .U(9, 4).Type(Value::Type::kString).Str("yz")
+                         .bytes();
+  st::EdgeRecord edge_out;
+  REQUIRE(st::DecodeRecord(edge, &edge_out, "edge 1").ok());
+  CHECK((edge_out.type == 7 && edge_out.source == 10 && edge_out.target == 11));
+  CHECK(edge_out.properties == st::PropertyList{{1, Value(-3)}, {9, Value("yz")}});
 }
 
 TEST_CASE("a database written in a newer format is refused", "[storage][format]") {
@@ -160,7 +276,7 @@ TEST_CASE("a database written in a newer format is refused", "[storage][format]"
   REQUIRE(db.status().message().find("newer") != std::string::npos);
 }
 
-TEST_CASE("a database of format 1 opens, and is marked with this format when written", "[storage][format]") {
+TEST_CASE("a database of an older format opens, and is marked with this format when written", "[storage][format]") {
   kg::test::TempDir dir;
   { kg::test::OpenDb(dir.db()); }
   auto version = [&](bool read_only) {
@@ -180,8 +296,8 @@ TEST_CASE("a database of format 1 opens, and is marked with this format when wri
     REQUIRE((*store)->db()->Put({}, (*store)->cf(st::Keyspace::kMeta), st::key::FormatVersion(), v).ok());
   }
   // Reading leaves it as it is; opening for writing marks it, so that an
-  // older kg that cannot read adjacency blocks refuses it.
+  // older kg that cannot read adjacency blocks or compact records refuses it.
   CHECK(version(true) == 1);
   CHECK(version(false) == st::kFormatVersion);
-  CHECK(st::kFormatVersion == 2);
+  CHECK(st::kFormatVersion == 3);
 }

@@ -1,0 +1,181 @@
+// A pair of cereal archives for records, smaller than cereal's portable
+// binary archive: integers wider than a byte are LEB128 varints (signed ones
+// zigzag-encoded first), sizes are varints, floating point numbers are their
+// IEEE bytes in little-endian order, one-byte integers and bools are one
+// byte. A record of small ids and counts takes a byte for each instead of
+// four or eight.
+//
+// The first byte of every archive is kCompactArchiveMark, which cereal's
+// portable binary archive never writes there (it writes its endianness flag,
+// 0 or 1): a reader tells the two encodings apart by it.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include <cereal/cereal.hpp>
+
+namespace kg::storage {
+
+inline constexpr char kCompactArchiveMark = 2;
+
+// The number of bytes of v as a varint.
+inline size_t VarintSize(uint64_t v) { return (static_cast<size_t>(std::bit_width(v | 1)) + 6) / 7; }
+inline uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+inline int64_t UnZigZag(uint64_t u) { return static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1); }
+
+// Writes v as a varint at p; returns the end.
+inline char* PutVarint(char* p, uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+// Reads a varint from [*p, end) into *v. False, and *p unchanged, when the
+// bytes end first or the varint is longer than a uint64_t.
+inline bool GetVarint(const char** p, const char* end, uint64_t* v) {
+  uint64_t result = 0;
+  const char* q = *p;
+  for (int shift = 0; shift < 64 && q < end; shift += 7) {
+    auto byte = static_cast<uint8_t>(*q++);
+    if (shift == 63 && byte > 1) return false;
+    result |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) {
+      *p = q;
+      *v = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+class CompactOutputArchive : public cereal::OutputArchive<CompactOutputArchive, cereal::AllowEmptyClassElision> {
+ public:
+  explicit CompactOutputArchive(std::string* out) : OutputArchive(this), out_(out) { out_->push_back(kCompactArchiveMark); }
+
+  void Varint(uint64_t v) {
+    char buf[10];
+    out_->append(buf, static_cast<size_t>(PutVarint(buf, v) - buf));
+  }
+  void Bytes(const void* data, size_t size) { out_->append(static_cast<const char*>(data), size); }
+
+ private:
+  std::string* out_;
+};
+
+class CompactInputArchive : public cereal::InputArchive<CompactInputArchive, cereal::AllowEmptyClassElision> {
+ public:
+  // Throws cereal::Exception unless bytes start with kCompactArchiveMark.
+  explicit CompactInputArchive(std::string_view bytes)
+      : InputArchive(this), p_(bytes.data()), end_(bytes.data() + bytes.size()) {
+    if (p_ == end_ || *p_ != kCompactArchiveMark) throw cereal::Exception("not a compact record");
+    ++p_;
+  }
+
+  uint64_t Varint() {
+    uint64_t v;
+    if (!GetVarint(&p_, end_, &v)) throw cereal::Exception("a number runs past the end of the record");
+    return v;
+  }
+  void Bytes(void* data, size_t size) {
+    if (size > left()) throw cereal::Exception("the record ends early");
+    std::memcpy(data, p_, size);
+    p_ += size;
+  }
+  // A count of things, each at least a byte long: more than the bytes left
+  // is damage (and would otherwise be allocated for).
+  uint64_t Size() {
+    uint64_t n = Varint();
+    if (n > left()) throw cereal::Exception("a size of " + std::to_string(n) + " is more than the record holds");
+    return n;
+  }
+  size_t left() const { return static_cast<size_t>(end_ - p_); }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+template <class T>
+concept CompactOneByte = std::is_same_v<T, bool> || (std::is_integral_v<T> && sizeof(T) == 1);
+
+template <class T>
+  requires std::is_arithmetic_v<T>
+void CEREAL_SAVE_FUNCTION_NAME(CompactOutputArchive& ar, const T& t) {
+  if constexpr (CompactOneByte<T>) {
+    char c = static_cast<char>(t);
+    ar.Bytes(&c, 1);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    static_assert(std::endian::native == std::endian::little, "floats are stored little-endian");
+    ar.Bytes(&t, sizeof(T));
+  } else if constexpr (std::is_signed_v<T>) {
+    ar.Varint(ZigZag(t));
+  } else {
+    ar.Varint(t);
+  }
+}
+
+template <class T>
+  requires std::is_arithmetic_v<T>
+void CEREAL_LOAD_FUNCTION_NAME(CompactInputArchive& ar, T& t) {
+  if constexpr (std::is_same_v<T, bool>) {
+    uint8_t b;
+    ar.Bytes(&b, 1);
+    if (b > 1) throw cereal::Exception("a bool that is neither 0 nor 1");
+    t = b != 0;
+  } else if constexpr (CompactOneByte<T>) {
+    ar.Bytes(&t, 1);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    ar.Bytes(&t, sizeof(T));
+  } else if constexpr (std::is_signed_v<T>) {
+    int64_t v = UnZigZag(ar.Varint());
+    if (v < std::numeric_limits<T>::min() || v > std::numeric_limits<T>::max())
+      throw cereal::Exception("a number out of range");
+    t = static_cast<T>(v);
+  } else {
+    uint64_t v = ar.Varint();
+    if (v > std::numeric_limits<T>::max()) throw cereal::Exception("a number out of range");
+    t = static_cast<T>(v);
+  }
+}
+
+template <class T>
+void CEREAL_SERIALIZE_FUNCTION_NAME(CompactOutputArchive& ar, cereal::NameValuePair<T>& t) {
+  ar(t.value);
+}
+template <class T>
+void CEREAL_SERIALIZE_FUNCTION_NAME(CompactInputArchive& ar, cereal::NameValuePair<T>& t) {
+  ar(t.value);
+}
+
+template <class T>
+void CEREAL_SAVE_FUNCTION_NAME(CompactOutputArchive& ar, const cereal::SizeTag<T>& t) {
+  ar.Varint(static_cast<uint64_t>(t.size));
+}
+template <class T>
+void CEREAL_LOAD_FUNCTION_NAME(CompactInputArchive& ar, cereal::SizeTag<T>& t) {
+  t.size = static_cast<std::remove_reference_t<decltype(t.size)>>(ar.Size());
+}
+
+template <class T>
+void CEREAL_SAVE_FUNCTION_NAME(CompactOutputArchive& ar, const cereal::BinaryData<T>& bd) {
+  ar.Bytes(bd.data, static_cast<size_t>(bd.size));
+}
+template <class T>
+void CEREAL_LOAD_FUNCTION_NAME(CompactInputArchive& ar, cereal::BinaryData<T>& bd) {
+  ar.Bytes(bd.data, static_cast<size_t>(bd.size));
+}
+
+}  // namespace kg::storage
+
+CEREAL_REGISTER_ARCHIVE(kg::storage::CompactOutputArchive)
+CEREAL_REGISTER_ARCHIVE(kg::storage::CompactInputArchive)
+CEREAL_SETUP_ARCHIVE_TRAITS(kg::storage::CompactInputArchive, kg::storage::CompactOutputArchive)
