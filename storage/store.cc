@@ -188,7 +188,11 @@ Status Store::OpenDb() {
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = cache;
     table.format_version = 5;
-    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    // Bloom filters serve point reads and (adjacency) prefix seeks; the
+    // label and index families are only scanned from a seek, which no
+    // filter can answer, so they go without.
+    if (ks != Keyspace::kLabels && ks != Keyspace::kIndex)
+      table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     // Index and filter blocks stay in the table readers, loaded when the
     // database opens: a point read then costs one data block.
     table.cache_index_and_filter_blocks = false;
@@ -199,7 +203,10 @@ Status Store::OpenDb() {
     if (ks == Keyspace::kOut || ks == Keyspace::kIn) {
       // Adjacency is only ever read by node prefix.
       cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(key::kAdjacencyPrefixSize));
-      cf.memtable_prefix_bloom_size_ratio = 0.05;
+      // The memtable's prefix filter takes 1% of the write buffer: a few
+      // bits for each key a full memtable holds, and little to zero each
+      // time the database opens.
+      cf.memtable_prefix_bloom_size_ratio = 0.01;
       table.whole_key_filtering = false;
       table.block_size = 16 << 10;
     }
