@@ -419,9 +419,15 @@ std::string IndexValuePrefix(uint32_t index_id, const Value& value) {
 }
 
 std::string IndexEntry(uint32_t index_id, const Value& value, uint64_t node) {
-  std::string k = IndexValuePrefix(index_id, value);
-  PutU64(&k, node);
+  std::string k;
+  AppendIndexEntry(&k, index_id, value, node);
   return k;
+}
+
+void AppendIndexEntry(std::string* out, uint32_t index_id, const Value& value, uint64_t node) {
+  out->append(IndexPrefix(index_id));
+  EncodeValue(out, value);
+  PutU64(out, node);
 }
 
 uint64_t NodeOfIndexEntry(std::string_view k) { return GetU64(k.data() + k.size() - 8); }

@@ -155,6 +155,8 @@ std::string IndexPrefix(uint32_t index_id);
 // index-id + encoded value: the prefix of every entry with exactly this value.
 std::string IndexValuePrefix(uint32_t index_id, const Value& value);
 std::string IndexEntry(uint32_t index_id, const Value& value, uint64_t node);
+// Appends IndexEntry(index_id, value, node) to *out.
+void AppendIndexEntry(std::string* out, uint32_t index_id, const Value& value, uint64_t node);
 uint64_t NodeOfIndexEntry(std::string_view key);
 
 // Smallest key greater than every key starting with prefix; empty when none

@@ -529,6 +529,16 @@ Status Store::WriteSortedFile(Keyspace ks, const std::vector<std::pair<std::stri
   return Status::OK();
 }
 
+Status Store::WriteSortedKeys(Keyspace ks, std::span<const std::string_view> keys, const std::string& path) const {
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), SstOptions(ks), nullptr, /*invalidate_page_cache=*/false);
+  if (rocksdb::Status s = writer.Open(path); !s.ok()) return FromRocks(s, path);
+  for (std::string_view k : keys)
+    if (rocksdb::Status s = writer.Put(rocksdb::Slice(k.data(), k.size()), rocksdb::Slice()); !s.ok())
+      return FromRocks(s, path);
+  if (rocksdb::Status s = writer.Finish(); !s.ok()) return FromRocks(s, path);
+  return Status::OK();
+}
+
 std::string Store::BulkDirectory() const {
   static std::atomic<int> sequence{0};
   return path_ + "/bulk-" + std::to_string(getpid()) + "-" + std::to_string(sequence++);

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -126,6 +127,8 @@ class Store : public std::enable_shared_from_this<Store> {
   // ks at path.
   Status WriteSortedFile(Keyspace ks, const std::vector<std::pair<std::string, std::string>>& entries,
                          const std::string& path) const;
+  // The same for keys with empty values.
+  Status WriteSortedKeys(Keyspace ks, std::span<const std::string_view> keys, const std::string& path) const;
 
   // Flushes memtables and compacts every column family to the last level.
   Status Compact();

@@ -206,6 +206,42 @@ TEST_CASE("a large index is written as a sorted file and ingested with its defin
     REQUIRE(!entry.path().filename().string().starts_with("bulk-"));
 }
 
+TEST_CASE("an index over most of many nodes is built from both halves of the node family", "[graph][index]") {
+  // Past the size from which a full scan is split between two threads.
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  constexpr int kNodes = 60000;
+  int64_t with_k = 0;
+  {
+    auto txn = Begin(*db);
+    for (int i = 0; i < kNodes; ++i) {
+      // Values fall as ids grow (the keys need sorting); every tenth node
+      // has no k, every seventh is a Q; u is unique but for the second and
+      // the last node (both P), at the two ends of the family.
+      ValueMap props{{"u", Value(i == kNodes - 1 ? 1 : i)}};
+      if (i % 10 != 0) props["k"] = Value((kNodes - i) % 7000);
+      bool p = i % 7 != 0;
+      with_k += p && i % 10 != 0;
+      Ok(txn.CreateNode({p ? "P" : "Q"}, props));
+    }
+    Ok(txn.Commit());
+  }
+  auto unique = db->CreateIndex({.label = "P", .property = "u", .unique = true});
+  REQUIRE(unique.code() == StatusCode::kConstraintViolation);
+  CHECK(unique.message().find("= 1") != std::string::npos);
+  Ok(db->CreateIndex({.label = "P", .property = "k"}));
+  auto read = Begin(*db, true);
+  for (int k : {1, 18, 3501, 6999}) {
+    auto want = ScanWhere(read, "P", "k", [&](const Value& v) { return v == Value(k); });
+    REQUIRE(!want.empty());
+    REQUIRE(Sorted(Ok(read.FindNodes("P", "k", Value(k)))) == Sorted(want));
+  }
+  auto report = Check(*db);
+  REQUIRE(report.ok());
+  REQUIRE(report->problems.empty());
+  REQUIRE(report->index_entries == static_cast<uint64_t>(with_k));
+}
+
 TEST_CASE("an ingested index needs no rewrite to clear its sequence numbers", "[graph][index]") {
   // Ingested while no snapshot needs it hidden, an index file keeps
   // sequence number 0; otherwise RocksDB would rewrite the whole file in a
