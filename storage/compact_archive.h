@@ -20,51 +20,17 @@
 
 #include <cereal/cereal.hpp>
 
+#include "storage/varint.h"
+
 namespace kg::storage {
 
 inline constexpr char kCompactArchiveMark = 2;
-
-// The number of bytes of v as a varint.
-inline size_t VarintSize(uint64_t v) { return (static_cast<size_t>(std::bit_width(v | 1)) + 6) / 7; }
-inline uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
-inline int64_t UnZigZag(uint64_t u) { return static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1); }
-
-// Writes v as a varint at p; returns the end.
-inline char* PutVarint(char* p, uint64_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<char>(v | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  return p;
-}
-
-// Reads a varint from [*p, end) into *v. False, and *p unchanged, when the
-// bytes end first or the varint is longer than a uint64_t.
-inline bool GetVarint(const char** p, const char* end, uint64_t* v) {
-  uint64_t result = 0;
-  const char* q = *p;
-  for (int shift = 0; shift < 64 && q < end; shift += 7) {
-    auto byte = static_cast<uint8_t>(*q++);
-    if (shift == 63 && byte > 1) return false;
-    result |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if (!(byte & 0x80)) {
-      *p = q;
-      *v = result;
-      return true;
-    }
-  }
-  return false;
-}
 
 class CompactOutputArchive : public cereal::OutputArchive<CompactOutputArchive, cereal::AllowEmptyClassElision> {
  public:
   explicit CompactOutputArchive(std::string* out) : OutputArchive(this), out_(out) { out_->push_back(kCompactArchiveMark); }
 
-  void Varint(uint64_t v) {
-    char buf[10];
-    out_->append(buf, static_cast<size_t>(PutVarint(buf, v) - buf));
-  }
+  void Varint(uint64_t v) { PutVarint(out_, v); }
   void Bytes(const void* data, size_t size) { out_->append(static_cast<const char*>(data), size); }
 
  private:

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "storage/varint.h"
+
 namespace kg::storage {
 
 const char* KeyspaceName(Keyspace ks) {
@@ -320,37 +322,11 @@ std::string AdjacencyBlock(const AdjacencyEntry& first) {
   return k;
 }
 
-namespace {
-
-void PutVarint(std::string* out, uint64_t v) {
-  char buf[10];
-  int n = 0;
-  for (; v >= 0x80; v >>= 7) buf[n++] = static_cast<char>(v | 0x80);
-  buf[n++] = static_cast<char>(v);
-  out->append(buf, n);
-}
-
-bool GetVarint(std::string_view* in, uint64_t* v) {
-  uint64_t r = 0;
-  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
-    auto byte = static_cast<unsigned char>(in->front());
-    in->remove_prefix(1);
-    if (shift == 63 && byte > 1) return false;
-    r |= uint64_t{byte & 0x7Fu} << shift;
-    if (byte < 0x80) {
-      *v = r;
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
 
 void AppendAdjacencyBlockEntry(std::string* value, const AdjacencyEntry& previous, const AdjacencyEntry& next) {
   PutVarint(value, next.neighbor - previous.neighbor);
   auto delta = static_cast<int64_t>(next.edge - previous.edge);
-  PutVarint(value, (static_cast<uint64_t>(delta) << 1) ^ static_cast<uint64_t>(delta >> 63));
+  PutVarint(value, ZigZag(delta));
 }
 
 void AdjacencyEntries::Reset(std::string_view key, std::string_view value) {
@@ -380,7 +356,7 @@ bool AdjacencyEntries::Next(AdjacencyEntry* entry) {
     rest_ = {};
     return false;
   }
-  auto edge_delta = static_cast<int64_t>((edge_zigzag >> 1) ^ (~(edge_zigzag & 1) + 1));
+  int64_t edge_delta = UnZigZag(edge_zigzag);
   AdjacencyEntry next = last_;
   next.neighbor += neighbor_delta;
   next.edge += static_cast<uint64_t>(edge_delta);
