@@ -204,31 +204,7 @@ bool DecodeValue(std::string_view* in, Value* value) {
 
 namespace key {
 
-void PutU32(std::string* out, uint32_t v) {
-  char buf[4];
-  for (int i = 3; i >= 0; --i, v >>= 8) buf[i] = static_cast<char>(v & 0xFF);
-  out->append(buf, 4);
-}
-
-void PutU64(std::string* out, uint64_t v) {
-  char buf[8];
-  for (int i = 7; i >= 0; --i, v >>= 8) buf[i] = static_cast<char>(v & 0xFF);
-  out->append(buf, 8);
-}
-
 void PutI64(std::string* out, int64_t v) { PutU64(out, static_cast<uint64_t>(v) ^ (uint64_t{1} << 63)); }
-
-uint32_t GetU32(const char* p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
-  return v;
-}
-
-uint64_t GetU64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
-  return v;
-}
 
 int64_t GetI64(const char* p) { return static_cast<int64_t>(GetU64(p) ^ (uint64_t{1} << 63)); }
 
@@ -279,9 +255,8 @@ std::string IndexDef(uint32_t index_id) {
 }
 
 std::string Node(uint64_t node) {
-  std::string k;
-  PutU64(&k, node);
-  return k;
+  char buf[8];
+  return std::string(RecordKey(node, buf));
 }
 
 std::string Edge(uint64_t edge) { return Node(edge); }

@@ -49,7 +49,9 @@
 //   map    0x50 (string-key value)... 0x00, keys in sorted order
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,12 +73,36 @@ enum class CounterKind : uint8_t { kNodes = 'n', kEdges = 'e', kLabel = 'L', kEd
 
 namespace key {
 
-// Fixed-width big-endian primitives.
-void PutU32(std::string* out, uint32_t v);
-void PutU64(std::string* out, uint64_t v);
+// Fixed-width big-endian primitives (inline: key building is on every
+// hot path).
+inline void EncodeU64(char* p, uint64_t v) {
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  std::memcpy(p, &v, 8);
+}
+inline uint64_t GetU64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  return v;
+}
+inline uint32_t GetU32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap32(v);
+  return v;
+}
+inline void PutU64(std::string* out, uint64_t v) {
+  char buf[8];
+  EncodeU64(buf, v);
+  out->append(buf, 8);
+}
+inline void PutU32(std::string* out, uint32_t v) {
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap32(v);
+  char buf[4];
+  std::memcpy(buf, &v, 4);
+  out->append(buf, 4);
+}
 void PutI64(std::string* out, int64_t v);
-uint32_t GetU32(const char* p);
-uint64_t GetU64(const char* p);
 int64_t GetI64(const char* p);
 
 // meta keys
@@ -99,6 +125,11 @@ uint32_t DictIdOf(std::string_view dict_by_id_key);
 // nodes / edges
 std::string Node(uint64_t node);
 std::string Edge(uint64_t edge);
+// The key of a node or edge id written into buf, without an allocation.
+inline std::string_view RecordKey(uint64_t id, char (&buf)[8]) {
+  EncodeU64(buf, id);
+  return {buf, 8};
+}
 uint64_t NodeOf(std::string_view node_key);
 uint64_t EdgeOf(std::string_view edge_key);
 
