@@ -5,7 +5,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <latch>
 #include <map>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <thread>
@@ -161,9 +163,9 @@ class BulkWriter::AdjacencyRun {
 
   Keyspace keyspace() const { return ks_; }
 
-  // Sorts this direction of rels into memory, to be spilled or written.
-  // Only reads rels, so both directions may take the same list at once.
-  void Take(const Relationships& rels) {
+  // Copies this direction of rels into memory, to be sorted by Sort. Only
+  // reads rels, so both directions may pack the same list at once.
+  void Pack(const Relationships& rels) {
     Clear();
     if (rels.empty()) return;
     count_ += rels.size();
@@ -184,18 +186,27 @@ class BulkWriter::AdjacencyRun {
     if (bits > max_packed_bits_) {
       entries_.reserve(rels.size());
       for (const Relationship& r : rels) entries_.push_back(EntryOf(r));
-      std::sort(entries_.begin(), entries_.end());
       return;
     }
     packing_ = p;
-    packed_.reserve(rels.size());
-    for (const Relationship& r : rels) packed_.push_back(p.Pack(EntryOf(r)));
     // The sort is stable, so entries already in edge order need sorting by
     // the fields above the edge id only.
-    RadixSort(&packed_, edge_order ? p.edge_bits : 0, bits);
+    sort_from_ = edge_order ? p.edge_bits : 0;
+    sort_to_ = bits;
+    packed_.reserve(rels.size());
+    for (const Relationship& r : rels) packed_.push_back(p.Pack(EntryOf(r)));
+  }
+  // Sorts what Pack copied, using scratch, room for as many keys as the
+  // relationships it packed.
+  void Sort(uint64_t* scratch) {
+    if (packed_.empty()) {
+      std::sort(entries_.begin(), entries_.end());
+      return;
+    }
+    RadixSort(packed_.data(), scratch, packed_.size(), sort_from_, sort_to_);
   }
 
-  // Writes what Take sorted to a run file in dir.
+  // Writes what Sort sorted to a run file in dir.
   Status Spill(const std::string& dir) {
     if (sorted_size() == 0) return Status::OK();
     std::string path = dir + "/" + name_ + "." + std::to_string(files_.size()) + ".run";
@@ -214,7 +225,7 @@ class BulkWriter::AdjacencyRun {
     return Status::OK();
   }
 
-  // Merges the spilled runs and what Take sorted last into one sorted file
+  // Merges the spilled runs and what Sort sorted last into one sorted file
   // for ingestion; *path is empty when there is nothing.
   Status Write(const std::string& dir, const rocksdb::Options& options, std::string* path) {
     path->clear();
@@ -324,23 +335,25 @@ class BulkWriter::AdjacencyRun {
   };
 
   // Least significant digit first over bits [from, to), in as few passes
-  // of at most 13 bits as cover them. Stable.
-  static void RadixSort(std::vector<uint64_t, HugePageAllocator<uint64_t>>* keys, int from, int to) {
+  // of at most 13 bits as cover them, between keys and scratch (the
+  // sorted keys end in keys). Stable.
+  static void RadixSort(uint64_t* keys, uint64_t* scratch, size_t n, int from, int to) {
     constexpr int kMaxDigit = 13;
     if (to <= from) return;
     int passes = (to - from + kMaxDigit - 1) / kMaxDigit;
     int digit = (to - from + passes - 1) / passes;
-    std::vector<uint64_t, HugePageAllocator<uint64_t>> other(keys->size());
     std::vector<size_t> at(size_t{1} << digit);
     const uint64_t mask = (uint64_t{1} << digit) - 1;
+    uint64_t *in = keys, *out = scratch;
     for (int shift = from; shift < to; shift += digit) {
       std::fill(at.begin(), at.end(), 0);
-      for (uint64_t k : *keys) ++at[(k >> shift) & mask];
+      for (size_t i = 0; i < n; ++i) ++at[(in[i] >> shift) & mask];
       size_t sum = 0;
       for (size_t& a : at) sum += std::exchange(a, sum);
-      for (uint64_t k : *keys) other[at[(k >> shift) & mask]++] = k;
-      keys->swap(other);
+      for (size_t i = 0; i < n; ++i) std::construct_at(&out[at[(in[i] >> shift) & mask]++], in[i]);
+      std::swap(in, out);
     }
+    if (in != keys) std::memcpy(keys, in, n * sizeof(uint64_t));
   }
   Entry EntryOf(const Relationship& r) const {
     return reverse_ ? Entry{r.to, r.from, r.edge, r.type} : Entry{r.from, r.to, r.edge, r.type};
@@ -361,6 +374,7 @@ class BulkWriter::AdjacencyRun {
   std::vector<Entry, HugePageAllocator<Entry>> entries_;  // sorted, when the view does not pack
   std::vector<uint64_t, HugePageAllocator<uint64_t>> packed_;  // sorted, when it packs
   Packing packing_;
+  int sort_from_ = 0, sort_to_ = 0;  // the bits of the packed keys to sort by
   std::vector<std::string> files_;
   uint64_t count_ = 0;
 };
@@ -410,9 +424,11 @@ class BulkWriter::RecordFile {
     }
   };
   Status Write(const Batch& b) {
+    char buf[8];
     for (size_t i = 0, begin = 0; i < b.ids.size(); begin = b.ends[i++]) {
+      std::string_view k = key::RecordKey(b.ids[i], buf);
       rocksdb::Slice record(b.bytes.data() + begin, b.ends[i] - begin);
-      if (Status s = Rocks(writer_.Put(key::Node(b.ids[i]), record), "bulk load"); !s.ok()) return s;
+      if (Status s = Rocks(writer_.Put(rocksdb::Slice(k.data(), k.size()), record), "bulk load"); !s.ok()) return s;
     }
     return Status::OK();
   }
@@ -466,13 +482,25 @@ Status BulkWriter::Spill() {
 }
 
 Status BulkWriter::TakeAdjacency(const std::function<Status(AdjacencyRun*)>& then) {
-  // The incoming direction on a second thread: both only read the list.
+  // Both directions copy the list out at once (they only read it), the
+  // incoming one on a second thread. The list is then done with, and its
+  // memory, already paged in, is the scratch space of both sorts (each
+  // relationship leaves room for a key of each direction): fresh pages
+  // cost more than the sorting itself on some machines.
+  static_assert(sizeof(Relationship) >= 2 * sizeof(uint64_t));
+  auto* room = reinterpret_cast<uint64_t*>(relationships_.data());
+  const size_t n = relationships_.size();
+  std::latch packed(2);
   Status in_status;
   std::thread in([&] {
-    in_->Take(relationships_);
+    in_->Pack(relationships_);
+    packed.arrive_and_wait();
+    in_->Sort(room + n);
     in_status = then(in_.get());
   });
-  out_->Take(relationships_);
+  out_->Pack(relationships_);
+  packed.arrive_and_wait();
+  out_->Sort(room);
   Status s = then(out_.get());
   in.join();
   return s.ok() ? in_status : s;
@@ -581,14 +609,8 @@ Status BulkWriter::Finish() {
   if (!started_.ok()) return started_;
   if (finished_) return Status::InvalidArgument("the bulk load is already finished");
   finished_ = true;
-  std::vector<storage::Store::IngestFile> files;
-  for (auto [ks, file] : {std::pair{Keyspace::kNodes, nodes_.get()}, std::pair{Keyspace::kEdges, edges_.get()}}) {
-    if (Status s = file->Finish(); !s.ok()) return s;
-    if (!file->empty()) files.push_back({ks, file->path()});
-  }
-  nodes_.reset();
-  edges_.reset();
-  // The two directions of adjacency are sorted and written on two threads.
+  // The two directions of adjacency are sorted and written on two threads
+  // while the record files' threads still write what they were handed last.
   std::string in_path, out_path, labels_path, index_path;
   Status s = TakeAdjacency([&](AdjacencyRun* run) {
     return run->Write(dir_, store_->SstOptions(run->keyspace()), run == in_.get() ? &in_path : &out_path);
@@ -596,6 +618,13 @@ Status BulkWriter::Finish() {
   Relationships().swap(relationships_);  // frees its memory
   if (s.ok()) s = labels_->Write(dir_, store_->SstOptions(Keyspace::kLabels), &labels_path);
   if (s.ok()) s = index_->Write(dir_, store_->SstOptions(Keyspace::kIndex), &index_path);
+  std::vector<storage::Store::IngestFile> files;
+  for (auto [ks, file] : {std::pair{Keyspace::kNodes, nodes_.get()}, std::pair{Keyspace::kEdges, edges_.get()}}) {
+    if (Status f = file->Finish(); s.ok()) s = f;
+    if (!file->empty()) files.push_back({ks, file->path()});
+  }
+  nodes_.reset();
+  edges_.reset();
   if (!s.ok()) return s;
   for (auto [ks, path] : {std::pair{Keyspace::kOut, out_path}, std::pair{Keyspace::kIn, in_path},
                           std::pair{Keyspace::kLabels, labels_path}, std::pair{Keyspace::kIndex, index_path}})
