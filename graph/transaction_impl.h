@@ -50,6 +50,10 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
   // Edges.
   Result<EdgeId> CreateEdge(NodeId source, uint32_t type, NodeId target, storage::PropertyList props);
   Status ReadEdge(EdgeId id, storage::EdgeRecord* record) const;
+  // The record bytes of edge id as a scan of this transaction just read
+  // them: ReadEdge of that edge decodes them instead of a point read, for
+  // as long as the transaction writes nothing.
+  void HintEdge(EdgeId id, std::string_view bytes) const;
   Status SetEdgeProperty(EdgeId id, uint32_t key, const Value& value);
   Status DeleteEdge(EdgeId id);
 
@@ -122,6 +126,13 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
   Status RemoveAdjacency(storage::Keyspace ks, const storage::key::AdjacencyEntry& entry);
 
   storage::StoreTransaction kv_;
+  struct EdgeHint {
+    bool set = false;
+    EdgeId id = 0;
+    uint64_t write_count = 0;
+    std::string bytes;
+  };
+  mutable EdgeHint edge_hint_;
   std::unordered_set<NodeId> created_nodes_;
   std::vector<std::unordered_set<NodeId>> saved_created_;
 };

@@ -154,11 +154,68 @@ bool PatternMatcher::ForEachCandidate(State& st, const MatchPart&, const Anchor&
   return true;
 }
 
+// A part that would start from every node, test nothing of it, and go
+// first along one directed relationship is matched from a scan of the
+// relationship family instead: each relationship once, in id order, so that
+// reading their properties walks the family rather than jumping about it.
+bool PatternMatcher::ScansRelationships(size_t pi) const {
+  const MatchPart& p = parts_[pi];
+  if (p.kind != PatternPart::Kind::kPlain || p.anchor.kind != Anchor::Kind::kAllNodes || p.rels.empty()) return false;
+  const NodeStep& n = p.nodes[0];
+  const RelStep& r = p.rels[0];
+  if (n.bound || !n.labels.empty() || n.properties || r.bound || r.var_length || r.direction == Direction::kBoth)
+    return false;
+  int first = EventOf(pi, 0);
+  return std::none_of(filters_.begin(), filters_.end(), [&](const MatchFilter& f) { return f.after_event == first; });
+}
+
 bool PatternMatcher::MatchPartAt(State& st, size_t pi) {
   if (pi == parts_.size()) return st.emit(st.row);
   const MatchPart& part = parts_[pi];
   if (part.kind != PatternPart::Kind::kPlain) return MatchShortest(st, pi);
+  if (ScansRelationships(pi)) return ScanRelationships(st, pi);
   return ForEachCandidate(st, part, part.anchor, part.nodes[0], [&](NodeId id) { return StartFrom(st, pi, id); });
+}
+
+// The bindings StartFrom and Expand would give, found from the other side:
+// for each relationship of a wanted type, its start (end, for an incoming
+// step) is the first node and its other end the next.
+bool PatternMatcher::ScanRelationships(State& st, size_t pi) {
+  const MatchPart& part = parts_[pi];
+  const NodeStep& first = part.nodes[0];
+  const RelStep& rel = part.rels[0];
+  auto types = ResolveTypes(st, rel);
+  if (!types) return true;
+  auto it = st.ctx.txn.kv().NewIterator(storage::Keyspace::kEdges);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    st.ctx.CheckInterrupt();
+    std::string_view k(it->key().data(), it->key().size());
+    EdgeId id = key::EdgeOf(k);
+    uint32_t type;
+    NodeId source, target;
+    if (!storage::PeekEdgeRecord(std::string_view(it->value().data(), it->value().size()), &type, &source, &target))
+      throw QueryError("DatabaseError", "", true, "relationship " + std::to_string(id) + " is damaged");
+    if (!types->empty() && std::find(types->begin(), types->end(), type) == types->end()) continue;
+    st.ctx.txn.HintEdge(id, std::string_view(it->value().data(), it->value().size()));
+    NodeId from = rel.direction == Direction::kOut ? source : target;
+    NodeId next = rel.direction == Direction::kOut ? target : source;
+    if (!CheckNode(st, first, from)) continue;
+    Value saved_node = st.row[first.slot];
+    st.row[first.slot] = Value(Value::NodeRef{from, nullptr});
+    bool go = true;
+    if (RunFilters(st, EventOf(pi, 0)) && !st.Used(id) && CheckRel(st, rel, id)) {
+      Value saved_rel = st.row[rel.slot];
+      st.row[rel.slot] = Value(Value::EdgeRef{id, source, target, nullptr});
+      st.used.push_back(id);
+      go = !RunFilters(st, EventOf(pi, 1)) || BindNext(st, pi, 0, next);
+      st.used.pop_back();
+      st.row[rel.slot] = std::move(saved_rel);
+    }
+    st.row[first.slot] = std::move(saved_node);
+    if (!go) return false;
+  }
+  if (!it->status().ok()) throw QueryError("DatabaseError", "", true, storage::FromRocks(it->status(), "relationship scan").ToString());
+  return true;
 }
 
 bool PatternMatcher::StartFrom(State& st, size_t pi, NodeId start) {
@@ -532,16 +589,19 @@ std::vector<std::string> PatternMatcher::Describe() const {
     }
     return std::string();
   };
-  for (const auto& p : parts_) {
-    std::string line = anchor_text(p.anchor, p.nodes[0]);
+  for (size_t pi = 0; pi < parts_.size(); ++pi) {
+    const MatchPart& p = parts_[pi];
+    bool scan = ScansRelationships(pi);
+    std::string line = scan ? std::string("RelationshipScan") : anchor_text(p.anchor, p.nodes[0]);
     char est[32];
     std::snprintf(est, sizeof est, " ~%.0f rows", p.anchor.estimate);
-    line += est;
+    if (!scan) line += est;
     if (p.kind != PatternPart::Kind::kPlain) line = (p.kind == PatternPart::Kind::kShortest ? "ShortestPath(BFS) from " : "AllShortestPaths from ") + line;
-    for (const auto& r : p.rels) {
+    for (size_t ri = 0; ri < p.rels.size(); ++ri) {
+      const RelStep& r = p.rels[ri];
       std::string types;
       for (const auto& t : r.types) types += (types.empty() ? ":" : "|") + t;
-      line += r.var_length ? (r.endpoints_only ? " -> VarExpand(BFS distinct" : " -> VarExpand(") : " -> Expand(";
+      line += scan && ri == 0 ? "(" : r.var_length ? (r.endpoints_only ? " -> VarExpand(BFS distinct" : " -> VarExpand(") : " -> Expand(";
       line += types + (r.direction == Direction::kOut ? " out" : r.direction == Direction::kIn ? " in" : " both");
       if (r.var_length)
         line += " " + std::to_string(r.min_hops) + ".." + (r.max_hops < 0 ? std::string() : std::to_string(r.max_hops));

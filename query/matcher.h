@@ -76,6 +76,8 @@ class PatternMatcher {
   bool MatchPartAt(State& st, size_t part_index);
   bool MatchShortest(State& st, size_t part_index);
   bool StartFrom(State& st, size_t pi, NodeId start);
+  bool ScansRelationships(size_t pi) const;
+  bool ScanRelationships(State& st, size_t pi);
   bool Expand(State& st, size_t pi, size_t ri);
   bool VarLength(State& st, size_t pi, size_t ri, NodeId at, int64_t depth, std::vector<Value>& trail);
   bool EndpointsOnly(State& st, size_t pi, size_t ri, NodeId from);

@@ -414,7 +414,25 @@ bool PeekNode(std::string_view bytes, uint32_t label, uint32_t key_id, bool* has
   return r.ok() && r.left() == 0;
 }
 
+template <bool kCompact>
+bool PeekEdge(std::string_view bytes, uint32_t* type, uint64_t* source, uint64_t* target) {
+  RecordReader<kCompact> r(bytes);
+  r.Byte();
+  if (r.template Int<uint32_t>() != kEdgeRecordVersion) return false;
+  *type = r.template Int<uint32_t>();
+  *source = r.template Int<uint64_t>();
+  *target = r.template Int<uint64_t>();
+  return r.ok();
+}
+
 }  // namespace
+
+bool PeekEdgeRecord(std::string_view bytes, uint32_t* type, uint64_t* source, uint64_t* target) {
+  if (bytes.empty()) return false;
+  if (bytes[0] == kCompactArchiveMark) return PeekEdge<true>(bytes, type, source, target);
+  if (bytes[0] == 1) return PeekEdge<false>(bytes, type, source, target);
+  return false;
+}
 
 bool PeekNodeRecord(std::string_view bytes, uint32_t label, uint32_t key_id, bool* has_label,
                     std::optional<Value>* value) {

@@ -66,6 +66,10 @@ void AppendEdgeRecord(std::string* out, uint32_t type, uint64_t source, uint64_t
 // (damaged, or a newer version): DecodeRecord then says what is wrong.
 bool PeekNodeRecord(std::string_view bytes, uint32_t label, uint32_t key_id, bool* has_label,
                     std::optional<Value>* value);
+// The type and end nodes of the edge record in bytes, without decoding its
+// properties. Returns false when the bytes are not a record as this kg
+// writes them: DecodeRecord then says what is wrong.
+bool PeekEdgeRecord(std::string_view bytes, uint32_t* type, uint64_t* source, uint64_t* target);
 // what names the record in the error ("node 42").
 Status DecodeRecord(std::string_view bytes, NodeRecord* r, std::string_view what);
 Status DecodeRecord(std::string_view bytes, EdgeRecord* r, std::string_view what);

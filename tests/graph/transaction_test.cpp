@@ -3,7 +3,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "graph/access.h"
+#include "graph/transaction_impl.h"
 #include "kg/database.h"
+#include "storage/key_codec.h"
 #include "tests/test_util.h"
 
 using namespace kg;
@@ -161,4 +164,30 @@ TEST_CASE("read-only transactions refuse writes", "[graph][transaction]") {
   REQUIRE(txn.read_only());
   REQUIRE(txn.CreateNode().status().code() == StatusCode::kReadOnly);
   Ok(txn.Commit());  // nothing to write
+}
+
+TEST_CASE("an edge hinted by a scan is read from the hint until the transaction writes", "[graph][transaction]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  auto txn = Begin(*db);
+  NodeId a = Ok(txn.CreateNode({"N"}));
+  EdgeId e1 = Ok(txn.CreateEdge(a, "T", a, {{"w", 1}}));
+  EdgeId e2 = Ok(txn.CreateEdge(a, "T", a, {{"w", 2}}));
+  auto& impl = internal::Access::Of(txn);
+  auto weight = [&](EdgeId id) {
+    storage::EdgeRecord r;
+    Ok(impl.ReadEdge(id, &r));
+    REQUIRE(r.properties.size() == 1);
+    return r.properties[0].second.as_int();
+  };
+  std::string e2_bytes;
+  Ok(impl.kv().Get(storage::Keyspace::kEdges, storage::key::Edge(e2), &e2_bytes));
+  // The hint stands for the edge it names (here, on purpose, other bytes).
+  impl.HintEdge(e1, e2_bytes);
+  CHECK(weight(e1) == 2);
+  CHECK(weight(e2) == 2);
+  // A write makes it stale.
+  Ok(txn.SetEdgeProperty(e2, "w", 3));
+  CHECK(weight(e1) == 1);
+  CHECK(weight(e2) == 3);
 }
