@@ -307,15 +307,12 @@ Result<EdgeId> Transaction::Impl::CreateEdge(NodeId source, uint32_t type, NodeI
 }
 
 void Transaction::Impl::HintEdge(EdgeId id, std::string_view bytes) const {
-  edge_hint_.set = true;
-  edge_hint_.id = id;
-  edge_hint_.write_count = kv_.write_count();
-  edge_hint_.bytes.assign(bytes);
+  edge_hint_ = {id, kv_.write_count(), bytes};
 }
 
 Status Transaction::Impl::ReadEdge(EdgeId id, EdgeRecord* record) const {
   if (Status s = CheckActive(); !s.ok()) return s;
-  if (edge_hint_.set && edge_hint_.id == id && edge_hint_.write_count == kv_.write_count())
+  if (id != 0 && edge_hint_.id == id && edge_hint_.write_count == kv_.write_count())
     return storage::DecodeRecord(edge_hint_.bytes, record, EdgeName(id));
   std::string bytes;
   Status s = kv_.Get(Keyspace::kEdges, key::Edge(id), &bytes);

@@ -52,7 +52,8 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
   Status ReadEdge(EdgeId id, storage::EdgeRecord* record) const;
   // The record bytes of edge id as a scan of this transaction just read
   // them: ReadEdge of that edge decodes them instead of a point read, for
-  // as long as the transaction writes nothing.
+  // as long as the transaction writes nothing. The bytes are not copied:
+  // the caller withdraws the hint (id 0) before they change.
   void HintEdge(EdgeId id, std::string_view bytes) const;
   Status SetEdgeProperty(EdgeId id, uint32_t key, const Value& value);
   Status DeleteEdge(EdgeId id);
@@ -127,10 +128,9 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
 
   storage::StoreTransaction kv_;
   struct EdgeHint {
-    bool set = false;
-    EdgeId id = 0;
+    EdgeId id = 0;  // 0: none
     uint64_t write_count = 0;
-    std::string bytes;
+    std::string_view bytes;
   };
   mutable EdgeHint edge_hint_;
   std::unordered_set<NodeId> created_nodes_;

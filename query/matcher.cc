@@ -155,9 +155,12 @@ bool PatternMatcher::ForEachCandidate(State& st, const MatchPart&, const Anchor&
 }
 
 // A part that would start from every node, test nothing of it, and go
-// first along one directed relationship is matched from a scan of the
-// relationship family instead: each relationship once, in id order, so that
-// reading their properties walks the family rather than jumping about it.
+// first along one directed relationship that is itself tested (a property
+// map, or WHERE conditions on it) is matched from a scan of the
+// relationship family instead: each relationship once, in id order, with
+// its record at hand, rather than a read of each record by id while
+// walking the nodes. (Without such a test the walk reads only the
+// adjacency of the wanted types, which costs less.)
 bool PatternMatcher::ScansRelationships(size_t pi) const {
   const MatchPart& p = parts_[pi];
   if (p.kind != PatternPart::Kind::kPlain || p.anchor.kind != Anchor::Kind::kAllNodes || p.rels.empty()) return false;
@@ -165,8 +168,10 @@ bool PatternMatcher::ScansRelationships(size_t pi) const {
   const RelStep& r = p.rels[0];
   if (n.bound || !n.labels.empty() || n.properties || r.bound || r.var_length || r.direction == Direction::kBoth)
     return false;
-  int first = EventOf(pi, 0);
-  return std::none_of(filters_.begin(), filters_.end(), [&](const MatchFilter& f) { return f.after_event == first; });
+  auto any_at = [&](int event) {
+    return std::any_of(filters_.begin(), filters_.end(), [&](const MatchFilter& f) { return f.after_event == event; });
+  };
+  return !any_at(EventOf(pi, 0)) && (r.properties || any_at(EventOf(pi, 1)));
 }
 
 bool PatternMatcher::MatchPartAt(State& st, size_t pi) {
@@ -187,6 +192,11 @@ bool PatternMatcher::ScanRelationships(State& st, size_t pi) {
   auto types = ResolveTypes(st, rel);
   if (!types) return true;
   auto it = st.ctx.txn.kv().NewIterator(storage::Keyspace::kEdges);
+  // The hint below points into the iterator: withdrawn on every way out.
+  struct Withdraw {
+    Transaction::Impl& txn;
+    ~Withdraw() { txn.HintEdge(0, {}); }
+  } withdraw{st.ctx.txn};
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     st.ctx.CheckInterrupt();
     std::string_view k(it->key().data(), it->key().size());
@@ -196,10 +206,11 @@ bool PatternMatcher::ScanRelationships(State& st, size_t pi) {
     if (!storage::PeekEdgeRecord(std::string_view(it->value().data(), it->value().size()), &type, &source, &target))
       throw QueryError("DatabaseError", "", true, "relationship " + std::to_string(id) + " is damaged");
     if (!types->empty() && std::find(types->begin(), types->end(), type) == types->end()) continue;
-    st.ctx.txn.HintEdge(id, std::string_view(it->value().data(), it->value().size()));
     NodeId from = rel.direction == Direction::kOut ? source : target;
     NodeId next = rel.direction == Direction::kOut ? target : source;
     if (!CheckNode(st, first, from)) continue;
+    // Until the iterator moves on.
+    st.ctx.txn.HintEdge(id, std::string_view(it->value().data(), it->value().size()));
     Value saved_node = st.row[first.slot];
     st.row[first.slot] = Value(Value::NodeRef{from, nullptr});
     bool go = true;
@@ -212,9 +223,11 @@ bool PatternMatcher::ScanRelationships(State& st, size_t pi) {
       st.row[rel.slot] = std::move(saved_rel);
     }
     st.row[first.slot] = std::move(saved_node);
+    st.ctx.txn.HintEdge(0, {});
     if (!go) return false;
   }
-  if (!it->status().ok()) throw QueryError("DatabaseError", "", true, storage::FromRocks(it->status(), "relationship scan").ToString());
+  if (!it->status().ok())
+    throw QueryError("DatabaseError", "", true, storage::FromRocks(it->status(), "relationship scan").ToString());
   return true;
 }
 
