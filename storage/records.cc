@@ -6,7 +6,6 @@
 #include <cstring>
 #include <istream>
 #include <limits>
-#include <ostream>
 #include <stdexcept>
 #include <streambuf>
 #include <type_traits>
