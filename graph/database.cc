@@ -231,8 +231,9 @@ Status Database::CreateIndex(const IndexSpec& spec) {
     if (ec) return Status::IOError(dir + ": " + ec.message());
     files->push_back({Keyspace::kIndex, dir + "/index.sst"});
     files->push_back({Keyspace::kMeta, dir + "/meta.sst"});
-    if (Status s = store.WriteSortedKeys(Keyspace::kIndex, keys, files->at(0).path); !s.ok()) return s;
-    return store.WriteSortedFile(Keyspace::kMeta, {def}, files->at(1).path);
+    if (Status s = store.WriteSortedFile(Keyspace::kIndex, keys, {}, files->at(0).path); !s.ok()) return s;
+    std::string_view def_key[] = {def.first}, def_value[] = {def.second};
+    return store.WriteSortedFile(Keyspace::kMeta, def_key, def_value, files->at(1).path);
   });
   if (!dir.empty()) {
     std::error_code ec;

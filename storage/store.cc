@@ -519,22 +519,16 @@ Status Store::IngestLocked(const std::vector<IngestFile>& files) {
   return Status::OK();
 }
 
-Status Store::WriteSortedFile(Keyspace ks, const std::vector<std::pair<std::string, std::string>>& entries,
-                              const std::string& path) const {
+Status Store::WriteSortedFile(Keyspace ks, std::span<const std::string_view> keys,
+                              std::span<const std::string_view> values, const std::string& path) const {
   rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), SstOptions(ks), nullptr, /*invalidate_page_cache=*/false);
   if (rocksdb::Status s = writer.Open(path); !s.ok()) return FromRocks(s, path);
-  for (const auto& [k, v] : entries)
-    if (rocksdb::Status s = writer.Put(k, v); !s.ok()) return FromRocks(s, path);
-  if (rocksdb::Status s = writer.Finish(); !s.ok()) return FromRocks(s, path);
-  return Status::OK();
-}
-
-Status Store::WriteSortedKeys(Keyspace ks, std::span<const std::string_view> keys, const std::string& path) const {
-  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), SstOptions(ks), nullptr, /*invalidate_page_cache=*/false);
-  if (rocksdb::Status s = writer.Open(path); !s.ok()) return FromRocks(s, path);
-  for (std::string_view k : keys)
-    if (rocksdb::Status s = writer.Put(rocksdb::Slice(k.data(), k.size()), rocksdb::Slice()); !s.ok())
+  for (size_t i = 0; i < keys.size(); ++i) {
+    std::string_view v = values.empty() ? std::string_view() : values[i];
+    if (rocksdb::Status s = writer.Put(rocksdb::Slice(keys[i].data(), keys[i].size()), rocksdb::Slice(v.data(), v.size()));
+        !s.ok())
       return FromRocks(s, path);
+  }
   if (rocksdb::Status s = writer.Finish(); !s.ok()) return FromRocks(s, path);
   return Status::OK();
 }

@@ -123,12 +123,10 @@ class Store : public std::enable_shared_from_this<Store> {
                 const std::vector<std::string>& publish_keys);
   // The options SstFileWriter needs to make files for a keyspace.
   rocksdb::Options SstOptions(Keyspace ks) const;
-  // Writes (key, value) pairs, sorted by key and distinct, into a file for
-  // ks at path.
-  Status WriteSortedFile(Keyspace ks, const std::vector<std::pair<std::string, std::string>>& entries,
+  // Writes keys, sorted and distinct, with their values (none given: every
+  // value empty) into a file for ks at path.
+  Status WriteSortedFile(Keyspace ks, std::span<const std::string_view> keys, std::span<const std::string_view> values,
                          const std::string& path) const;
-  // The same for keys with empty values.
-  Status WriteSortedKeys(Keyspace ks, std::span<const std::string_view> keys, const std::string& path) const;
 
   // Flushes memtables and compacts every column family to the last level.
   Status Compact();
