@@ -106,7 +106,7 @@ class IndexBuilder {
   const IndexKeys& keys() const { return keys_; }
 
  private:
-  const IndexRecord& index_;
+  IndexRecord index_;  // a copy: the caller moves its own into the catalog while the keys live on
   const storage::Store& store_;
   IndexKeys keys_;
   std::unordered_map<std::string, NodeId> seen_;  // encoded value -> node, for unique
