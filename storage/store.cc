@@ -224,10 +224,28 @@ Status Store::OpenDb() {
   }
 
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      options_.read_only
-          ? rocksdb::DB::OpenForReadOnly(db_options, path_, descriptors, &handles_, &raw)
-          : rocksdb::DB::Open(db_options, path_, descriptors, &handles_, &raw);
+  rocksdb::Status s;
+  if (options_.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(db_options, path_, descriptors, &handles_, &raw);
+  } else if (exists) {
+    s = rocksdb::DB::Open(db_options, path_, descriptors, &handles_, &raw);
+  } else {
+    // A new database gets its families in one step: RocksDB rewrites and
+    // re-reads its options file for every family created one at a time.
+    // Should the process die in between, the next open creates the rest.
+    s = rocksdb::DB::Open(db_options, path_, {descriptors.front()}, &handles_, &raw);
+    if (s.ok()) {
+      std::vector<rocksdb::ColumnFamilyHandle*> rest;
+      s = raw->CreateColumnFamilies({descriptors.begin() + 1, descriptors.end()}, &rest);
+      handles_.insert(handles_.end(), rest.begin(), rest.end());
+      if (!s.ok()) {
+        for (auto* h : handles_) raw->DestroyColumnFamilyHandle(h);
+        handles_.clear();
+        delete raw;
+        raw = nullptr;
+      }
+    }
+  }
   if (!s.ok()) return FromRocks(s, "opening '" + path_ + "'");
   db_.reset(raw);
   if (!options_.read_only) {
