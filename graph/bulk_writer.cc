@@ -31,124 +31,7 @@ Status Rocks(const rocksdb::Status& s, const std::string& what) {
   return s.ok() ? Status::OK() : storage::FromRocks(s, what);
 }
 
-// Length-prefixed keys in a spill file, read back one at a time.
-class RunReader {
- public:
-  explicit RunReader(const std::string& path) : in_(path, std::ios::binary) { Next(); }
-  bool valid() const { return valid_; }
-  const std::string& key() const { return key_; }
-  void Next() {
-    uint32_t n = 0;
-    valid_ = static_cast<bool>(in_.read(reinterpret_cast<char*>(&n), sizeof n));
-    if (!valid_) return;
-    key_.resize(n);
-    valid_ = static_cast<bool>(in_.read(key_.data(), n));
-  }
-
- private:
-  std::ifstream in_;
-  std::string key_;
-  bool valid_ = false;
-};
-
 }  // namespace
-
-class BulkWriter::Run {
- public:
-  Run(Keyspace ks, std::string name) : ks_(ks), name_(std::move(name)) {}
-
-  void Add(std::string_view k) {
-    entries_.push_back({static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(k.size())});
-    arena_.append(k);
-    ++count_;
-  }
-  size_t bytes() const { return arena_.size() + entries_.size() * sizeof(Entry); }
-  uint64_t count() const { return count_; }
-  Keyspace keyspace() const { return ks_; }
-
-  // Sorts what is in memory and writes it to a run file in dir.
-  Status Spill(const std::string& dir) {
-    if (entries_.empty()) return Status::OK();
-    Sort();
-    std::string path = dir + "/" + name_ + "." + std::to_string(files_.size()) + ".run";
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    for (const Entry& e : entries_) {
-      out.write(reinterpret_cast<const char*>(&e.size), sizeof e.size);
-      out.write(arena_.data() + e.offset, e.size);
-    }
-    if (!out) return Status::IOError(path + ": writing a sorted run failed");
-    files_.push_back(path);
-    Clear();
-    return Status::OK();
-  }
-
-  // Merges the spilled runs and what is in memory into one sorted file for
-  // ingestion; *path is empty when the run holds nothing.
-  Status Write(const std::string& dir, const rocksdb::Options& options, std::string* path) {
-    path->clear();
-    if (count_ == 0) return Status::OK();
-    Sort();
-    *path = dir + "/" + name_ + ".sst";
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, nullptr, /*invalidate_page_cache=*/false);
-    if (Status s = Rocks(writer.Open(*path), "bulk load"); !s.ok()) return s;
-    std::vector<std::unique_ptr<RunReader>> readers;
-    for (const std::string& f : files_) readers.push_back(std::make_unique<RunReader>(f));
-    // A heap of (key, source): sources are the readers and, last, memory.
-    size_t memory_at = 0;
-    auto key_of = [&](size_t source) -> std::string_view {
-      if (source < readers.size()) return readers[source]->key();
-      const Entry& e = entries_[memory_at];
-      return std::string_view(arena_.data() + e.offset, e.size);
-    };
-    auto greater = [&](size_t a, size_t b) { return key_of(a) > key_of(b); };
-    std::priority_queue<size_t, std::vector<size_t>, decltype(greater)> heap(greater);
-    for (size_t i = 0; i < readers.size(); ++i)
-      if (readers[i]->valid()) heap.push(i);
-    if (!entries_.empty()) heap.push(readers.size());
-    while (!heap.empty()) {
-      size_t source = heap.top();
-      heap.pop();
-      std::string_view k = key_of(source);
-      if (Status s = Rocks(writer.Put(rocksdb::Slice(k.data(), k.size()), rocksdb::Slice()), "bulk load"); !s.ok())
-        return s;
-      if (source < readers.size()) {
-        readers[source]->Next();
-        if (readers[source]->valid()) heap.push(source);
-      } else if (++memory_at < entries_.size()) {
-        heap.push(source);
-      }
-    }
-    Clear();
-    return Rocks(writer.Finish(), "bulk load");
-  }
-
- private:
-  struct Entry {
-    uint32_t offset, size;
-  };
-  void Sort() {
-    const char* base = arena_.data();
-    auto less = [base](const Entry& a, const Entry& b) {
-      int c = std::memcmp(base + a.offset, base + b.offset, std::min(a.size, b.size));
-      return c != 0 ? c < 0 : a.size < b.size;
-    };
-    // Label keys of nodes loaded a label at a time come in order already.
-    if (!std::is_sorted(entries_.begin(), entries_.end(), less)) std::sort(entries_.begin(), entries_.end(), less);
-  }
-  void Clear() {
-    entries_.clear();
-    entries_.shrink_to_fit();
-    arena_.clear();
-    arena_.shrink_to_fit();
-  }
-
-  Keyspace ks_;
-  std::string name_;
-  std::string arena_;
-  std::vector<Entry> entries_;
-  std::vector<std::string> files_;
-  uint64_t count_ = 0;
-};
 
 // One direction of adjacency (out: anchored at the start node; in: at the
 // end node) as a sorted view of the load's relationships. Sorting compares
@@ -440,7 +323,9 @@ class BulkWriter::RecordFile {
 };
 
 BulkWriter::BulkWriter(std::shared_ptr<storage::Store> store, size_t memory_budget, int max_packed_bits)
-    : store_(std::move(store)), budget_(memory_budget), max_packed_bits_(std::min(max_packed_bits, 63)) {
+    : store_(std::move(store)),
+      budget_(memory_budget != 0 ? memory_budget : store_->options().sort_memory_bytes),
+      max_packed_bits_(std::min(max_packed_bits, 63)) {
   started_ = Start();
 }
 
@@ -462,8 +347,8 @@ Status BulkWriter::Start() {
   if (ec) return Status::IOError(dir_ + ": " + ec.message());
   out_ = std::make_unique<AdjacencyRun>(Keyspace::kOut, "out", max_packed_bits_, /*reverse=*/false);
   in_ = std::make_unique<AdjacencyRun>(Keyspace::kIn, "in", max_packed_bits_, /*reverse=*/true);
-  labels_ = std::make_unique<Run>(Keyspace::kLabels, "labels");
-  index_ = std::make_unique<Run>(Keyspace::kIndex, "index");
+  labels_ = std::make_unique<SortedKeys>(dir_, "labels");
+  index_ = std::make_unique<SortedKeys>(dir_, "index");
   nodes_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kNodes), dir_ + "/nodes.sst");
   edges_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kEdges), dir_ + "/edges.sst");
   if (Status s = nodes_->Open(); !s.ok()) return s;
@@ -476,8 +361,8 @@ Status BulkWriter::Spill() {
   ++spills_;
   if (Status s = TakeAdjacency([&](AdjacencyRun* run) { return run->Spill(dir_); }); !s.ok()) return s;
   relationships_.clear();  // keeps its memory for the next run
-  for (Run* r : {labels_.get(), index_.get()})
-    if (Status s = r->Spill(dir_); !s.ok()) return s;
+  for (SortedKeys* r : {labels_.get(), index_.get()})
+    if (Status s = r->Spill(); !s.ok()) return s;
   return Status::OK();
 }
 
@@ -560,14 +445,15 @@ Result<NodeId> BulkWriter::AddNode(std::span<const uint32_t> labels, storage::Pr
   auto id = store_->AllocateNodeId();
   if (!id.ok()) return id.status();
   for (auto [index, v] : entries) {
-    index_->Add(key::IndexEntry(index->id, *v, *id));
+    Status s = index_->AddWith([&](std::string* out) { key::AppendIndexEntry(out, index->id, *v, *id); });
+    if (!s.ok()) return s;
     if (index->unique) {
       unique_values_[index->id].insert(key::IndexValuePrefix(index->id, *v));
       publish_.push_back(conflict::Unique(*index, *v));
     }
   }
   for (uint32_t label : labels) {
-    labels_->Add(key::Label(label, *id));
+    if (Status s = labels_->Add(key::Label(label, *id)); !s.ok()) return s;
     Count(&label_counts_, label);
   }
   record_.clear();
@@ -616,8 +502,15 @@ Status BulkWriter::Finish() {
     return run->Write(dir_, store_->SstOptions(run->keyspace()), run == in_.get() ? &in_path : &out_path);
   });
   Relationships().swap(relationships_);  // frees its memory
-  if (s.ok()) s = labels_->Write(dir_, store_->SstOptions(Keyspace::kLabels), &labels_path);
-  if (s.ok()) s = index_->Write(dir_, store_->SstOptions(Keyspace::kIndex), &index_path);
+  for (auto [ks, keys, path] : {std::tuple{Keyspace::kLabels, labels_.get(), &labels_path},
+                                std::tuple{Keyspace::kIndex, index_.get(), &index_path}}) {
+    if (!s.ok()) break;
+    SortedKeys* parts[] = {keys};
+    bool written = false;
+    *path = dir_ + (ks == Keyspace::kLabels ? "/labels.sst" : "/index.sst");
+    s = SortedKeys::WriteFile(parts, store_->SstOptions(ks), *path, &written);
+    if (!written) path->clear();
+  }
   std::vector<storage::Store::IngestFile> files;
   for (auto [ks, file] : {std::pair{Keyspace::kNodes, nodes_.get()}, std::pair{Keyspace::kEdges, edges_.get()}}) {
     if (Status f = file->Finish(); s.ok()) s = f;

@@ -19,6 +19,7 @@
 
 #include "graph/huge_pages.h"
 #include "graph/import.h"
+#include "graph/sorted_keys.h"
 #include "graph/transaction_impl.h"
 #include "storage/store.h"
 
@@ -28,9 +29,10 @@ class BulkWriter : public GraphSink {
  public:
   // Temporary files go to a fresh directory inside the database directory
   // (so ingestion moves them instead of copying). memory_budget bounds the
-  // sorted runs held in memory. Adjacency entries are sorted as 64-bit
-  // integers when their ranges fit in max_packed_bits (tests lower it).
-  BulkWriter(std::shared_ptr<storage::Store> store, size_t memory_budget = 64 << 20, int max_packed_bits = 63);
+  // sorted runs held in memory (0: the database's sort_memory_bytes).
+  // Adjacency entries are sorted as 64-bit integers when their ranges fit
+  // in max_packed_bits (tests lower it).
+  BulkWriter(std::shared_ptr<storage::Store> store, size_t memory_budget = 0, int max_packed_bits = 63);
   ~BulkWriter() override;
 
   Result<uint32_t> Intern(storage::DictKind kind, std::string_view name) override;
@@ -39,9 +41,7 @@ class BulkWriter : public GraphSink {
   Status Finish() override;
   bool pipelined() const override { return true; }
 
-  // A run of keys of one keyspace, sorted when spilled or finished; the
-  // adjacency runs hold fixed-size entries.
-  class Run;
+  // One direction of adjacency: fixed-size entries, sorted as integers.
   class AdjacencyRun;
   // A relationship as a load adds it.
   struct Relationship {
@@ -72,7 +72,7 @@ class BulkWriter : public GraphSink {
   // The relationships since the last spill, in the order they came: both
   // directions of adjacency are sorted from them.
   Relationships relationships_;
-  std::unique_ptr<Run> labels_, index_;
+  std::unique_ptr<SortedKeys> labels_, index_;  // label and index keys
   // The property indexes of a label, looked up once per label.
   const std::vector<const storage::IndexRecord*>& IndexesOf(uint32_t label);
 

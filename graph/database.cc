@@ -1,18 +1,19 @@
 #include "kg/database.h"
 
-#include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
-#include <unordered_map>
 
 #include "graph/access.h"
 #include "graph/database_impl.h"
+#include "graph/sorted_keys.h"
 #include "graph/transaction_impl.h"
 
 namespace kg {
 
+using graph::SortedKeys;
 using storage::DictKind;
 using storage::IndexCatalog;
 using storage::IndexRecord;
@@ -48,30 +49,12 @@ constexpr size_t kIngestIndexFrom = 10000;
 // A full scan of at least this many nodes is split between two threads.
 constexpr int64_t kSplitScanFrom = 50000;
 
-// Keys of a new index, appended to one buffer (a key each would be an
-// allocation each).
-class IndexKeys {
- public:
-  void Add(uint32_t index_id, const Value& value, NodeId node) {
-    key::AppendIndexEntry(&bytes_, index_id, value, node);
-    ends_.push_back(bytes_.size());
-  }
-  size_t size() const { return ends_.size(); }
-  void AppendTo(std::vector<std::string_view>* keys) const {
-    for (size_t i = 0, begin = 0; i < ends_.size(); begin = ends_[i++])
-      keys->emplace_back(bytes_.data() + begin, ends_[i] - begin);
-  }
-
- private:
-  std::string bytes_;
-  std::vector<size_t> ends_;
-};
-
-// Adds the index keys of the nodes it is shown, one record at a time.
-// Records are only peeked at for the label and the one property.
+// Adds the index keys of the nodes it is shown, one record at a time, to
+// its share of the new index's keys. Records are only peeked at for the
+// label and the one property.
 class IndexBuilder {
  public:
-  IndexBuilder(const IndexRecord& index, const storage::Store& store) : index_(index), store_(store) {}
+  IndexBuilder(const IndexRecord& index, SortedKeys* keys) : index_(index), keys_(keys) {}
 
   Status Add(NodeId id, std::string_view bytes) {
     if (!storage::PeekNodeRecord(bytes, index_.label, index_.property_key, &has_label_, &value_)) {
@@ -80,18 +63,7 @@ class IndexBuilder {
       return s.ok() ? Status::Corruption("node " + std::to_string(id) + " is damaged") : s;
     }
     if (!has_label_ || !value_) return Status::OK();
-    if (index_.unique) {
-      // The key less the node id is the encoded value.
-      std::string value_key = key::IndexValuePrefix(index_.id, *value_);
-      auto [pos, inserted] = seen_.emplace(std::move(value_key), id);
-      if (!inserted)
-        return Status::ConstraintViolation(
-            "cannot create constraint " + index_.name + ": nodes " + std::to_string(pos->second) + " and " +
-            std::to_string(id) + " both have label " + store_.Name(DictKind::kLabel, index_.label) +
-            " and property " + store_.Name(DictKind::kPropertyKey, index_.property_key) + " = " + value_->ToString());
-    }
-    keys_.Add(index_.id, *value_, id);
-    return Status::OK();
+    return keys_->AddWith([&](std::string* out) { key::AppendIndexEntry(out, index_.id, *value_, id); });
   }
   // Every node of the family from it (positioned) to the end, or up to
   // the key end when it is not empty.
@@ -103,48 +75,68 @@ class IndexBuilder {
     }
     return storage::FromRocks(it->status(), "node scan");
   }
-  const IndexKeys& keys() const { return keys_; }
 
  private:
-  IndexRecord index_;  // a copy: the caller moves its own into the catalog while the keys live on
-  const storage::Store& store_;
-  IndexKeys keys_;
-  std::unordered_map<std::string, NodeId> seen_;  // encoded value -> node, for unique
+  IndexRecord index_;  // a copy: the caller moves its own into the catalog
+  SortedKeys* keys_;
   bool has_label_ = false;
   std::optional<Value> value_;
 };
 
-// The keys of a new index, sorted: every node that has its label and the
-// property, read in the catalog change's own transaction. *parts hold the
-// bytes *keys point into.
+// A unique constraint's keys, seen in order: two nodes with one value are
+// next to each other.
+class UniqueCheck {
+ public:
+  UniqueCheck(const IndexRecord& index, const storage::Store& store) : index_(index), store_(store) {}
+  Status operator()(std::string_view k) {
+    std::string_view value = k.substr(0, k.size() - sizeof(NodeId));  // the key less the node id
+    NodeId node = key::NodeOfIndexEntry(k);
+    if (seen_ && value == last_value_) {
+      std::string_view encoded = value.substr(key::IndexPrefix(index_.id).size());
+      Value v;
+      std::string text = storage::DecodeValue(&encoded, &v) ? v.ToString() : "(undecodable)";
+      return Status::ConstraintViolation("cannot create constraint " + index_.name + ": nodes " +
+                                         std::to_string(last_node_) + " and " + std::to_string(node) +
+                                         " both have label " + store_.Name(DictKind::kLabel, index_.label) +
+                                         " and property " + store_.Name(DictKind::kPropertyKey, index_.property_key) +
+                                         " = " + text);
+    }
+    seen_ = true;
+    last_value_.assign(value);
+    last_node_ = node;
+    return Status::OK();
+  }
+
+ private:
+  IndexRecord index_;
+  const storage::Store& store_;
+  bool seen_ = false;
+  std::string last_value_;
+  NodeId last_node_ = 0;
+};
+
+// The keys of a new index, into *parts (one per scanning thread): every
+// node that has its label and the property, read in the catalog change's
+// own transaction.
 Status BuildIndex(StoreTransaction& txn, const IndexRecord& index, const storage::Store& store,
-                  std::vector<std::unique_ptr<IndexBuilder>>* parts, std::vector<std::string_view>* keys) {
+                  const std::string& dir, std::vector<std::unique_ptr<SortedKeys>>* parts) {
   auto with_label = txn.Counter(storage::CounterKind::kLabel, index.label);
   auto all = txn.Counter(storage::CounterKind::kNodes, 0);
   if (!with_label.ok()) return with_label.status();
   if (!all.ok()) return all.status();
-  auto nodes = txn.NewIterator(Keyspace::kNodes);
-  auto finish = [&]() {
-    size_t n = 0;
-    for (const auto& p : *parts) n += p->keys().size();
-    keys->reserve(n);
-    for (const auto& p : *parts) p->keys().AppendTo(keys);
-    // Values often grow with the node ids (ids given in order): then the
-    // keys come sorted already.
-    if (!std::is_sorted(keys->begin(), keys->end())) std::sort(keys->begin(), keys->end());
-    return Status::OK();
+  const size_t budget = store.options().sort_memory_bytes;
+  auto add_part = [&]() -> SortedKeys* {
+    parts->push_back(std::make_unique<SortedKeys>(dir, "index." + std::to_string(parts->size()), budget));
+    return parts->back().get();
   };
-  // A label most nodes have: one pass over the node family; a large one
-  // (of an index, not a unique constraint, whose values must be compared
-  // across the whole family) in two halves by node id, on two threads.
+  auto nodes = txn.NewIterator(Keyspace::kNodes);
+  // A label most nodes have: one pass over the node family, a large one in
+  // two halves by node id, on two threads.
   if (*with_label * 4 >= *all) {
     nodes->SeekToFirst();
     if (!nodes->Valid()) return storage::FromRocks(nodes->status(), "node scan");
-    parts->push_back(std::make_unique<IndexBuilder>(index, store));
-    if (index.unique || *all < kSplitScanFrom) {
-      if (Status s = parts->back()->Scan(nodes.get(), {}); !s.ok()) return s;
-      return finish();
-    }
+    IndexBuilder first(index, add_part());
+    if (*all < kSplitScanFrom) return first.Scan(nodes.get(), {});
     auto second = txn.NewIterator(Keyspace::kNodes);
     second->SeekToLast();
     if (!second->Valid()) return storage::FromRocks(second->status(), "node scan");
@@ -152,20 +144,17 @@ Status BuildIndex(StoreTransaction& txn, const IndexRecord& index, const storage
     NodeId last_id = key::NodeOf(std::string_view(second->key().data(), second->key().size()));
     std::string middle = key::Node(first_id + (last_id - first_id) / 2);
     second->Seek(middle);
-    parts->push_back(std::make_unique<IndexBuilder>(index, store));
+    IndexBuilder second_half(index, add_part());
     Status second_status;
-    std::thread half([&] { second_status = (*parts)[1]->Scan(second.get(), {}); });
-    Status s = (*parts)[0]->Scan(nodes.get(), middle);
+    std::thread half([&] { second_status = second_half.Scan(second.get(), {}); });
+    Status s = first.Scan(nodes.get(), middle);
     half.join();
-    if (!s.ok()) return s;
-    if (!second_status.ok()) return second_status;
-    return finish();
+    return s.ok() ? second_status : s;
   }
   // Otherwise its nodes come from the label family in id order, and one
   // forward pass over the node family reads them, stepping when the next
   // is near and seeking when it is far.
-  parts->push_back(std::make_unique<IndexBuilder>(index, store));
-  IndexBuilder& builder = *parts->back();
+  IndexBuilder builder(index, add_part());
   auto labels = txn.NewIterator(Keyspace::kLabels);
   std::string prefix = key::LabelPrefix(index.label);
   for (labels->Seek(prefix); labels->Valid() && labels->key().starts_with(prefix); labels->Next()) {
@@ -183,7 +172,7 @@ Status BuildIndex(StoreTransaction& txn, const IndexRecord& index, const storage
       return s;
   }
   if (!labels->status().ok()) return storage::FromRocks(labels->status(), "label scan");
-  return finish();
+  return Status::OK();
 }
 
 }  // namespace
@@ -201,7 +190,7 @@ Status Database::CreateIndex(const IndexSpec& spec) {
   std::string name = spec.name.empty()
                          ? (spec.unique ? "constraint_" : "index_") + spec.label + "_" + spec.property
                          : spec.name;
-  std::string dir;  // the sorted files of a large index
+  std::string dir;  // sorted runs and the files of a large index
   Status status = store.ChangeCatalog([&](StoreTransaction& txn, const IndexCatalog& old, IndexCatalog* next,
                                           std::vector<storage::Store::IngestFile>* files) {
     if (const IndexRecord* same = old.ByName(name)) {
@@ -214,24 +203,40 @@ Status Database::CreateIndex(const IndexSpec& spec) {
         return Status::InvalidArgument("an equivalent " + what + " already exists: " + r->name);
       }
     IndexRecord record{store.NextIndexId(), name, *label, *property, spec.unique};
-    std::vector<std::unique_ptr<IndexBuilder>> parts;
-    std::vector<std::string_view> keys;
-    if (Status s = BuildIndex(txn, record, store, &parts, &keys); !s.ok()) return s;
+    // Keys past the sorting budget spill to runs in the bulk directory.
+    dir = store.BulkDirectory();
+    std::vector<std::unique_ptr<SortedKeys>> parts;
+    if (Status s = BuildIndex(txn, record, store, dir, &parts); !s.ok()) return s;
+    std::vector<SortedKeys*> keys;
+    uint64_t count = 0;
+    for (const auto& p : parts) {
+      keys.push_back(p.get());
+      count += p->count();
+    }
+    std::function<Status(std::string_view)> check;
+    if (record.unique) check = UniqueCheck(record, store);
     std::pair<std::string, std::string> def{key::IndexDef(record.id), storage::EncodeRecord(record)};
     next->indexes.push_back(std::move(record));
-    if (keys.size() < kIngestIndexFrom) {
-      for (std::string_view k : keys) txn.Put(Keyspace::kIndex, k, {});
+    if (count < kIngestIndexFrom) {
+      Status s = SortedKeys::Merge(keys, [&](std::string_view k) {
+        if (check)
+          if (Status c = check(k); !c.ok()) return c;
+        txn.Put(Keyspace::kIndex, k, {});
+        return Status::OK();
+      });
+      if (!s.ok()) return s;
       txn.Put(Keyspace::kMeta, def.first, def.second);
       return Status::OK();
     }
     // The keys and the definition go in one atomic ingestion.
-    dir = store.BulkDirectory();
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return Status::IOError(dir + ": " + ec.message());
     files->push_back({Keyspace::kIndex, dir + "/index.sst"});
     files->push_back({Keyspace::kMeta, dir + "/meta.sst"});
-    if (Status s = store.WriteSortedFile(Keyspace::kIndex, keys, {}, files->at(0).path); !s.ok()) return s;
+    bool written = false;
+    Status s = SortedKeys::WriteFile(keys, store.SstOptions(Keyspace::kIndex), files->at(0).path, &written, check);
+    if (!s.ok()) return s;
     std::string_view def_key[] = {def.first}, def_value[] = {def.second};
     return store.WriteSortedFile(Keyspace::kMeta, def_key, def_value, files->at(1).path);
   });

@@ -66,6 +66,7 @@ class Store : public std::enable_shared_from_this<Store> {
   rocksdb::ColumnFamilyHandle* cf(Keyspace ks) const { return handles_[static_cast<int>(ks)]; }
   const std::string& path() const { return path_; }
   bool read_only() const { return options_.read_only; }
+  const Options& options() const { return options_; }
 
   // Dictionary. Intern assigns an id to a new name and stores it at once, in
   // its own write: ids are cheap and harmless if the transaction that asked

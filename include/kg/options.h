@@ -17,6 +17,10 @@ struct Options {
   size_t block_cache_bytes = size_t{256} << 20;
   // Memory for the write buffer of each column family before it is flushed.
   size_t write_buffer_bytes = size_t{64} << 20;
+  // Memory a bulk load or an index build holds keys in before it sorts them
+  // into a run file in the database directory (an index build over many
+  // nodes uses this much on each of its two threads).
+  size_t sort_memory_bytes = size_t{64} << 20;
   // fsync the log on each commit. Without it a committed transaction survives
   // a crash of the process but not necessarily a crash of the machine.
   bool sync_commits = false;

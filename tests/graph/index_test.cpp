@@ -268,3 +268,43 @@ TEST_CASE("an ingested index needs no rewrite to clear its sequence numbers", "[
   CHECK(index_files == 1);
   CHECK(Ok(Begin(*db, true).FindNodes("P", "k", Value(11999))).size() == 1);
 }
+
+TEST_CASE("an index build past its sorting memory merges the runs it spilled", "[graph][index]") {
+  TempDir dir;
+  Options options;
+  options.sort_memory_bytes = 4096;  // a run every hundred keys or so
+  auto db = OpenDb(dir.db(), options);
+  constexpr int kNodes = 55000;  // split between two threads, too
+  {
+    auto txn = Begin(*db);
+    for (int i = 0; i < kNodes; ++i) {
+      // P: k falls as ids grow; u is unique but for nodes 5 and 54000 (far
+      // apart: different runs and halves); v is unique. Q: every seventh.
+      ValueMap props{{"k", Value((kNodes - i) % 5000)}, {"v", Value(i)}};
+      props["u"] = Value(i == 54000 ? 5 : i);
+      Ok(txn.CreateNode({i % 7 == 0 ? "Q" : "P"}, props));
+    }
+    Ok(txn.Commit());
+  }
+  auto unique = db->CreateIndex({.label = "P", .property = "u", .name = "p_u", .unique = true});
+  REQUIRE(unique.code() == StatusCode::kConstraintViolation);
+  REQUIRE(unique.message() == "cannot create constraint p_u: nodes 6 and 54001 both have label P and property u = 5");
+  REQUIRE(db->Indexes().empty());
+  Ok(db->CreateIndex({.label = "P", .property = "v", .unique = true}));
+  Ok(db->CreateIndex({.label = "P", .property = "k"}));
+  Ok(db->CreateIndex({.label = "Q", .property = "k"}));  // under 10,000 keys: through the write batch
+  auto read = Begin(*db, true);
+  for (const char* label : {"P", "Q"})
+    for (int k : {0, 1, 2500, 4999}) {
+      auto want = ScanWhere(read, label, "k", [&](const Value& v) { return v == Value(k); });
+      REQUIRE(!want.empty());
+      REQUIRE(Sorted(Ok(read.FindNodes(label, "k", Value(k)))) == Sorted(want));
+    }
+  REQUIRE(Ok(read.FindNodes("P", "v", Value(54000))).size() == 1);
+  auto report = Check(*db);
+  REQUIRE(report.ok());
+  REQUIRE(report->problems.empty());
+  REQUIRE(report->index_entries == static_cast<uint64_t>(2 * (kNodes - (kNodes + 6) / 7) + (kNodes + 6) / 7));
+  for (const auto& entry : std::filesystem::directory_iterator(dir.db()))
+    REQUIRE(!entry.path().filename().string().starts_with("bulk-"));
+}
