@@ -96,10 +96,13 @@ void Transaction::Impl::WriteNode(NodeId id, const NodeRecord& record) {
 
 Status Transaction::Impl::ReadNode(NodeId id, NodeRecord* record) const {
   if (Status s = CheckActive(); !s.ok()) return s;
-  std::string bytes;
-  Status s = kv_.Get(Keyspace::kNodes, key::Node(id), &bytes);
-  if (!s.ok()) return Missing(s, NodeName(id));
-  return storage::DecodeRecord(bytes, record, NodeName(id));
+  if (!last_node_.Holds(id, kv_.write_count())) {
+    last_node_.id = 0;
+    Status s = kv_.Get(Keyspace::kNodes, key::Node(id), &last_node_.own);
+    if (!s.ok()) return Missing(s, NodeName(id));
+    last_node_.Set(id, kv_.write_count(), last_node_.own);
+  }
+  return storage::DecodeRecord(last_node_.bytes, record, NodeName(id));
 }
 
 bool Transaction::Impl::NodeExists(NodeId id, Status* error) const {
@@ -307,17 +310,18 @@ Result<EdgeId> Transaction::Impl::CreateEdge(NodeId source, uint32_t type, NodeI
 }
 
 void Transaction::Impl::HintEdge(EdgeId id, std::string_view bytes) const {
-  edge_hint_ = {id, kv_.write_count(), bytes};
+  last_edge_.Set(id, kv_.write_count(), bytes);
 }
 
 Status Transaction::Impl::ReadEdge(EdgeId id, EdgeRecord* record) const {
   if (Status s = CheckActive(); !s.ok()) return s;
-  if (id != 0 && edge_hint_.id == id && edge_hint_.write_count == kv_.write_count())
-    return storage::DecodeRecord(edge_hint_.bytes, record, EdgeName(id));
-  std::string bytes;
-  Status s = kv_.Get(Keyspace::kEdges, key::Edge(id), &bytes);
-  if (!s.ok()) return Missing(s, EdgeName(id));
-  return storage::DecodeRecord(bytes, record, EdgeName(id));
+  if (!last_edge_.Holds(id, kv_.write_count())) {
+    last_edge_.id = 0;
+    Status s = kv_.Get(Keyspace::kEdges, key::Edge(id), &last_edge_.own);
+    if (!s.ok()) return Missing(s, EdgeName(id));
+    HintEdge(id, last_edge_.own);
+  }
+  return storage::DecodeRecord(last_edge_.bytes, record, EdgeName(id));
 }
 
 Status Transaction::Impl::SetEdgeProperty(EdgeId id, uint32_t k, const Value& value) {

@@ -127,12 +127,23 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
   Status RemoveAdjacency(storage::Keyspace ks, const storage::key::AdjacencyEntry& entry);
 
   storage::StoreTransaction kv_;
-  struct EdgeHint {
-    EdgeId id = 0;  // 0: none
+  // The last record read, or handed over by a scan (edges): a second read
+  // of the same element before the transaction writes again decodes these
+  // bytes instead of reading it again (a row reading several properties of
+  // one element, a DELETE or SET after the MATCH that read it).
+  struct ReadCache {
+    uint64_t id = 0;  // 0: none
     uint64_t write_count = 0;
-    std::string_view bytes;
+    std::string_view bytes;  // into own, or into a scan's memory
+    std::string own;
+    bool Holds(uint64_t want, uint64_t writes) const { return want != 0 && id == want && write_count == writes; }
+    void Set(uint64_t element, uint64_t writes, std::string_view b) {
+      id = element;
+      write_count = writes;
+      bytes = b;
+    }
   };
-  mutable EdgeHint edge_hint_;
+  mutable ReadCache last_node_, last_edge_;
   std::unordered_set<NodeId> created_nodes_;
   std::vector<std::unordered_set<NodeId>> saved_created_;
 };

@@ -191,3 +191,46 @@ TEST_CASE("an edge hinted by a scan is read from the hint until the transaction 
   CHECK(weight(e1) == 1);
   CHECK(weight(e2) == 3);
 }
+
+TEST_CASE("a record read again is the one the transaction sees now, after writes and rollbacks", "[graph][transaction]") {
+  // The transaction keeps the last node and relationship record it read for
+  // a second read before it writes; every write and every rollback to a
+  // save point must make it read afresh.
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  NodeId a;
+  EdgeId e;
+  {
+    auto txn = Begin(*db);
+    a = Ok(txn.CreateNode({"N"}, {{"v", 1}}));
+    e = Ok(txn.CreateEdge(a, "T", a, {{"v", 1}}));
+    Ok(txn.Commit());
+  }
+  auto txn = Begin(*db);
+  auto& impl = internal::Access::Of(txn);
+  auto node_v = [&] {
+    storage::NodeRecord r;
+    Ok(impl.ReadNode(a, &r));
+    return r.properties.at(0).second.as_int();
+  };
+  auto edge_v = [&] {
+    storage::EdgeRecord r;
+    Ok(impl.ReadEdge(e, &r));
+    return r.properties.at(0).second.as_int();
+  };
+  REQUIRE((node_v() == 1 && node_v() == 1 && edge_v() == 1 && edge_v() == 1));
+  impl.SetSavePoint();
+  Ok(txn.SetNodeProperty(a, "v", 2));
+  Ok(txn.SetEdgeProperty(e, "v", 2));
+  REQUIRE((node_v() == 2 && edge_v() == 2));
+  impl.RollbackToSavePoint();
+  REQUIRE((node_v() == 1 && edge_v() == 1));
+  // As many writes as were rolled back bring the count of writes back to
+  // where it was: the reads must still be fresh.
+  Ok(txn.SetNodeProperty(a, "v", 3));
+  Ok(txn.SetEdgeProperty(e, "v", 3));
+  REQUIRE((node_v() == 3 && edge_v() == 3));
+  Ok(txn.DeleteEdge(e));
+  storage::EdgeRecord gone;
+  REQUIRE(impl.ReadEdge(e, &gone).code() == StatusCode::kNotFound);
+}
