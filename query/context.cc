@@ -26,17 +26,26 @@ bool LabelPresent(Transaction::Impl& txn, uint32_t label) {
 }  // namespace
 
 void SideEffects::BeforeNodeProperty(NodeId id, uint32_t key) {
-  if (created_nodes_.count(id)) return;
+  if (created_nodes_.count(id)) {
+    changed_nodes_.insert(id);
+    return;
+  }
   node_props_.try_emplace({id, key}, NodeProperty(txn_, id, key));
 }
 
 void SideEffects::BeforeEdgeProperty(EdgeId id, uint32_t key) {
-  if (created_edges_.count(id)) return;
+  if (created_edges_.count(id)) {
+    changed_edges_.insert(id);
+    return;
+  }
   edge_props_.try_emplace({id, key}, EdgeProperty(txn_, id, key));
 }
 
 void SideEffects::BeforeNodeDelete(NodeId id) {
-  if (created_nodes_.count(id)) return;
+  if (created_nodes_.count(id)) {
+    changed_nodes_.insert(id);
+    return;
+  }
   storage::NodeRecord r;
   if (!txn_.ReadNode(id, &r).ok()) return;
   deleted_nodes_.insert(id);
@@ -44,7 +53,10 @@ void SideEffects::BeforeNodeDelete(NodeId id) {
 }
 
 void SideEffects::BeforeEdgeDelete(EdgeId id) {
-  if (created_edges_.count(id)) return;
+  if (created_edges_.count(id)) {
+    changed_edges_.insert(id);
+    return;
+  }
   storage::EdgeRecord r;
   if (!txn_.ReadEdge(id, &r).ok()) return;
   deleted_edges_.insert(id);
@@ -67,17 +79,23 @@ SideEffects::Counts SideEffects::Compute() const {
       ++c.properties_removed;
     }
   };
-  for (NodeId id : created_nodes_) {
+  for (auto [id, properties] : created_nodes_) {
     storage::NodeRecord r;
-    if (!txn_.ReadNode(id, &r).ok()) continue;
+    if (changed_nodes_.count(id)) {
+      if (!txn_.ReadNode(id, &r).ok()) continue;
+      properties = r.properties.size();
+    }
     ++c.nodes_created;
-    c.properties_set += static_cast<int64_t>(r.properties.size());
+    c.properties_set += static_cast<int64_t>(properties);
   }
-  for (EdgeId id : created_edges_) {
+  for (auto [id, properties] : created_edges_) {
     storage::EdgeRecord r;
-    if (!txn_.ReadEdge(id, &r).ok()) continue;
+    if (changed_edges_.count(id)) {
+      if (!txn_.ReadEdge(id, &r).ok()) continue;
+      properties = r.properties.size();
+    }
     ++c.relationships_created;
-    c.properties_set += static_cast<int64_t>(r.properties.size());
+    c.properties_set += static_cast<int64_t>(properties);
   }
   for (NodeId id : deleted_nodes_) {
     storage::NodeRecord r;

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "graph/transaction_impl.h"
@@ -29,8 +30,9 @@ class SideEffects {
   // element had before the statement.
   void BeforeNodeProperty(NodeId id, uint32_t key);
   void BeforeEdgeProperty(EdgeId id, uint32_t key);
-  void NodeCreated(NodeId id) { created_nodes_.insert(id); }
-  void EdgeCreated(EdgeId id) { created_edges_.insert(id); }
+  // Call after creating an element with this many properties.
+  void NodeCreated(NodeId id, size_t properties) { created_nodes_.emplace(id, properties); }
+  void EdgeCreated(EdgeId id, size_t properties) { created_edges_.emplace(id, properties); }
   // Call before deleting: remembers every property of a pre-existing element.
   void BeforeNodeDelete(NodeId id);
   void BeforeEdgeDelete(EdgeId id);
@@ -51,8 +53,16 @@ class SideEffects {
  private:
   using Key = std::pair<uint64_t, uint32_t>;
   Transaction::Impl& txn_;
-  std::set<NodeId> created_nodes_, deleted_nodes_;
-  std::set<EdgeId> created_edges_, deleted_edges_;
+  // Elements created by the statement, with their property counts. Those
+  // changed or deleted afterwards are read again at the end; the others
+  // count as created (reading them back would make the transaction index
+  // its whole write batch for nothing).
+  std::unordered_map<NodeId, size_t> created_nodes_;
+  std::unordered_map<EdgeId, size_t> created_edges_;
+  std::unordered_set<NodeId> changed_nodes_;
+  std::unordered_set<EdgeId> changed_edges_;
+  std::set<NodeId> deleted_nodes_;
+  std::set<EdgeId> deleted_edges_;
   std::map<Key, std::optional<Value>> node_props_, edge_props_;  // original values
   std::map<uint32_t, bool> labels_;                                // label present before?
 };

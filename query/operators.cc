@@ -455,9 +455,10 @@ bool CreateOp::Push(Row& row) {
         Check(id.status());
         props.emplace_back(*id, v);
       }
+      size_t count = props.size();
       auto id = txn.CreateNode(std::move(labels), std::move(props));
       Check(id.status());
-      rt_.ctx.effects.NodeCreated(*id);
+      rt_.ctx.effects.NodeCreated(*id, count);
       row[n.slot] = Value(Value::NodeRef{*id, nullptr});
     }
     for (size_t i = 0; i < part.rels.size(); ++i) {
@@ -474,9 +475,10 @@ bool CreateOp::Push(Row& row) {
       }
       NodeId src = r.direction == Direction::kIn ? right : left;
       NodeId dst = r.direction == Direction::kIn ? left : right;
+      size_t count = props.size();
       auto id = txn.CreateEdge(src, *type, dst, std::move(props));
       Check(id.status());
-      rt_.ctx.effects.EdgeCreated(*id);
+      rt_.ctx.effects.EdgeCreated(*id, count);
       row[r.slot] = Value(Value::EdgeRef{*id, src, dst, nullptr});
     }
     if (part.path_slot >= 0) {

@@ -133,3 +133,28 @@ TEST_CASE("parameters and typed results", "[query][connection]") {
   REQUIRE(missing.error().code == "ParameterMissing");
   REQUIRE_FALSE(missing.error().runtime);
 }
+
+TEST_CASE("counters tell what a statement left, whatever it did to what it created", "[query][connection]") {
+  // Elements a statement creates are counted from what it knew when it
+  // created them, unless it changed or deleted them afterwards.
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Connection conn(*db);
+  auto counters = [&](const std::string& q) {
+    QueryResult r = conn.Execute(q);
+    INFO(q << ": " << (r.ok() ? "" : r.error().message));
+    REQUIRE(r.ok());
+    return r.counters();
+  };
+  auto c = counters("UNWIND range(1, 3) AS i CREATE (a:A {i: i, j: null})-[:R {w: i}]->(:B)");
+  CHECK((c.nodes_created == 6 && c.relationships_created == 3 && c.properties_set == 6));
+  c = counters("CREATE (a:A {p: 1})-[r:R {w: 1}]->(b:B) SET a.q = 2, r.w = null, b.x = 1");
+  CHECK((c.nodes_created == 2 && c.relationships_created == 1 && c.properties_set == 3));
+  CHECK(c.properties_removed == 0);
+  c = counters("CREATE (a:A)-[r:R {w: 1}]->(b:B) DELETE r");
+  CHECK((c.nodes_created == 2 && c.relationships_created == 0 && c.relationships_deleted == 0));
+  c = counters("CREATE (a:A {p: 1})-[r:R]->(b:B) DETACH DELETE a");
+  CHECK((c.nodes_created == 1 && c.relationships_created == 0 && c.properties_set == 0));
+  c = counters("MERGE (m:M {k: 1}) ON CREATE SET m.created = true");
+  CHECK((c.nodes_created == 1 && c.properties_set == 2));
+}
