@@ -106,10 +106,14 @@ Status Transaction::Impl::ReadNode(NodeId id, NodeRecord* record) const {
 }
 
 bool Transaction::Impl::NodeExists(NodeId id, Status* error) const {
-  if (CreatedHere(id)) return true;
+  if (CreatedHere(id) || known_nodes_.count(id)) return true;
   std::string bytes;
   Status s = kv_.Get(Keyspace::kNodes, key::Node(id), &bytes);
-  if (s.ok()) return true;
+  if (s.ok()) {
+    if (known_nodes_.size() >= kMaxKnownNodes) known_nodes_.clear();
+    known_nodes_.insert(id);
+    return true;
+  }
   if (s.code() != StatusCode::kNotFound) *error = s;
   return false;
 }
@@ -264,6 +268,7 @@ Status Transaction::Impl::DeleteNode(NodeId id, bool detach) {
   }
   kv_.Delete(Keyspace::kNodes, key::Node(id));
   kv_.AddToCounter(CounterKind::kNodes, 0, -1);
+  known_nodes_.erase(id);
   if (CreatedHere(id)) {
     created_nodes_.erase(id);
   } else {

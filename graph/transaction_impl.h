@@ -144,6 +144,11 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
     }
   };
   mutable ReadCache last_node_, last_edge_;
+  // Nodes of the snapshot NodeExists found (a node only disappears by this
+  // transaction's own DeleteNode, which takes it out): relationships
+  // created between the same few nodes check each once.
+  static constexpr size_t kMaxKnownNodes = size_t{1} << 16;
+  mutable std::unordered_set<NodeId> known_nodes_;
   std::unordered_set<NodeId> created_nodes_;
   std::vector<std::unordered_set<NodeId>> saved_created_;
 };

@@ -234,3 +234,30 @@ TEST_CASE("a record read again is the one the transaction sees now, after writes
   storage::EdgeRecord gone;
   REQUIRE(impl.ReadEdge(e, &gone).code() == StatusCode::kNotFound);
 }
+
+TEST_CASE("a node seen to exist stops existing when the transaction deletes it", "[graph][transaction]") {
+  // Relationships check that their end nodes exist; a node once found is
+  // not looked up again, unless the transaction deleted it meanwhile.
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  NodeId a, b;
+  {
+    auto txn = Begin(*db);
+    a = Ok(txn.CreateNode({"N"}));
+    b = Ok(txn.CreateNode({"N"}));
+    Ok(txn.Commit());
+  }
+  auto txn = Begin(*db);
+  auto& impl = internal::Access::Of(txn);
+  Ok(txn.CreateEdge(a, "T", b));
+  impl.SetSavePoint();
+  Ok(txn.DetachDeleteNode(b));
+  REQUIRE(txn.CreateEdge(a, "T", b).status().code() == StatusCode::kNotFound);
+  impl.RollbackToSavePoint();
+  Ok(txn.CreateEdge(a, "T", b));
+  Ok(txn.DetachDeleteNode(b));
+  REQUIRE(txn.CreateEdge(a, "T", b).status().code() == StatusCode::kNotFound);
+  REQUIRE(txn.CreateEdge(b, "T", a).status().code() == StatusCode::kNotFound);
+  Ok(txn.Commit());
+  REQUIRE(Ok(Begin(*db, true).CountEdges("T")) == 0);
+}
