@@ -564,11 +564,12 @@ Status BulkWriter::Finish() {
       values[key::BlockRange(first_node_)] = std::move(v);
     }
     if (values.empty()) return Status::OK();
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), store_->SstOptions(Keyspace::kMeta));
-    if (Status s = Rocks(writer.Open(meta_path), "bulk load"); !s.ok()) return s;
-    for (const auto& [k, v] : values)
-      if (Status s = Rocks(writer.Put(k, v), "bulk load"); !s.ok()) return s;
-    if (Status s = Rocks(writer.Finish(), "bulk load"); !s.ok()) return s;
+    std::vector<std::string_view> keys, vals;
+    for (const auto& [k, v] : values) {
+      keys.push_back(k);
+      vals.push_back(v);
+    }
+    if (Status s = store_->WriteSortedFile(Keyspace::kMeta, keys, vals, meta_path); !s.ok()) return s;
     all->push_back({Keyspace::kMeta, meta_path});
     return Status::OK();
   };
