@@ -114,7 +114,7 @@ class BulkWriter::AdjacencyRun {
     path->clear();
     if (count_ == 0) return Status::OK();
     *path = dir + "/" + name_ + ".sst";
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, nullptr, /*invalidate_page_cache=*/false);
+    rocksdb::SstFileWriter writer(storage::Store::SstFileOptions(), options, nullptr, /*invalidate_page_cache=*/false);
     if (Status s = Rocks(writer.Open(*path), "bulk load"); !s.ok()) return s;
     // Entries of one anchor and type go out together as a block, or as a
     // key of their own when alone.
@@ -268,7 +268,7 @@ class BulkWriter::AdjacencyRun {
 class BulkWriter::RecordFile {
  public:
   RecordFile(const rocksdb::Options& options, std::string path)
-      : writer_(rocksdb::EnvOptions(), options, nullptr, /*invalidate_page_cache=*/false), path_(std::move(path)) {}
+      : writer_(storage::Store::SstFileOptions(), options, nullptr, /*invalidate_page_cache=*/false), path_(std::move(path)) {}
 
   Status Open() {
     if (Status s = Rocks(writer_.Open(path_), "bulk load"); !s.ok()) return s;
@@ -349,8 +349,8 @@ Status BulkWriter::Start() {
   in_ = std::make_unique<AdjacencyRun>(Keyspace::kIn, "in", max_packed_bits_, /*reverse=*/true);
   labels_ = std::make_unique<SortedKeys>(dir_, "labels");
   index_ = std::make_unique<SortedKeys>(dir_, "index");
-  nodes_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kNodes), dir_ + "/nodes.sst");
-  edges_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kEdges), dir_ + "/edges.sst");
+  nodes_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kNodes, /*new_ids=*/true), dir_ + "/nodes.sst");
+  edges_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kEdges, /*new_ids=*/true), dir_ + "/edges.sst");
   if (Status s = nodes_->Open(); !s.ok()) return s;
   return edges_->Open();
 }

@@ -139,7 +139,7 @@ Status SortedKeys::WriteFile(std::span<SortedKeys* const> parts, const rocksdb::
   uint64_t count = 0;
   for (SortedKeys* p : parts) count += p->count_;
   if (count == 0) return Status::OK();
-  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, nullptr, /*invalidate_page_cache=*/false);
+  rocksdb::SstFileWriter writer(storage::Store::SstFileOptions(), options, nullptr, /*invalidate_page_cache=*/false);
   if (rocksdb::Status s = writer.Open(path); !s.ok()) return storage::FromRocks(s, path);
   Status s = Merge(parts, [&](std::string_view k) {
     if (check)

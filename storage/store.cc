@@ -501,7 +501,21 @@ Status Store::CommitLocked(StoreTransaction& txn) {
   return Status::OK();
 }
 
-rocksdb::Options Store::SstOptions(Keyspace ks) const { return db_->GetOptions(cf(ks)); }
+rocksdb::Options Store::SstOptions(Keyspace ks, bool new_ids) const {
+  rocksdb::Options options = db_->GetOptions(cf(ks));
+  if (new_ids && (ks == Keyspace::kNodes || ks == Keyspace::kEdges)) {
+    rocksdb::BlockBasedTableOptions table = *options.table_factory->GetOptions<rocksdb::BlockBasedTableOptions>();
+    table.filter_policy.reset();
+    options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  }
+  return options;
+}
+
+rocksdb::EnvOptions Store::SstFileOptions() {
+  rocksdb::EnvOptions options;
+  options.bytes_per_sync = 1 << 20;
+  return options;
+}
 
 Status Store::Ingest(uint64_t catalog_version, std::vector<IngestFile> files,
                      const std::function<Status(rocksdb::DB*, std::vector<IngestFile>*)>& prepare,
@@ -539,7 +553,7 @@ Status Store::IngestLocked(const std::vector<IngestFile>& files) {
 
 Status Store::WriteSortedFile(Keyspace ks, std::span<const std::string_view> keys,
                               std::span<const std::string_view> values, const std::string& path) const {
-  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), SstOptions(ks), nullptr, /*invalidate_page_cache=*/false);
+  rocksdb::SstFileWriter writer(SstFileOptions(), SstOptions(ks), nullptr, /*invalidate_page_cache=*/false);
   if (rocksdb::Status s = writer.Open(path); !s.ok()) return FromRocks(s, path);
   for (size_t i = 0; i < keys.size(); ++i) {
     std::string_view v = values.empty() ? std::string_view() : values[i];

@@ -122,8 +122,17 @@ class Store : public std::enable_shared_from_this<Store> {
   Status Ingest(uint64_t catalog_version, std::vector<IngestFile> files,
                 const std::function<Status(rocksdb::DB* latest, std::vector<IngestFile>* files)>& prepare,
                 const std::vector<std::string>& publish_keys);
-  // The options SstFileWriter needs to make files for a keyspace.
-  rocksdb::Options SstOptions(Keyspace ks) const;
+  // The options SstFileWriter needs to make files for a keyspace, and the
+  // file options to give it: a file is handed to the disk a megabyte at a
+  // time as it grows, so that finishing a large one waits for its end only.
+  //
+  // Files of records under ids no other file holds (new_ids) are made
+  // without a Bloom filter: a point read reaches such a file only for an
+  // id in its range, and every one of those is in it (a later delete is a
+  // tombstone above it), so a filter would never spare a block read.
+  // Compaction adds the filter back when it rewrites the file.
+  rocksdb::Options SstOptions(Keyspace ks, bool new_ids = false) const;
+  static rocksdb::EnvOptions SstFileOptions();
   // Writes keys, sorted and distinct, with their values (none given: every
   // value empty) into a file for ks at path.
   Status WriteSortedFile(Keyspace ks, std::span<const std::string_view> keys, std::span<const std::string_view> values,

@@ -207,6 +207,70 @@ TEST_CASE("two transactions deleting edges of one adjacency block conflict", "[b
   CHECK(Connection(*db).Execute("MATCH (:Hub)-[r:T]->() RETURN count(r)").rows()[0][0].as_int() == 299);
 }
 
+// The filter sizes of a keyspace's files.
+std::vector<uint64_t> FilterSizes(Database& db, storage::Keyspace ks) {
+  auto& store = *internal::Access::Of(db).store;
+  rocksdb::TablePropertiesCollection tables;
+  REQUIRE(store.db()->GetPropertiesOfAllTables(store.cf(ks), &tables).ok());
+  std::vector<uint64_t> sizes;
+  for (const auto& [file, props] : tables) sizes.push_back(props->filter_size);
+  return sizes;
+}
+
+TEST_CASE("a bulk load's record files go without a filter and read the same", "[bulk]") {
+  test::TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  {
+    graph::BulkWriter sink(internal::Access::Of(*db).store);
+    WriteHub(sink);
+    REQUIRE(sink.Finish().ok());
+  }
+  for (auto ks : {storage::Keyspace::kNodes, storage::Keyspace::kEdges})
+    CHECK(FilterSizes(*db, ks) == std::vector<uint64_t>{0});
+  // Every id of the load reads back, deleted ones and ids past the end do not.
+  auto ids = Connection(*db).Execute("MATCH (n) RETURN min(id(n)), max(id(n))");
+  auto edge_ids = Connection(*db).Execute("MATCH ()-[r]->() RETURN min(id(r)), max(id(r))");
+  REQUIRE((ids.ok() && edge_ids.ok()));
+  const auto first_node = static_cast<NodeId>(ids.rows()[0][0].as_int());
+  const auto last_node = static_cast<NodeId>(ids.rows()[0][1].as_int());
+  const auto first_edge = static_cast<EdgeId>(edge_ids.rows()[0][0].as_int());
+  const auto last_edge = static_cast<EdgeId>(edge_ids.rows()[0][1].as_int());
+  REQUIRE(last_node - first_node == 250);
+  REQUIRE(last_edge - first_edge == 304);
+  REQUIRE(Connection(*db).Execute("MATCH (n {code: 'n7'}) DETACH DELETE n").ok());
+  REQUIRE(Connection(*db).Execute("MATCH ()-[r {w: 100}]->() DELETE r").ok());
+  auto expect = [&](const char* when) {
+    INFO(when);
+    auto txn = db->Begin();
+    REQUIRE(txn.ok());
+    uint64_t nodes = 0, edges = 0;
+    for (NodeId id = first_node - 1; id <= last_node + 2; ++id) {
+      auto has = txn->HasNode(id);
+      REQUIRE(has.ok());
+      nodes += *has;
+      if (id < first_node || id > last_node) CHECK(!*has);
+    }
+    for (EdgeId id = first_edge - 1; id <= last_edge + 2; ++id) {
+      auto edge = txn->GetEdge(id);
+      if (edge.ok()) ++edges;
+      else CHECK(edge.status().code() == StatusCode::kNotFound);
+      if (id < first_edge || id > last_edge) CHECK(!edge.ok());
+    }
+    // n7 had 300 / 250 + 1 hub edges (w 7 and w 257) and none of U; w 100 went too.
+    CHECK(nodes == 250);
+    CHECK(edges == 305 - 3);
+  };
+  expect("as loaded");
+  // Compaction rewrites the files with the family's filter.
+  REQUIRE(db->Compact().ok());
+  for (auto ks : {storage::Keyspace::kNodes, storage::Keyspace::kEdges}) {
+    auto sizes = FilterSizes(*db, ks);
+    REQUIRE(sizes.size() == 1);
+    CHECK(sizes[0] > 0);
+  }
+  expect("compacted");
+}
+
 TEST_CASE("opening a database removes what a killed bulk load left", "[bulk]") {
   test::TempDir dir;
   test::OpenDb(dir.db());
