@@ -1,6 +1,9 @@
 #include "graph/transaction_impl.h"
 
 #include <algorithm>
+#include <map>
+#include <span>
+#include <tuple>
 
 #include "graph/access.h"
 
@@ -259,8 +262,7 @@ Status Transaction::Impl::DeleteNode(NodeId id, bool detach) {
                                        std::to_string(edges.size()) + " relationship" +
                                        (edges.size() == 1 ? "" : "s") +
                                        "; delete them first, or detach-delete the node");
-  for (EdgeId e : edges)
-    if (Status st = DeleteEdge(e); !st.ok()) return st;
+  if (Status st = DeleteEdges(edges); !st.ok()) return st;
   for (uint32_t label : record.labels) {
     RemoveIndexEntries(id, record, label, std::nullopt);
     kv_.Delete(Keyspace::kLabels, key::Label(label, id));
@@ -339,59 +341,123 @@ Status Transaction::Impl::SetEdgeProperty(EdgeId id, uint32_t k, const Value& va
   return Status::OK();
 }
 
-Status Transaction::Impl::DeleteEdge(EdgeId id) {
+Status Transaction::Impl::DeleteEdge(EdgeId id) { return DeleteEdges({&id, 1}); }
+
+Status Transaction::Impl::DeleteEdges(std::span<const EdgeId> ids,
+                                      const std::function<void(EdgeId, const EdgeRecord&)>& before) {
   if (Status s = CheckWritable(); !s.ok()) return s;
-  EdgeRecord record;
-  if (Status s = ReadEdge(id, &record); !s.ok()) return s;
-  kv_.Delete(Keyspace::kEdges, key::Edge(id));
-  if (Status s = RemoveAdjacency(Keyspace::kOut, {record.source, record.type, record.target, id}); !s.ok()) return s;
-  if (Status s = RemoveAdjacency(Keyspace::kIn, {record.target, record.type, record.source, id}); !s.ok()) return s;
-  kv_.AddToCounter(CounterKind::kEdges, 0, -1);
-  kv_.AddToCounter(CounterKind::kEdgeType, record.type, -1);
-  kv_.ValidateAndPublish(conflict::Edge(id));
+  std::vector<EdgeId> sorted(ids.begin(), ids.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  // A chunk at a time: its records are read, then the adjacency entries
+  // found (reads only), then everything is written. What a chunk keeps in
+  // memory is bounded by its size.
+  constexpr size_t kChunk = 65536;
+  std::vector<key::AdjacencyEntry> out, in;
+  std::vector<uint32_t> types;
+  for (size_t at = 0; at < sorted.size(); at += kChunk) {
+    std::span<const EdgeId> chunk(sorted.data() + at, std::min(kChunk, sorted.size() - at));
+    out.clear();
+    in.clear();
+    types.clear();
+    for (EdgeId id : chunk) {
+      EdgeRecord record;
+      if (Status s = ReadEdge(id, &record); !s.ok()) return s;
+      if (before) before(id, record);
+      out.push_back({record.source, record.type, record.target, id});
+      in.push_back({record.target, record.type, record.source, id});
+      types.push_back(record.type);
+    }
+    if (Status s = RemoveAdjacency(Keyspace::kOut, out); !s.ok()) return s;
+    if (Status s = RemoveAdjacency(Keyspace::kIn, in); !s.ok()) return s;
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      kv_.Delete(Keyspace::kEdges, key::Edge(chunk[i]));
+      kv_.AddToCounter(CounterKind::kEdgeType, types[i], -1);
+      kv_.ValidateAndPublish(conflict::Edge(chunk[i]));
+    }
+    kv_.AddToCounter(CounterKind::kEdges, 0, -static_cast<int64_t>(chunk.size()));
+  }
   return Status::OK();
 }
 
-Status Transaction::Impl::RemoveAdjacency(Keyspace ks, const key::AdjacencyEntry& entry) {
-  std::string single = key::Adjacency(entry.anchor, entry.type, entry.neighbor, entry.edge);
-  if (!store().MayAnchorBlocks(entry.anchor)) {
-    kv_.Delete(ks, single);
-    return Status::OK();
-  }
-  std::string prefix = key::AdjacencyPrefix(entry.anchor, entry.type);
-  // The last key at or before the entry's own block key is its own single
-  // key, or else the entry sits in a block that starts there or before:
-  // walk back to the block (single keys added later may sort between its
-  // entries).
-  auto it = kv_.NewIterator(ks, true);
-  for (it->SeekForPrev(key::AdjacencyBlock(entry)); it->Valid() && it->key().starts_with(prefix); it->Prev()) {
-    std::string_view k(it->key().data(), it->key().size());
-    if (k == single) {
-      kv_.Delete(ks, single);
-      return Status::OK();
+Status Transaction::Impl::RemoveAdjacency(Keyspace ks, std::span<const key::AdjacencyEntry> entries) {
+  // In key order, found first and written after: the search sees the
+  // family as it was, and a block losing several entries is rewritten once.
+  // The blocks read are kept until written, up to a bound.
+  std::vector<key::AdjacencyEntry> sorted(entries.begin(), entries.end());
+  auto order = [](const key::AdjacencyEntry& e) { return std::tie(e.anchor, e.type, e.neighbor, e.edge); };
+  std::sort(sorted.begin(), sorted.end(), [&](const auto& a, const auto& b) { return order(a) < order(b); });
+  struct Block {
+    std::vector<key::AdjacencyEntry> entries;  // those left
+    bool changed = false;
+  };
+  std::map<std::string, Block, std::less<>> blocks;
+  size_t held = 0;  // entries in blocks
+  std::vector<std::string> singles;
+  std::unique_ptr<rocksdb::Iterator> it;
+  auto write = [&] {
+    it.reset();
+    for (const std::string& k : singles) kv_.Delete(ks, k);
+    for (const auto& [k, block] : blocks) {
+      if (!block.changed) continue;
+      // The block is rewritten without the entries; a concurrent rewrite
+      // of the same block would lose one of the two, so they conflict.
+      kv_.ValidateAndPublish(conflict::AdjacencyBlock(ks == Keyspace::kOut, k));
+      const auto& left = block.entries;
+      std::string value;
+      for (size_t i = 1; i < left.size(); ++i) key::AppendAdjacencyBlockEntry(&value, left[i - 1], left[i]);
+      // Without its first entry the block moves to the next one's key.
+      std::string next_key = left.empty() ? std::string() : key::AdjacencyBlock(left.front());
+      if (next_key != k) kv_.Delete(ks, k);
+      if (!left.empty()) kv_.Put(ks, next_key, value);
     }
-    key::AdjacencyEntries entries(k, std::string_view(it->value().data(), it->value().size()));
-    if (!entries.is_block()) continue;
-    std::vector<key::AdjacencyEntry> kept;
-    bool found = false;
-    for (key::AdjacencyEntry e; entries.Next(&e);)
-      if (e.edge == entry.edge && e.neighbor == entry.neighbor) found = true;
-      else kept.push_back(e);
-    if (!entries.ok()) return DamagedAdjacency(ks, k);
-    if (!found) continue;
-    // The block is rewritten without the entry; a concurrent rewrite of
-    // the same block would lose one of the two, so they conflict.
-    kv_.ValidateAndPublish(conflict::AdjacencyBlock(ks == Keyspace::kOut, k));
-    std::string block_key(k), value;
-    for (size_t i = 1; i < kept.size(); ++i) key::AppendAdjacencyBlockEntry(&value, kept[i - 1], kept[i]);
-    // Without its first entry the block moves to the next one's key.
-    std::string next_key = kept.empty() ? std::string() : key::AdjacencyBlock(kept.front());
-    if (next_key != block_key) kv_.Delete(ks, block_key);
-    if (!kept.empty()) kv_.Put(ks, next_key, value);
-    return Status::OK();
+    singles.clear();
+    blocks.clear();
+    held = 0;
+  };
+  constexpr size_t kMaxHeld = size_t{1} << 20;
+  for (const key::AdjacencyEntry& entry : sorted) {
+    std::string single = key::Adjacency(entry.anchor, entry.type, entry.neighbor, entry.edge);
+    if (!store().MayAnchorBlocks(entry.anchor)) {
+      singles.push_back(std::move(single));
+      continue;
+    }
+    if (held > kMaxHeld) write();
+    if (!it) it = kv_.NewIterator(ks, true);
+    std::string prefix = key::AdjacencyPrefix(entry.anchor, entry.type);
+    // The last key at or before the entry's own block key is its own
+    // single key, or else the entry sits in a block that starts there or
+    // before: walk back to the block (single keys added later may sort
+    // between its entries).
+    for (it->SeekForPrev(key::AdjacencyBlock(entry)); it->Valid() && it->key().starts_with(prefix); it->Prev()) {
+      std::string_view k(it->key().data(), it->key().size());
+      if (k == single) {
+        singles.push_back(std::move(single));
+        break;
+      }
+      auto block = blocks.find(k);
+      if (block == blocks.end()) {
+        key::AdjacencyEntries stored(k, std::string_view(it->value().data(), it->value().size()));
+        if (!stored.is_block()) continue;
+        Block b;
+        for (key::AdjacencyEntry e; stored.Next(&e);) b.entries.push_back(e);
+        if (!stored.ok()) return DamagedAdjacency(ks, k);
+        held += b.entries.size();
+        block = blocks.emplace(std::string(k), std::move(b)).first;
+      }
+      auto& left = block->second.entries;
+      auto found = std::find_if(left.begin(), left.end(), [&](const key::AdjacencyEntry& e) {
+        return e.edge == entry.edge && e.neighbor == entry.neighbor;
+      });
+      if (found == left.end()) continue;
+      left.erase(found);
+      block->second.changed = true;
+      break;
+    }
+    if (!it->status().ok()) return storage::FromRocks(it->status(), "adjacency");
+    // Not found: nothing to remove (kg check reports the missing entry).
   }
-  if (!it->status().ok()) return storage::FromRocks(it->status(), "adjacency");
-  // Nothing to remove: kg check reports the missing entry.
+  write();
   return Status::OK();
 }
 

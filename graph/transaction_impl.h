@@ -5,8 +5,10 @@
 // query engine and the Boost.Graph view call in here directly.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -57,6 +59,11 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
   void HintEdge(EdgeId id, std::string_view bytes) const;
   Status SetEdgeProperty(EdgeId id, uint32_t key, const Value& value);
   Status DeleteEdge(EdgeId id);
+  // Deletes every edge of ids (repeats allowed), each block of adjacency
+  // they share rewritten once; calls before with each edge's record first.
+  // Fails at the first that does not exist.
+  Status DeleteEdges(std::span<const EdgeId> ids,
+                     const std::function<void(EdgeId, const storage::EdgeRecord&)>& before = {});
 
   // Calls fn(const storage::key::AdjacencyEntry&, bool outgoing) for every
   // edge of node in dir (type: only that type) until fn returns false.
@@ -122,9 +129,9 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
   void RemoveIndexEntries(NodeId id, const storage::NodeRecord& record, uint32_t label,
                           std::optional<uint32_t> key);
   void WriteNode(NodeId id, const storage::NodeRecord& record);
-  // Removes one edge's entry from the out or in family, a key of its own or
-  // an entry of a block.
-  Status RemoveAdjacency(storage::Keyspace ks, const storage::key::AdjacencyEntry& entry);
+  // Removes edges' entries from the out or in family, each a key of its
+  // own or an entry of a block.
+  Status RemoveAdjacency(storage::Keyspace ks, std::span<const storage::key::AdjacencyEntry> entries);
 
   storage::StoreTransaction kv_;
   // The last record read, or handed over by a scan (edges): a second read

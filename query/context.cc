@@ -52,15 +52,13 @@ void SideEffects::BeforeNodeDelete(NodeId id) {
   for (const auto& [k, v] : r.properties) node_props_.try_emplace({id, k}, v);
 }
 
-void SideEffects::BeforeEdgeDelete(EdgeId id) {
+void SideEffects::BeforeEdgeDelete(EdgeId id, const storage::EdgeRecord& record) {
   if (created_edges_.count(id)) {
     changed_edges_.insert(id);
     return;
   }
-  storage::EdgeRecord r;
-  if (!txn_.ReadEdge(id, &r).ok()) return;
   deleted_edges_.insert(id);
-  for (const auto& [k, v] : r.properties) edge_props_.try_emplace({id, k}, v);
+  for (const auto& [k, v] : record.properties) edge_props_.try_emplace({id, k}, v);
 }
 
 void SideEffects::BeforeLabelChange(uint32_t label) { labels_.try_emplace(label, LabelPresent(txn_, label)); }
@@ -97,16 +95,23 @@ SideEffects::Counts SideEffects::Compute() const {
     ++c.relationships_created;
     c.properties_set += static_cast<int64_t>(properties);
   }
+  // The properties of elements found gone are gone too: not read again.
+  std::unordered_set<NodeId> gone_nodes;
+  std::unordered_set<EdgeId> gone_edges;
   for (NodeId id : deleted_nodes_) {
     storage::NodeRecord r;
-    if (!txn_.ReadNode(id, &r).ok()) ++c.nodes_deleted;
+    if (!txn_.ReadNode(id, &r).ok()) gone_nodes.insert(id);
   }
   for (EdgeId id : deleted_edges_) {
     storage::EdgeRecord r;
-    if (!txn_.ReadEdge(id, &r).ok()) ++c.relationships_deleted;
+    if (!txn_.ReadEdge(id, &r).ok()) gone_edges.insert(id);
   }
-  for (const auto& [k, before] : node_props_) diff(before, NodeProperty(txn_, k.first, k.second));
-  for (const auto& [k, before] : edge_props_) diff(before, EdgeProperty(txn_, k.first, k.second));
+  c.nodes_deleted = static_cast<int64_t>(gone_nodes.size());
+  c.relationships_deleted = static_cast<int64_t>(gone_edges.size());
+  for (const auto& [k, before] : node_props_)
+    diff(before, gone_nodes.count(k.first) ? std::nullopt : NodeProperty(txn_, k.first, k.second));
+  for (const auto& [k, before] : edge_props_)
+    diff(before, gone_edges.count(k.first) ? std::nullopt : EdgeProperty(txn_, k.first, k.second));
   for (const auto& [label, before] : labels_) {
     bool after = LabelPresent(txn_, label);
     if (after && !before) ++c.labels_added;

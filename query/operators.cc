@@ -658,12 +658,9 @@ bool RemoveOp::Push(Row& row) {
 
 bool DeleteOp::Push(Row& row) {
   ++rows_in;
-  auto& txn = rt_.ctx.txn;
   auto delete_edge = [&](EdgeId id) {
     storage::EdgeRecord r;
-    if (!rt_.eval.LoadEdge(id, &r)) return;
-    rt_.ctx.effects.BeforeEdgeDelete(id);
-    Check(txn.DeleteEdge(id));
+    if (rt_.eval.LoadEdge(id, &r)) edges_.push_back(id);
   };
   for (const auto& e : clause_->delete_exprs) {
     Value v = rt_.eval.Eval(*e, row);
@@ -687,23 +684,23 @@ bool DeleteOp::Finish() {
   auto& txn = rt_.ctx.txn;
   std::sort(nodes_.begin(), nodes_.end());
   nodes_.erase(std::unique(nodes_.begin(), nodes_.end()), nodes_.end());
+  // The relationships go first, all at once (adjacency blocks they share
+  // are rewritten once): those deleted by name, then those of detached nodes.
+  std::erase_if(nodes_, [&](NodeId id) {
+    storage::NodeRecord r;
+    return !rt_.eval.LoadNode(id, &r);
+  });
+  if (clause_->detach)
+    for (NodeId id : nodes_)
+      Check(txn.ForEachEdge(id, Direction::kBoth, std::nullopt, [&](const storage::key::AdjacencyEntry& e, bool) {
+        edges_.push_back(e.edge);
+        return true;
+      }));
+  Check(txn.DeleteEdges(edges_, [&](EdgeId id, const storage::EdgeRecord& r) { rt_.ctx.effects.BeforeEdgeDelete(id, r); }));
+  edges_.clear();
   for (NodeId id : nodes_) {
     storage::NodeRecord r;
     if (!rt_.eval.LoadNode(id, &r)) continue;
-    if (clause_->detach) {
-      std::vector<EdgeId> edges;
-      Status s = txn.ForEachEdge(id, Direction::kBoth, std::nullopt, [&](const storage::key::AdjacencyEntry& e, bool) {
-        edges.push_back(e.edge);
-        return true;
-      });
-      Check(s);
-      std::sort(edges.begin(), edges.end());
-      edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-      for (EdgeId e : edges) {
-        rt_.ctx.effects.BeforeEdgeDelete(e);
-        Check(txn.DeleteEdge(e));
-      }
-    }
     rt_.ctx.effects.BeforeNodeDelete(id);
     for (uint32_t l : r.labels) rt_.ctx.effects.BeforeLabelChange(l);
     Status s = txn.DeleteNode(id, false);

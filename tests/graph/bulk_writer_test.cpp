@@ -207,6 +207,73 @@ TEST_CASE("two transactions deleting edges of one adjacency block conflict", "[b
   CHECK(Connection(*db).Execute("MATCH (:Hub)-[r:T]->() RETURN count(r)").rows()[0][0].as_int() == 299);
 }
 
+TEST_CASE("deleting many edges at once rewrites their blocks as one by one would", "[bulk]") {
+  test::TempDir dir;
+  auto one_by_one = test::OpenDb(dir.path() + "/one");
+  auto at_once = test::OpenDb(dir.path() + "/all");
+  for (Database* db : {one_by_one.get(), at_once.get()}) {
+    graph::BulkWriter sink(internal::Access::Of(*db).store);
+    WriteHub(sink);
+    REQUIRE(sink.Finish().ok());
+  }
+  // Both blocks' first entries, entries beside them and in the middle, the
+  // whole second block (w 128..255) and entries of the leaves' own keys
+  // (U), some named twice.
+  auto pick = [](Database& db) {
+    auto r = Connection(db).Execute(
+        "MATCH ()-[r]->() WHERE r.w IN [0, 1, 2, 77, 127, 1003, 1004] OR (r.w >= 128 AND r.w < 256) "
+        "RETURN id(r) ORDER BY r.w");
+    REQUIRE(r.ok());
+    REQUIRE(r.rows().size() == 135);
+    std::vector<EdgeId> ids;
+    for (const auto& row : r.rows()) ids.push_back(static_cast<EdgeId>(row[0].as_int()));
+    ids.push_back(ids.front());
+    ids.push_back(ids.back());
+    return ids;
+  };
+  {
+    auto ids = pick(*one_by_one);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    auto txn = one_by_one->Begin();
+    REQUIRE(txn.ok());
+    for (EdgeId id : ids) REQUIRE(txn->DeleteEdge(id).ok());
+    REQUIRE(txn->Commit().ok());
+  }
+  EdgeId deleted = 0;
+  {
+    auto ids = pick(*at_once);
+    deleted = ids.front();
+    auto txn = at_once->Begin();
+    REQUIRE(txn.ok());
+    std::vector<EdgeId> seen;
+    REQUIRE(internal::Access::Of(*txn)
+                .DeleteEdges(ids, [&](EdgeId id, const storage::EdgeRecord&) { seen.push_back(id); })
+                .ok());
+    // Each edge once, before any is gone.
+    CHECK(seen.size() == ids.size() - 2);
+    // A deleted edge is gone for the transaction that deleted it.
+    CHECK(txn->GetEdge(ids.front()).status().code() == StatusCode::kNotFound);
+    REQUIRE(txn->Commit().ok());
+  }
+  CHECK(Edges(*at_once) == Edges(*one_by_one));
+  CHECK(Connection(*at_once).Execute("MATCH ()-[r]->() RETURN count(r)").rows()[0][0].as_int() == 305 - 135);
+  for (Database* db : {one_by_one.get(), at_once.get()}) {
+    auto txn = db->Begin();
+    REQUIRE(txn.ok());
+    CHECK(*txn->CountEdges() == 305 - 135);
+    CHECK(*txn->CountEdges("T") == 300 - 133);
+    auto report = Check(*db);
+    REQUIRE(report.ok());
+    CHECK(report->problems.empty());
+  }
+  // Missing edges fail the call.
+  auto txn = at_once->Begin();
+  REQUIRE(txn.ok());
+  EdgeId gone[] = {deleted};
+  CHECK(internal::Access::Of(*txn).DeleteEdges(gone).code() == StatusCode::kNotFound);
+}
+
 // The filter sizes of a keyspace's files.
 std::vector<uint64_t> FilterSizes(Database& db, storage::Keyspace ks) {
   auto& store = *internal::Access::Of(db).store;
