@@ -59,7 +59,7 @@ class IndexBuilder {
   Status Add(NodeId id, std::string_view bytes) {
     if (!storage::PeekNodeRecord(bytes, index_.label, index_.property_key, &has_label_, &value_)) {
       NodeRecord record;  // for the error
-      Status s = storage::DecodeRecord(bytes, &record, "node " + std::to_string(id));
+      Status s = storage::DecodeRecord(bytes, &record, "node", id);
       return s.ok() ? Status::Corruption("node " + std::to_string(id) + " is damaged") : s;
     }
     if (!has_label_ || !value_) return Status::OK();

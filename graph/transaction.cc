@@ -105,7 +105,7 @@ Status Transaction::Impl::ReadNode(NodeId id, NodeRecord* record) const {
     if (!s.ok()) return Missing(s, NodeName(id));
     last_node_.Set(id, kv_.write_count(), last_node_.own);
   }
-  return storage::DecodeRecord(last_node_.bytes, record, NodeName(id));
+  return storage::DecodeRecord(last_node_.bytes, record, "node", id);
 }
 
 bool Transaction::Impl::NodeExists(NodeId id, Status* error) const {
@@ -328,7 +328,7 @@ Status Transaction::Impl::ReadEdge(EdgeId id, EdgeRecord* record) const {
     if (!s.ok()) return Missing(s, EdgeName(id));
     HintEdge(id, last_edge_.own);
   }
-  return storage::DecodeRecord(last_edge_.bytes, record, EdgeName(id));
+  return storage::DecodeRecord(last_edge_.bytes, record, "edge", id);
 }
 
 Status Transaction::Impl::SetEdgeProperty(EdgeId id, uint32_t k, const Value& value) {

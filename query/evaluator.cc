@@ -154,11 +154,19 @@ Properties Evaluator::ElementProperties(const Value& v) {
   return {};
 }
 
+std::optional<uint32_t> Evaluator::KeyId(const std::string& name, const Expr& at) {
+  auto known = known_keys_.find(&at);
+  if (known != known_keys_.end() && known->second.name == name) return known->second.id;
+  auto id = ctx_.txn.ResolveKey(name);
+  if (id) known_keys_.insert_or_assign(&at, KnownKey{name, *id});
+  return id;
+}
+
 Value Evaluator::Property(const Value& base, const std::string& key, const Expr& at) {
   switch (base.type()) {
     case Value::Type::kNull: return Value();
     case Value::Type::kNode: {
-      auto k = ctx_.txn.ResolveKey(key);
+      auto k = KeyId(key, at);
       if (!k) return Value();
       storage::NodeRecord r;
       if (!LoadNode(base.as_node_ref().id, &r)) return Value();
@@ -166,7 +174,7 @@ Value Evaluator::Property(const Value& base, const std::string& key, const Expr&
       return v ? *v : Value();
     }
     case Value::Type::kEdge: {
-      auto k = ctx_.txn.ResolveKey(key);
+      auto k = KeyId(key, at);
       if (!k) return Value();
       storage::EdgeRecord r;
       if (!LoadEdge(base.as_edge_ref().id, &r)) return Value();

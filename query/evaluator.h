@@ -4,6 +4,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "query/ast.h"
 #include "query/context.h"
@@ -74,9 +77,19 @@ class Evaluator {
   Value EvalPatternComprehension(const Expr& e, Row& row);
   Value EvalQuantifier(const Expr& e, Row& row);
 
+  // The id of property key name, read at expression at: the last id each
+  // expression found is kept (an id never changes once given); a name not
+  // given yet is looked up each time, as a write may give it.
+  std::optional<uint32_t> KeyId(const std::string& name, const Expr& at);
+
   ExecContext& ctx_;
   EvalSupport& support_;
   size_t pattern_width_ = 0;
+  struct KnownKey {
+    std::string name;
+    uint32_t id;
+  };
+  std::unordered_map<const Expr*, KnownKey> known_keys_;
   // Recently decoded node records: a statement reads the same node for its
   // pattern checks and its projections. Direct-mapped by id; an entry is
   // valid while the transaction has made no write since it was read.

@@ -27,7 +27,7 @@ Status CheckIntegrity(const StoreTransaction& txn, IntegrityReport* report, size
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       uint64_t id = key::NodeOf(std::string_view(it->key().data(), it->key().size()));
       NodeRecord r;
-      Status s = DecodeRecord(std::string_view(it->value().data(), it->value().size()), &r, "node " + std::to_string(id));
+      Status s = DecodeRecord(std::string_view(it->value().data(), it->value().size()), &r, "node", id);
       if (!s.ok()) {
         problem(s.message());
         continue;
@@ -52,7 +52,7 @@ Status CheckIntegrity(const StoreTransaction& txn, IntegrityReport* report, size
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       uint64_t id = key::EdgeOf(std::string_view(it->key().data(), it->key().size()));
       EdgeRecord r;
-      Status s = DecodeRecord(std::string_view(it->value().data(), it->value().size()), &r, "relationship " + std::to_string(id));
+      Status s = DecodeRecord(std::string_view(it->value().data(), it->value().size()), &r, "relationship", id);
       if (!s.ok()) {
         problem(s.message());
         continue;

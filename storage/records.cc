@@ -536,6 +536,14 @@ std::string EncodeRecord(const EdgeRecord& r) { return Encode(r); }
 std::string EncodeRecord(const IndexRecord& r) { return Encode(r); }
 Status DecodeRecord(std::string_view b, NodeRecord* r, std::string_view what) { return Decode(b, r, what); }
 Status DecodeRecord(std::string_view b, EdgeRecord* r, std::string_view what) { return Decode(b, r, what); }
+Status DecodeRecord(std::string_view b, NodeRecord* r, const char* kind, uint64_t id) {
+  if (!b.empty() && b[0] == kCompactArchiveMark && ReadCompact(b, r)) return Status::OK();
+  return Decode(b, r, std::string(kind) + " " + std::to_string(id));
+}
+Status DecodeRecord(std::string_view b, EdgeRecord* r, const char* kind, uint64_t id) {
+  if (!b.empty() && b[0] == kCompactArchiveMark && ReadCompact(b, r)) return Status::OK();
+  return Decode(b, r, std::string(kind) + " " + std::to_string(id));
+}
 Status DecodeRecord(std::string_view b, IndexRecord* r, std::string_view what) { return Decode(b, r, what); }
 
 }  // namespace kg::storage

@@ -73,6 +73,10 @@ bool PeekEdgeRecord(std::string_view bytes, uint32_t* type, uint64_t* source, ui
 // what names the record in the error ("node 42").
 Status DecodeRecord(std::string_view bytes, NodeRecord* r, std::string_view what);
 Status DecodeRecord(std::string_view bytes, EdgeRecord* r, std::string_view what);
+// The same, naming the record "<kind> <id>" in the error: the name is made
+// only when there is one.
+Status DecodeRecord(std::string_view bytes, NodeRecord* r, const char* kind, uint64_t id);
+Status DecodeRecord(std::string_view bytes, EdgeRecord* r, const char* kind, uint64_t id);
 Status DecodeRecord(std::string_view bytes, IndexRecord* r, std::string_view what);
 
 }  // namespace kg::storage

@@ -181,6 +181,14 @@ TEST_CASE("damaged or newer records are refused with a clear status", "[storage]
   for (size_t cut = 0; cut < whole.size(); ++cut)
     CHECK(st::DecodeRecord(whole.substr(0, cut), &edge_out, "edge 2").code() == kg::StatusCode::kCorruption);
   CHECK(st::DecodeRecord(whole + "x", &edge_out, "edge 2").code() == kg::StatusCode::kCorruption);
+  // Named by kind and id, made only for the error.
+  s = st::DecodeRecord(whole.substr(0, whole.size() - 1), &edge_out, "relationship", 77);
+  CHECK(s.code() == kg::StatusCode::kCorruption);
+  CHECK(s.message().starts_with("relationship 77 is damaged"));
+  REQUIRE(st::DecodeRecord(whole, &edge_out, "relationship", 77).ok());
+  CHECK(edge_out.properties == edge.properties);
+  s = st::DecodeRecord("\x01\x02", &out, "node", 9);
+  CHECK((s.code() == kg::StatusCode::kCorruption && s.message().starts_with("node 9")));
   // A count larger than the bytes left is refused before anything is
   // allocated for it; so is a varint longer than ten bytes.
   s = st::DecodeRecord(std::string("\x02\x01\xff\xff\xff\xff\x0f", 7), &out, "node 9");
