@@ -104,17 +104,35 @@ Status Transaction::Impl::ReadNode(NodeId id, NodeRecord* record) const {
     Status s = kv_.Get(Keyspace::kNodes, key::Node(id), &last_node_.own);
     if (!s.ok()) return Missing(s, NodeName(id));
     last_node_.Set(id, kv_.write_count(), last_node_.own);
+    if (!CreatedHere(id)) NoteExists(id);
   }
   return storage::DecodeRecord(last_node_.bytes, record, "node", id);
 }
 
+NodeId* Transaction::Impl::KnownSlot(NodeId id) const {
+  return known_nodes_.empty() ? nullptr : &known_nodes_[id & (known_nodes_.size() - 1)];
+}
+
+void Transaction::Impl::NoteExists(NodeId id) const {
+  // Small at first (most transactions read a few nodes); four times larger,
+  // keeping what it holds, each time the notes outnumber the slots twice.
+  if (known_nodes_.empty()) known_nodes_.resize(kFirstKnownNodeSlots);
+  if (++known_notes_ > 2 * known_nodes_.size() && known_nodes_.size() < kMaxKnownNodeSlots) {
+    std::vector<NodeId> larger(known_nodes_.size() * 4);
+    for (NodeId n : known_nodes_)
+      if (n != 0) larger[n & (larger.size() - 1)] = n;
+    known_nodes_.swap(larger);
+    known_notes_ = 0;
+  }
+  *KnownSlot(id) = id;
+}
+
 bool Transaction::Impl::NodeExists(NodeId id, Status* error) const {
-  if (CreatedHere(id) || known_nodes_.count(id)) return true;
+  if (NodeId* known = KnownSlot(id); CreatedHere(id) || (known && *known == id)) return true;
   std::string bytes;
   Status s = kv_.Get(Keyspace::kNodes, key::Node(id), &bytes);
   if (s.ok()) {
-    if (known_nodes_.size() >= kMaxKnownNodes) known_nodes_.clear();
-    known_nodes_.insert(id);
+    NoteExists(id);
     return true;
   }
   if (s.code() != StatusCode::kNotFound) *error = s;
@@ -270,7 +288,7 @@ Status Transaction::Impl::DeleteNode(NodeId id, bool detach) {
   }
   kv_.Delete(Keyspace::kNodes, key::Node(id));
   kv_.AddToCounter(CounterKind::kNodes, 0, -1);
-  known_nodes_.erase(id);
+  if (NodeId* known = KnownSlot(id); known && *known == id) *known = 0;
   if (CreatedHere(id)) {
     created_nodes_.erase(id);
   } else {

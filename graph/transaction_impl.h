@@ -151,11 +151,16 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
     }
   };
   mutable ReadCache last_node_, last_edge_;
-  // Nodes of the snapshot NodeExists found (a node only disappears by this
-  // transaction's own DeleteNode, which takes it out): relationships
-  // created between the same few nodes check each once.
-  static constexpr size_t kMaxKnownNodes = size_t{1} << 16;
-  mutable std::unordered_set<NodeId> known_nodes_;
+  // Nodes of the snapshot NodeExists or ReadNode found (a node only
+  // disappears by this transaction's own DeleteNode, which takes it out):
+  // relationships created between nodes a statement has just matched, or
+  // between the same few nodes, do not read them again. Direct-mapped by
+  // id (a slot holds the last node noted there, 0 for none).
+  static constexpr size_t kFirstKnownNodeSlots = 256, kMaxKnownNodeSlots = size_t{1} << 17;
+  mutable std::vector<NodeId> known_nodes_;
+  mutable size_t known_notes_ = 0;
+  NodeId* KnownSlot(NodeId id) const;  // null before the first note
+  void NoteExists(NodeId id) const;
   std::unordered_set<NodeId> created_nodes_;
   std::vector<std::unordered_set<NodeId>> saved_created_;
 };

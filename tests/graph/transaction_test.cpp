@@ -261,3 +261,33 @@ TEST_CASE("a node seen to exist stops existing when the transaction deletes it",
   Ok(txn.Commit());
   REQUIRE(Ok(Begin(*db, true).CountEdges("T")) == 0);
 }
+
+TEST_CASE("a node read is known to exist until deleted and one created and undone is not", "[graph][transaction]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  NodeId a, b;
+  {
+    auto txn = Begin(*db);
+    a = Ok(txn.CreateNode({"N"}));
+    b = Ok(txn.CreateNode({"N"}));
+    Ok(txn.Commit());
+  }
+  auto txn = Begin(*db);
+  auto& impl = internal::Access::Of(txn);
+  // Read first (as a MATCH reads a node), then deleted: refused as an end.
+  Ok(txn.GetNode(b));
+  Ok(txn.DeleteNode(b));
+  REQUIRE(txn.CreateEdge(a, "T", b).status().code() == StatusCode::kNotFound);
+  // Created and read within a statement that is then undone: gone.
+  impl.SetSavePoint();
+  NodeId c = Ok(txn.CreateNode({"N"}));
+  Ok(txn.GetNode(c));
+  Ok(txn.CreateEdge(a, "T", c));
+  impl.RollbackToSavePoint();
+  REQUIRE(txn.CreateEdge(a, "T", c).status().code() == StatusCode::kNotFound);
+  Ok(txn.GetNode(a));
+  Ok(txn.CreateEdge(a, "T", a));
+  Ok(txn.Commit());
+  REQUIRE(Ok(Begin(*db, true).CountEdges("T")) == 1);
+  REQUIRE(Ok(Begin(*db, true).CountNodes("N")) == 1);
+}
