@@ -371,27 +371,24 @@ Status Transaction::Impl::DeleteEdges(std::span<const EdgeId> ids,
   // found (reads only), then everything is written. What a chunk keeps in
   // memory is bounded by its size.
   constexpr size_t kChunk = 65536;
-  std::vector<key::AdjacencyEntry> out, in;
-  std::vector<uint32_t> types;
+  std::vector<key::AdjacencyEntry> out, in;  // in the order of the chunk's ids
   for (size_t at = 0; at < sorted.size(); at += kChunk) {
     std::span<const EdgeId> chunk(sorted.data() + at, std::min(kChunk, sorted.size() - at));
     out.clear();
     in.clear();
-    types.clear();
     for (EdgeId id : chunk) {
       EdgeRecord record;
       if (Status s = ReadEdge(id, &record); !s.ok()) return s;
       if (before) before(id, record);
       out.push_back({record.source, record.type, record.target, id});
       in.push_back({record.target, record.type, record.source, id});
-      types.push_back(record.type);
     }
     if (Status s = RemoveAdjacency(Keyspace::kOut, out); !s.ok()) return s;
     if (Status s = RemoveAdjacency(Keyspace::kIn, in); !s.ok()) return s;
-    for (size_t i = 0; i < chunk.size(); ++i) {
-      kv_.Delete(Keyspace::kEdges, key::Edge(chunk[i]));
-      kv_.AddToCounter(CounterKind::kEdgeType, types[i], -1);
-      kv_.ValidateAndPublish(conflict::Edge(chunk[i]));
+    for (const key::AdjacencyEntry& e : out) {
+      kv_.Delete(Keyspace::kEdges, key::Edge(e.edge));
+      kv_.AddToCounter(CounterKind::kEdgeType, e.type, -1);
+      kv_.ValidateAndPublish(conflict::Edge(e.edge));
     }
     kv_.AddToCounter(CounterKind::kEdges, 0, -static_cast<int64_t>(chunk.size()));
   }

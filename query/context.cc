@@ -41,15 +41,13 @@ void SideEffects::BeforeEdgeProperty(EdgeId id, uint32_t key) {
   edge_props_.try_emplace({id, key}, EdgeProperty(txn_, id, key));
 }
 
-void SideEffects::BeforeNodeDelete(NodeId id) {
+void SideEffects::BeforeNodeDelete(NodeId id, const storage::NodeRecord& record) {
   if (created_nodes_.count(id)) {
     changed_nodes_.insert(id);
     return;
   }
-  storage::NodeRecord r;
-  if (!txn_.ReadNode(id, &r).ok()) return;
   deleted_nodes_.insert(id);
-  for (const auto& [k, v] : r.properties) node_props_.try_emplace({id, k}, v);
+  for (const auto& [k, v] : record.properties) node_props_.try_emplace({id, k}, v);
 }
 
 void SideEffects::BeforeEdgeDelete(EdgeId id, const storage::EdgeRecord& record) {

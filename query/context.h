@@ -33,9 +33,9 @@ class SideEffects {
   // Call after creating an element with this many properties.
   void NodeCreated(NodeId id, size_t properties) { created_nodes_.emplace(id, properties); }
   void EdgeCreated(EdgeId id, size_t properties) { created_edges_.emplace(id, properties); }
-  // Call before deleting: remembers every property of a pre-existing
-  // element (an edge's as its record, read just before).
-  void BeforeNodeDelete(NodeId id);
+  // Call before deleting, with the element's record as read just before:
+  // remembers every property of a pre-existing element.
+  void BeforeNodeDelete(NodeId id, const storage::NodeRecord& record);
   void BeforeEdgeDelete(EdgeId id, const storage::EdgeRecord& record);
   // Call before a label's count may change.
   void BeforeLabelChange(uint32_t label);

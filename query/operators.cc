@@ -684,24 +684,24 @@ bool DeleteOp::Finish() {
   auto& txn = rt_.ctx.txn;
   std::sort(nodes_.begin(), nodes_.end());
   nodes_.erase(std::unique(nodes_.begin(), nodes_.end()), nodes_.end());
+  std::vector<std::pair<NodeId, storage::NodeRecord>> nodes;  // those still there
+  for (NodeId id : nodes_) {
+    storage::NodeRecord r;
+    if (rt_.eval.LoadNode(id, &r)) nodes.emplace_back(id, std::move(r));
+  }
+  nodes_.clear();
   // The relationships go first, all at once (adjacency blocks they share
   // are rewritten once): those deleted by name, then those of detached nodes.
-  std::erase_if(nodes_, [&](NodeId id) {
-    storage::NodeRecord r;
-    return !rt_.eval.LoadNode(id, &r);
-  });
   if (clause_->detach)
-    for (NodeId id : nodes_)
+    for (const auto& [id, r] : nodes)
       Check(txn.ForEachEdge(id, Direction::kBoth, std::nullopt, [&](const storage::key::AdjacencyEntry& e, bool) {
         edges_.push_back(e.edge);
         return true;
       }));
   Check(txn.DeleteEdges(edges_, [&](EdgeId id, const storage::EdgeRecord& r) { rt_.ctx.effects.BeforeEdgeDelete(id, r); }));
   edges_.clear();
-  for (NodeId id : nodes_) {
-    storage::NodeRecord r;
-    if (!rt_.eval.LoadNode(id, &r)) continue;
-    rt_.ctx.effects.BeforeNodeDelete(id);
+  for (const auto& [id, r] : nodes) {
+    rt_.ctx.effects.BeforeNodeDelete(id, r);
     for (uint32_t l : r.labels) rt_.ctx.effects.BeforeLabelChange(l);
     Status s = txn.DeleteNode(id, false);
     if (s.code() == StatusCode::kConstraintViolation)
@@ -710,7 +710,6 @@ bool DeleteOp::Finish() {
                            " because it still has relationships; to delete them as well, use DETACH DELETE");
     Check(s);
   }
-  nodes_.clear();
   return FinishNext();
 }
 
