@@ -236,8 +236,8 @@ TEST_CASE("a record read again is the one the transaction sees now, after writes
 }
 
 TEST_CASE("a node seen to exist stops existing when the transaction deletes it", "[graph][transaction]") {
-  // Relationships check that their end nodes exist; a node once found is
-  // not looked up again, unless the transaction deleted it meanwhile.
+  // Relationships check that their end nodes exist; a node once found (or
+  // read) is not looked up again, unless it may be gone meanwhile.
   TempDir dir;
   auto db = OpenDb(dir.db());
   NodeId a, b;
@@ -249,45 +249,34 @@ TEST_CASE("a node seen to exist stops existing when the transaction deletes it",
   }
   auto txn = Begin(*db);
   auto& impl = internal::Access::Of(txn);
-  Ok(txn.CreateEdge(a, "T", b));
-  impl.SetSavePoint();
-  Ok(txn.DetachDeleteNode(b));
-  REQUIRE(txn.CreateEdge(a, "T", b).status().code() == StatusCode::kNotFound);
-  impl.RollbackToSavePoint();
-  Ok(txn.CreateEdge(a, "T", b));
-  Ok(txn.DetachDeleteNode(b));
-  REQUIRE(txn.CreateEdge(a, "T", b).status().code() == StatusCode::kNotFound);
-  REQUIRE(txn.CreateEdge(b, "T", a).status().code() == StatusCode::kNotFound);
-  Ok(txn.Commit());
-  REQUIRE(Ok(Begin(*db, true).CountEdges("T")) == 0);
-}
-
-TEST_CASE("a node read is known to exist until deleted and one created and undone is not", "[graph][transaction]") {
-  TempDir dir;
-  auto db = OpenDb(dir.db());
-  NodeId a, b;
-  {
-    auto txn = Begin(*db);
-    a = Ok(txn.CreateNode({"N"}));
-    b = Ok(txn.CreateNode({"N"}));
+  SECTION("found as an end, then deleted, then restored by a rollback") {
+    Ok(txn.CreateEdge(a, "T", b));
+    impl.SetSavePoint();
+    Ok(txn.DetachDeleteNode(b));
+    REQUIRE(txn.CreateEdge(a, "T", b).status().code() == StatusCode::kNotFound);
+    impl.RollbackToSavePoint();
+    Ok(txn.CreateEdge(a, "T", b));
+    Ok(txn.DetachDeleteNode(b));
+    REQUIRE(txn.CreateEdge(a, "T", b).status().code() == StatusCode::kNotFound);
+    REQUIRE(txn.CreateEdge(b, "T", a).status().code() == StatusCode::kNotFound);
     Ok(txn.Commit());
+    REQUIRE(Ok(Begin(*db, true).CountEdges("T")) == 0);
   }
-  auto txn = Begin(*db);
-  auto& impl = internal::Access::Of(txn);
-  // Read first (as a MATCH reads a node), then deleted: refused as an end.
-  Ok(txn.GetNode(b));
-  Ok(txn.DeleteNode(b));
-  REQUIRE(txn.CreateEdge(a, "T", b).status().code() == StatusCode::kNotFound);
-  // Created and read within a statement that is then undone: gone.
-  impl.SetSavePoint();
-  NodeId c = Ok(txn.CreateNode({"N"}));
-  Ok(txn.GetNode(c));
-  Ok(txn.CreateEdge(a, "T", c));
-  impl.RollbackToSavePoint();
-  REQUIRE(txn.CreateEdge(a, "T", c).status().code() == StatusCode::kNotFound);
-  Ok(txn.GetNode(a));
-  Ok(txn.CreateEdge(a, "T", a));
-  Ok(txn.Commit());
-  REQUIRE(Ok(Begin(*db, true).CountEdges("T")) == 1);
-  REQUIRE(Ok(Begin(*db, true).CountNodes("N")) == 1);
+  SECTION("read, then deleted; and created and read in a statement that is undone") {
+    // Read first (as a MATCH reads a node), then deleted: refused as an end.
+    Ok(txn.GetNode(b));
+    Ok(txn.DeleteNode(b));
+    REQUIRE(txn.CreateEdge(a, "T", b).status().code() == StatusCode::kNotFound);
+    impl.SetSavePoint();
+    NodeId c = Ok(txn.CreateNode({"N"}));
+    Ok(txn.GetNode(c));
+    Ok(txn.CreateEdge(a, "T", c));
+    impl.RollbackToSavePoint();
+    REQUIRE(txn.CreateEdge(a, "T", c).status().code() == StatusCode::kNotFound);
+    Ok(txn.GetNode(a));
+    Ok(txn.CreateEdge(a, "T", a));
+    Ok(txn.Commit());
+    REQUIRE(Ok(Begin(*db, true).CountEdges("T")) == 1);
+    REQUIRE(Ok(Begin(*db, true).CountNodes("N")) == 1);
+  }
 }
