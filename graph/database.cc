@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <thread>
 
 #include "graph/access.h"
@@ -65,16 +66,6 @@ class IndexBuilder {
     if (!has_label_ || !value_) return Status::OK();
     return keys_->AddWith([&](std::string* out) { key::AppendIndexEntry(out, index_.id, *value_, id); });
   }
-  // Every node of the family from it (positioned) to the end, or up to
-  // the key end when it is not empty.
-  Status Scan(rocksdb::Iterator* it, std::string_view end) {
-    for (; it->Valid(); it->Next()) {
-      std::string_view k(it->key().data(), it->key().size());
-      if (!end.empty() && k >= end) break;
-      if (Status s = Add(key::NodeOf(k), std::string_view(it->value().data(), it->value().size())); !s.ok()) return s;
-    }
-    return storage::FromRocks(it->status(), "node scan");
-  }
 
  private:
   IndexRecord index_;  // a copy: the caller moves its own into the catalog
@@ -115,48 +106,35 @@ class UniqueCheck {
   NodeId last_node_ = 0;
 };
 
-// The keys of a new index, into *parts (one per scanning thread): every
-// node that has its label and the property, read in the catalog change's
-// own transaction.
-Status BuildIndex(StoreTransaction& txn, const IndexRecord& index, const storage::Store& store,
-                  const std::string& dir, std::vector<std::unique_ptr<SortedKeys>>* parts) {
-  auto with_label = txn.Counter(storage::CounterKind::kLabel, index.label);
-  auto all = txn.Counter(storage::CounterKind::kNodes, 0);
-  if (!with_label.ok()) return with_label.status();
-  if (!all.ok()) return all.status();
-  const size_t budget = store.options().sort_memory_bytes;
-  auto add_part = [&]() -> SortedKeys* {
-    parts->push_back(std::make_unique<SortedKeys>(dir, "index." + std::to_string(parts->size()), budget));
-    return parts->back().get();
-  };
-  auto nodes = txn.NewIterator(Keyspace::kNodes);
-  // A label most nodes have: one pass over the node family, a large one in
-  // two halves by node id, on two threads.
-  if (*with_label * 4 >= *all) {
-    nodes->SeekToFirst();
-    if (!nodes->Valid()) return storage::FromRocks(nodes->status(), "node scan");
-    IndexBuilder first(index, add_part());
-    if (*all < kSplitScanFrom) return first.Scan(nodes.get(), {});
-    auto second = txn.NewIterator(Keyspace::kNodes);
-    second->SeekToLast();
-    if (!second->Valid()) return storage::FromRocks(second->status(), "node scan");
-    NodeId first_id = key::NodeOf(std::string_view(nodes->key().data(), nodes->key().size()));
-    NodeId last_id = key::NodeOf(std::string_view(second->key().data(), second->key().size()));
-    std::string middle = key::Node(first_id + (last_id - first_id) / 2);
-    second->Seek(middle);
-    IndexBuilder second_half(index, add_part());
-    Status second_status;
-    std::thread half([&] { second_status = second_half.Scan(second.get(), {}); });
-    Status s = first.Scan(nodes.get(), middle);
-    half.join();
-    return s.ok() ? second_status : s;
+// The nodes a scan reads, each shown to the builder of every new index.
+class NodeScan {
+ public:
+  Status Add(NodeId id, std::string_view bytes) {
+    for (IndexBuilder& b : builders_)
+      if (Status s = b.Add(id, bytes); !s.ok()) return s;
+    return Status::OK();
   }
-  // Otherwise its nodes come from the label family in id order, and one
-  // forward pass over the node family reads them, stepping when the next
-  // is near and seeking when it is far.
-  IndexBuilder builder(index, add_part());
+  // Every node of the family from it (positioned) to the end, or up to
+  // the key end when it is not empty.
+  Status Scan(rocksdb::Iterator* it, std::string_view end) {
+    for (; it->Valid(); it->Next()) {
+      std::string_view k(it->key().data(), it->key().size());
+      if (!end.empty() && k >= end) break;
+      if (Status s = Add(key::NodeOf(k), std::string_view(it->value().data(), it->value().size())); !s.ok()) return s;
+    }
+    return storage::FromRocks(it->status(), "node scan");
+  }
+  std::vector<IndexBuilder> builders_;
+};
+
+// The nodes of one label, from the label family in id order: one forward
+// pass over the node family reads them, stepping when the next is near and
+// seeking when it is far.
+Status ScanLabel(StoreTransaction& txn, uint32_t label, IndexBuilder* builder) {
+  auto nodes = txn.NewIterator(Keyspace::kNodes);
+  nodes->SeekToFirst();
   auto labels = txn.NewIterator(Keyspace::kLabels);
-  std::string prefix = key::LabelPrefix(index.label);
+  std::string prefix = key::LabelPrefix(label);
   for (labels->Seek(prefix); labels->Valid() && labels->key().starts_with(prefix); labels->Next()) {
     NodeId id = key::NodeOfLabelKey(std::string_view(labels->key().data(), labels->key().size()));
     std::string node_key = key::Node(id);
@@ -168,82 +146,172 @@ Status BuildIndex(StoreTransaction& txn, const IndexRecord& index, const storage
       if (!nodes->status().ok()) return storage::FromRocks(nodes->status(), "node scan");
       return Status::Corruption("label index names node " + std::to_string(id) + " which is missing");
     }
-    if (Status s = builder.Add(id, std::string_view(nodes->value().data(), nodes->value().size())); !s.ok())
+    if (Status s = builder->Add(id, std::string_view(nodes->value().data(), nodes->value().size())); !s.ok())
       return s;
   }
   if (!labels->status().ok()) return storage::FromRocks(labels->status(), "label scan");
   return Status::OK();
 }
 
+// The keys of new indexes, (*parts)[i] for records[i] (one SortedKeys per
+// scanning thread): every node that has the index's label and property,
+// read in the catalog change's own transaction.
+Status BuildIndexes(StoreTransaction& txn, std::span<const IndexRecord> records, const storage::Store& store,
+                    const std::string& dir, std::vector<std::vector<std::unique_ptr<SortedKeys>>>* parts) {
+  auto all = txn.Counter(storage::CounterKind::kNodes, 0);
+  if (!all.ok()) return all.status();
+  int64_t labelled = 0;  // nodes the indexes cover, a node counted once per index
+  for (const IndexRecord& r : records) {
+    auto with_label = txn.Counter(storage::CounterKind::kLabel, r.label);
+    if (!with_label.ok()) return with_label.status();
+    labelled += *with_label;
+  }
+  const size_t budget = store.options().sort_memory_bytes / records.size();
+  parts->resize(records.size());
+  auto add_part = [&](size_t i) -> SortedKeys* {
+    auto& p = (*parts)[i];
+    p.push_back(std::make_unique<SortedKeys>(dir, "index." + std::to_string(i) + "." + std::to_string(p.size()), budget));
+    return p.back().get();
+  };
+  auto scan_for_all = [&]() {
+    NodeScan scan;
+    for (size_t i = 0; i < records.size(); ++i) scan.builders_.emplace_back(records[i], add_part(i));
+    return scan;
+  };
+  // Labels few nodes have: each index reads its own label's nodes.
+  if (labelled * 4 < *all) {
+    for (size_t i = 0; i < records.size(); ++i) {
+      IndexBuilder builder(records[i], add_part(i));
+      if (Status s = ScanLabel(txn, records[i].label, &builder); !s.ok()) return s;
+    }
+    return Status::OK();
+  }
+  // Otherwise one pass over the node family serves them all; a large one
+  // goes in two halves by node id, on two threads.
+  auto nodes = txn.NewIterator(Keyspace::kNodes);
+  nodes->SeekToFirst();
+  if (!nodes->Valid()) return storage::FromRocks(nodes->status(), "node scan");
+  NodeScan first = scan_for_all();
+  if (*all < kSplitScanFrom) return first.Scan(nodes.get(), {});
+  auto second = txn.NewIterator(Keyspace::kNodes);
+  second->SeekToLast();
+  if (!second->Valid()) return storage::FromRocks(second->status(), "node scan");
+  NodeId first_id = key::NodeOf(std::string_view(nodes->key().data(), nodes->key().size()));
+  NodeId last_id = key::NodeOf(std::string_view(second->key().data(), second->key().size()));
+  std::string middle = key::Node(first_id + (last_id - first_id) / 2);
+  second->Seek(middle);
+  NodeScan second_half = scan_for_all();
+  Status second_status;
+  std::thread half([&] { second_status = second_half.Scan(second.get(), {}); });
+  Status s = first.Scan(nodes.get(), middle);
+  half.join();
+  return s.ok() ? second_status : s;
+}
+
 }  // namespace
 
-Status Database::CreateIndex(const IndexSpec& spec) {
-  if (spec.label.empty() || spec.property.empty())
-    return Status::InvalidArgument("an index needs a label and a property");
+Status Database::CreateIndex(const IndexSpec& spec) { return CreateIndexes(std::span<const IndexSpec>(&spec, 1)); }
+
+Status Database::CreateIndexes(std::span<const IndexSpec> specs, std::vector<bool>* added) {
+  if (added) added->assign(specs.size(), false);
+  for (const IndexSpec& spec : specs)
+    if (spec.label.empty() || spec.property.empty())
+      return Status::InvalidArgument("an index needs a label and a property");
   storage::Store& store = *impl_->store;
   if (store.read_only()) return Status::ReadOnly("the database is open read-only");
-  auto label = store.Intern(DictKind::kLabel, spec.label);
-  if (!label.ok()) return label.status();
-  auto property = store.Intern(DictKind::kPropertyKey, spec.property);
-  if (!property.ok()) return property.status();
-  std::string what = spec.unique ? "constraint" : "index";
-  std::string name = spec.name.empty()
-                         ? (spec.unique ? "constraint_" : "index_") + spec.label + "_" + spec.property
-                         : spec.name;
+  struct Wanted {
+    uint32_t label, property;
+    std::string name;
+  };
+  std::vector<Wanted> wanted;
+  for (const IndexSpec& spec : specs) {
+    auto label = store.Intern(DictKind::kLabel, spec.label);
+    if (!label.ok()) return label.status();
+    auto property = store.Intern(DictKind::kPropertyKey, spec.property);
+    if (!property.ok()) return property.status();
+    std::string name = spec.name.empty()
+                           ? (spec.unique ? "constraint_" : "index_") + spec.label + "_" + spec.property
+                           : spec.name;
+    wanted.push_back({*label, *property, std::move(name)});
+  }
+  std::vector<bool> made(specs.size(), false);
   std::string dir;  // sorted runs and the files of a large index
   Status status = store.ChangeCatalog([&](StoreTransaction& txn, const IndexCatalog& old, IndexCatalog* next,
                                           std::vector<storage::Store::IngestFile>* files) {
-    if (const IndexRecord* same = old.ByName(name)) {
-      if (spec.if_not_exists) return Status::OK();
-      return Status::InvalidArgument("an index or constraint named " + same->name + " already exists");
-    }
-    for (const IndexRecord* r : old.For(*label, *property))
-      if (r->unique == spec.unique) {
-        if (spec.if_not_exists) return Status::OK();
-        return Status::InvalidArgument("an equivalent " + what + " already exists: " + r->name);
+    (void)old;
+    // Each spec is checked against the catalog as the specs before it left it.
+    std::vector<IndexRecord> records;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      const IndexSpec& spec = specs[i];
+      const Wanted& w = wanted[i];
+      if (const IndexRecord* same = next->ByName(w.name)) {
+        if (spec.if_not_exists) continue;
+        return Status::InvalidArgument("an index or constraint named " + same->name + " already exists");
       }
-    IndexRecord record{store.NextIndexId(), name, *label, *property, spec.unique};
+      const IndexRecord* equivalent = nullptr;
+      for (const IndexRecord* r : next->For(w.label, w.property))
+        if (r->unique == spec.unique) equivalent = r;
+      if (equivalent) {
+        if (spec.if_not_exists) continue;
+        return Status::InvalidArgument(std::string("an equivalent ") + (spec.unique ? "constraint" : "index") +
+                                       " already exists: " + equivalent->name);
+      }
+      records.push_back(IndexRecord{next->NextId(), w.name, w.label, w.property, spec.unique});
+      next->indexes.push_back(records.back());
+      made[i] = true;
+    }
+    if (records.empty()) return Status::OK();
     // Keys past the sorting budget spill to runs in the bulk directory.
     dir = store.BulkDirectory();
-    std::vector<std::unique_ptr<SortedKeys>> parts;
-    if (Status s = BuildIndex(txn, record, store, dir, &parts); !s.ok()) return s;
-    std::vector<SortedKeys*> keys;
+    std::vector<std::vector<std::unique_ptr<SortedKeys>>> parts;
+    if (Status s = BuildIndexes(txn, records, store, dir, &parts); !s.ok()) return s;
+    // Records are in id order, so their keys (and definitions) follow one
+    // another in that order.
+    std::vector<SortedKeys::Source> sources(records.size());
     uint64_t count = 0;
-    for (const auto& p : parts) {
-      keys.push_back(p.get());
-      count += p->count();
+    for (size_t i = 0; i < records.size(); ++i) {
+      for (const auto& p : parts[i]) {
+        sources[i].parts.push_back(p.get());
+        count += p->count();
+      }
+      if (records[i].unique) sources[i].check = UniqueCheck(records[i], store);
     }
-    std::function<Status(std::string_view)> check;
-    if (record.unique) check = UniqueCheck(record, store);
-    std::pair<std::string, std::string> def{key::IndexDef(record.id), storage::EncodeRecord(record)};
-    next->indexes.push_back(std::move(record));
+    std::vector<std::string> def_keys, def_values;
+    for (const IndexRecord& r : records) {
+      def_keys.push_back(key::IndexDef(r.id));
+      def_values.push_back(storage::EncodeRecord(r));
+    }
     if (count < kIngestIndexFrom) {
-      Status s = SortedKeys::Merge(keys, [&](std::string_view k) {
-        if (check)
-          if (Status c = check(k); !c.ok()) return c;
-        txn.Put(Keyspace::kIndex, k, {});
-        return Status::OK();
-      });
-      if (!s.ok()) return s;
-      txn.Put(Keyspace::kMeta, def.first, def.second);
+      for (size_t i = 0; i < records.size(); ++i) {
+        Status s = SortedKeys::Merge(sources[i].parts, [&](std::string_view k) {
+          if (sources[i].check)
+            if (Status c = sources[i].check(k); !c.ok()) return c;
+          txn.Put(Keyspace::kIndex, k, {});
+          return Status::OK();
+        });
+        if (!s.ok()) return s;
+        txn.Put(Keyspace::kMeta, def_keys[i], def_values[i]);
+      }
       return Status::OK();
     }
-    // The keys and the definition go in one atomic ingestion.
+    // The keys and the definitions go in one atomic ingestion.
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return Status::IOError(dir + ": " + ec.message());
     files->push_back({Keyspace::kIndex, dir + "/index.sst"});
     files->push_back({Keyspace::kMeta, dir + "/meta.sst"});
     bool written = false;
-    Status s = SortedKeys::WriteFile(keys, store.SstOptions(Keyspace::kIndex), files->at(0).path, &written, check);
+    Status s = SortedKeys::WriteFile(sources, store.SstOptions(Keyspace::kIndex), files->at(0).path, &written);
     if (!s.ok()) return s;
-    std::string_view def_key[] = {def.first}, def_value[] = {def.second};
-    return store.WriteSortedFile(Keyspace::kMeta, def_key, def_value, files->at(1).path);
+    std::vector<std::string_view> keys(def_keys.begin(), def_keys.end());
+    std::vector<std::string_view> values(def_values.begin(), def_values.end());
+    return store.WriteSortedFile(Keyspace::kMeta, keys, values, files->at(1).path);
   });
   if (!dir.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
   }
+  if (status.ok() && added) *added = std::move(made);
   return status;
 }
 

@@ -57,6 +57,15 @@ class SortedKeys {
   // were none (and no file is made).
   static Status WriteFile(std::span<SortedKeys* const> parts, const rocksdb::Options& options, const std::string& path,
                           bool* written, const std::function<Status(std::string_view)>& check = {});
+  // Keys read back as one sorted sequence, each checked by check.
+  struct Source {
+    std::vector<SortedKeys*> parts;
+    std::function<Status(std::string_view)> check;
+  };
+  // The same for several sources written one after another into one file.
+  // REQUIRES: every key of a source sorts after every key of the one before.
+  static Status WriteFile(std::span<const Source> sources, const rocksdb::Options& options, const std::string& path,
+                          bool* written);
 
  private:
   // Offsets are 32-bit: a buffer never grows past this before it is spilled.

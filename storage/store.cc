@@ -117,6 +117,12 @@ std::vector<const IndexRecord*> IndexCatalog::ForLabels(const std::vector<uint32
   return out;
 }
 
+uint32_t IndexCatalog::NextId() const {
+  uint32_t next = 1;
+  for (const auto& r : indexes) next = std::max(next, r.id + 1);
+  return next;
+}
+
 const IndexRecord* IndexCatalog::ByName(std::string_view name) const {
   for (const auto& r : indexes)
     if (r.name == name) return &r;
@@ -428,12 +434,6 @@ Result<uint64_t> Store::AllocateEdgeIds(uint64_t count) {
 std::shared_ptr<const IndexCatalog> Store::catalog() const {
   std::lock_guard lock(catalog_mu_);
   return catalog_;
-}
-
-uint32_t Store::NextIndexId() const {
-  uint32_t next = 1;
-  for (const auto& r : catalog()->indexes) next = std::max(next, r.id + 1);
-  return next;
 }
 
 const rocksdb::Snapshot* Store::AcquireSnapshot() {

@@ -51,6 +51,8 @@ struct IndexCatalog {
   // Indexes whose label is any of labels.
   std::vector<const IndexRecord*> ForLabels(const std::vector<uint32_t>& labels) const;
   const IndexRecord* ByName(std::string_view name) const;
+  // The id a new index takes: one past the largest in use.
+  uint32_t NextId() const;
 };
 
 Status FromRocks(const rocksdb::Status& s, std::string_view context);
@@ -95,7 +97,6 @@ class Store : public std::enable_shared_from_this<Store> {
   using CatalogChange =
       std::function<Status(StoreTransaction&, const IndexCatalog&, IndexCatalog*, std::vector<IngestFile>*)>;
   Status ChangeCatalog(const CatalogChange& change);
-  uint32_t NextIndexId() const;
 
   // Starts tracking a transaction's snapshot; returns it.
   const rocksdb::Snapshot* AcquireSnapshot();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,11 @@ class Database {
   // two nodes, when existing data already violates it. Transactions that
   // began before and write afterwards fail to commit with kConflict.
   Status CreateIndex(const IndexSpec& spec);
+  // Creates several at once, as if one after another but atomically: all
+  // of them or none. The nodes are read once for all of them. (*added)[i]
+  // tells whether specs[i] made one (not so for an if_not_exists spec that
+  // found its index already there).
+  Status CreateIndexes(std::span<const IndexSpec> specs, std::vector<bool>* added = nullptr);
   // Drops the index or constraint called name; NotFound if there is none.
   Status DropIndex(std::string_view name);
   std::vector<IndexInfo> Indexes() const;
