@@ -178,16 +178,17 @@ int Query(const std::vector<std::string>& argv) {
     statements = kg::SplitStatements(buffer.str());
   }
   std::string out;
-  for (size_t i = 0; i < statements.size(); ++i) {
-    kg::QueryResult r = conn.Execute(statements[i].text, params);
+  bool failed = false;
+  conn.ExecuteScript(statements, params, [&](size_t i, const kg::QueryResult& r) {
     if (!r.ok()) {
+      failed = true;
       std::cout << out;
+      out.clear();
       if (format == Format::kJson || format == Format::kTyped) std::cout << kg::cli::FormatError(r, format) << "\n";
       if (!have_query)
         std::cerr << "kg: " << file << ":" << statements[i].line << ": statement " << (i + 1) << " failed:\n";
       std::cerr << kg::cli::FormatError(r, Format::kTable) << "\n";
-      std::cout.flush();
-      return 1;
+      return;
     }
     out += kg::cli::FormatResult(r, format);
     if (format == Format::kJson || format == Format::kTyped) out += "\n";
@@ -195,9 +196,10 @@ int Query(const std::vector<std::string>& argv) {
       std::cout << out;
       out.clear();
     }
-  }
+  });
   std::cout << out;
-  return 0;
+  std::cout.flush();
+  return failed ? 1 : 0;
 }
 
 // A progress line on a terminal: bytes, rows and rows per second.

@@ -1,7 +1,9 @@
 #include "kg/connection.h"
 
 #include <cctype>
+#include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "graph/access.h"
 #include "graph/database_impl.h"
@@ -26,6 +28,10 @@ class Connection::Impl {
   std::atomic<bool> cancel_{false};
   std::chrono::milliseconds timeout_{0};
   std::string file_directory_;
+
+  // The index or constraint text creates; nullopt for any other statement
+  // (or one that does not parse: running it says why).
+  std::optional<IndexSpec> Creation(std::string_view text) const;
 
  private:
   void RunSchema(const query::SchemaCommand& cmd, QueryResult* result);
@@ -266,6 +272,25 @@ QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& para
   return result;
 }
 
+std::optional<IndexSpec> Connection::Impl::Creation(std::string_view text) const {
+  using query::SchemaKind;
+  // Most statements are told apart without parsing them.
+  auto has = [&](std::string_view word) {
+    return std::search(text.begin(), text.end(), word.begin(), word.end(), [](char a, char b) {
+             return std::toupper(static_cast<unsigned char>(a)) == b;
+           }) != text.end();
+  };
+  if (!has("INDEX") && !has("CONSTRAINT")) return std::nullopt;
+  try {
+    query::Statement st = query::Parse(text);
+    const query::SchemaCommand& cmd = st.schema;
+    if (cmd.kind != SchemaKind::kCreateIndex && cmd.kind != SchemaKind::kCreateConstraint) return std::nullopt;
+    return IndexSpec{cmd.label, cmd.property, cmd.name, cmd.kind == SchemaKind::kCreateConstraint, cmd.if_not_exists};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 Connection::Connection(Database& db) : impl_(std::make_unique<Impl>(db)) {}
 Connection::~Connection() {
   if (impl_->explicit_) impl_->explicit_->Rollback();
@@ -278,6 +303,43 @@ QueryResult Connection::Execute(std::string_view statement, const QueryParams& p
 QueryResult Connection::Stream(std::string_view statement, const QueryParams& params,
                                const std::function<bool(const std::vector<Value>&)>& on_row) {
   return impl_->Run(statement, params, &on_row);
+}
+
+void Connection::ExecuteScript(std::span<const ScriptStatement> statements, const QueryParams& params,
+                               const std::function<void(size_t, const QueryResult&)>& on_result) {
+  size_t i = 0;
+  while (i < statements.size()) {
+    std::vector<IndexSpec> specs;
+    size_t end = i;
+    if (!impl_->explicit_)
+      for (; end < statements.size(); ++end) {
+        auto spec = impl_->Creation(statements[end].text);
+        if (!spec) break;
+        specs.push_back(std::move(*spec));
+      }
+    if (specs.size() > 1) {
+      auto start = std::chrono::steady_clock::now();
+      std::vector<bool> added;
+      if (impl_->db_.CreateIndexes(specs, &added).ok()) {
+        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        for (size_t k = 0; k < specs.size(); ++k) {
+          QueryResult r;
+          if (added[k]) (specs[k].unique ? r.counters_.constraints_added : r.counters_.indexes_added) = 1;
+          r.seconds_ = seconds / static_cast<double>(specs.size());
+          on_result(i + k, r);
+        }
+        i = end;
+        continue;
+      }
+    }
+    // One statement at a time: anything but a run of creations, or a run
+    // that failed together (and so changed nothing).
+    for (end = std::max(end, i + 1); i < end; ++i) {
+      QueryResult r = impl_->Run(statements[i].text, params, nullptr);
+      on_result(i, r);
+      if (!r.ok()) return;
+    }
+  }
 }
 
 Status Connection::Begin() {

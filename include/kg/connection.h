@@ -16,12 +16,14 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "kg/database.h"
 #include "kg/query_result.h"
+#include "kg/script.h"
 #include "kg/value.h"
 
 namespace kg {
@@ -42,6 +44,15 @@ class Connection {
   // on_row returns false to stop early (the statement still succeeds).
   QueryResult Stream(std::string_view statement, const QueryParams& params,
                      const std::function<bool(const std::vector<Value>& row)>& on_row);
+
+  // Runs a script's statements in order, handing each result to on_result,
+  // and stops after the first that fails. A run of index and constraint
+  // creations outside an explicit transaction is made together
+  // (Database::CreateIndexes: the nodes are read once for all), its time
+  // shared among its statements; should that fail, they run one at a time,
+  // so that each result is its own statement's.
+  void ExecuteScript(std::span<const ScriptStatement> statements, const QueryParams& params,
+                     const std::function<void(size_t index, const QueryResult& result)>& on_result);
 
   // Explicit transactions: statements run in one transaction until
   // Commit or Rollback. Begin fails if one is already open.

@@ -158,3 +158,62 @@ TEST_CASE("counters tell what a statement left, whatever it did to what it creat
   c = counters("MERGE (m:M {k: 1}) ON CREATE SET m.created = true");
   CHECK((c.nodes_created == 1 && c.properties_set == 2));
 }
+
+TEST_CASE("a script's runs of index creations are made together, each with its own result", "[query][connection]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Connection conn(*db);
+  std::vector<QueryResult> results;
+  auto run = [&](const std::string& script) {
+    results.clear();
+    conn.ExecuteScript(SplitStatements(script), {}, [&](size_t i, const QueryResult& r) {
+      REQUIRE(i == results.size());
+      results.push_back(r);
+    });
+  };
+  SECTION("a run that succeeds") {
+    run("UNWIND range(1, 20) AS i CREATE (:A {k: i % 5, u: i});"
+        "CREATE INDEX FOR (n:A) ON (n.k);"
+        "create index if not exists for (n:A) on (n.k);"
+        "CREATE CONSTRAINT a_u FOR (n:A) REQUIRE n.u IS UNIQUE;"
+        "MATCH (n:A {k: 2}) RETURN count(n);"
+        "CREATE INDEX FOR (n:A) ON (n.u);");
+    REQUIRE(results.size() == 6);
+    for (const auto& r : results) REQUIRE(r.ok());
+    CHECK(results[1].counters().indexes_added == 1);
+    CHECK(results[2].counters().indexes_added == 0);
+    CHECK(results[3].counters().constraints_added == 1);
+    CHECK(results[4].rows().at(0).at(0) == Value(4));
+    CHECK(results[5].counters().indexes_added == 1);
+    CHECK(db->Indexes().size() == 3);
+  }
+  SECTION("a run with a failing statement: those before it stay, those after it never run") {
+    run("CREATE (:B {u: 1}), (:B {u: 1});"
+        "CREATE INDEX FOR (n:B) ON (n.x);"
+        "CREATE CONSTRAINT b_u FOR (n:B) REQUIRE n.u IS UNIQUE;"
+        "CREATE INDEX FOR (n:B) ON (n.y);"
+        "RETURN 1;");
+    REQUIRE(results.size() == 3);
+    CHECK(results[1].ok());
+    CHECK(results[1].counters().indexes_added == 1);
+    REQUIRE_FALSE(results[2].ok());
+    CHECK(results[2].error().message.find("cannot create constraint b_u") != std::string::npos);
+    REQUIRE(db->Indexes().size() == 1);
+    CHECK(db->Indexes()[0].property == "x");
+  }
+  SECTION("a statement that does not parse ends the run and the script") {
+    run("CREATE INDEX FOR (n:C) ON (n.x); CREATE INDEX FOR (n:C) ON n.y; CREATE INDEX FOR (n:C) ON (n.z)");
+    REQUIRE(results.size() == 2);
+    CHECK(results[0].ok());
+    CHECK(results[1].error().code == "SyntaxError");
+    CHECK(db->Indexes().size() == 1);
+  }
+  SECTION("inside an explicit transaction each fails on its own") {
+    Ok(conn.Begin());
+    run("CREATE INDEX FOR (n:D) ON (n.x); CREATE INDEX FOR (n:D) ON (n.y)");
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].error().detail == "SchemaInTransaction");
+    conn.Rollback();
+    CHECK(db->Indexes().empty());
+  }
+}
