@@ -132,8 +132,9 @@ bool Shell::Execute(const std::string& text) {
   return true;
 }
 
-bool Shell::Statement(const std::string& text) {
-  QueryResult r = conn_.Execute(text, params_);
+bool Shell::Statement(const std::string& text) { return Show(conn_.Execute(text, params_)); }
+
+bool Shell::Show(const QueryResult& r) {
   if (!r.ok()) return Fail(FormatError(r, options_.format == Format::kTable || options_.format == Format::kCsv ? Format::kTable : options_.format));
   std::string s = FormatResult(r, options_.format);
   if (!s.empty() && s.back() == '\n') s.pop_back();
@@ -154,13 +155,13 @@ bool Shell::Source(const std::string& path) {
   buffer << in.rdbuf();
   conn_.set_file_directory(std::filesystem::path(path).parent_path().string());
   bool ok = true;
-  for (const ScriptStatement& st : SplitStatements(buffer.str())) {
-    if (!Statement(st.text)) {
-      err_ << path << ":" << st.line << ": the statement starting here failed; the rest of the file was not run\n";
+  std::vector<ScriptStatement> statements = SplitStatements(buffer.str());
+  conn_.ExecuteScript(statements, params_, [&](size_t i, const QueryResult& r) {
+    if (!Show(r)) {
+      err_ << path << ":" << statements[i].line << ": the statement starting here failed; the rest of the file was not run\n";
       ok = false;
-      break;
     }
-  }
+  });
   conn_.set_file_directory("");
   return ok;
 }

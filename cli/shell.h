@@ -62,6 +62,8 @@ class Shell {
  private:
   bool Command(const std::string& line);
   bool Statement(const std::string& text);
+  // Prints a statement's result (or its error); false when it failed.
+  bool Show(const QueryResult& r);
   bool Source(const std::string& path);
   void Help();
   void Schema();

@@ -95,14 +95,20 @@ Status LoadScripts(Database& db, const std::vector<LoadFile>& files, LoadStats* 
     stats->relationships += static_cast<uint64_t>(std::max<int64_t>(0, r.counters().relationships_created));
     return Status::OK();
   };
-  // Index and constraint creations first, so the data statements' writes
-  // are indexed as they happen; then the data in one transaction; drops
-  // once it has committed.
-  for (const Item& item : creates)
-    if (Status s = run(item); !s.ok()) {
-      undo();
-      return s;
-    }
+  // Index and constraint creations first (together: one read of the
+  // nodes for all), so the data statements' writes are indexed as they
+  // happen; then the data in one transaction; drops once it has committed.
+  std::vector<ScriptStatement> create_statements;
+  for (const Item& item : creates) create_statements.push_back(item.statement);
+  Status created;
+  conn.ExecuteScript(create_statements, {}, [&](size_t i, const QueryResult& r) {
+    ++stats->statements;
+    if (!r.ok()) created = Status::InvalidArgument(Located(creates[i].path, creates[i].statement, r.error()));
+  });
+  if (!created.ok()) {
+    undo();
+    return created;
+  }
   if (Status s = conn.Begin(); !s.ok()) return s;
   for (const Item& item : data)
     if (Status s = run(item); !s.ok()) {

@@ -88,6 +88,25 @@ TEST_CASE("the source, load and export commands", "[shell]") {
   CHECK(t.err.str().find("nothing.csv: no such file\nnothing was loaded") != std::string::npos);
 }
 
+TEST_CASE(":source runs index creations together, stopping at the one that fails", "[shell]") {
+  Session s;
+  {
+    std::ofstream script(s.dir.path() + "/schema.cypher");
+    script << "CREATE (:P {u: 1}), (:P {u: 1});\n"
+              "CREATE INDEX FOR (p:P) ON (p.name);\n"
+              "CREATE INDEX IF NOT EXISTS FOR (p:P) ON (p.name);\n"
+              "CREATE CONSTRAINT p_u FOR (p:P) REQUIRE p.u IS UNIQUE;\n"
+              "CREATE INDEX FOR (p:P) ON (p.other);\n";
+  }
+  CHECK(s.Run(":source " + s.dir.path() + "/schema.cypher\n") == 1);
+  CHECK(s.out.str() == "2 nodes created, 2 properties set, 1 labels added\n1 indexes added\n(no changes, no records)\n");
+  CHECK(s.err.str().find("cannot create constraint p_u") != std::string::npos);
+  CHECK(s.err.str().find("schema.cypher:4: the statement starting here failed") != std::string::npos);
+  auto indexes = s.db->Indexes();
+  REQUIRE(indexes.size() == 1);
+  CHECK(indexes[0].property == "name");
+}
+
 TEST_CASE("completion offers commands, keywords, labels, types and keys", "[shell]") {
   Session s;
   REQUIRE(s.Run("CREATE (:Province {name: 'Yunnan', code: '53'})-[:LOCATED_IN]->(:Country);\n") == 0);

@@ -173,6 +173,18 @@ TEST_CASE("a bad row fails the whole load with where and why", "[io]") {
   CHECK(Dump(*db) == before);
   CHECK(db->Indexes().empty());  // the script's index went with it
 
+  // The script's creations are made together; one that fails takes the
+  // others with it, and is named by its own line.
+  Write(dir.path() + "/schema.cypher",
+        "CREATE INDEX FOR (n:Thing) ON (n.k);\nCREATE INDEX FOR (n:Thing) ON (n.j);\n"
+        "CREATE CONSTRAINT FOR (n:Thing) REQUIRE n.k IS UNIQUE;\nCREATE INDEX FOR (n:Thing) ON (n.k);\n"
+        "CREATE (:Thing {k: 1});\n");
+  s = Load(*db, {{dir.path() + "/schema.cypher"}}, {}, &stats);
+  REQUIRE(!s.ok());
+  CHECK(s.message().starts_with(dir.path() + "/schema.cypher:4: ClientError (InvalidArgument)"));
+  CHECK(Dump(*db) == before);
+  CHECK(db->Indexes().empty());
+
   s = Load(*db, {{dir.path() + "/missing.csv"}}, {}, &stats);
   CHECK(s.code() == StatusCode::kNotFound);
   CHECK(Dump(*db) == before);
