@@ -99,14 +99,7 @@ int Shell::Run(LineSource& in) {
     in.AddHistory(buffer);
     std::string text = std::move(buffer);
     buffer.clear();
-    bool ok = true;
-    for (const ScriptStatement& st : SplitStatements(text)) {
-      if (!Statement(st.text)) {
-        ok = false;
-        break;
-      }
-    }
-    if (!ok) {
+    if (!Execute(text)) {
       failed = true;
       if (!options_.interactive) break;
     }
@@ -127,9 +120,9 @@ bool Shell::Execute(const std::string& text) {
   std::string t = Trim(text);
   if (t.empty()) return true;
   if (t[0] == ':') return Command(t);
-  for (const ScriptStatement& st : SplitStatements(t))
-    if (!Statement(st.text)) return false;
-  return true;
+  bool ok = true;
+  conn_.ExecuteScript(SplitStatements(t), params_, [&](size_t, const QueryResult& r) { ok = Show(r) && ok; });
+  return ok;
 }
 
 bool Shell::Statement(const std::string& text) { return Show(conn_.Execute(text, params_)); }
