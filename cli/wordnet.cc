@@ -159,13 +159,10 @@ int Wordnet(kg::Database& db, const std::string& source) {
   std::vector<kg::LoadFile> files;
   int rc = Convert(source, dir, &files);
   if (rc == 0) {
-    for (const auto& [label, key] : {std::pair{"Synset", "id"}, std::pair{"Lemma", "text"}, std::pair{"Lemma", "id"}}) {
-      bool exists = false;
-      for (const kg::IndexInfo& i : db.Indexes()) exists |= i.label == label && i.property == key;
-      if (!exists)
-        if (kg::Status s = db.CreateIndex({.label = label, .property = key}); !s.ok())
-          std::cerr << "kg example wordnet: " << s.ToString() << "\n";
-    }
+    std::vector<kg::IndexSpec> indexes = {{.label = "Synset", .property = "id", .if_not_exists = true},
+                                          {.label = "Lemma", .property = "text", .if_not_exists = true},
+                                          {.label = "Lemma", .property = "id", .if_not_exists = true}};
+    if (kg::Status s = db.CreateIndexes(indexes); !s.ok()) std::cerr << "kg example wordnet: " << s.ToString() << "\n";
     kg::LoadStats stats;
     kg::Status s = kg::Load(db, files, {}, &stats);
     if (!s.ok()) {
