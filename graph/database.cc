@@ -1,5 +1,6 @@
 #include "kg/database.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -166,7 +167,8 @@ Status BuildIndexes(StoreTransaction& txn, std::span<const IndexRecord> records,
     if (!with_label.ok()) return with_label.status();
     labelled += *with_label;
   }
-  const size_t budget = store.options().sort_memory_bytes / records.size();
+  // The sorting memory is shared by the indexes (a budget of 0 would mean none).
+  const size_t budget = std::max<size_t>(1, store.options().sort_memory_bytes / records.size());
   parts->resize(records.size());
   auto add_part = [&](size_t i) -> SortedKeys* {
     auto& p = (*parts)[i];
@@ -236,9 +238,8 @@ Status Database::CreateIndexes(std::span<const IndexSpec> specs, std::vector<boo
   }
   std::vector<bool> made(specs.size(), false);
   std::string dir;  // sorted runs and the files of a large index
-  Status status = store.ChangeCatalog([&](StoreTransaction& txn, const IndexCatalog& old, IndexCatalog* next,
+  Status status = store.ChangeCatalog([&](StoreTransaction& txn, const IndexCatalog&, IndexCatalog* next,
                                           std::vector<storage::Store::IngestFile>* files) {
-    (void)old;
     // Each spec is checked against the catalog as the specs before it left it.
     std::vector<IndexRecord> records;
     for (size_t i = 0; i < specs.size(); ++i) {

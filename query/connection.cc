@@ -1,7 +1,7 @@
 #include "kg/connection.h"
 
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <optional>
 
