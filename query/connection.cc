@@ -8,6 +8,7 @@
 #include "graph/access.h"
 #include "graph/database_impl.h"
 #include "graph/transaction_impl.h"
+#include "query/lexer.h"
 #include "query/parser.h"
 #include "query/planner.h"
 
@@ -274,13 +275,9 @@ QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& para
 
 std::optional<IndexSpec> Connection::Impl::Creation(std::string_view text) const {
   using query::SchemaKind;
-  // Most statements are told apart without parsing them.
-  auto has = [&](std::string_view word) {
-    return std::search(text.begin(), text.end(), word.begin(), word.end(), [](char a, char b) {
-             return std::toupper(static_cast<unsigned char>(a)) == b;
-           }) != text.end();
-  };
-  if (!has("INDEX") && !has("CONSTRAINT")) return std::nullopt;
+  // Most statements are told apart by their first words, without parsing.
+  std::string opening = query::OpeningWords(text);
+  if (opening != "CREATE INDEX" && opening != "CREATE CONSTRAINT") return std::nullopt;
   try {
     query::Statement st = query::Parse(text);
     const query::SchemaCommand& cmd = st.schema;

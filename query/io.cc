@@ -16,6 +16,7 @@
 #include "graph/import.h"
 #include "kg/io.h"
 #include "kg/script.h"
+#include "query/lexer.h"
 
 namespace kg {
 namespace {
@@ -29,29 +30,6 @@ FileFormat FormatOf(const std::string& path) {
   return FileFormat::kAuto;
 }
 
-// The first two words of a statement, upper-cased, skipping comments.
-std::string Opening(std::string_view s) {
-  std::string words;
-  size_t i = 0;
-  int count = 0;
-  while (i < s.size() && count < 2) {
-    if (std::isspace(static_cast<unsigned char>(s[i]))) {
-      ++i;
-    } else if (s.substr(i, 2) == "//") {
-      while (i < s.size() && s[i] != '\n') ++i;
-    } else if (s.substr(i, 2) == "/*") {
-      size_t end = s.find("*/", i + 2);
-      i = end == std::string_view::npos ? s.size() : end + 2;
-    } else {
-      size_t start = i;
-      while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) ++i;
-      if (i == start) break;
-      if (count++) words.push_back(' ');
-      for (size_t j = start; j < i; ++j) words.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[j]))));
-    }
-  }
-  return words;
-}
 
 std::string Located(const std::string& path, const ScriptStatement& st, const QueryError& e) {
   int line = st.line + (e.line > 0 ? e.line - 1 : 0);
@@ -72,7 +50,7 @@ Status LoadScripts(Database& db, const std::vector<LoadFile>& files, LoadStats* 
     std::stringstream buffer;
     buffer << in.rdbuf();
     for (ScriptStatement& st : SplitStatements(buffer.str())) {
-      std::string opening = Opening(st.text);
+      std::string opening = query::OpeningWords(st.text);
       Item item{f.path, std::move(st), opening};
       if (opening == "CREATE INDEX" || opening == "CREATE CONSTRAINT") creates.push_back(std::move(item));
       else if (opening == "DROP INDEX" || opening == "DROP CONSTRAINT") drops.push_back(std::move(item));

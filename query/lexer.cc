@@ -247,4 +247,27 @@ class Lexer {
 
 std::vector<Token> Tokenize(std::string_view text) { return Lexer(text).Run(); }
 
+std::string OpeningWords(std::string_view s) {
+  std::string words;
+  size_t i = 0;
+  int count = 0;
+  while (i < s.size() && count < 2) {
+    if (std::isspace(static_cast<unsigned char>(s[i]))) {
+      ++i;
+    } else if (s.substr(i, 2) == "//") {
+      while (i < s.size() && s[i] != '\n') ++i;
+    } else if (s.substr(i, 2) == "/*") {
+      size_t end = s.find("*/", i + 2);
+      i = end == std::string_view::npos ? s.size() : end + 2;
+    } else {
+      size_t start = i;
+      while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) ++i;
+      if (i == start) break;
+      if (count++) words.push_back(' ');
+      for (size_t j = start; j < i; ++j) words.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[j]))));
+    }
+  }
+  return words;
+}
+
 }  // namespace kg::query

@@ -33,4 +33,9 @@ struct Token {
 // character that starts no token.
 std::vector<Token> Tokenize(std::string_view text);
 
+// The first two words of a statement, upper-cased and space-separated,
+// skipping whitespace and comments ("CREATE INDEX"): enough to tell a
+// statement's kind without tokenizing it.
+std::string OpeningWords(std::string_view text);
+
 }  // namespace kg::query
