@@ -264,11 +264,15 @@ class BulkWriter::AdjacencyRun {
 
 // Node or relationship records, in id order, into a sorted file built on a
 // thread of its own: Put only copies the record into a batch, so table
-// building and compression overlap with whatever calls Put.
+// building and compression overlap with whatever calls Put. Relationship
+// records go in blocks (see key_codec.h): a key per record costs the table
+// builder more than the record itself.
 class BulkWriter::RecordFile {
  public:
-  RecordFile(const rocksdb::Options& options, std::string path)
-      : writer_(storage::Store::SstFileOptions(), options, nullptr, /*invalidate_page_cache=*/false), path_(std::move(path)) {}
+  RecordFile(const rocksdb::Options& options, std::string path, bool blocks)
+      : writer_(storage::Store::SstFileOptions(), options, nullptr, /*invalidate_page_cache=*/false),
+        path_(std::move(path)),
+        blocks_(blocks) {}
 
   Status Open() {
     if (Status s = Rocks(writer_.Open(path_), "bulk load"); !s.ok()) return s;
@@ -307,6 +311,7 @@ class BulkWriter::RecordFile {
     }
   };
   Status Write(const Batch& b) {
+    if (blocks_) return WriteBlocks(b);
     char buf[8];
     for (size_t i = 0, begin = 0; i < b.ids.size(); begin = b.ends[i++]) {
       std::string_view k = key::RecordKey(b.ids[i], buf);
@@ -315,9 +320,27 @@ class BulkWriter::RecordFile {
     }
     return Status::OK();
   }
+  // A block holds consecutive ids only: ids a transaction took meanwhile
+  // (between the load's allocations) never fall inside one.
+  Status WriteBlocks(const Batch& b) {
+    for (size_t i = 0; i < b.ids.size();) {
+      block_.clear();
+      for (size_t begin = i == 0 ? 0 : b.ends[i - 1];
+           i < b.ids.size() && block_.size() < key::kEdgeBlockEntries && (block_.empty() || b.ids[i] == block_.back().id + 1);
+           begin = b.ends[i++])
+        block_.push_back({b.ids[i], std::string_view(b.bytes.data() + begin, b.ends[i] - begin)});
+      value_.clear();
+      std::string k = key::EncodeEdgeBlock(block_, &value_);
+      if (Status s = Rocks(writer_.Put(k, value_), "bulk load"); !s.ok()) return s;
+    }
+    return Status::OK();
+  }
 
   rocksdb::SstFileWriter writer_;
   std::string path_;
+  bool blocks_;
+  std::vector<key::EdgeBlockEntry> block_;  // the block being written
+  std::string value_;
   uint64_t count_ = 0;
   std::optional<BatchPipe<Batch>> pipe_;  // last: its thread uses the members above
 };
@@ -349,8 +372,10 @@ Status BulkWriter::Start() {
   in_ = std::make_unique<AdjacencyRun>(Keyspace::kIn, "in", max_packed_bits_, /*reverse=*/true);
   labels_ = std::make_unique<SortedKeys>(dir_, "labels");
   index_ = std::make_unique<SortedKeys>(dir_, "index");
-  nodes_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kNodes, /*new_ids=*/true), dir_ + "/nodes.sst");
-  edges_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kEdges, /*new_ids=*/true), dir_ + "/edges.sst");
+  nodes_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kNodes, /*new_ids=*/true), dir_ + "/nodes.sst",
+                                        /*blocks=*/false);
+  edges_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kEdges, /*new_ids=*/true), dir_ + "/edges.sst",
+                                        /*blocks=*/true);
   if (Status s = nodes_->Open(); !s.ok()) return s;
   return edges_->Open();
 }
@@ -485,7 +510,8 @@ Result<EdgeId> BulkWriter::AddEdge(NodeId from, uint32_t type, NodeId to, storag
   storage::AppendEdgeRecord(&record_, type, from, to, props);
   if (Status s = edges_->Put(id, record_); !s.ok()) return s;
   relationships_.push_back({from, to, id, type});
-  ++edge_count_;
+  if (edge_count_++ == 0) first_edge_ = id;
+  last_edge_ = id;
   Count(&type_counts_, type);
   if (Status s = Spill(); !s.ok()) return s;
   return id;
@@ -556,12 +582,17 @@ Status BulkWriter::Finish() {
       key::PutI64(&v, n + delta);
       values[k] = std::move(v);
     }
-    // The nodes whose relationships may sit in adjacency blocks.
+    // The nodes whose relationships may sit in adjacency blocks, and the
+    // relationships whose records may sit in blocks.
     if (edge_count_) {
       store_->NoteBlockRange(first_node_, last_node_);
+      store_->NoteEdgeBlockRange(first_edge_, last_edge_);
       std::string v;
       key::PutU64(&v, last_node_);
       values[key::BlockRange(first_node_)] = std::move(v);
+      v.clear();
+      key::PutU64(&v, last_edge_);
+      values[key::EdgeBlockRange(first_edge_)] = std::move(v);
     }
     if (values.empty()) return Status::OK();
     std::vector<std::string_view> keys, vals;

@@ -77,6 +77,7 @@ class BulkWriter : public GraphSink {
   const std::vector<const storage::IndexRecord*>& IndexesOf(uint32_t label);
 
   NodeId first_node_ = 0, last_node_ = 0;  // the ids this load gave, between these
+  EdgeId first_edge_ = 0, last_edge_ = 0;
   int64_t node_count_ = 0, edge_count_ = 0;
   EdgeId next_edge_ = 0, end_edge_ = 0;  // the block of edge ids in hand
   std::vector<int64_t> label_counts_, type_counts_;  // by dictionary id

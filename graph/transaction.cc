@@ -29,6 +29,10 @@ std::string AdjacencyBlock(bool outgoing, std::string_view block_key) {
   return "the block of " + std::string(outgoing ? "outgoing" : "incoming") + " relationships of node " +
          std::to_string(e->anchor) + " from relationship " + std::to_string(e->edge);
 }
+std::string EdgeBlock(std::string_view block_key) {
+  if (block_key.size() != key::kEdgeBlockKeySize) return "a damaged relationship block";
+  return "the block of relationship records up to " + std::to_string(key::EdgeOf(block_key));
+}
 std::string Unique(const IndexRecord& index, const Value& value) {
   return "value " + value.ToString() + " of constraint " + index.name;
 }
@@ -338,11 +342,92 @@ void Transaction::Impl::HintEdge(EdgeId id, std::string_view bytes) const {
   last_edge_.Set(id, kv_.write_count(), bytes);
 }
 
+void Transaction::Impl::EdgeBlockCache::Set(std::string_view k, std::string_view v, uint64_t writes) {
+  key.assign(k);
+  value.assign(v);
+  write_count = writes;
+  key::EdgeRecords records(key, value);
+  key::EdgeBlockEntry first_entry;
+  ok = records.is_block() && records.Next(&first_entry);
+  first = ok ? first_entry.id : 1;
+  last = ok ? records.last() : 0;
+}
+
+Status Transaction::Impl::FetchEdge(EdgeId id, std::string* bytes, bool* in_block) const {
+  *in_block = false;
+  std::string k = key::Edge(id);
+  if (!store().MayHoldEdgeBlocks(id)) return kv_.Get(Keyspace::kEdges, k, bytes);
+  if (!edge_block_.Covers(id, kv_.write_count())) {
+    // The first key at or after the id's own: that key, or the block
+    // holding the id, or neither.
+    bool single = false;
+    std::string damaged;
+    Status s = kv_.FirstAtOrAfter(Keyspace::kEdges, k, [&](std::string_view at, std::string_view value) {
+      if (at == k) {
+        bytes->assign(value);
+        single = true;
+      } else if (at.size() == key::kEdgeBlockKeySize) {
+        edge_block_.Set(at, value, kv_.write_count());
+        if (!edge_block_.ok) damaged = conflict::EdgeBlock(at);
+      }
+    });
+    if (!s.ok() || single) return s;
+    if (!damaged.empty()) return Status::Corruption(damaged + " is malformed (run kg check)");
+    if (!edge_block_.Covers(id, kv_.write_count())) return Status(StatusCode::kNotFound, "");
+  }
+  key::EdgeRecords records(edge_block_.key, edge_block_.value);
+  for (key::EdgeBlockEntry e; records.Next(&e) && e.id <= id;)
+    if (e.id == id) {
+      bytes->assign(e.record);
+      *in_block = true;
+      return Status::OK();
+    }
+  if (!records.ok()) return Status::Corruption(conflict::EdgeBlock(edge_block_.key) + " is malformed (run kg check)");
+  return Status(StatusCode::kNotFound, "");
+}
+
+Status Transaction::Impl::SplitEdgeBlock(std::span<const EdgeId> drop) {
+  std::string block_key = edge_block_.key, block = edge_block_.value;
+  std::vector<key::EdgeBlockEntry> kept;
+  key::EdgeRecords records(block_key, block);
+  for (key::EdgeBlockEntry e; records.Next(&e);)
+    if (!std::binary_search(drop.begin(), drop.end(), e.id)) kept.push_back(e);
+  if (!records.ok()) return Status::Corruption(conflict::EdgeBlock(block_key) + " is malformed (run kg check)");
+  // A concurrent split of the same block would write its records again
+  // over this transaction's changes to them, so two splits conflict.
+  kv_.ValidateAndPublish(conflict::EdgeBlock(block_key));
+  kv_.Delete(Keyspace::kEdges, block_key);
+  for (const key::EdgeBlockEntry& e : kept) kv_.Put(Keyspace::kEdges, key::Edge(e.id), e.record);
+  return Status::OK();
+}
+
+Status Transaction::Impl::RemoveEdgeRecords(std::span<const EdgeId> ids) {
+  std::string bytes;
+  for (size_t i = 0; i < ids.size();) {
+    bool in_block = false;
+    if (store().MayHoldEdgeBlocks(ids[i])) {
+      Status s = FetchEdge(ids[i], &bytes, &in_block);
+      if (!s.ok() && s.code() != StatusCode::kNotFound) return s;
+    }
+    if (!in_block) {
+      kv_.Delete(Keyspace::kEdges, key::Edge(ids[i++]));
+      continue;
+    }
+    // This id and the next ones of the same block go together.
+    size_t end = i + 1;
+    while (end < ids.size() && ids[end] <= edge_block_.last) ++end;
+    if (Status s = SplitEdgeBlock(ids.subspan(i, end - i)); !s.ok()) return s;
+    i = end;
+  }
+  return Status::OK();
+}
+
 Status Transaction::Impl::ReadEdge(EdgeId id, EdgeRecord* record) const {
   if (Status s = CheckActive(); !s.ok()) return s;
   if (!last_edge_.Holds(id, kv_.write_count())) {
     last_edge_.id = 0;
-    Status s = kv_.Get(Keyspace::kEdges, key::Edge(id), &last_edge_.own);
+    bool in_block;
+    Status s = FetchEdge(id, &last_edge_.own, &in_block);
     if (!s.ok()) return Missing(s, EdgeName(id));
     HintEdge(id, last_edge_.own);
   }
@@ -354,6 +439,13 @@ Status Transaction::Impl::SetEdgeProperty(EdgeId id, uint32_t k, const Value& va
   EdgeRecord record;
   if (Status s = ReadEdge(id, &record); !s.ok()) return s;
   if (!storage::SetProperty(&record.properties, k, value)) return Status::OK();
+  if (store().MayHoldEdgeBlocks(id)) {
+    std::string bytes;
+    bool in_block;
+    if (Status s = FetchEdge(id, &bytes, &in_block); !s.ok()) return Missing(s, EdgeName(id));
+    if (in_block)
+      if (Status s = SplitEdgeBlock({}); !s.ok()) return s;
+  }
   kv_.Put(Keyspace::kEdges, key::Edge(id), storage::EncodeRecord(record));
   kv_.ValidateAndPublish(conflict::Edge(id));
   return Status::OK();
@@ -385,8 +477,8 @@ Status Transaction::Impl::DeleteEdges(std::span<const EdgeId> ids,
     }
     if (Status s = RemoveAdjacency(Keyspace::kOut, out); !s.ok()) return s;
     if (Status s = RemoveAdjacency(Keyspace::kIn, in); !s.ok()) return s;
+    if (Status s = RemoveEdgeRecords(chunk); !s.ok()) return s;
     for (const key::AdjacencyEntry& e : out) {
-      kv_.Delete(Keyspace::kEdges, key::Edge(e.edge));
       kv_.AddToCounter(CounterKind::kEdgeType, e.type, -1);
       kv_.ValidateAndPublish(conflict::Edge(e.edge));
     }

@@ -151,6 +151,30 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
     }
   };
   mutable ReadCache last_node_, last_edge_;
+  // The relationship block (see key_codec.h) a read found last, while the
+  // transaction writes nothing: reads of its other records, as a scan by
+  // id makes them, need no seek.
+  struct EdgeBlockCache {
+    std::string key, value;
+    uint64_t first = 0, last = 0, write_count = 0;
+    bool ok = false;  // well formed
+    void Set(std::string_view k, std::string_view v, uint64_t writes);
+    bool Covers(uint64_t id, uint64_t writes) const {
+      return !key.empty() && write_count == writes && first <= id && id <= last;
+    }
+  };
+  mutable EdgeBlockCache edge_block_;
+  // The record bytes of edge id into *bytes; *in_block tells whether a
+  // block holds them (then left in edge_block_). NotFound (no message)
+  // when absent.
+  Status FetchEdge(EdgeId id, std::string* bytes, bool* in_block) const;
+  // Replaces the block in edge_block_ by a key of its own for each of its
+  // records but those of drop (sorted): the records' later changes are
+  // then their own writes.
+  Status SplitEdgeBlock(std::span<const EdgeId> drop);
+  // Deletes the records of edges ids (sorted), each a key of its own or
+  // the record of a block.
+  Status RemoveEdgeRecords(std::span<const EdgeId> ids);
   // Nodes of the snapshot NodeExists or ReadNode found (a node only
   // disappears by this transaction's own DeleteNode, which takes it out):
   // relationships created between nodes a statement has just matched, or
@@ -173,6 +197,8 @@ std::string EdgesOf(NodeId id);
 std::string Edge(EdgeId id);
 // The block of adjacency entries whose key is block_key.
 std::string AdjacencyBlock(bool outgoing, std::string_view block_key);
+// The block of relationship records whose key is block_key.
+std::string EdgeBlock(std::string_view block_key);
 std::string Unique(const storage::IndexRecord& index, const Value& value);
 }  // namespace conflict
 

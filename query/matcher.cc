@@ -186,10 +186,7 @@ bool PatternMatcher::MatchPartAt(State& st, size_t pi) {
 // for each relationship of a wanted type, its start (end, for an incoming
 // step) is the first node and its other end the next.
 bool PatternMatcher::ScanRelationships(State& st, size_t pi) {
-  const MatchPart& part = parts_[pi];
-  const NodeStep& first = part.nodes[0];
-  const RelStep& rel = part.rels[0];
-  auto types = ResolveTypes(st, rel);
+  auto types = ResolveTypes(st, parts_[pi].rels[0]);
   if (!types) return true;
   auto it = st.ctx.txn.kv().NewIterator(storage::Keyspace::kEdges);
   // The hint below points into the iterator: withdrawn on every way out.
@@ -198,37 +195,50 @@ bool PatternMatcher::ScanRelationships(State& st, size_t pi) {
     ~Withdraw() { txn.HintEdge(0, {}); }
   } withdraw{st.ctx.txn};
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    st.ctx.CheckInterrupt();
     std::string_view k(it->key().data(), it->key().size());
-    EdgeId id = key::EdgeOf(k);
-    uint32_t type;
-    NodeId source, target;
-    if (!storage::PeekEdgeRecord(std::string_view(it->value().data(), it->value().size()), &type, &source, &target))
-      throw QueryError("DatabaseError", "", true, "relationship " + std::to_string(id) + " is damaged");
-    if (!types->empty() && std::find(types->begin(), types->end(), type) == types->end()) continue;
-    NodeId from = rel.direction == Direction::kOut ? source : target;
-    NodeId next = rel.direction == Direction::kOut ? target : source;
-    if (!CheckNode(st, first, from)) continue;
-    // Until the iterator moves on.
-    st.ctx.txn.HintEdge(id, std::string_view(it->value().data(), it->value().size()));
-    Value saved_node = st.row[first.slot];
-    st.row[first.slot] = Value(Value::NodeRef{from, nullptr});
-    bool go = true;
-    if (RunFilters(st, EventOf(pi, 0)) && !st.Used(id) && CheckRel(st, rel, id)) {
-      Value saved_rel = st.row[rel.slot];
-      st.row[rel.slot] = Value(Value::EdgeRef{id, source, target, nullptr});
-      st.used.push_back(id);
-      go = !RunFilters(st, EventOf(pi, 1)) || BindNext(st, pi, 0, next);
-      st.used.pop_back();
-      st.row[rel.slot] = std::move(saved_rel);
-    }
-    st.row[first.slot] = std::move(saved_node);
-    st.ctx.txn.HintEdge(0, {});
-    if (!go) return false;
+    key::EdgeRecords records(k, std::string_view(it->value().data(), it->value().size()));
+    for (key::EdgeBlockEntry e; records.Next(&e);)
+      if (!ScanRelationship(st, pi, *types, e.id, e.record)) return false;
+    if (!records.ok())
+      throw QueryError("DatabaseError", "", true,
+                       "the relationship records under key " + std::to_string(key::EdgeOf(k)) + " are damaged");
   }
   if (!it->status().ok())
     throw QueryError("DatabaseError", "", true, storage::FromRocks(it->status(), "relationship scan").ToString());
   return true;
+}
+
+// One relationship of the scan, its id and record bytes.
+bool PatternMatcher::ScanRelationship(State& st, size_t pi, const std::vector<uint32_t>& types, EdgeId id,
+                                      std::string_view bytes) {
+  const MatchPart& part = parts_[pi];
+  const NodeStep& first = part.nodes[0];
+  const RelStep& rel = part.rels[0];
+  st.ctx.CheckInterrupt();
+  uint32_t type;
+  NodeId source, target;
+  if (!storage::PeekEdgeRecord(bytes, &type, &source, &target))
+    throw QueryError("DatabaseError", "", true, "relationship " + std::to_string(id) + " is damaged");
+  if (!types.empty() && std::find(types.begin(), types.end(), type) == types.end()) return true;
+  NodeId from = rel.direction == Direction::kOut ? source : target;
+  NodeId next = rel.direction == Direction::kOut ? target : source;
+  if (!CheckNode(st, first, from)) return true;
+  // Until the scan's iterator moves on.
+  st.ctx.txn.HintEdge(id, bytes);
+  Value saved_node = st.row[first.slot];
+  st.row[first.slot] = Value(Value::NodeRef{from, nullptr});
+  bool go = true;
+  if (RunFilters(st, EventOf(pi, 0)) && !st.Used(id) && CheckRel(st, rel, id)) {
+    Value saved_rel = st.row[rel.slot];
+    st.row[rel.slot] = Value(Value::EdgeRef{id, source, target, nullptr});
+    st.used.push_back(id);
+    go = !RunFilters(st, EventOf(pi, 1)) || BindNext(st, pi, 0, next);
+    st.used.pop_back();
+    st.row[rel.slot] = std::move(saved_rel);
+  }
+  st.row[first.slot] = std::move(saved_node);
+  st.ctx.txn.HintEdge(0, {});
+  return go;
 }
 
 bool PatternMatcher::StartFrom(State& st, size_t pi, NodeId start) {

@@ -31,6 +31,7 @@ constexpr char kMetaDictById = 'I';
 constexpr char kMetaCounter = 'C';
 constexpr char kMetaIndexDef = 'X';
 constexpr char kMetaBlockRange = 'B';
+constexpr char kMetaEdgeBlockRange = 'R';
 
 constexpr uint8_t kTagNull = 0x05;
 constexpr uint8_t kTagBool = 0x10;
@@ -248,6 +249,14 @@ std::string BlockRange(uint64_t first_node) {
   return k;
 }
 
+std::string EdgeBlockRangePrefix() { return std::string(1, kMetaEdgeBlockRange); }
+
+std::string EdgeBlockRange(uint64_t first_edge) {
+  std::string k = EdgeBlockRangePrefix();
+  PutU64(&k, first_edge);
+  return k;
+}
+
 std::string IndexDef(uint32_t index_id) {
   std::string k = IndexDefPrefix();
   PutU32(&k, index_id);
@@ -262,6 +271,61 @@ std::string Node(uint64_t node) {
 std::string Edge(uint64_t edge) { return Node(edge); }
 uint64_t NodeOf(std::string_view k) { return GetU64(k.data()); }
 uint64_t EdgeOf(std::string_view k) { return GetU64(k.data()); }
+
+std::string EncodeEdgeBlock(std::span<const EdgeBlockEntry> entries, std::string* value) {
+  uint64_t last = entries.back().id;
+  for (const EdgeBlockEntry& e : entries) {
+    PutVarint(value, last - e.id);
+    PutVarint(value, e.record.size());
+    value->append(e.record);
+  }
+  std::string k = Edge(last);
+  k.push_back('\0');
+  return k;
+}
+
+void EdgeRecords::Reset(std::string_view key, std::string_view value) {
+  ok_ = true;
+  started_ = false;
+  previous_offset_ = 0;
+  single_ = key.size() == kEdgeKeySize;
+  block_ = key.size() == kEdgeBlockKeySize && key.back() == '\0';
+  if (!single_ && !block_) {
+    ok_ = false;
+    rest_ = {};
+    return;
+  }
+  last_ = GetU64(key.data());
+  rest_ = value;
+}
+
+bool EdgeRecords::Next(EdgeBlockEntry* entry) {
+  if (!ok_) return false;
+  if (single_) {
+    if (started_) return false;
+    started_ = true;
+    *entry = {last_, rest_};
+    return true;
+  }
+  if (rest_.empty()) {
+    // A block ends with the record of its key's id, and holds at least one.
+    if (!started_ || previous_offset_ != 0) ok_ = false;
+    return false;
+  }
+  uint64_t offset, size;
+  // Offsets strictly fall: ids strictly ascend, none above the key's.
+  if (!GetVarint(&rest_, &offset) || !GetVarint(&rest_, &size) || size > rest_.size() || offset > last_ ||
+      (started_ && offset >= previous_offset_)) {
+    ok_ = false;
+    rest_ = {};
+    return false;
+  }
+  *entry = {last_ - offset, rest_.substr(0, size)};
+  rest_.remove_prefix(size);
+  previous_offset_ = offset;
+  started_ = true;
+  return true;
+}
 
 std::string Adjacency(uint64_t anchor, uint32_t type, uint64_t neighbor, uint64_t edge) {
   std::string k;

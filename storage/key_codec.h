@@ -17,8 +17,11 @@
 //   meta    'X' index-id(u32)                            IndexRecord (cereal)
 //   meta    'B' first-node(u64)                          last node (u64) of a bulk
 //                                                        load's adjacency blocks
+//   meta    'R' first-edge(u64)                          last edge (u64) of a bulk
+//                                                        load's relationship blocks
 //   nodes   node(u64)                                    NodeRecord (cereal)
 //   edges   edge(u64)                                    EdgeRecord (cereal)
+//   edges   last-edge(u64) 0x00 (a relationship block)   the block's records
 //   out     source(u64) type(u32) target(u64) edge(u64)  empty
 //   out     the same, then 0x00 (an adjacency block)     the block's later entries
 //   in      target(u64) type(u32) source(u64) edge(u64)  empty
@@ -37,6 +40,16 @@
 // the previous entry's, and the edge less the previous entry's (zigzag).
 // Single keys written later may sort between a block's entries.
 //
+// Bulk loads also store the records of up to kEdgeBlockEntries relationships
+// with consecutive ids under one block key: the last one's key followed by
+// 0x00. The value holds each record, in id order, as three parts: a varint,
+// the last id less the record's; a varint, the record's size; the record.
+// A later change to one of the records rewrites its block (the key moves
+// when the last record goes). No other key ever holds an id inside a
+// block's range, so the family still lists relationships in id order; a
+// point read of an id in a noted range (the meta 'R' keys) seeks the first
+// key at or after the id's own: its single key, or the block holding it.
+//
 // Encoded property values (index keys) are self-delimiting and
 // order-preserving within each kind:
 //   null   0x05
@@ -53,6 +66,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -119,6 +133,9 @@ std::string IndexDefPrefix();
 // Nodes first..last of one bulk load may anchor adjacency blocks.
 std::string BlockRange(uint64_t first_node);
 std::string BlockRangePrefix();
+// Relationships first..last of one bulk load may sit in record blocks.
+std::string EdgeBlockRange(uint64_t first_edge);
+std::string EdgeBlockRangePrefix();
 // The dictionary id of a DictById key. REQUIRES: key from DictById.
 uint32_t DictIdOf(std::string_view dict_by_id_key);
 
@@ -131,7 +148,41 @@ inline std::string_view RecordKey(uint64_t id, char (&buf)[8]) {
   return {buf, 8};
 }
 uint64_t NodeOf(std::string_view node_key);
+// The id of a single edge key, or the last id of a block key.
 uint64_t EdgeOf(std::string_view edge_key);
+
+// Relationship-record blocks (see the layout above).
+inline constexpr size_t kEdgeKeySize = 8;
+inline constexpr size_t kEdgeBlockKeySize = kEdgeKeySize + 1;
+inline constexpr size_t kEdgeBlockEntries = 64;
+struct EdgeBlockEntry {
+  uint64_t id;
+  std::string_view record;
+};
+// The key of the block of entries (ascending ids, at least one), and its
+// value appended to *value.
+std::string EncodeEdgeBlock(std::span<const EdgeBlockEntry> entries, std::string* value);
+// The records stored under one key of the edges family, single or block,
+// in id order. Views into key and value, which must outlive it.
+class EdgeRecords {
+ public:
+  EdgeRecords() = default;
+  EdgeRecords(std::string_view key, std::string_view value) { Reset(key, value); }
+  void Reset(std::string_view key, std::string_view value);
+  // The next record; false at the end, or on a malformed key or value
+  // (then ok() is false).
+  bool Next(EdgeBlockEntry* entry);
+  bool ok() const { return ok_; }
+  bool is_block() const { return block_; }
+  // The last id the key covers.
+  uint64_t last() const { return last_; }
+
+ private:
+  uint64_t last_ = 0;
+  uint64_t previous_offset_ = 0;  // of the entry before, last_ - its id
+  std::string_view rest_;
+  bool single_ = false, block_ = false, ok_ = true, started_ = false;
+};
 
 // Adjacency: the same layout serves out (anchor = source) and in (anchor = target).
 inline constexpr size_t kAdjacencyKeySize = 28;

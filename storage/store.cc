@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <tuple>
 
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
@@ -330,15 +331,15 @@ Status Store::LoadMeta() {
     *next = *reserved = key::GetU64(v.data());
     return Status::OK();
   };
-  {
-    std::string prefix = key::BlockRangePrefix();
+  for (auto [prefix, ranges, what] : {std::tuple{key::BlockRangePrefix(), &block_nodes_, "adjacency block ranges"},
+                                      std::tuple{key::EdgeBlockRangePrefix(), &block_edges_, "relationship block ranges"}}) {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta));
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       if (it->key().size() != prefix.size() + 8 || it->value().size() != 8)
-        return Status::Corruption("bad adjacency block range record");
-      NoteBlockRange(key::GetU64(it->key().data() + prefix.size()), key::GetU64(it->value().data()));
+        return Status::Corruption(std::string("bad record among the ") + what);
+      ranges->Note(key::GetU64(it->key().data() + prefix.size()), key::GetU64(it->value().data()));
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "reading adjacency block ranges");
+    if (!it->status().ok()) return FromRocks(it->status(), std::string("reading ") + what);
   }
   if (Status st = read_mark(key::NodeIdMark(), &next_node_, &reserved_node_); !st.ok()) return st;
   if (Status st = read_mark(key::EdgeIdMark(), &next_edge_, &reserved_edge_); !st.ok()) return st;
@@ -570,17 +571,16 @@ std::string Store::BulkDirectory() const {
   return path_ + "/bulk-" + std::to_string(getpid()) + "-" + std::to_string(sequence++);
 }
 
-void Store::NoteBlockRange(uint64_t first_node, uint64_t last_node) {
-  std::lock_guard lock(block_ranges_mu_);
-  uint64_t& last = block_ranges_[first_node];
-  last = std::max(last, last_node);
+void Store::IdRanges::Note(uint64_t first, uint64_t last) {
+  std::lock_guard lock(mu_);
+  uint64_t& noted = ranges_[first];
+  noted = std::max(noted, last);
 }
 
-bool Store::MayAnchorBlocks(uint64_t node) const {
-  std::lock_guard lock(block_ranges_mu_);
-  // Ranges of different loads never overlap: each takes fresh node ids.
-  auto it = block_ranges_.upper_bound(node);
-  return it != block_ranges_.begin() && node <= std::prev(it)->second;
+bool Store::IdRanges::Contains(uint64_t id) const {
+  std::lock_guard lock(mu_);
+  auto it = ranges_.upper_bound(id);
+  return it != ranges_.begin() && id <= std::prev(it)->second;
 }
 
 Status Store::Compact() {

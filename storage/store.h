@@ -32,10 +32,11 @@ namespace kg::storage {
 // The on-disk format this kg writes. Opening a database with a larger value
 // fails with StatusCode::kNotSupported. Version 2 added adjacency blocks
 // (see key_codec.h); version 3 writes records with the compact archive (see
-// records.h). A database of an older version is one of this version too,
-// and is marked with this version when opened for writing, so that an older
-// kg refuses it.
-inline constexpr uint32_t kFormatVersion = 3;
+// records.h); version 4 added relationship-record blocks (key_codec.h). A
+// database of an older version is one of this version too, and is marked
+// with this version when opened for writing, so that an older kg refuses
+// it.
+inline constexpr uint32_t kFormatVersion = 4;
 
 class StoreTransaction;
 
@@ -147,8 +148,12 @@ class Store : public std::enable_shared_from_this<Store> {
   // (under the commit lock, before its files are ingested) and writes it
   // as a meta key with them; deleting an edge looks for blocks only when
   // one of its ends lies in a noted range.
-  void NoteBlockRange(uint64_t first_node, uint64_t last_node);
-  bool MayAnchorBlocks(uint64_t node) const;
+  void NoteBlockRange(uint64_t first_node, uint64_t last_node) { block_nodes_.Note(first_node, last_node); }
+  bool MayAnchorBlocks(uint64_t node) const { return block_nodes_.Contains(node); }
+  // Relationship-record blocks, the same way: the relationship ids of each
+  // bulk load. A point read looks for a block only for an id in them.
+  void NoteEdgeBlockRange(uint64_t first_edge, uint64_t last_edge) { block_edges_.Note(first_edge, last_edge); }
+  bool MayHoldEdgeBlocks(uint64_t edge) const { return block_edges_.Contains(edge); }
 
  private:
   Store(std::string path, const Options& options);
@@ -180,8 +185,18 @@ class Store : public std::enable_shared_from_this<Store> {
   mutable std::mutex catalog_mu_;
   std::shared_ptr<const IndexCatalog> catalog_;
 
-  mutable std::mutex block_ranges_mu_;
-  std::map<uint64_t, uint64_t> block_ranges_;  // first node -> last node
+  // Id ranges first..last; those of different loads never overlap, each
+  // taking fresh ids.
+  class IdRanges {
+   public:
+    void Note(uint64_t first, uint64_t last);
+    bool Contains(uint64_t id) const;
+
+   private:
+    mutable std::mutex mu_;
+    std::map<uint64_t, uint64_t> ranges_;  // first -> last
+  };
+  IdRanges block_nodes_, block_edges_;
 
   // Commit-time conflict detection: the sequence number of the last commit
   // that published each conflict key, kept while some live snapshot is older.

@@ -77,6 +77,19 @@ class StoreTransaction {
     return FromRocks(it->status(), KeyspaceName(ks));
   }
 
+  // Calls fn(key, value) for the first key at or after target, if any.
+  template <class Fn>
+  Status FirstAtOrAfter(Keyspace ks, std::string_view target, Fn&& fn) const {
+    IteratorLease lease = Lease(ks);
+    rocksdb::Iterator* it = lease.get();
+    it->Seek(rocksdb::Slice(target.data(), target.size()));
+    if (it->Valid()) {
+      rocksdb::Slice k = it->key(), v = it->value();
+      fn(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()));
+    }
+    return FromRocks(it->status(), KeyspaceName(ks));
+  }
+
   Status Commit();
   void Rollback();
 

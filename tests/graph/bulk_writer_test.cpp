@@ -274,6 +274,166 @@ TEST_CASE("deleting many edges at once rewrites their blocks as one by one would
   CHECK(internal::Access::Of(*txn).DeleteEdges(gone).code() == StatusCode::kNotFound);
 }
 
+TEST_CASE("relationship records stored in blocks read, change and delete like any other", "[bulk]") {
+  test::TempDir dir;
+  auto plain = test::OpenDb(dir.path() + "/plain");
+  auto bulk = test::OpenDb(dir.path() + "/bulk");
+  {
+    auto txn = plain->Begin();
+    REQUIRE(txn.ok());
+    graph::TransactionSink sink(std::move(*txn));
+    WriteHub(sink);
+    REQUIRE(sink.Finish().ok());
+  }
+  {
+    graph::BulkWriter sink(internal::Access::Of(*bulk).store);
+    WriteHub(sink);
+    REQUIRE(sink.Finish().ok());
+  }
+  // 305 records: four full blocks and one of 49.
+  static_assert(storage::key::kEdgeBlockEntries == 64);
+  CHECK(KeyCount(*bulk, storage::Keyspace::kEdges) == 5);
+  CHECK(KeyCount(*plain, storage::Keyspace::kEdges) == 305);
+  REQUIRE(Edges(*bulk) == Edges(*plain));
+  // Each id read alone, and ids around them that are no relationship.
+  {
+    auto txn = bulk->Begin();
+    REQUIRE(txn.ok());
+    auto first = Connection(*bulk).Execute("MATCH ()-[r]->() RETURN min(id(r)), max(id(r))");
+    REQUIRE(first.ok());
+    auto lo = static_cast<EdgeId>(first.rows()[0][0].as_int()), hi = static_cast<EdgeId>(first.rows()[0][1].as_int());
+    REQUIRE(hi - lo == 304);
+    for (EdgeId id = lo; id <= hi; ++id) {
+      auto e = txn->GetEdge(id);
+      REQUIRE(e.ok());
+      CHECK(e->properties.at("w").as_int() == (id - lo < 300 ? int64_t(id - lo) : int64_t(1000 + id - lo - 300)));
+    }
+    CHECK(txn->GetEdge(lo - 1).status().code() == StatusCode::kNotFound);
+    CHECK(txn->GetEdge(hi + 1).status().code() == StatusCode::kNotFound);
+  }
+  const char* steps[] = {
+      // Records in the middle and at the end of the first block.
+      "MATCH ()-[r {w: 10}]->() SET r.w = 5000",
+      "MATCH ()-[r {w: 63}]->() SET r.w = 6000, r.extra = 'x'",
+      // The last record of the second block, the first of the third.
+      "MATCH ()-[r {w: 127}]->() DELETE r",
+      "MATCH ()-[r {w: 128}]->() DELETE r",
+      // The whole fourth block at once; then most of the fifth, changed.
+      "MATCH ()-[r]->() WHERE r.w >= 192 AND r.w < 256 DELETE r",
+      "MATCH ()-[r]->() WHERE r.w >= 260 SET r.w = r.w + 1",
+      // A record of a block changed, then deleted, in one transaction.
+      "MATCH ()-[r {w: 130}]->() SET r.w = 7000 WITH r DELETE r",
+      // New relationships beside them; then the hub with everything.
+      "MATCH (h:Hub), (n {code: 'n3'}) CREATE (h)-[:T {w: 8000}]->(n)",
+      "MATCH (h:Hub) DETACH DELETE h",
+  };
+  size_t extra = 0;  // relationships with the property
+  for (const char* step : steps) {
+    INFO(step);
+    bulk.reset();
+    bulk = test::OpenDb(dir.path() + "/bulk");
+    for (Database* db : {plain.get(), bulk.get()}) REQUIRE(Connection(*db).Execute(step).ok());
+    CHECK(Edges(*bulk) == Edges(*plain));
+    if (std::string(step).find("extra") != std::string::npos) extra = 1;
+    if (std::string(step).find("DETACH") != std::string::npos) extra = 0;
+    auto x = Connection(*bulk).Execute("MATCH ()-[r]->() WHERE r.extra IS NOT NULL RETURN r.w, r.extra");
+    REQUIRE(x.ok());
+    CHECK(x.rows().size() == extra);
+    auto report = Check(*bulk);
+    REQUIRE(report.ok());
+    CHECK(report->problems.empty());
+  }
+  CHECK(KeyCount(*bulk, storage::Keyspace::kEdges) == 0);
+}
+
+TEST_CASE("two transactions changing records of one relationship block conflict", "[bulk]") {
+  test::TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  {
+    graph::BulkWriter sink(internal::Access::Of(*db).store);
+    WriteHub(sink);
+    REQUIRE(sink.Finish().ok());
+  }
+  auto ids = Connection(*db).Execute("MATCH ()-[r]->() WHERE r.w IN [3, 4, 70] RETURN id(r) ORDER BY r.w");
+  REQUIRE(ids.ok());
+  auto id = [&](size_t i) { return static_cast<EdgeId>(ids.rows()[i][0].as_int()); };
+  auto first = db->Begin(), second = db->Begin(), other = db->Begin();
+  REQUIRE((first.ok() && second.ok() && other.ok()));
+  REQUIRE(first->SetEdgeProperty(id(0), "w", Value(int64_t(-3))).ok());
+  REQUIRE(second->DeleteEdge(id(1)).ok());
+  REQUIRE(other->SetEdgeProperty(id(2), "w", Value(int64_t(-70))).ok());  // another block
+  REQUIRE(first->Commit().ok());
+  // Each split the block from what it saw: the second would bring back
+  // the record the first changed as it was.
+  CHECK(second->Commit().code() == StatusCode::kConflict);
+  CHECK(other->Commit().ok());
+  auto w = Connection(*db).Execute("MATCH ()-[r]->() WHERE r.w < 0 OR r.w = 4 RETURN r.w ORDER BY r.w");
+  REQUIRE(w.ok());
+  REQUIRE(w.rows().size() == 3);
+  CHECK(w.rows()[0][0].as_int() == -70);
+  CHECK(w.rows()[1][0].as_int() == -3);
+  CHECK(w.rows()[2][0].as_int() == 4);
+  auto report = Check(*db);
+  REQUIRE(report.ok());
+  CHECK(report->problems.empty());
+}
+
+TEST_CASE("a relationship a transaction creates during a bulk load falls in no block", "[bulk]") {
+  test::TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  NodeId a = 0, b = 0;
+  {
+    auto txn = db->Begin();
+    REQUIRE(txn.ok());
+    a = *txn->CreateNode({"Old"});
+    b = *txn->CreateNode({"Old"});
+    REQUIRE(txn->Commit().ok());
+  }
+  // Enough records for the writer to start a second batch, so that its
+  // blocks no longer line up with the load's id allocations.
+  constexpr int kEdges = 160000, kDuring = 120000;
+  EdgeId during = 0, bulk_first = 0, bulk_last = 0;
+  {
+    graph::BulkWriter sink(internal::Access::Of(*db).store);
+    auto x = sink.CreateNode({"New"}, {});
+    auto y = sink.CreateNode({"New"}, {});
+    REQUIRE((x.ok() && y.ok()));
+    for (int i = 0; i < kEdges; ++i) {
+      if (i == kDuring) {
+        auto txn = db->Begin();
+        REQUIRE(txn.ok());
+        auto e = txn->CreateEdge(a, "T", b, {{"w", Value(int64_t(-1))}});
+        REQUIRE(e.ok());
+        during = *e;
+        REQUIRE(txn->Commit().ok());
+      }
+      auto e = sink.CreateEdge(i % 2 ? *x : *y, "T", i % 2 ? *y : *x, {{"w", Value(int64_t(i))}});
+      REQUIRE(e.ok());
+      if (i == 0) bulk_first = *e;
+      bulk_last = *e;
+    }
+    REQUIRE(sink.Finish().ok());
+  }
+  REQUIRE((bulk_first < during && during < bulk_last));
+  auto report = Check(*db);
+  REQUIRE(report.ok());
+  CHECK(report->problems.empty());
+  CHECK(report->relationships == kEdges + 1);
+  auto txn = db->Begin();
+  REQUIRE(txn.ok());
+  for (EdgeId id : {during - 1, during, during + 1}) {
+    auto e = txn->GetEdge(id);
+    REQUIRE(e.ok());
+    // The load's ids run on past the one the transaction took.
+    CHECK(e->properties.at("w").as_int() ==
+          (id == during ? -1 : static_cast<int64_t>(id < during ? id - bulk_first : id - bulk_first - 1)));
+  }
+  auto r = Connection(*db).Execute("MATCH (:Old)-[r]->(:Old) RETURN id(r), r.w");
+  REQUIRE(r.ok());
+  REQUIRE(r.rows().size() == 1);
+  CHECK(r.rows()[0][0].as_int() == static_cast<int64_t>(during));
+}
+
 // The filter sizes of a keyspace's files.
 std::vector<uint64_t> FilterSizes(Database& db, storage::Keyspace ks) {
   auto& store = *internal::Access::Of(db).store;

@@ -225,3 +225,61 @@ TEST_CASE("adjacency blocks give back their entries, and refuse damage", "[stora
   CHECK(damaged("short", ""));
   CHECK(damaged(Adjacency(1, 2, 3, 4) + "x", ""));
 }
+
+TEST_CASE("relationship blocks give back their records, and refuse damage", "[storage][codec]") {
+  using namespace st::key;
+  std::vector<std::string> records = {"first", std::string("\x00\x01", 2), "", std::string(300, 'r'), "last"};
+  std::vector<EdgeBlockEntry> in;
+  uint64_t ids[] = {1000, 1001, 1003, 1004, 1300};
+  for (size_t i = 0; i < records.size(); ++i) in.push_back({ids[i], records[i]});
+  std::string value = "kept";
+  std::string key = EncodeEdgeBlock(in, &value);
+  REQUIRE(value.starts_with("kept"));
+  value.erase(0, 4);
+  // The key is the last record's own key and a 0x00: it sorts after every
+  // id of the block and before the next id.
+  CHECK(key == Edge(1300) + std::string(1, '\0'));
+  CHECK(key > Edge(1300));
+  CHECK(key < Edge(1301));
+  EdgeRecords block(key, value);
+  REQUIRE(block.is_block());
+  CHECK(block.last() == 1300);
+  std::vector<EdgeBlockEntry> out;
+  for (EdgeBlockEntry e; block.Next(&e);) out.push_back(e);
+  REQUIRE(block.ok());
+  REQUIRE(out.size() == in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    CHECK(out[i].id == in[i].id);
+    CHECK(out[i].record == in[i].record);
+  }
+  // A single key holds one record, its whole value.
+  EdgeRecords single(Edge(7), "bytes");
+  EdgeBlockEntry e;
+  REQUIRE(single.Next(&e));
+  CHECK((e.id == 7 && e.record == "bytes"));
+  CHECK_FALSE(single.Next(&e));
+  CHECK(single.ok());
+  CHECK_FALSE(single.is_block());
+  // Damage: cut short, ids out of order, a last record that is not the
+  // key's, an empty block, a key of the wrong size.
+  auto damaged = [](const std::string& k, const std::string& v) {
+    EdgeRecords records(k, v);
+    EdgeBlockEntry x;
+    while (records.Next(&x)) {
+    }
+    return !records.ok();
+  };
+  CHECK_FALSE(damaged(key, value));
+  CHECK(damaged(key, value.substr(0, value.size() - 1)));
+  CHECK(damaged(key, value.substr(0, value.size() - 6)));
+  std::string swapped;
+  EdgeBlockEntry two[] = {{5, "b"}, {6, "a"}};
+  std::string two_key = EncodeEdgeBlock(two, &swapped);
+  CHECK_FALSE(damaged(two_key, swapped));
+  CHECK(damaged(two_key, swapped.substr(3) + swapped.substr(0, 3)));  // 6 before 5
+  CHECK(damaged(two_key, swapped.substr(0, 3)));  // ends at 5, not at the key's 6
+  CHECK(damaged(two_key, ""));
+  CHECK(damaged(two_key, std::string(11, '\xFF')));
+  CHECK(damaged("short", "x"));
+  CHECK(damaged(Edge(1) + "xy", "x"));
+}

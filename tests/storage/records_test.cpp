@@ -304,8 +304,9 @@ TEST_CASE("a database of an older format opens, and is marked with this format w
     REQUIRE((*store)->db()->Put({}, (*store)->cf(st::Keyspace::kMeta), st::key::FormatVersion(), v).ok());
   }
   // Reading leaves it as it is; opening for writing marks it, so that an
-  // older kg that cannot read adjacency blocks or compact records refuses it.
+  // older kg that cannot read adjacency blocks, compact records or
+  // relationship blocks refuses it.
   CHECK(version(true) == 1);
   CHECK(version(false) == st::kFormatVersion);
-  CHECK(st::kFormatVersion == 3);
+  CHECK(st::kFormatVersion == 4);
 }
