@@ -348,42 +348,43 @@ void Transaction::Impl::EdgeBlockCache::Set(std::string_view k, std::string_view
   write_count = writes;
   key::EdgeRecords records(key, value);
   key::EdgeBlockEntry first_entry;
-  ok = records.is_block() && records.Next(&first_entry);
-  first = ok ? first_entry.id : 1;
+  bool ok = records.is_block() && records.Next(&first_entry);
+  first = ok ? first_entry.id : 1;  // a damaged block covers nothing
   last = ok ? records.last() : 0;
 }
 
-Status Transaction::Impl::FetchEdge(EdgeId id, std::string* bytes, bool* in_block) const {
+Status Transaction::Impl::FetchEdge(EdgeId id, std::string* bytes, bool* in_block, bool keep_block) const {
   *in_block = false;
   std::string k = key::Edge(id);
   if (!store().MayHoldEdgeBlocks(id)) return kv_.Get(Keyspace::kEdges, k, bytes);
-  if (!edge_block_.Covers(id, kv_.write_count())) {
-    // The first key at or after the id's own: that key, or the block
-    // holding the id, or neither.
-    bool single = false;
-    std::string damaged;
-    Status s = kv_.FirstAtOrAfter(Keyspace::kEdges, k, [&](std::string_view at, std::string_view value) {
-      if (at == k) {
-        bytes->assign(value);
-        single = true;
-      } else if (at.size() == key::kEdgeBlockKeySize) {
-        edge_block_.Set(at, value, kv_.write_count());
-        if (!edge_block_.ok) damaged = conflict::EdgeBlock(at);
+  // The record of id in the block under block_key, if there.
+  auto find = [&](std::string_view block_key, std::string_view block) {
+    key::EdgeRecords records(block_key, block);
+    for (key::EdgeBlockEntry e; records.Next(&e) && e.id <= id;)
+      if (e.id == id) {
+        bytes->assign(e.record);
+        *in_block = true;
+        return Status::OK();
       }
-    });
-    if (!s.ok() || single) return s;
-    if (!damaged.empty()) return Status::Corruption(damaged + " is malformed (run kg check)");
-    if (!edge_block_.Covers(id, kv_.write_count())) return Status(StatusCode::kNotFound, "");
-  }
-  key::EdgeRecords records(edge_block_.key, edge_block_.value);
-  for (key::EdgeBlockEntry e; records.Next(&e) && e.id <= id;)
-    if (e.id == id) {
-      bytes->assign(e.record);
-      *in_block = true;
-      return Status::OK();
+    if (!records.ok()) return Status::Corruption(conflict::EdgeBlock(block_key) + " is malformed (run kg check)");
+    return Status(StatusCode::kNotFound, "");
+  };
+  if (edge_block_.Covers(id, kv_.write_count())) return find(edge_block_.key, edge_block_.value);
+  // The first key at or after the id's own: that key, or the block holding
+  // the id, or neither. The block is kept when the read before was of the
+  // same block too (a scan by id): random reads copy nothing.
+  Status found = Status(StatusCode::kNotFound, "");
+  Status s = kv_.FirstAtOrAfter(Keyspace::kEdges, k, [&](std::string_view at, std::string_view value) {
+    if (at == k) {
+      bytes->assign(value);
+      found = Status::OK();
+    } else if (at.size() == key::kEdgeBlockKeySize) {
+      found = find(at, value);
+      if (found.ok() && (keep_block || at == last_edge_block_)) edge_block_.Set(at, value, kv_.write_count());
+      last_edge_block_.assign(at);
     }
-  if (!records.ok()) return Status::Corruption(conflict::EdgeBlock(edge_block_.key) + " is malformed (run kg check)");
-  return Status(StatusCode::kNotFound, "");
+  });
+  return s.ok() ? found : s;
 }
 
 Status Transaction::Impl::SplitEdgeBlock(std::span<const EdgeId> drop) {
@@ -406,7 +407,7 @@ Status Transaction::Impl::RemoveEdgeRecords(std::span<const EdgeId> ids) {
   for (size_t i = 0; i < ids.size();) {
     bool in_block = false;
     if (store().MayHoldEdgeBlocks(ids[i])) {
-      Status s = FetchEdge(ids[i], &bytes, &in_block);
+      Status s = FetchEdge(ids[i], &bytes, &in_block, /*keep_block=*/true);
       if (!s.ok() && s.code() != StatusCode::kNotFound) return s;
     }
     if (!in_block) {
@@ -442,7 +443,7 @@ Status Transaction::Impl::SetEdgeProperty(EdgeId id, uint32_t k, const Value& va
   if (store().MayHoldEdgeBlocks(id)) {
     std::string bytes;
     bool in_block;
-    if (Status s = FetchEdge(id, &bytes, &in_block); !s.ok()) return Missing(s, EdgeName(id));
+    if (Status s = FetchEdge(id, &bytes, &in_block, /*keep_block=*/true); !s.ok()) return Missing(s, EdgeName(id));
     if (in_block)
       if (Status s = SplitEdgeBlock({}); !s.ok()) return s;
   }

@@ -151,23 +151,24 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
     }
   };
   mutable ReadCache last_node_, last_edge_;
-  // The relationship block (see key_codec.h) a read found last, while the
+  // A relationship block (see key_codec.h) read again, while the
   // transaction writes nothing: reads of its other records, as a scan by
   // id makes them, need no seek.
   struct EdgeBlockCache {
     std::string key, value;
     uint64_t first = 0, last = 0, write_count = 0;
-    bool ok = false;  // well formed
     void Set(std::string_view k, std::string_view v, uint64_t writes);
     bool Covers(uint64_t id, uint64_t writes) const {
       return !key.empty() && write_count == writes && first <= id && id <= last;
     }
   };
   mutable EdgeBlockCache edge_block_;
+  mutable std::string last_edge_block_;  // the key of the block a read found last
   // The record bytes of edge id into *bytes; *in_block tells whether a
-  // block holds them (then left in edge_block_). NotFound (no message)
-  // when absent.
-  Status FetchEdge(EdgeId id, std::string* bytes, bool* in_block) const;
+  // block holds them (then left in edge_block_ when keep_block, or when
+  // the read before found the same block). NotFound (no message) when
+  // absent.
+  Status FetchEdge(EdgeId id, std::string* bytes, bool* in_block, bool keep_block = false) const;
   // Replaces the block in edge_block_ by a key of its own for each of its
   // records but those of drop (sorted): the records' later changes are
   // then their own writes.
