@@ -53,12 +53,12 @@ Status CheckIntegrity(const StoreTransaction& txn, IntegrityReport* report, size
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       std::string_view k(it->key().data(), it->key().size());
       key::EdgeRecords records(k, std::string_view(it->value().data(), it->value().size()));
-      std::string where = records.is_block() ? "the relationship block up to " + std::to_string(records.last())
-                                             : "the relationship key " + std::to_string(records.last());
       if (!records.ok()) {
-        problem(where + ": a key of the wrong size");
+        problem("relationships: a key of " + std::to_string(k.size()) + " bytes, neither a relationship's nor a block's");
         continue;
       }
+      std::string where = records.is_block() ? "the relationship block up to " + std::to_string(records.last())
+                                             : "the relationship key " + std::to_string(records.last());
       for (key::EdgeBlockEntry e; records.Next(&e);) {
         // A point read finds a block's records only within a noted range,
         // and only when no other key holds an id inside the block.

@@ -44,9 +44,9 @@
 // with consecutive ids under one block key: the last one's key followed by
 // 0x00. The value holds each record, in id order, as three parts: a varint,
 // the last id less the record's; a varint, the record's size; the record.
-// A later change to one of the records rewrites its block (the key moves
-// when the last record goes). No other key ever holds an id inside a
-// block's range, so the family still lists relationships in id order; a
+// The first later change to one of the records splits its block into a
+// single key per record. No other key ever holds an id inside a block's
+// range, so the family still lists relationships in id order; a
 // point read of an id in a noted range (the meta 'R' keys) seeks the first
 // key at or after the id's own: its single key, or the block holding it.
 //

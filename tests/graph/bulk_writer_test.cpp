@@ -434,6 +434,68 @@ TEST_CASE("a relationship a transaction creates during a bulk load falls in no b
   CHECK(r.rows()[0][0].as_int() == static_cast<int64_t>(during));
 }
 
+TEST_CASE("check and reads find damaged relationship blocks", "[bulk]") {
+  test::TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  {
+    graph::BulkWriter sink(internal::Access::Of(*db).store);
+    WriteHub(sink);
+    REQUIRE(sink.Finish().ok());
+  }
+  REQUIRE(Check(*db)->problems.empty());
+  auto store = internal::Access::Of(*db).store;
+  // The five blocks' keys and values, in order.
+  std::vector<std::pair<std::string, std::string>> blocks;
+  {
+    storage::StoreTransaction kv(store, true);
+    auto it = kv.NewIterator(storage::Keyspace::kEdges);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) blocks.emplace_back(it->key().ToString(), it->value().ToString());
+  }
+  REQUIRE(blocks.size() == 5);
+  auto first_of = [](const std::pair<std::string, std::string>& b) {
+    storage::key::EdgeRecords records(b.first, b.second);
+    storage::key::EdgeBlockEntry e;
+    REQUIRE(records.Next(&e));
+    return e;
+  };
+  EdgeId second_first = first_of(blocks[1]).id, fourth_first = first_of(blocks[3]).id;
+  {
+    storage::StoreTransaction kv(store, false);
+    // The second block cut short; a single key inside the third block's
+    // range; a copy of the fourth's first record as a block far past every
+    // load; a key of neither size.
+    kv.Put(storage::Keyspace::kEdges, blocks[1].first, blocks[1].second.substr(0, blocks[1].second.size() - 3));
+    storage::key::EdgeBlockEntry third = first_of(blocks[2]);
+    kv.Put(storage::Keyspace::kEdges, storage::key::Edge(third.id + 5), std::string(third.record));
+    std::string value;
+    storage::key::EdgeBlockEntry far[] = {{1000000, first_of(blocks[3]).record}};
+    std::string far_key = storage::key::EncodeEdgeBlock(far, &value);
+    kv.Put(storage::Keyspace::kEdges, far_key, value);
+    kv.Put(storage::Keyspace::kEdges, storage::key::Edge(fourth_first) + "xy", "z");
+    REQUIRE(kv.Commit().ok());
+  }
+  auto report = Check(*db);
+  REQUIRE(report.ok());
+  auto has = [&](const std::string& part) {
+    for (const std::string& p : report->problems)
+      if (p.find(part) != std::string::npos) return true;
+    return false;
+  };
+  std::string all;
+  for (const std::string& p : report->problems) all += p + "\n";
+  INFO(all);
+  CHECK(has("the relationship block up to " + std::to_string(storage::key::EdgeOf(blocks[1].first)) + ": malformed"));
+  CHECK(has(", out of order"));
+  CHECK(has("relationship 1000000: in the relationship block up to 1000000, outside every bulk load's range"));
+  CHECK(has("relationships: a key of 10 bytes"));
+  // A read of a record in the damaged block says so, and names the block.
+  auto txn = db->Begin();
+  REQUIRE(txn.ok());
+  auto e = txn->GetEdge(second_first + 63);
+  CHECK(e.status().code() == StatusCode::kCorruption);
+  CHECK(e.status().message().find("malformed") != std::string::npos);
+}
+
 // The filter sizes of a keyspace's files.
 std::vector<uint64_t> FilterSizes(Database& db, storage::Keyspace ks) {
   auto& store = *internal::Access::Of(db).store;
