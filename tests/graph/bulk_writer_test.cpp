@@ -47,6 +47,14 @@ std::string Summary(Database& db) {
   return out + " " + i.rows()[0][0].ToString();
 }
 
+// What kg check reports, having found nothing wrong.
+CheckReport CheckClean(Database& db) {
+  auto report = Check(db);
+  REQUIRE(report.ok());
+  CHECK(report->problems.empty());
+  return *report;
+}
+
 TEST_CASE("a bulk load equals a transactional one, spilled runs included", "[bulk]") {
   test::TempDir dir;
   auto plain = test::OpenDb(dir.path() + "/plain");
@@ -82,15 +90,11 @@ TEST_CASE("a bulk load equals a transactional one, spilled runs included", "[bul
     Write(sink, 42);
     REQUIRE(sink.Finish().ok());
     CHECK(Summary(*unpacked) == Summary(*plain));
-    auto unpacked_report = Check(*unpacked);
-    REQUIRE(unpacked_report.ok());
-    CHECK(unpacked_report->problems.empty());
+    CheckClean(*unpacked);
   }
-  auto report = Check(*bulk);
-  REQUIRE(report.ok());
-  CHECK(report->problems.empty());
-  CHECK(report->nodes == 602);
-  CHECK(report->relationships == 5001);
+  CheckReport report = CheckClean(*bulk);
+  CHECK(report.nodes == 602);
+  CHECK(report.relationships == 5001);
   // No temporary files are left in the database directory.
   for (const auto& entry : std::filesystem::directory_iterator(dir.path() + "/bulk"))
     CHECK(!entry.path().filename().string().starts_with("bulk-"));
@@ -128,22 +132,28 @@ size_t KeyCount(Database& db, storage::Keyspace ks) {
   return n;
 }
 
+// The hub written through one transaction.
+void PlainHub(Database& db) {
+  auto txn = db.Begin();
+  REQUIRE(txn.ok());
+  graph::TransactionSink sink(std::move(*txn));
+  WriteHub(sink);
+  REQUIRE(sink.Finish().ok());
+}
+
+// The hub written by a bulk load.
+void BulkHub(Database& db) {
+  graph::BulkWriter sink(internal::Access::Of(db).store);
+  WriteHub(sink);
+  REQUIRE(sink.Finish().ok());
+}
+
 TEST_CASE("edges stored in adjacency blocks are deleted like any other", "[bulk]") {
   test::TempDir dir;
   auto plain = test::OpenDb(dir.path() + "/plain");
   auto bulk = test::OpenDb(dir.path() + "/bulk");
-  {
-    auto txn = plain->Begin();
-    REQUIRE(txn.ok());
-    graph::TransactionSink sink(std::move(*txn));
-    WriteHub(sink);
-    REQUIRE(sink.Finish().ok());
-  }
-  {
-    graph::BulkWriter sink(internal::Access::Of(*bulk).store);
-    WriteHub(sink);
-    REQUIRE(sink.Finish().ok());
-  }
+  PlainHub(*plain);
+  BulkHub(*bulk);
   // The hub's 300 edges take three blocks; each leaf's one or two a key.
   CHECK(KeyCount(*bulk, storage::Keyspace::kOut) == 3 + 5);
   CHECK(KeyCount(*plain, storage::Keyspace::kOut) == 305);
@@ -170,9 +180,7 @@ TEST_CASE("edges stored in adjacency blocks are deleted like any other", "[bulk]
     bulk = test::OpenDb(dir.path() + "/bulk");
     for (Database* db : {plain.get(), bulk.get()}) REQUIRE(Connection(*db).Execute(step).ok());
     CHECK(Edges(*bulk) == Edges(*plain));
-    auto report = Check(*bulk);
-    REQUIRE(report.ok());
-    CHECK(report->problems.empty());
+    CheckClean(*bulk);
   }
   CHECK(KeyCount(*bulk, storage::Keyspace::kOut) == 0);
   CHECK(KeyCount(*bulk, storage::Keyspace::kIn) == 0);
@@ -181,11 +189,7 @@ TEST_CASE("edges stored in adjacency blocks are deleted like any other", "[bulk]
 TEST_CASE("two transactions deleting edges of one adjacency block conflict", "[bulk]") {
   test::TempDir dir;
   auto db = test::OpenDb(dir.db());
-  {
-    graph::BulkWriter sink(internal::Access::Of(*db).store);
-    WriteHub(sink);
-    REQUIRE(sink.Finish().ok());
-  }
+  BulkHub(*db);
   auto hub = Connection(*db).Execute("MATCH (h:Hub) RETURN id(h)");
   REQUIRE(hub.ok());
   auto reader = db->Begin();
@@ -201,9 +205,7 @@ TEST_CASE("two transactions deleting edges of one adjacency block conflict", "[b
   // Each rewrote the block from what it saw: the second would bring back
   // the first's entry.
   CHECK(second->Commit().code() == StatusCode::kConflict);
-  auto report = Check(*db);
-  REQUIRE(report.ok());
-  CHECK(report->problems.empty());
+  CheckClean(*db);
   CHECK(Connection(*db).Execute("MATCH (:Hub)-[r:T]->() RETURN count(r)").rows()[0][0].as_int() == 299);
 }
 
@@ -211,11 +213,7 @@ TEST_CASE("deleting many edges at once rewrites their blocks as one by one would
   test::TempDir dir;
   auto one_by_one = test::OpenDb(dir.path() + "/one");
   auto at_once = test::OpenDb(dir.path() + "/all");
-  for (Database* db : {one_by_one.get(), at_once.get()}) {
-    graph::BulkWriter sink(internal::Access::Of(*db).store);
-    WriteHub(sink);
-    REQUIRE(sink.Finish().ok());
-  }
+  for (Database* db : {one_by_one.get(), at_once.get()}) BulkHub(*db);
   // Both blocks' first entries, entries beside them and in the middle, the
   // whole second block (w 128..255) and entries of the leaves' own keys
   // (U), some named twice.
@@ -263,9 +261,7 @@ TEST_CASE("deleting many edges at once rewrites their blocks as one by one would
     REQUIRE(txn.ok());
     CHECK(*txn->CountEdges() == 305 - 135);
     CHECK(*txn->CountEdges("T") == 300 - 133);
-    auto report = Check(*db);
-    REQUIRE(report.ok());
-    CHECK(report->problems.empty());
+    CheckClean(*db);
   }
   // Missing edges fail the call.
   auto txn = at_once->Begin();
@@ -278,18 +274,8 @@ TEST_CASE("relationship records stored in blocks read, change and delete like an
   test::TempDir dir;
   auto plain = test::OpenDb(dir.path() + "/plain");
   auto bulk = test::OpenDb(dir.path() + "/bulk");
-  {
-    auto txn = plain->Begin();
-    REQUIRE(txn.ok());
-    graph::TransactionSink sink(std::move(*txn));
-    WriteHub(sink);
-    REQUIRE(sink.Finish().ok());
-  }
-  {
-    graph::BulkWriter sink(internal::Access::Of(*bulk).store);
-    WriteHub(sink);
-    REQUIRE(sink.Finish().ok());
-  }
+  PlainHub(*plain);
+  BulkHub(*bulk);
   // 305 records: four full blocks and one of 49.
   static_assert(storage::key::kEdgeBlockEntries == 64);
   CHECK(KeyCount(*bulk, storage::Keyspace::kEdges) == 5);
@@ -339,9 +325,7 @@ TEST_CASE("relationship records stored in blocks read, change and delete like an
     auto x = Connection(*bulk).Execute("MATCH ()-[r]->() WHERE r.extra IS NOT NULL RETURN r.w, r.extra");
     REQUIRE(x.ok());
     CHECK(x.rows().size() == extra);
-    auto report = Check(*bulk);
-    REQUIRE(report.ok());
-    CHECK(report->problems.empty());
+    CheckClean(*bulk);
   }
   CHECK(KeyCount(*bulk, storage::Keyspace::kEdges) == 0);
 }
@@ -349,11 +333,7 @@ TEST_CASE("relationship records stored in blocks read, change and delete like an
 TEST_CASE("two transactions changing records of one relationship block conflict", "[bulk]") {
   test::TempDir dir;
   auto db = test::OpenDb(dir.db());
-  {
-    graph::BulkWriter sink(internal::Access::Of(*db).store);
-    WriteHub(sink);
-    REQUIRE(sink.Finish().ok());
-  }
+  BulkHub(*db);
   auto ids = Connection(*db).Execute("MATCH ()-[r]->() WHERE r.w IN [3, 4, 70] RETURN id(r) ORDER BY r.w");
   REQUIRE(ids.ok());
   auto id = [&](size_t i) { return static_cast<EdgeId>(ids.rows()[i][0].as_int()); };
@@ -373,9 +353,7 @@ TEST_CASE("two transactions changing records of one relationship block conflict"
   CHECK(w.rows()[0][0].as_int() == -70);
   CHECK(w.rows()[1][0].as_int() == -3);
   CHECK(w.rows()[2][0].as_int() == 4);
-  auto report = Check(*db);
-  REQUIRE(report.ok());
-  CHECK(report->problems.empty());
+  CheckClean(*db);
 }
 
 TEST_CASE("a relationship a transaction creates during a bulk load falls in no block", "[bulk]") {
@@ -415,10 +393,7 @@ TEST_CASE("a relationship a transaction creates during a bulk load falls in no b
     REQUIRE(sink.Finish().ok());
   }
   REQUIRE((bulk_first < during && during < bulk_last));
-  auto report = Check(*db);
-  REQUIRE(report.ok());
-  CHECK(report->problems.empty());
-  CHECK(report->relationships == kEdges + 1);
+  CHECK(CheckClean(*db).relationships == kEdges + 1);
   auto txn = db->Begin();
   REQUIRE(txn.ok());
   for (EdgeId id : {during - 1, during, during + 1}) {
@@ -437,11 +412,7 @@ TEST_CASE("a relationship a transaction creates during a bulk load falls in no b
 TEST_CASE("check and reads find damaged relationship blocks", "[bulk]") {
   test::TempDir dir;
   auto db = test::OpenDb(dir.db());
-  {
-    graph::BulkWriter sink(internal::Access::Of(*db).store);
-    WriteHub(sink);
-    REQUIRE(sink.Finish().ok());
-  }
+  BulkHub(*db);
   REQUIRE(Check(*db)->problems.empty());
   auto store = internal::Access::Of(*db).store;
   // The five blocks' keys and values, in order.
@@ -509,11 +480,7 @@ std::vector<uint64_t> FilterSizes(Database& db, storage::Keyspace ks) {
 TEST_CASE("a bulk load's record files go without a filter and read the same", "[bulk]") {
   test::TempDir dir;
   auto db = test::OpenDb(dir.db());
-  {
-    graph::BulkWriter sink(internal::Access::Of(*db).store);
-    WriteHub(sink);
-    REQUIRE(sink.Finish().ok());
-  }
+  BulkHub(*db);
   for (auto ks : {storage::Keyspace::kNodes, storage::Keyspace::kEdges})
     CHECK(FilterSizes(*db, ks) == std::vector<uint64_t>{0});
   // Every id of the load reads back, deleted ones and ids past the end do not.
@@ -597,9 +564,7 @@ TEST_CASE("a bulk load keeps unique constraints and fails whole", "[bulk]") {
     CHECK(s.code() == StatusCode::kConstraintViolation);
   }
   CHECK(conn.Execute("MATCH (c:County) RETURN count(c)").rows()[0][0].as_int() == 2);
-  auto report = Check(*db);
-  REQUIRE(report.ok());
-  CHECK(report->problems.empty());
+  CheckClean(*db);
 }
 
 }  // namespace
