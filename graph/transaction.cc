@@ -437,16 +437,18 @@ Status Transaction::Impl::ReadEdge(EdgeId id, EdgeRecord* record) const {
 
 Status Transaction::Impl::SetEdgeProperty(EdgeId id, uint32_t k, const Value& value) {
   if (Status s = CheckWritable(); !s.ok()) return s;
+  // Where the record is, found first: the block it may sit in is kept, so
+  // the read below does not seek again.
+  bool in_block = false;
+  if (store().MayHoldEdgeBlocks(id)) {
+    std::string bytes;
+    if (Status s = FetchEdge(id, &bytes, &in_block, /*keep_block=*/true); !s.ok()) return Missing(s, EdgeName(id));
+  }
   EdgeRecord record;
   if (Status s = ReadEdge(id, &record); !s.ok()) return s;
   if (!storage::SetProperty(&record.properties, k, value)) return Status::OK();
-  if (store().MayHoldEdgeBlocks(id)) {
-    std::string bytes;
-    bool in_block;
-    if (Status s = FetchEdge(id, &bytes, &in_block, /*keep_block=*/true); !s.ok()) return Missing(s, EdgeName(id));
-    if (in_block)
-      if (Status s = SplitEdgeBlock({}); !s.ok()) return s;
-  }
+  if (in_block)
+    if (Status s = SplitEdgeBlock({}); !s.ok()) return s;
   kv_.Put(Keyspace::kEdges, key::Edge(id), storage::EncodeRecord(record));
   kv_.ValidateAndPublish(conflict::Edge(id));
   return Status::OK();
