@@ -18,10 +18,10 @@ bool CsvReader::Fill() {
   }
   // A record longer than most of the buffer makes it grow.
   if (buf_.size() - end_ < block_ / 4 + 1) buf_.resize(std::max(block_, buf_.size() * 2));
-  in_.read(buf_.data() + end_, static_cast<std::streamsize>(buf_.size() - end_));
-  size_t n = static_cast<size_t>(in_.gcount());
+  in_->read(buf_.data() + end_, static_cast<std::streamsize>(buf_.size() - end_));
+  size_t n = static_cast<size_t>(in_->gcount());
   end_ += n;
-  if (!in_) eof_ = true;
+  if (!*in_) eof_ = true;
   if (!started_) {
     started_ = true;
     if (end_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;  // a UTF-8 byte order mark
@@ -144,6 +144,51 @@ std::string CsvField(std::string_view text, bool quote, char delimiter) {
     out.push_back(c);
   }
   return out + "\"";
+}
+
+size_t LastRecordEnd(std::string_view text, char delimiter) {
+  const char* b = text.data();
+  const size_t size = text.size();
+  auto find = [&](size_t from, char c) -> size_t {
+    const void* at = std::memchr(b + from, c, size - from);
+    return at ? static_cast<const char*>(at) - b : size;
+  };
+  if (find(0, '"') == size) {  // no quoted field: every line end ends a record
+    size_t nl = text.rfind('\n');
+    return nl == std::string_view::npos ? 0 : nl + 1;
+  }
+  size_t p = 0, last = 0;
+  while (p < size) {  // at the start of a field
+    if (b[p] != '"') {
+      size_t q = p;
+      while (q < size && b[q] != delimiter && b[q] != '\n') ++q;
+      if (q == size) break;
+      p = q + 1;
+      if (b[q] == '\n') last = p;
+      continue;
+    }
+    size_t q = p + 1;
+    while (true) {  // to the closing quote
+      q = find(q, '"');
+      if (q + 1 >= size) return last;  // not closed here, or "" may follow
+      if (b[q + 1] != '"') break;
+      q += 2;
+    }
+    p = q + 1;
+    if (b[p] == delimiter) {
+      ++p;
+    } else if (b[p] == '\n') {
+      last = ++p;
+    } else if (b[p] == '\r' && p + 1 < size && b[p + 1] == '\n') {
+      last = p += 2;
+    } else {  // a malformed record: its line is skipped
+      if (b[p] == '\r' && p + 1 == size) break;
+      size_t nl = find(p, '\n');
+      if (nl == size) break;
+      last = p = nl + 1;
+    }
+  }
+  return last;
 }
 
 }  // namespace kg::graph

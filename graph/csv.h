@@ -23,7 +23,12 @@ class CsvReader {
  public:
   // block: how much is read at a time (tests make it small).
   CsvReader(std::istream& in, std::string path, char delimiter = ',', size_t block = 1 << 20)
-      : in_(in), path_(std::move(path)), delimiter_(delimiter), block_(std::max<size_t>(block, 4)) {}
+      : in_(&in), path_(std::move(path)), delimiter_(delimiter), block_(std::max<size_t>(block, 4)) {}
+  // The records of text, a part of path that starts at a record's
+  // beginning, on line first_line.
+  CsvReader(std::string text, std::string path, char delimiter, int first_line)
+      : path_(std::move(path)), delimiter_(delimiter), block_(0), buf_(std::move(text)), end_(buf_.size()),
+        eof_(true), started_(true), line_(first_line - 1) {}
 
   struct Field {
     std::string_view text;  // valid until the next call to Next
@@ -39,6 +44,10 @@ class CsvReader {
   // "path:line:column" of the record last read.
   std::string Where(int column = 1) const;
   int record_line() const { return record_line_; }
+  // The line the next record starts on.
+  int next_line() const { return line_ + 1; }
+  // The text given to the constructor, for reuse once parsed.
+  std::string Release() { return std::move(buf_); }
   // Bytes consumed so far, for progress displays.
   uint64_t bytes_read() const { return consumed_ + pos_; }
   const std::string& path() const { return path_; }
@@ -51,7 +60,7 @@ class CsvReader {
   // more could be read.
   bool Fill();
 
-  std::istream& in_;
+  std::istream* in_ = nullptr;  // none when the text was given
   std::string path_;
   char delimiter_;
   size_t block_;
@@ -73,5 +82,10 @@ class CsvReader {
 // or a line break, or when quote is true (kg writes "" for an empty string,
 // as against an empty field for no value).
 std::string CsvField(std::string_view text, bool quote = false, char delimiter = ',');
+
+// The end of the last whole record of text, which starts at a record's
+// beginning, as CsvReader reads it; 0 when no record ends inside text (more
+// of the input may change how its end is read).
+size_t LastRecordEnd(std::string_view text, char delimiter = ',');
 
 }  // namespace kg::graph

@@ -4,10 +4,15 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <type_traits>
 
 #include "graph/access.h"
@@ -235,6 +240,9 @@ void Normalize(storage::PropertyList* props) {
   props->resize(out);
 }
 
+// Relationship files from this size are parsed on several threads.
+constexpr uint64_t kParallelFrom = 4 << 20;
+
 // A relationship row whose start (or end) names no node of the file's id
 // space; where is "file:line:column".
 Status UnknownNodeId(const std::string& where, bool start, std::string_view id, const std::string& id_space) {
@@ -242,72 +250,172 @@ Status UnknownNodeId(const std::string& where, bool start, std::string_view id, 
                                  "'" + (id_space.empty() ? "" : " in id space " + id_space));
 }
 
-// Relationship rows handed to the sink on a second thread, in batches and
-// in file order, while the calling thread goes on parsing. The sink is used
-// by one thread at a time: the parser does not touch it meanwhile.
-//
-// Rows may also come with their end nodes' file ids instead of node ids
-// (AddByFileIds). Those are looked up in one pass over the batch before it
-// is handed on, each lookup prefetched a few rows ahead: the id maps are
-// larger than the caches, and a lookup waiting for memory on every row
-// would cost more than parsing it.
-class EdgePipeline {
- public:
+// The fields of a row by their columns' roles. A :LABEL field goes to
+// labels(text); the properties (and a named :ID) go to props, in key order.
+struct RowParts {
+  std::string_view id, start, end, type;
+  const Column *id_col = nullptr, *start_col = nullptr, *end_col = nullptr;
+  size_t label_fields = 0;
+};
+template <class Labels>
+Status SplitRow(const std::vector<Column>& header, const std::vector<CsvReader::Field>& fields, const CsvReader& reader,
+                Labels&& labels, RowParts* row, storage::PropertyList* props) {
+  if (fields.size() != header.size())
+    return Status::InvalidArgument(reader.Where(1) + ": " + std::to_string(fields.size()) +
+                                   " fields, but the header has " + std::to_string(header.size()));
+  *row = RowParts();
+  props->clear();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const Column& c = header[i];
+    std::string_view v = fields[i].text;
+    switch (c.role) {
+      case Column::Role::kId:
+        row->id = v;
+        row->id_col = &c;
+        if (!c.name.empty() && !v.empty()) props->emplace_back(c.key, Value(v));
+        break;
+      case Column::Role::kLabel:
+        if (Status s = labels(v); !s.ok()) return s;
+        ++row->label_fields;
+        break;
+      case Column::Role::kStart: row->start = v; row->start_col = &c; break;
+      case Column::Role::kEnd: row->end = v; row->end_col = &c; break;
+      case Column::Role::kType: row->type = v; break;
+      case Column::Role::kIgnore: break;
+      case Column::Role::kProperty: {
+        if (v.empty() && !fields[i].quoted) break;  // an empty field: no property
+        Value value;
+        int column = fields[i].column;
+        if (Status s = Convert(c, v, [&] { return reader.Where(column); }, &value); !s.ok()) return s;
+        props->emplace_back(c.key, std::move(value));
+        break;
+      }
+    }
+  }
+  Normalize(props);
+  return Status::OK();
+}
+
+// Relationship rows on their way to the sink, with their end nodes as node
+// ids or as file ids still to look up (Resolve). The lookups go in one pass
+// over the batch, each prefetched a few rows ahead: the id maps are larger
+// than the caches, and a lookup waiting for memory on every row would cost
+// more than parsing it.
+struct EdgeBatch {
   // An end of the relationships: where its file ids are looked up, and how
   // the errors name it.
   struct End {
     const IdMap* space = nullptr;
     std::string id_space;
   };
-  EdgePipeline(GraphSink& sink, std::string path, End start, End end)
-      : sink_(sink), path_(std::move(path)), ends_{std::move(start), std::move(end)},
-        pipe_([this](Batch& b) { return Write(b); }) {}
+  struct Row {
+    std::array<NodeId, 2> ends;  // 0 until looked up
+    uint32_t type, props_at, props_size;
+    int line;
+    uint32_t ids_at = 0, from_size = 0, to_size = 0;  // the file ids in ids, when given
+    std::array<uint64_t, 2> hashes{};
+  };
+  std::vector<Row> rows;
+  std::vector<std::pair<uint32_t, Value>> props;
+  std::string ids;
+  size_t resolved = 0;  // rows before this one have their end nodes
 
-  // Returns the first error of the writing thread, if any.
-  Status Add(NodeId from, uint32_t type, NodeId to, storage::PropertyList* props, int line) {
-    Push(type, props, line)->ends = {from, to};
-    return Full();
+  bool empty() const { return rows.empty(); }
+  void clear() {
+    rows.clear();
+    props.clear();
+    ids.clear();
+    resolved = 0;
   }
-  // The same, with the end nodes as file ids looked up later; an unknown id
-  // fails then, with the row's line. REQUIRES: both Ends have a space.
-  Status AddByFileIds(std::string_view from, uint32_t type, std::string_view to, storage::PropertyList* props,
-                      int line) {
-    Batch& b = pipe_.batch();
-    Batch::Row* r = Push(type, props, line);
+  void Add(NodeId from, uint32_t type, NodeId to, storage::PropertyList* row_props, int line) {
+    Push(type, row_props, line)->ends = {from, to};
+  }
+  void AddByFileIds(std::string_view from, uint32_t type, std::string_view to, storage::PropertyList* row_props,
+                    int line) {
+    Row* r = Push(type, row_props, line);
     r->ends = {0, 0};
-    r->ids_at = static_cast<uint32_t>(b.ids.size());
+    r->ids_at = static_cast<uint32_t>(ids.size());
     r->from_size = static_cast<uint32_t>(from.size());
     r->to_size = static_cast<uint32_t>(to.size());
-    b.ids.append(from).append(to);
-    return Full();
+    ids.append(from).append(to);
   }
-  // Looks up the file ids of the rows added so far: returns the error of
-  // the first row with an unknown one.
-  Status Resolve() {
-    Batch& b = pipe_.batch();
+  // Looks up the file ids of the rows not looked up yet; on an unknown one,
+  // stops at its row (resolved) and returns its error. REQUIRES: both ends
+  // have a space when a row was added by file ids.
+  Status Resolve(const std::array<End, 2>& ends, const std::string& path) {
     constexpr size_t kAhead = 32;
     auto hash = [&](size_t i) {
-      Batch::Row& r = b.rows[i];
+      Row& r = rows[i];
       if (r.ends[0] != 0) return;
       for (int e = 0; e < 2; ++e) {
-        r.hashes[e] = IdMap::Hash(FileId(b, r, e));
-        ends_[e].space->Prefetch(r.hashes[e]);
+        r.hashes[e] = IdMap::Hash(FileId(r, e));
+        ends[e].space->Prefetch(r.hashes[e]);
       }
     };
-    for (size_t i = b.resolved; i < std::min(b.rows.size(), b.resolved + kAhead); ++i) hash(i);
-    for (; b.resolved < b.rows.size(); ++b.resolved) {
-      if (b.resolved + kAhead < b.rows.size()) hash(b.resolved + kAhead);
-      Batch::Row& r = b.rows[b.resolved];
+    for (size_t i = resolved; i < std::min(rows.size(), resolved + kAhead); ++i) hash(i);
+    for (; resolved < rows.size(); ++resolved) {
+      if (resolved + kAhead < rows.size()) hash(resolved + kAhead);
+      Row& r = rows[resolved];
       if (r.ends[0] != 0) continue;
       for (int e = 0; e < 2; ++e) {
-        std::string_view id = FileId(b, r, e);
-        r.ends[e] = ends_[e].space->Find(id, r.hashes[e]);
-        if (r.ends[e] == 0)
-          return UnknownNodeId(path_ + ":" + std::to_string(r.line) + ":1", e == 0, id, ends_[e].id_space);
+        std::string_view id = FileId(r, e);
+        r.ends[e] = ends[e].space->Find(id, r.hashes[e]);
+        if (r.ends[e] == 0) return UnknownNodeId(path + ":" + std::to_string(r.line) + ":1", e == 0, id, ends[e].id_space);
       }
     }
     return Status::OK();
   }
+  // Hands the first count rows to sink, in order. REQUIRES: they were looked up.
+  Status Write(GraphSink& sink, const std::string& path, size_t count) const {
+    for (size_t i = 0; i < count; ++i) {
+      const Row& r = rows[i];
+      auto edge = sink.AddEdge(r.ends[0], r.type, r.ends[1], {props.data() + r.props_at, r.props_size});
+      if (!edge.ok()) return WithWhere(edge.status(), path + ":" + std::to_string(r.line) + ":1");
+    }
+    return Status::OK();
+  }
+
+ private:
+  Row* Push(uint32_t type, storage::PropertyList* row_props, int line) {
+    Row& r = rows.emplace_back();
+    r.type = type;
+    r.props_at = static_cast<uint32_t>(props.size());
+    r.props_size = static_cast<uint32_t>(row_props->size());
+    r.line = line;
+    for (auto& p : *row_props) props.push_back(std::move(p));
+    return &r;
+  }
+  std::string_view FileId(const Row& r, int end) const {
+    std::string_view all(ids);
+    return end == 0 ? all.substr(r.ids_at, r.from_size) : all.substr(r.ids_at + r.from_size, r.to_size);
+  }
+};
+
+// Relationship rows handed to the sink on a second thread, in batches and
+// in file order, while the calling thread goes on parsing. The sink is used
+// by one thread at a time: the parser does not touch it meanwhile. Rows
+// given by file ids are looked up a batch at a time before it is handed on.
+class EdgePipeline {
+ public:
+  EdgePipeline(GraphSink& sink, std::string path, EdgeBatch::End start, EdgeBatch::End end)
+      : sink_(sink), path_(std::move(path)), ends_{std::move(start), std::move(end)},
+        pipe_([this](EdgeBatch& b) { return b.Write(sink_, path_, b.rows.size()); }) {}
+
+  // Returns the first error of the writing thread, if any.
+  Status Add(NodeId from, uint32_t type, NodeId to, storage::PropertyList* props, int line) {
+    pipe_.batch().Add(from, type, to, props, line);
+    return Full();
+  }
+  // The same, with the end nodes as file ids looked up later; an unknown id
+  // fails then, with the row's line. REQUIRES: both ends have a space.
+  Status AddByFileIds(std::string_view from, uint32_t type, std::string_view to, storage::PropertyList* props,
+                      int line) {
+    pipe_.batch().AddByFileIds(from, type, to, props, line);
+    return Full();
+  }
+  // Looks up the file ids of the rows added so far: returns the error of
+  // the first row with an unknown one.
+  Status Resolve() { return pipe_.batch().Resolve(ends_, path_); }
   // Writes what is left and waits for it.
   Status Close() {
     if (Status s = Resolve(); !s.ok()) return s;
@@ -316,58 +424,146 @@ class EdgePipeline {
 
  private:
   static constexpr size_t kBatch = 4096;
-  struct Batch {
-    struct Row {
-      std::array<NodeId, 2> ends;  // 0 until looked up
-      uint32_t type, props_at, props_size;
-      int line;
-      uint32_t ids_at = 0, from_size = 0, to_size = 0;  // the file ids in ids, when given
-      std::array<uint64_t, 2> hashes{};
-    };
-    std::vector<Row> rows;
-    std::vector<std::pair<uint32_t, Value>> props;
-    std::string ids;
-    size_t resolved = 0;  // rows before this one have their end nodes
-    bool empty() const { return rows.empty(); }
-    void clear() {
-      rows.clear();
-      props.clear();
-      ids.clear();
-      resolved = 0;
-    }
-  };
-  Batch::Row* Push(uint32_t type, storage::PropertyList* props, int line) {
-    Batch& b = pipe_.batch();
-    Batch::Row& r = b.rows.emplace_back();
-    r.type = type;
-    r.props_at = static_cast<uint32_t>(b.props.size());
-    r.props_size = static_cast<uint32_t>(props->size());
-    r.line = line;
-    for (auto& p : *props) b.props.push_back(std::move(p));
-    return &r;
-  }
   Status Full() {
     if (pipe_.batch().rows.size() < kBatch) return Status::OK();
     if (Status s = Resolve(); !s.ok()) return s;
     return pipe_.Hand();
   }
-  static std::string_view FileId(const Batch& b, const Batch::Row& r, int end) {
-    std::string_view ids(b.ids);
-    return end == 0 ? ids.substr(r.ids_at, r.from_size) : ids.substr(r.ids_at + r.from_size, r.to_size);
+
+  GraphSink& sink_;
+  std::string path_;
+  std::array<EdgeBatch::End, 2> ends_;
+  BatchPipe<EdgeBatch> pipe_;  // last: its thread uses the members above
+};
+
+// A large relationship file parsed on several threads. The calling thread
+// cuts the file into chunks at record boundaries and hands them to parser
+// threads, which parse the rows, convert their values and look up their
+// end nodes; it then gives the rows to the sink, chunk by chunk in file
+// order, so the sink is used by that thread only. A chunk's parse stops at
+// its first bad row: the load fails with the first in file order, after the
+// rows before it were written (so an error of the sink on an earlier row
+// comes first). Memory stays within a few chunks.
+class ParallelEdges {
+ public:
+  // Parses the rows of a chunk into a batch, by file ids, up to the first
+  // bad one, whose error it returns. Called by several threads at once.
+  using Parse = std::function<Status(CsvReader&, EdgeBatch*)>;
+
+  ParallelEdges(GraphSink& sink, std::string path, char delimiter, std::array<EdgeBatch::End, 2> ends, Parse parse,
+                int threads)
+      : sink_(sink), path_(std::move(path)), delimiter_(delimiter), ends_(std::move(ends)), parse_(std::move(parse)),
+        slots_(static_cast<size_t>(threads) + 2) {
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
+  }
+  ~ParallelEdges() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+  ParallelEdges(const ParallelEdges&) = delete;
+  ParallelEdges& operator=(const ParallelEdges&) = delete;
+
+  // Reads in from where it is (a record's start, on line first_line) to the
+  // end. written(bytes, rows) follows each chunk written.
+  Status Run(std::istream& in, int first_line, const std::function<void(uint64_t, uint64_t)>& written) {
+    std::string carry;  // the start of a record the last chunk cut off
+    bool end = false;
+    uint64_t done = 0;  // chunks written
+    while (true) {
+      while (!end && read_ - done < slots_.size()) {
+        Slot& s = slots_[read_ % slots_.size()];
+        std::string text = std::move(s.text);
+        text.assign(carry);
+        size_t cut = 0;
+        while (true) {  // until a record ends in the text, or the input does
+          size_t at = text.size();
+          text.resize(at + kChunkBytes);
+          in.read(text.data() + at, static_cast<std::streamsize>(kChunkBytes));
+          text.resize(at + static_cast<size_t>(in.gcount()));
+          if (in.bad()) return Status::IOError(path_ + ": reading the file failed");
+          if (!in) {
+            end = true;
+            cut = text.size();
+            break;
+          }
+          if ((cut = LastRecordEnd(text, delimiter_)) > 0) break;
+        }
+        carry.assign(text, cut);
+        text.resize(cut);
+        if (text.empty()) break;
+        s.first_line = first_line;
+        first_line += static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+        s.text = std::move(text);
+        {
+          std::lock_guard lock(mu_);
+          s.state = Slot::kRead;
+          ++read_;
+        }
+        cv_.notify_all();
+      }
+      if (done == read_) return Status::OK();
+      Slot& s = slots_[done % slots_.size()];
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return s.state == Slot::kParsed; });
+      }
+      Status status = s.batch.Write(sink_, path_, s.good);
+      if (status.ok()) status = s.error;
+      if (!status.ok()) return status;
+      written(s.bytes, s.batch.rows.size());
+      s.batch.clear();
+      s.state = Slot::kFree;  // no parser looks at it until it is read again
+      ++done;
+    }
   }
 
-  Status Write(const Batch& b) {
-    for (const Batch::Row& r : b.rows) {
-      auto edge = sink_.AddEdge(r.ends[0], r.type, r.ends[1], {b.props.data() + r.props_at, r.props_size});
-      if (!edge.ok()) return WithWhere(edge.status(), path_ + ":" + std::to_string(r.line) + ":1");
+ private:
+  static constexpr size_t kChunkBytes = 256 << 10;
+  struct Slot {
+    enum State { kFree, kRead, kParsed } state = kFree;
+    std::string text;  // the chunk; kept for reuse once parsed
+    int first_line = 0;
+    uint64_t bytes = 0;
+    EdgeBatch batch;
+    size_t good = 0;  // rows before the first bad one
+    Status error;
+  };
+
+  void Work() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return stop_ || parsed_ < read_; });
+      if (stop_) return;
+      Slot& s = slots_[parsed_++ % slots_.size()];
+      lock.unlock();
+      s.bytes = s.text.size();
+      CsvReader reader(std::move(s.text), path_, delimiter_, s.first_line);
+      s.error = parse_(reader, &s.batch);
+      // An unknown id before the bad row is the first error.
+      if (Status r = s.batch.Resolve(ends_, path_); !r.ok()) s.error = r;
+      s.good = s.batch.resolved;
+      s.text = reader.Release();
+      lock.lock();
+      s.state = Slot::kParsed;
+      cv_.notify_all();
     }
-    return Status::OK();
   }
 
   GraphSink& sink_;
   std::string path_;
-  std::array<End, 2> ends_;
-  BatchPipe<Batch> pipe_;  // last: its thread uses the members above
+  char delimiter_;
+  std::array<EdgeBatch::End, 2> ends_;
+  Parse parse_;
+  std::vector<Slot> slots_;  // chunk i in slots_[i % size]
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t read_ = 0, parsed_ = 0;  // chunks read, and taken by a parser
+  bool stop_ = false;
+  std::vector<std::thread> threads_;  // last: they use the members above
 };
 
 }  // namespace
@@ -463,6 +659,48 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
   }
   std::stable_sort(planned.begin(), planned.end(), [](const Planned& a, const Planned& b) { return a.nodes > b.nodes; });
 
+  // A large relationship file, parsed on several threads (see ParallelEdges).
+  auto parallel = [&](const std::string& path, char delimiter, const std::vector<Column>& header,
+                      const std::array<EdgeBatch::End, 2>& ends, int threads, const CsvReader& after_header) -> Status {
+    // Parser threads intern a type they have not seen under the lock.
+    std::mutex types;
+    auto parse = [&](CsvReader& reader, EdgeBatch* batch) -> Status {
+      std::vector<CsvReader::Field> fields;
+      Status error;
+      storage::PropertyList props;
+      RowParts row;
+      std::string type_name;  // the type of the row before, and its id
+      uint32_t type_id = 0;
+      auto no_labels = [](std::string_view) { return Status::OK(); };
+      while (reader.Next(&fields, &error)) {
+        if (!error.ok()) return error;
+        if (fields.size() == 1 && fields[0].text.empty() && !fields[0].quoted) continue;  // a blank line
+        if (Status s = SplitRow(header, fields, reader, no_labels, &row, &props); !s.ok()) return s;
+        if (row.type.empty()) return Status::InvalidArgument(reader.Where(1) + ": the :TYPE field is empty");
+        if (row.type != type_name || type_name.empty()) {
+          std::lock_guard lock(types);
+          auto id = Type(row.type);
+          if (!id.ok()) return id.status();
+          type_name = row.type;
+          type_id = *id;
+        }
+        batch->AddByFileIds(row.start, type_id, row.end, &props, reader.record_line());
+      }
+      return Status::OK();
+    };
+    std::ifstream in(path, std::ios::binary);
+    uint64_t offset = after_header.bytes_read();
+    in.seekg(static_cast<std::streamoff>(offset));
+    if (!in) return Status::IOError(path + ": cannot read the file");
+    ParallelEdges edges(sink_, path, delimiter, ends, parse, threads);
+    return edges.Run(in, after_header.next_line(), [&](uint64_t bytes, uint64_t rows) {
+      stats_->rows += rows;
+      stats_->relationships += rows;
+      offset += bytes;
+      Progress(offset, true);
+    });
+  };
+
   for (Planned& p : planned) {
     for (Column& c : p.header)
       if (!c.name.empty() && (c.role == Column::Role::kProperty || c.role == Column::Role::kId)) {
@@ -484,16 +722,28 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
     reader.Next(&fields, &error);  // the header
     // Relationship rows go to the sink on a second thread when it allows.
     // A load that stops at the first bad row has their file ids looked up
-    // a batch at a time (see EdgePipeline); rejecting rows one by one needs
-    // each looked up as it is read.
+    // a batch at a time (see EdgeBatch), and a large file parsed on several
+    // threads (see ParallelEdges); rejecting rows one by one needs each
+    // looked up as it is read.
     std::optional<EdgePipeline> pipeline;
     bool by_file_ids = false;
     if (!p.nodes && sink_.pipelined()) {
-      EdgePipeline::End ends[2];
-      for (const Column& c : p.header)
+      std::array<EdgeBatch::End, 2> ends;
+      bool labels = false;
+      for (const Column& c : p.header) {
         if (c.role == Column::Role::kStart || c.role == Column::Role::kEnd)
           ends[c.role == Column::Role::kEnd] = {c.space, c.id_space};
+        labels |= c.role == Column::Role::kLabel;  // interned as they come
+      }
       by_file_ids = options_.max_bad == 0 && ends[0].space && ends[1].space;
+      std::error_code ec;
+      uint64_t size = std::filesystem::file_size(p.file.path, ec);
+      int threads = static_cast<int>(std::min(std::thread::hardware_concurrency(), 4u));
+      if (by_file_ids && !labels && threads > 1 && !ec && size >= kParallelFrom) {
+        if (Status s = parallel(p.file.path, p.delimiter, p.header, ends, threads, reader); !s.ok()) return s;
+        bytes_before_file_ += size;
+        continue;
+      }
       pipeline.emplace(sink_, p.file.path, std::move(ends[0]), std::move(ends[1]));
     }
     // A bad row, after the rows before it: their file ids are looked up
@@ -504,7 +754,14 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
       return Bad(reason, CsvLine(fields));
     };
     std::vector<uint32_t> labels;
+    auto add_labels = [&](std::string_view field) -> Status {
+      auto set = LabelSet(field);
+      if (!set.ok()) return set.status();
+      labels.insert(labels.end(), (*set)->begin(), (*set)->end());
+      return Status::OK();
+    };
     storage::PropertyList props;
+    RowParts row;
     while (reader.Next(&fields, &error)) {
       if (!error.ok()) {
         if (Status s = bad(error); !s.ok()) return s;
@@ -514,74 +771,37 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
       if (fields.size() == 1 && fields[0].text.empty() && !fields[0].quoted) continue;  // a blank line
       ++stats_->rows;
       Status row_error = [&]() -> Status {
-        if (fields.size() != p.header.size())
-          return Status::InvalidArgument(reader.Where(1) + ": " + std::to_string(fields.size()) +
-                                         " fields, but the header has " + std::to_string(p.header.size()));
         labels.clear();
-        props.clear();
-        size_t label_fields = 0;
-        std::string_view id, start_id, end_id, type;
-        const Column *id_col = nullptr, *start_col = nullptr, *end_col = nullptr;
-        for (size_t i = 0; i < fields.size(); ++i) {
-          const Column& c = p.header[i];
-          std::string_view v = fields[i].text;
-          switch (c.role) {
-            case Column::Role::kId:
-              id = v;
-              id_col = &c;
-              if (!c.name.empty() && !v.empty()) props.emplace_back(c.key, Value(v));
-              break;
-            case Column::Role::kLabel: {
-              auto set = LabelSet(v);
-              if (!set.ok()) return set.status();
-              labels.insert(labels.end(), (*set)->begin(), (*set)->end());
-              ++label_fields;
-              break;
-            }
-            case Column::Role::kStart: start_id = v; start_col = &c; break;
-            case Column::Role::kEnd: end_id = v; end_col = &c; break;
-            case Column::Role::kType: type = v; break;
-            case Column::Role::kIgnore: break;
-            case Column::Role::kProperty: {
-              if (v.empty() && !fields[i].quoted) break;  // an empty field: no property
-              Value value;
-              int column = fields[i].column;
-              if (Status s = Convert(c, v, [&] { return reader.Where(column); }, &value); !s.ok()) return s;
-              props.emplace_back(c.key, std::move(value));
-              break;
-            }
-          }
-        }
-        Normalize(&props);
+        if (Status s = SplitRow(p.header, fields, reader, add_labels, &row, &props); !s.ok()) return s;
         if (p.nodes) {
-          if (id.empty()) return Status::InvalidArgument(reader.Where(1) + ": the :ID field is empty");
-          if (label_fields > 1) {
+          if (row.id.empty()) return Status::InvalidArgument(reader.Where(1) + ": the :ID field is empty");
+          if (row.label_fields > 1) {
             std::sort(labels.begin(), labels.end());
             labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
           }
-          IdMap& space = *id_col->space;
-          if (space.Find(id) != 0)
-            return Status::InvalidArgument(reader.Where(1) + ": duplicate node id '" + std::string(id) + "'" +
-                                           (id_col->id_space.empty() ? "" : " in id space " + id_col->id_space));
+          IdMap& space = *row.id_col->space;
+          if (space.Find(row.id) != 0)
+            return Status::InvalidArgument(reader.Where(1) + ": duplicate node id '" + std::string(row.id) + "'" +
+                                           (row.id_col->id_space.empty() ? "" : " in id space " + row.id_col->id_space));
           auto node = sink_.AddNode(labels, props);
           if (!node.ok()) return WithWhere(node.status(), reader.Where(1));
-          space.Insert(id, *node);
+          space.Insert(row.id, *node);
           ++stats_->nodes;
         } else {
-          if (type.empty()) return Status::InvalidArgument(reader.Where(1) + ": the :TYPE field is empty");
-          auto type_id = Type(type);
+          if (row.type.empty()) return Status::InvalidArgument(reader.Where(1) + ": the :TYPE field is empty");
+          auto type_id = Type(row.type);
           if (!type_id.ok()) return type_id.status();
           if (by_file_ids) {
-            if (Status s = pipeline->AddByFileIds(start_id, *type_id, end_id, &props, reader.record_line()); !s.ok())
+            if (Status s = pipeline->AddByFileIds(row.start, *type_id, row.end, &props, reader.record_line()); !s.ok())
               return Status(StatusCode::kAborted, s.message());
             ++stats_->relationships;
             return Status::OK();
           }
-          NodeId from = start_col->space ? start_col->space->Find(start_id) : 0;
-          NodeId to = end_col->space ? end_col->space->Find(end_id) : 0;
+          NodeId from = row.start_col->space ? row.start_col->space->Find(row.start) : 0;
+          NodeId to = row.end_col->space ? row.end_col->space->Find(row.end) : 0;
           if (from == 0 || to == 0) {
-            const Column* c = from == 0 ? start_col : end_col;
-            return UnknownNodeId(reader.Where(1), from == 0, from == 0 ? start_id : end_id, c->id_space);
+            const Column* c = from == 0 ? row.start_col : row.end_col;
+            return UnknownNodeId(reader.Where(1), from == 0, from == 0 ? row.start : row.end, c->id_space);
           }
           if (pipeline) {
             // Errors of the writing thread are not the row's: they fail the load.

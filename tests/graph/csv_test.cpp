@@ -3,7 +3,9 @@
 // must come out as written, with the lines they start on.
 #include "graph/csv.h"
 
+#include <algorithm>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -110,6 +112,87 @@ TEST_CASE("csv errors name the place and skip the rest of the line", "[csv]") {
   REQUIRE(got.size() == 1);
   CHECK(got[0].fields == std::vector<std::string>{"d", "e"});
   CHECK(got[0].line == 2);
+}
+
+// Records with every kind of field, and now and then a malformed one.
+std::string RandomCsv(uint32_t seed, size_t size) {
+  std::mt19937 rng(seed);
+  const std::string plain = "abcdefghij0123456789 ;";
+  const std::string special = "ab,\"\n\r\xC3\xA9";
+  std::string text;
+  while (text.size() < size) {
+    size_t n = 1 + rng() % 5;
+    for (size_t i = 0; i < n; ++i) {
+      std::string f;
+      size_t length = rng() % 10;
+      const std::string& alphabet = rng() % 3 == 0 ? special : plain;
+      for (size_t j = 0; j < length; ++j) f.push_back(alphabet[rng() % alphabet.size()]);
+      text += (i ? "," : "") + CsvField(f, rng() % 4 == 0);
+      if (rng() % 200 == 0) text += "\"x";  // text after a closing quote, or a quote inside a field
+    }
+    text += rng() % 3 == 0 ? "\r\n" : "\n";
+  }
+  return text;
+}
+
+// What a reader makes of text: each record's fields (or error) and line.
+std::vector<std::string> Outcomes(CsvReader& reader, std::vector<size_t>* ends = nullptr) {
+  std::vector<std::string> out;
+  std::vector<CsvReader::Field> fields;
+  Status error;
+  while (reader.Next(&fields, &error)) {
+    std::string o = std::to_string(reader.record_line()) + ":";
+    if (!error.ok()) o += error.message();
+    for (const auto& f : fields) o += "[" + std::string(f.text) + (f.quoted ? "\"]" : "]");
+    error = Status::OK();
+    out.push_back(std::move(o));
+    if (ends) ends->push_back(reader.bytes_read());
+  }
+  return out;
+}
+
+TEST_CASE("csv text cut at record ends reads as the whole does", "[csv]") {
+  const std::string text = RandomCsv(5, 1 << 20);
+  std::istringstream in(text);
+  CsvReader whole(in, "t.csv");
+  std::vector<size_t> ends;
+  const std::vector<std::string> want = Outcomes(whole, &ends);
+  REQUIRE(want.size() > 10000);
+  std::set<size_t> boundaries(ends.begin(), ends.end());
+  if (text.back() != '\n') boundaries.erase(text.size());  // only the end of the input ends it
+
+  // From any record's start, the cut is the last record end before the
+  // text stops, whatever the text stops in.
+  std::mt19937 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    size_t start = i == 0 ? 0 : ends[rng() % ends.size()];
+    size_t size = std::min(text.size() - start, size_t{1} + rng() % 300);
+    size_t cut = LastRecordEnd(std::string_view(text).substr(start, size));
+    auto last = boundaries.upper_bound(start + size);
+    size_t expected = last == boundaries.begin() || *std::prev(last) <= start ? 0 : *std::prev(last) - start;
+    INFO("start " << start << " size " << size);
+    REQUIRE(cut == expected);
+  }
+
+  // Cut into chunks of any size, each read on its own from its first line,
+  // the records, errors and lines are the same.
+  for (size_t chunk : {size_t{1}, size_t{64}, size_t{4096}, size_t{100000}}) {
+    INFO("chunk " << chunk);
+    std::vector<std::string> got;
+    size_t at = 0;
+    int line = 1;
+    while (at < text.size()) {
+      size_t size = chunk, cut = 0;
+      while (at + size < text.size() && (cut = LastRecordEnd(std::string_view(text).substr(at, size))) == 0) size *= 2;
+      if (at + size >= text.size()) cut = text.size() - at;
+      std::string part = text.substr(at, cut);
+      CsvReader reader(part, "t.csv", ',', line);
+      for (std::string& o : Outcomes(reader)) got.push_back(std::move(o));
+      line += static_cast<int>(std::count(part.begin(), part.end(), '\n'));
+      at += cut;
+    }
+    REQUIRE(got == want);
+  }
 }
 
 }  // namespace

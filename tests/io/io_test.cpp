@@ -1,6 +1,7 @@
 // Loading and exporting: round trips through every format that loads back,
 // atomic failure with file:line:column, --skip-bad rejects, and the
 // integrity check.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -256,6 +257,99 @@ TEST_CASE("the bulk loader fails at the first bad relationship row, wherever its
   auto report = Check(*db);
   REQUIRE(report.ok());
   CHECK(report->ok());
+}
+
+TEST_CASE("a large relationship file parsed on several threads loads as one thread loads it", "[io]") {
+  // From 4 MiB the bulk loader cuts a relationship file into chunks parsed
+  // on several threads: records, lines, types first seen late and errors
+  // must come out as they do read in one piece.
+  TempDir dir;
+  std::string nodes = "id:ID,:LABEL\n";
+  for (int i = 1; i <= 1000; ++i) nodes += "n" + std::to_string(i) + ",Thing\n";
+  Write(dir.path() + "/nodes.csv", nodes);
+  const int kRows = 150000;
+  std::vector<int> line_of(kRows + 2);  // the line row r starts on
+  auto rels = [&](std::map<int, std::string> bad) {
+    std::string text = ":START_ID,:END_ID,:TYPE,w:int,note\n";
+    int line = 2;
+    for (int row = 1; row <= kRows; ++row) {
+      line_of[row] = line;
+      std::string r;
+      if (auto it = bad.find(row); it != bad.end()) {
+        r = it->second;
+      } else {
+        std::string note = row % 5 == 0   ? "\"two\nlines, \"\"quoted\"\"\""
+                           : row % 5 == 1 ? "plain text"
+                           : row % 5 == 2 ? "\"crlf\r\ninside\""
+                                          : "";
+        const char* type = row > 120000 && row % 3 == 0 ? "LATE" : row % 2 ? "R" : "S";
+        r = "n" + std::to_string(row % 1000 + 1) + ",n" + std::to_string(row * 7 % 1000 + 1) + "," + type + "," +
+            std::to_string(row) + "," + note;
+      }
+      text += r + (row % 4 == 0 ? "\r\n" : "\n");
+      line += 1 + static_cast<int>(std::count(r.begin(), r.end(), '\n'));
+    }
+    Write(dir.path() + "/rels.csv", text);
+    return text.size();
+  };
+  REQUIRE(rels({}) >= (4u << 20));
+  auto load = [&](const std::string& db_dir, LoadOptions::Method method, LoadStats* stats) {
+    auto db = test::OpenDb(db_dir);
+    LoadOptions options;
+    options.method = method;
+    Status s = Load(*db, {{dir.path() + "/nodes.csv"}, {dir.path() + "/rels.csv"}}, options, stats);
+    return std::make_pair(std::move(db), s);
+  };
+  {
+    LoadStats bulk_stats, txn_stats;
+    auto [bulk, bs] = load(dir.path() + "/bulk", LoadOptions::Method::kBulk, &bulk_stats);
+    auto [txn, ts] = load(dir.path() + "/txn", LoadOptions::Method::kTransaction, &txn_stats);
+    REQUIRE((bs.ok() && ts.ok()));
+    CHECK(bulk_stats.relationships == kRows);
+    CHECK(bulk_stats.rows == txn_stats.rows);
+    // Every relationship's type, ends and properties, summed up.
+    auto summary = [](Database& db) {
+      Connection conn(db);
+      auto r = conn.Execute(
+          "MATCH (a)-[r]->(b) RETURN type(r), count(*), sum(r.w), sum(size(coalesce(r.note, '-'))), "
+          "sum(toInteger(substring(a.id, 1)) * r.w + toInteger(substring(b.id, 1))), collect(DISTINCT r.note) "
+          "ORDER BY type(r)");
+      REQUIRE(r.ok());
+      std::string out;
+      for (const auto& row : r.rows())
+        for (const Value& v : row) out += v.ToString() + " ";
+      return out;
+    };
+    std::string want = summary(*txn);
+    CHECK(want.find("two\nlines, \"quoted\"") != std::string::npos);
+    CHECK(summary(*bulk) == want);
+    auto report = Check(*bulk);
+    REQUIRE(report.ok());
+    CHECK(report->ok());
+  }
+  struct Case {
+    std::map<int, std::string> bad;
+    int row;  // the row the error names
+    std::string error;  // after its line
+  };
+  std::vector<Case> cases = {
+      {{{90001, "n1,nobody,R,1,"}}, 90001, ":1: unknown end node id 'nobody'"},
+      {{{60000, "n1,n2,R,x,"}, {140000, "ghost,n1,R,1,"}}, 60000, ":9: 'x' in column w is not an integer"},
+      {{{70000, "ghost,n1,R,1,"}, {70001, "n1,n2,R,x,"}}, 70000, ":1: unknown start node id 'ghost'"},
+      {{{1, "n1,n2,R,1"}}, 1, ":1: 4 fields, but the header has 5"},
+      {{{100000, "n1,n2,,1,"}}, 100000, ":1: the :TYPE field is empty"},
+      {{{kRows, "n1,n2,R,1,\"open"}}, kRows, ":11: a quoted field is not closed"},
+  };
+  for (const Case& c : cases) {
+    rels(c.bad);
+    LoadStats stats;
+    auto [db, s] = load(dir.path() + "/bad", LoadOptions::Method::kBulk, &stats);
+    REQUIRE(!s.ok());
+    INFO(s.message());
+    CHECK(s.message().starts_with(dir.path() + "/rels.csv:" + std::to_string(line_of[c.row]) + c.error));
+    Connection conn(*db);
+    CHECK(conn.Execute("MATCH (n) RETURN count(n)").rows()[0][0].as_int() == 0);
+  }
 }
 
 TEST_CASE("a header may repeat a property and split labels over columns", "[io]") {
