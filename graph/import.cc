@@ -240,8 +240,8 @@ void Normalize(storage::PropertyList* props) {
   props->resize(out);
 }
 
-// Relationship files from this size are parsed on several threads.
-constexpr uint64_t kParallelFrom = 4 << 20;
+// CSV files from this size are parsed on several threads.
+constexpr uint64_t kParallelFrom = 1 << 20;
 
 // A relationship row whose start (or end) names no node of the file's id
 // space; where is "file:line:column".
@@ -436,27 +436,60 @@ class EdgePipeline {
   BatchPipe<EdgeBatch> pipe_;  // last: its thread uses the members above
 };
 
-// A large relationship file parsed on several threads. The calling thread
-// cuts the file into chunks at record boundaries and hands them to parser
-// threads, which parse the rows, convert their values and look up their
-// end nodes; it then gives the rows to the sink, chunk by chunk in file
-// order, so the sink is used by that thread only. A chunk's parse stops at
-// its first bad row: the load fails with the first in file order, after the
-// rows before it were written (so an error of the sink on an earlier row
-// comes first). Memory stays within a few chunks.
-class ParallelEdges {
- public:
-  // Parses the rows of a chunk into a batch, by file ids, up to the first
-  // bad one, whose error it returns. Called by several threads at once.
-  using Parse = std::function<Status(CsvReader&, EdgeBatch*)>;
+// The rows of a node file on their way to the sink: labels sorted and
+// distinct, properties in key order, the file id to check and note.
+struct NodeBatch {
+  struct Row {
+    uint32_t labels_at, labels_size, props_at, props_size, id_at, id_size;
+    int line;
+    uint64_t hash;  // the file id's, for the id map
+  };
+  std::vector<Row> rows;
+  std::vector<uint32_t> labels;
+  std::vector<std::pair<uint32_t, Value>> props;
+  std::string ids;
+  uint64_t bytes = 0;  // of the text the rows come from
 
-  ParallelEdges(GraphSink& sink, std::string path, char delimiter, std::array<EdgeBatch::End, 2> ends, Parse parse,
-                int threads)
-      : sink_(sink), path_(std::move(path)), delimiter_(delimiter), ends_(std::move(ends)), parse_(std::move(parse)),
+  void clear() {
+    rows.clear();
+    labels.clear();
+    props.clear();
+    ids.clear();
+    bytes = 0;
+  }
+  void Add(std::string_view id, std::span<const uint32_t> row_labels, storage::PropertyList* row_props, int line) {
+    rows.push_back({static_cast<uint32_t>(labels.size()), static_cast<uint32_t>(row_labels.size()),
+                    static_cast<uint32_t>(props.size()), static_cast<uint32_t>(row_props->size()),
+                    static_cast<uint32_t>(ids.size()), static_cast<uint32_t>(id.size()), line, IdMap::Hash(id)});
+    labels.insert(labels.end(), row_labels.begin(), row_labels.end());
+    for (auto& p : *row_props) props.push_back(std::move(p));
+    ids.append(id);
+  }
+};
+
+// The rows of a large CSV file parsed on several threads. The calling
+// thread cuts the file into chunks at record ends and hands them to parser
+// threads, which turn each into a batch of rows up to its first bad row; it
+// then writes the batches itself, in file order, so the sink is used by
+// that thread only. The load fails with the first bad row in file order,
+// after the rows before it were written (so an error in writing an earlier
+// row comes first). Memory stays within a few chunks.
+template <class Batch>
+class ParallelRows {
+ public:
+  // Parses the rows of a chunk into a batch; returns the error of the first
+  // bad one, and in *good the number before it. Called by several threads
+  // at once.
+  using Parse = std::function<Status(CsvReader&, Batch*, size_t* good)>;
+  // Writes the first good rows of a batch.
+  using Write = std::function<Status(const Batch&, size_t good)>;
+
+  ParallelRows(std::string path, char delimiter, Parse parse, Write write, int threads)
+      : path_(std::move(path)), delimiter_(delimiter), parse_(std::move(parse)), write_(std::move(write)),
         slots_(static_cast<size_t>(threads) + 2) {
     for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
   }
-  ~ParallelEdges() {
+  ~ParallelRows() {
     {
       std::lock_guard lock(mu_);
       stop_ = true;
@@ -464,12 +497,12 @@ class ParallelEdges {
     cv_.notify_all();
     for (std::thread& t : threads_) t.join();
   }
-  ParallelEdges(const ParallelEdges&) = delete;
-  ParallelEdges& operator=(const ParallelEdges&) = delete;
+  ParallelRows(const ParallelRows&) = delete;
+  ParallelRows& operator=(const ParallelRows&) = delete;
 
   // Reads in from where it is (a record's start, on line first_line) to the
-  // end. written(bytes, rows) follows each chunk written.
-  Status Run(std::istream& in, int first_line, const std::function<void(uint64_t, uint64_t)>& written) {
+  // end. written(bytes) follows each chunk written.
+  Status Run(std::istream& in, int first_line, const std::function<void(uint64_t)>& written) {
     std::string carry;  // the start of a record the last chunk cut off
     bool end = false;
     uint64_t done = 0;  // chunks written
@@ -511,10 +544,10 @@ class ParallelEdges {
         std::unique_lock lock(mu_);
         cv_.wait(lock, [&] { return s.state == Slot::kParsed; });
       }
-      Status status = s.batch.Write(sink_, path_, s.good);
+      Status status = write_(s.batch, s.good);
       if (status.ok()) status = s.error;
       if (!status.ok()) return status;
-      written(s.bytes, s.batch.rows.size());
+      written(s.bytes);
       s.batch.clear();
       s.state = Slot::kFree;  // no parser looks at it until it is read again
       ++done;
@@ -528,7 +561,7 @@ class ParallelEdges {
     std::string text;  // the chunk; kept for reuse once parsed
     int first_line = 0;
     uint64_t bytes = 0;
-    EdgeBatch batch;
+    Batch batch;
     size_t good = 0;  // rows before the first bad one
     Status error;
   };
@@ -542,10 +575,8 @@ class ParallelEdges {
       lock.unlock();
       s.bytes = s.text.size();
       CsvReader reader(std::move(s.text), path_, delimiter_, s.first_line);
-      s.error = parse_(reader, &s.batch);
-      // An unknown id before the bad row is the first error.
-      if (Status r = s.batch.Resolve(ends_, path_); !r.ok()) s.error = r;
-      s.good = s.batch.resolved;
+      s.good = 0;
+      s.error = parse_(reader, &s.batch, &s.good);
       s.text = reader.Release();
       lock.lock();
       s.state = Slot::kParsed;
@@ -553,11 +584,10 @@ class ParallelEdges {
     }
   }
 
-  GraphSink& sink_;
   std::string path_;
   char delimiter_;
-  std::array<EdgeBatch::End, 2> ends_;
   Parse parse_;
+  Write write_;
   std::vector<Slot> slots_;  // chunk i in slots_[i % size]
   std::mutex mu_;
   std::condition_variable cv_;
@@ -659,12 +689,39 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
   }
   std::stable_sort(planned.begin(), planned.end(), [](const Planned& a, const Planned& b) { return a.nodes > b.nodes; });
 
-  // A large relationship file, parsed on several threads (see ParallelEdges).
-  auto parallel = [&](const std::string& path, char delimiter, const std::vector<Column>& header,
-                      const std::array<EdgeBatch::End, 2>& ends, int threads, const CsvReader& after_header) -> Status {
-    // Parser threads intern a type they have not seen under the lock.
-    std::mutex types;
-    auto parse = [&](CsvReader& reader, EdgeBatch* batch) -> Status {
+  // Large files are parsed on several threads (see ParallelRows) when the
+  // sink may be used by another thread than the one making it (the parser
+  // threads intern the names they find meanwhile, under names_mu) and the
+  // first bad row fails the load.
+  const int threads = static_cast<int>(std::min(std::thread::hardware_concurrency(), 4u));
+  auto parallel = [&](const LoadFile& file) {
+    std::error_code ec;
+    return sink_.pipelined() && options_.max_bad == 0 && threads > 1 &&
+           std::filesystem::file_size(file.path, ec) >= kParallelFrom && !ec;
+  };
+  std::mutex names_mu;
+  auto run_parallel = [&]<class Batch>(const Planned& p, const CsvReader& after_header,
+                                       typename ParallelRows<Batch>::Parse parse,
+                                       typename ParallelRows<Batch>::Write write) -> Status {
+    std::ifstream in(p.file.path, std::ios::binary);
+    uint64_t offset = after_header.bytes_read();
+    in.seekg(static_cast<std::streamoff>(offset));
+    if (!in) return Status::IOError(p.file.path + ": cannot read the file");
+    ParallelRows<Batch> rows(p.file.path, p.delimiter, std::move(parse), std::move(write), threads);
+    Status s = rows.Run(in, after_header.next_line(), [&](uint64_t bytes) {
+      offset += bytes;
+      Progress(offset, true);
+    });
+    if (s.ok()) bytes_before_file_ += offset;
+    return s;
+  };
+  auto blank = [](const std::vector<CsvReader::Field>& fields) {
+    return fields.size() == 1 && fields[0].text.empty() && !fields[0].quoted;
+  };
+  // Relationship rows by file ids, looked up by the parser threads.
+  auto parallel_edges = [&](const Planned& p, const CsvReader& after_header,
+                            const std::array<EdgeBatch::End, 2>& ends) -> Status {
+    auto parse = [&](CsvReader& reader, EdgeBatch* batch, size_t* good) -> Status {
       std::vector<CsvReader::Field> fields;
       Status error;
       storage::PropertyList props;
@@ -673,32 +730,115 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
       uint32_t type_id = 0;
       auto no_labels = [](std::string_view) { return Status::OK(); };
       while (reader.Next(&fields, &error)) {
-        if (!error.ok()) return error;
-        if (fields.size() == 1 && fields[0].text.empty() && !fields[0].quoted) continue;  // a blank line
-        if (Status s = SplitRow(header, fields, reader, no_labels, &row, &props); !s.ok()) return s;
-        if (row.type.empty()) return Status::InvalidArgument(reader.Where(1) + ": the :TYPE field is empty");
-        if (row.type != type_name || type_name.empty()) {
-          std::lock_guard lock(types);
+        if (!error.ok()) break;
+        if (blank(fields)) continue;
+        if (error = SplitRow(p.header, fields, reader, no_labels, &row, &props); !error.ok()) break;
+        if (row.type.empty()) {
+          error = Status::InvalidArgument(reader.Where(1) + ": the :TYPE field is empty");
+          break;
+        }
+        if (type_name.empty() || row.type != type_name) {
+          std::lock_guard lock(names_mu);
           auto id = Type(row.type);
-          if (!id.ok()) return id.status();
+          if (!id.ok()) {
+            error = id.status();
+            break;
+          }
           type_name = row.type;
           type_id = *id;
         }
         batch->AddByFileIds(row.start, type_id, row.end, &props, reader.record_line());
       }
+      // An unknown id before the bad row is the first error.
+      if (Status r = batch->Resolve(ends, p.file.path); !r.ok()) error = r;
+      *good = batch->resolved;
+      return error;
+    };
+    auto write = [&](const EdgeBatch& batch, size_t good) -> Status {
+      if (Status s = batch.Write(sink_, p.file.path, good); !s.ok()) return s;
+      stats_->rows += good;
+      stats_->relationships += good;
       return Status::OK();
     };
-    std::ifstream in(path, std::ios::binary);
-    uint64_t offset = after_header.bytes_read();
-    in.seekg(static_cast<std::streamoff>(offset));
-    if (!in) return Status::IOError(path + ": cannot read the file");
-    ParallelEdges edges(sink_, path, delimiter, ends, parse, threads);
-    return edges.Run(in, after_header.next_line(), [&](uint64_t bytes, uint64_t rows) {
-      stats_->rows += rows;
-      stats_->relationships += rows;
-      offset += bytes;
-      Progress(offset, true);
-    });
+    return run_parallel.template operator()<EdgeBatch>(p, after_header, parse, write);
+  };
+  // Node rows; their file ids are checked and noted as they are written.
+  auto parallel_nodes = [&](const Planned& p, const CsvReader& after_header) -> Status {
+    auto parse = [&](CsvReader& reader, NodeBatch* batch, size_t* good) -> Status {
+      std::vector<CsvReader::Field> fields;
+      Status error;
+      storage::PropertyList props;
+      RowParts row;
+      std::vector<uint32_t> labels;
+      std::optional<std::string> last_field;  // the label field before, and its set
+      std::vector<uint32_t> last_set;
+      auto add_labels = [&](std::string_view field) -> Status {
+        if (!last_field || field != *last_field) {
+          std::lock_guard lock(names_mu);
+          auto set = LabelSet(field);
+          if (!set.ok()) return set.status();
+          last_field = field;
+          last_set = **set;
+        }
+        labels.insert(labels.end(), last_set.begin(), last_set.end());
+        return Status::OK();
+      };
+      while (reader.Next(&fields, &error)) {
+        if (!error.ok()) break;
+        if (blank(fields)) continue;
+        labels.clear();
+        if (error = SplitRow(p.header, fields, reader, add_labels, &row, &props); !error.ok()) break;
+        if (row.id.empty()) {
+          error = Status::InvalidArgument(reader.Where(1) + ": the :ID field is empty");
+          break;
+        }
+        if (row.label_fields > 1) {
+          std::sort(labels.begin(), labels.end());
+          labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+        }
+        batch->Add(row.id, labels, &props, reader.record_line());
+      }
+      *good = batch->rows.size();
+      batch->bytes = reader.bytes_read();
+      return error;
+    };
+    const Column& id_col = *std::find_if(p.header.begin(), p.header.end(),
+                                         [](const Column& c) { return c.role == Column::Role::kId; });
+    IdMap& space = *id_col.space;
+    std::error_code ec;
+    const uint64_t file_size = std::filesystem::file_size(p.file.path, ec);
+    bool reserved = false;
+    auto write = [&](const NodeBatch& batch, size_t good) -> Status {
+      // The id map is sized once, for as many rows as the first chunk's
+      // size says the file has: growing it step by step moves every id
+      // several times.
+      if (!reserved && good > 0 && batch.bytes > 0) {
+        reserved = true;
+        space.Reserve(space.size() + file_size / batch.bytes * good * 11 / 10);
+      }
+      // A load that fails drops every node it made: the node goes first,
+      // and its id, looked up once, fails the row if it is taken (the same
+      // error as before the node, were the sink to refuse the node too).
+      constexpr size_t kAhead = 16;
+      for (size_t i = 0; i < std::min(good, kAhead); ++i) space.Prefetch(batch.rows[i].hash);
+      for (size_t i = 0; i < good; ++i) {
+        if (i + kAhead < good) space.Prefetch(batch.rows[i + kAhead].hash);
+        const NodeBatch::Row& r = batch.rows[i];
+        std::string_view id(batch.ids.data() + r.id_at, r.id_size);
+        auto node = sink_.AddNode({batch.labels.data() + r.labels_at, r.labels_size},
+                                  {batch.props.data() + r.props_at, r.props_size});
+        bool taken = node.ok() ? !space.Insert(id, r.hash, *node) : space.Find(id, r.hash) != 0;
+        if (taken)
+          return Status::InvalidArgument(p.file.path + ":" + std::to_string(r.line) + ":1: duplicate node id '" +
+                                         std::string(id) + "'" +
+                                         (id_col.id_space.empty() ? "" : " in id space " + id_col.id_space));
+        if (!node.ok()) return WithWhere(node.status(), p.file.path + ":" + std::to_string(r.line) + ":1");
+      }
+      stats_->rows += good;
+      stats_->nodes += good;
+      return Status::OK();
+    };
+    return run_parallel.template operator()<NodeBatch>(p, after_header, parse, write);
   };
 
   for (Planned& p : planned) {
@@ -725,6 +865,10 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
     // a batch at a time (see EdgeBatch), and a large file parsed on several
     // threads (see ParallelEdges); rejecting rows one by one needs each
     // looked up as it is read.
+    if (p.nodes && parallel(p.file)) {
+      if (Status s = parallel_nodes(p, reader); !s.ok()) return s;
+      continue;
+    }
     std::optional<EdgePipeline> pipeline;
     bool by_file_ids = false;
     if (!p.nodes && sink_.pipelined()) {
@@ -736,12 +880,8 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
         labels |= c.role == Column::Role::kLabel;  // interned as they come
       }
       by_file_ids = options_.max_bad == 0 && ends[0].space && ends[1].space;
-      std::error_code ec;
-      uint64_t size = std::filesystem::file_size(p.file.path, ec);
-      int threads = static_cast<int>(std::min(std::thread::hardware_concurrency(), 4u));
-      if (by_file_ids && !labels && threads > 1 && !ec && size >= kParallelFrom) {
-        if (Status s = parallel(p.file.path, p.delimiter, p.header, ends, threads, reader); !s.ok()) return s;
-        bytes_before_file_ += size;
+      if (by_file_ids && !labels && parallel(p.file)) {
+        if (Status s = parallel_edges(p, reader, ends); !s.ok()) return s;
         continue;
       }
       pipeline.emplace(sink_, p.file.path, std::move(ends[0]), std::move(ends[1]));
@@ -768,7 +908,7 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
         error = Status::OK();
         continue;
       }
-      if (fields.size() == 1 && fields[0].text.empty() && !fields[0].quoted) continue;  // a blank line
+      if (blank(fields)) continue;
       ++stats_->rows;
       Status row_error = [&]() -> Status {
         labels.clear();

@@ -4,6 +4,7 @@
 // writer); the caller finishes it.
 #pragma once
 
+#include <bit>
 #include <cstring>
 #include <fstream>
 #include <span>
@@ -82,10 +83,16 @@ class IdMap {
   void Prefetch(uint64_t h) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask_]);
   }
+  // Room for n ids in all without growing.
+  void Reserve(size_t n) {
+    if (n * 2 > slots_.size()) Grow(std::bit_ceil(n * 2));
+  }
+  size_t size() const { return used_; }
   // False (and no change) when key is there already. REQUIRES: node != 0.
-  bool Insert(std::string_view key, NodeId node) {
-    if ((used_ + 1) * 2 > slots_.size()) Grow();
-    uint64_t h = Hash(key);
+  bool Insert(std::string_view key, NodeId node) { return Insert(key, Hash(key), node); }
+  // The same, given key's Hash.
+  bool Insert(std::string_view key, uint64_t h, NodeId node) {
+    if ((used_ + 1) * 2 > slots_.size()) Grow(slots_.empty() ? 1024 : slots_.size() * 2);
     Text16 padded(key);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
@@ -138,9 +145,10 @@ class IdMap {
     return s.tag == static_cast<uint32_t>(h >> 32) && s.size == key.size() &&
            (key.size() <= sizeof s.text ? padded.Equals(s.text) : Text(s) == key);
   }
-  void Grow() {
+  // size: a power of two.
+  void Grow(size_t size) {
     std::vector<Slot, HugePageAllocator<Slot>> old = std::move(slots_);
-    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+    slots_.assign(size, Slot{});
     mask_ = slots_.size() - 1;
     for (const Slot& s : old) {
       if (s.node == 0) continue;

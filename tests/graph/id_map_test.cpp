@@ -26,6 +26,14 @@ TEST_CASE("the id map finds every id it was given, short and long", "[import]") 
     REQUIRE(map.Insert(id, node) == fresh);
   }
   for (const auto& [id, node] : want) REQUIRE(map.Find(id) == node);
+  // Made room for many more at once, it still finds them all, and takes
+  // more by their hashes.
+  CHECK(map.size() == want.size());
+  map.Reserve(map.size() * 5);
+  for (const auto& [id, node] : want) REQUIRE(map.Find(id) == node);
+  CHECK(map.Insert("by hash", IdMap::Hash("by hash"), 99999));
+  CHECK(!map.Insert("by hash", IdMap::Hash("by hash"), 1));
+  CHECK(map.Find("by hash") == 99999);
   CHECK(map.Find("") == 0);
   CHECK(map.Find("not there") == 0);
   CHECK(map.Find(std::string(17, 'a') + "-") == 0);
