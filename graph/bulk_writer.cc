@@ -522,21 +522,27 @@ Status BulkWriter::Finish() {
   if (finished_) return Status::InvalidArgument("the bulk load is already finished");
   finished_ = true;
   // The two directions of adjacency are sorted and written on two threads
-  // while the record files' threads still write what they were handed last.
+  // while the record files' threads still write what they were handed last,
+  // and a third writes the label and index keys.
   std::string in_path, out_path, labels_path, index_path;
+  Status keys_status;
+  std::thread keys([&] {
+    for (auto [ks, keys, path] : {std::tuple{Keyspace::kLabels, labels_.get(), &labels_path},
+                                  std::tuple{Keyspace::kIndex, index_.get(), &index_path}}) {
+      SortedKeys* parts[] = {keys};
+      bool written = false;
+      *path = dir_ + (ks == Keyspace::kLabels ? "/labels.sst" : "/index.sst");
+      keys_status = SortedKeys::WriteFile(parts, store_->SstOptions(ks), *path, &written);
+      if (!written) path->clear();
+      if (!keys_status.ok()) return;
+    }
+  });
   Status s = TakeAdjacency([&](AdjacencyRun* run) {
     return run->Write(dir_, store_->SstOptions(run->keyspace()), run == in_.get() ? &in_path : &out_path);
   });
+  keys.join();
+  if (s.ok()) s = keys_status;
   Relationships().swap(relationships_);  // frees its memory
-  for (auto [ks, keys, path] : {std::tuple{Keyspace::kLabels, labels_.get(), &labels_path},
-                                std::tuple{Keyspace::kIndex, index_.get(), &index_path}}) {
-    if (!s.ok()) break;
-    SortedKeys* parts[] = {keys};
-    bool written = false;
-    *path = dir_ + (ks == Keyspace::kLabels ? "/labels.sst" : "/index.sst");
-    s = SortedKeys::WriteFile(parts, store_->SstOptions(ks), *path, &written);
-    if (!written) path->clear();
-  }
   std::vector<storage::Store::IngestFile> files;
   for (auto [ks, file] : {std::pair{Keyspace::kNodes, nodes_.get()}, std::pair{Keyspace::kEdges, edges_.get()}}) {
     if (Status f = file->Finish(); s.ok()) s = f;
