@@ -512,10 +512,13 @@ class ParallelRows {
         std::string text = std::move(s.text);
         text.assign(carry);
         size_t cut = 0;
-        while (true) {  // until a record ends in the text, or the input does
+        // Until a record ends in the text, or the input does; a record
+        // longer than a chunk doubles what is read, so its text is scanned
+        // a few times, not once per chunk it spans.
+        for (size_t more = kChunkBytes;; more *= 2) {
           size_t at = text.size();
-          text.resize(at + kChunkBytes);
-          in.read(text.data() + at, static_cast<std::streamsize>(kChunkBytes));
+          text.resize(at + more);
+          in.read(text.data() + at, static_cast<std::streamsize>(more));
           text.resize(at + static_cast<size_t>(in.gcount()));
           if (in.bad()) return Status::IOError(path_ + ": reading the file failed");
           if (!in) {

@@ -370,6 +370,7 @@ TEST_CASE("a large node file parsed on several threads loads as one thread loads
       } else {
         const char* labels = row > 30000 && row % 7 == 0 ? "Late;Thing" : row % 3 ? "Thing" : "Thing;Other";
         std::string name = row % 4 == 0 ? "\"name\n" + std::to_string(row) + ", \"\"quoted\"\"\"" : "plain";
+        if (row == 20001) name = "\"" + std::string(700 << 10, 'x') + "\n\"";  // longer than a chunk
         r = "n" + std::to_string(row) + "," + labels + "," + name + "," + std::to_string(row % 97) + ",a;b" +
             std::to_string(row % 5);
       }
@@ -412,6 +413,9 @@ TEST_CASE("a large node file parsed on several threads loads as one thread loads
     auto r = conn.Execute("MATCH (n {id: 'n40'}) RETURN n.name");
     REQUIRE(r.ok());
     CHECK(r.rows()[0][0] == Value("name\n40, \"quoted\""));
+    r = conn.Execute("MATCH (n {id: 'n20001'}) RETURN size(n.name)");
+    REQUIRE(r.ok());
+    CHECK(r.rows()[0][0] == Value(int64_t{(700 << 10) + 1}));
     auto report = Check(*bulk);
     REQUIRE(report.ok());
     CHECK(report->ok());
