@@ -526,7 +526,7 @@ Status BulkWriter::Finish() {
   // and a third writes the label and index keys.
   std::string in_path, out_path, labels_path, index_path;
   Status keys_status;
-  std::thread keys([&] {
+  std::thread key_files([&] {
     for (auto [ks, keys, path] : {std::tuple{Keyspace::kLabels, labels_.get(), &labels_path},
                                   std::tuple{Keyspace::kIndex, index_.get(), &index_path}}) {
       SortedKeys* parts[] = {keys};
@@ -540,7 +540,7 @@ Status BulkWriter::Finish() {
   Status s = TakeAdjacency([&](AdjacencyRun* run) {
     return run->Write(dir_, store_->SstOptions(run->keyspace()), run == in_.get() ? &in_path : &out_path);
   });
-  keys.join();
+  key_files.join();
   if (s.ok()) s = keys_status;
   Relationships().swap(relationships_);  // frees its memory
   std::vector<storage::Store::IngestFile> files;

@@ -809,7 +809,8 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
                                          [](const Column& c) { return c.role == Column::Role::kId; });
     IdMap& space = *id_col.space;
     std::error_code ec;
-    const uint64_t file_size = std::filesystem::file_size(p.file.path, ec);
+    uint64_t file_size = std::filesystem::file_size(p.file.path, ec);
+    if (ec) file_size = 0;  // then the map grows as it fills
     bool reserved = false;
     auto write = [&](const NodeBatch& batch, size_t good) -> Status {
       // The id map is sized once, for as many rows as the first chunk's
@@ -817,7 +818,7 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
       // several times.
       if (!reserved && good > 0 && batch.bytes > 0) {
         reserved = true;
-        space.Reserve(space.size() + file_size / batch.bytes * good * 11 / 10);
+        space.Reserve(space.size() + file_size * good / batch.bytes * 11 / 10);
       }
       // A load that fails drops every node it made: the node goes first,
       // and its id, looked up once, fails the row if it is taken (the same
@@ -863,15 +864,14 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
     std::vector<CsvReader::Field> fields;
     Status error;
     reader.Next(&fields, &error);  // the header
-    // Relationship rows go to the sink on a second thread when it allows.
-    // A load that stops at the first bad row has their file ids looked up
-    // a batch at a time (see EdgeBatch), and a large file parsed on several
-    // threads (see ParallelEdges); rejecting rows one by one needs each
-    // looked up as it is read.
     if (p.nodes && parallel(p.file)) {
       if (Status s = parallel_nodes(p, reader); !s.ok()) return s;
       continue;
     }
+    // Relationship rows go to the sink on a second thread when it allows.
+    // A load that stops at the first bad row has their file ids looked up
+    // a batch at a time (see EdgeBatch), and a large file parsed on several
+    // threads; rejecting rows one by one needs each looked up as it is read.
     std::optional<EdgePipeline> pipeline;
     bool by_file_ids = false;
     if (!p.nodes && sink_.pipelined()) {
