@@ -3,6 +3,7 @@
 // integrity check.
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -259,6 +260,91 @@ TEST_CASE("the bulk loader fails at the first bad relationship row, wherever its
   CHECK(report->ok());
 }
 
+// A CSV file of numbered rows for the tests of files parsed on several
+// threads: row r is make(r) unless a bad row takes its place, and every
+// crlf_every-th row ends in CRLF. Write notes the line each row starts on.
+struct RowFile {
+  std::string path, header;
+  int rows;
+  std::function<std::string(int)> make;
+  int crlf_every;
+  std::vector<int> line_of;
+
+  size_t Write(const std::map<int, std::string>& bad) {
+    line_of.assign(rows + 1, 0);
+    std::string text = header + "\n";
+    int line = 2;
+    for (int row = 1; row <= rows; ++row) {
+      line_of[row] = line;
+      auto it = bad.find(row);
+      std::string r = it != bad.end() ? it->second : make(row);
+      text += r + (row % crlf_every == 0 ? "\r\n" : "\n");
+      line += 1 + static_cast<int>(std::count(r.begin(), r.end(), '\n'));
+    }
+    kg::Write(path, text);
+    return text.size();
+  }
+};
+
+std::pair<std::unique_ptr<Database>, Status> LoadFiles(const std::string& db_dir, const std::vector<LoadFile>& files,
+                                                       LoadOptions::Method method, LoadStats* stats) {
+  auto db = test::OpenDb(db_dir);
+  LoadOptions options;
+  options.method = method;
+  Status s = Load(*db, files, options, stats);
+  return {std::move(db), s};
+}
+
+// Every value of a query's rows, as one string.
+std::string Values(Database& db, const std::string& query) {
+  Connection conn(db);
+  auto r = conn.Execute(query);
+  INFO(query);
+  REQUIRE(r.ok());
+  std::string out;
+  for (const auto& row : r.rows())
+    for (const Value& v : row) out += v.ToString() + " ";
+  return out;
+}
+
+// files loaded by the bulk path and by one transaction (parsed on one
+// thread) give the same summary (a query's values); returns the bulk load's
+// database, checked clean, and *want, the summary.
+std::unique_ptr<Database> LoadsAlike(const std::string& dir, const std::vector<LoadFile>& files,
+                                     const std::string& summary, LoadStats* stats, std::string* want) {
+  LoadStats txn_stats;
+  auto [bulk, bs] = LoadFiles(dir + "/bulk", files, LoadOptions::Method::kBulk, stats);
+  auto [txn, ts] = LoadFiles(dir + "/txn", files, LoadOptions::Method::kTransaction, &txn_stats);
+  REQUIRE((bs.ok() && ts.ok()));
+  CHECK(stats->rows == txn_stats.rows);
+  *want = Values(*txn, summary);
+  CHECK(Values(*bulk, summary) == *want);
+  auto report = Check(*bulk);
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+  return std::move(bulk);
+}
+
+// Bad rows put into file: the bulk load of files fails at the row named,
+// with the error after its line, and leaves nothing behind.
+struct BadRows {
+  std::map<int, std::string> bad;
+  int row;
+  std::string error;
+};
+void CheckBadRows(RowFile& file, const std::vector<LoadFile>& files, const std::string& db_dir,
+                  const std::vector<BadRows>& cases) {
+  for (const BadRows& c : cases) {
+    file.Write(c.bad);
+    LoadStats stats;
+    auto [db, s] = LoadFiles(db_dir, files, LoadOptions::Method::kBulk, &stats);
+    REQUIRE(!s.ok());
+    INFO(s.message());
+    CHECK(s.message().starts_with(file.path + ":" + std::to_string(file.line_of[c.row]) + c.error));
+    CHECK(Values(*db, "MATCH (n) RETURN count(n)") == "0 ");
+  }
+}
+
 TEST_CASE("a large relationship file parsed on several threads loads as one thread loads it", "[io]") {
   // From 1 MiB the bulk loader cuts a relationship file into chunks parsed
   // on several threads: records, lines, types first seen late and errors
@@ -268,88 +354,38 @@ TEST_CASE("a large relationship file parsed on several threads loads as one thre
   for (int i = 1; i <= 1000; ++i) nodes += "n" + std::to_string(i) + ",Thing\n";
   Write(dir.path() + "/nodes.csv", nodes);
   const int kRows = 50000;
-  std::vector<int> line_of(kRows + 2);  // the line row r starts on
-  auto rels = [&](std::map<int, std::string> bad) {
-    std::string text = ":START_ID,:END_ID,:TYPE,w:int,note\n";
-    int line = 2;
-    for (int row = 1; row <= kRows; ++row) {
-      line_of[row] = line;
-      std::string r;
-      if (auto it = bad.find(row); it != bad.end()) {
-        r = it->second;
-      } else {
-        std::string note = row % 5 == 0   ? "\"two\nlines, \"\"quoted\"\"\""
-                           : row % 5 == 1 ? "plain text"
-                           : row % 5 == 2 ? "\"crlf\r\ninside\""
-                                          : "";
-        const char* type = row > 40000 && row % 3 == 0 ? "LATE" : row % 2 ? "R" : "S";
-        r = "n" + std::to_string(row % 1000 + 1) + ",n" + std::to_string(row * 7 % 1000 + 1) + "," + type + "," +
-            std::to_string(row) + "," + note;
-      }
-      text += r + (row % 4 == 0 ? "\r\n" : "\n");
-      line += 1 + static_cast<int>(std::count(r.begin(), r.end(), '\n'));
-    }
-    Write(dir.path() + "/rels.csv", text);
-    return text.size();
-  };
-  REQUIRE(rels({}) >= (1u << 20));
-  auto load = [&](const std::string& db_dir, LoadOptions::Method method, LoadStats* stats) {
-    auto db = test::OpenDb(db_dir);
-    LoadOptions options;
-    options.method = method;
-    Status s = Load(*db, {{dir.path() + "/nodes.csv"}, {dir.path() + "/rels.csv"}}, options, stats);
-    return std::make_pair(std::move(db), s);
-  };
+  RowFile rels{dir.path() + "/rels.csv", ":START_ID,:END_ID,:TYPE,w:int,note", kRows, [](int row) {
+                 std::string note = row % 5 == 0   ? "\"two\nlines, \"\"quoted\"\"\""
+                                    : row % 5 == 1 ? "plain text"
+                                    : row % 5 == 2 ? "\"crlf\r\ninside\""
+                                                   : "";
+                 const char* type = row > 40000 && row % 3 == 0 ? "LATE" : row % 2 ? "R" : "S";
+                 return "n" + std::to_string(row % 1000 + 1) + ",n" + std::to_string(row * 7 % 1000 + 1) + "," + type +
+                        "," + std::to_string(row) + "," + note;
+               }, 4};
+  REQUIRE(rels.Write({}) >= (1u << 20));
+  const std::vector<LoadFile> files = {{dir.path() + "/nodes.csv"}, {rels.path}};
   {
-    LoadStats bulk_stats, txn_stats;
-    auto [bulk, bs] = load(dir.path() + "/bulk", LoadOptions::Method::kBulk, &bulk_stats);
-    auto [txn, ts] = load(dir.path() + "/txn", LoadOptions::Method::kTransaction, &txn_stats);
-    REQUIRE((bs.ok() && ts.ok()));
-    CHECK(bulk_stats.relationships == kRows);
-    CHECK(bulk_stats.rows == txn_stats.rows);
     // Every relationship's type, ends and properties, summed up.
-    auto summary = [](Database& db) {
-      Connection conn(db);
-      auto r = conn.Execute(
-          "MATCH (a)-[r]->(b) RETURN type(r), count(*), sum(r.w), sum(size(coalesce(r.note, '-'))), "
-          "sum(toInteger(substring(a.id, 1)) * r.w + toInteger(substring(b.id, 1))), collect(DISTINCT r.note) "
-          "ORDER BY type(r)");
-      REQUIRE(r.ok());
-      std::string out;
-      for (const auto& row : r.rows())
-        for (const Value& v : row) out += v.ToString() + " ";
-      return out;
-    };
-    std::string want = summary(*txn);
-    CHECK(want.find("two\nlines, \"quoted\"") != std::string::npos);
-    CHECK(summary(*bulk) == want);
-    auto report = Check(*bulk);
-    REQUIRE(report.ok());
-    CHECK(report->ok());
-  }
-  struct Case {
-    std::map<int, std::string> bad;
-    int row;  // the row the error names
-    std::string error;  // after its line
-  };
-  std::vector<Case> cases = {
-      {{{30001, "n1,nobody,R,1,"}}, 30001, ":1: unknown end node id 'nobody'"},
-      {{{20000, "n1,n2,R,x,"}, {45000, "ghost,n1,R,1,"}}, 20000, ":9: 'x' in column w is not an integer"},
-      {{{25000, "ghost,n1,R,1,"}, {25001, "n1,n2,R,x,"}}, 25000, ":1: unknown start node id 'ghost'"},
-      {{{1, "n1,n2,R,1"}}, 1, ":1: 4 fields, but the header has 5"},
-      {{{35000, "n1,n2,,1,"}}, 35000, ":1: the :TYPE field is empty"},
-      {{{kRows, "n1,n2,R,1,\"open"}}, kRows, ":11: a quoted field is not closed"},
-  };
-  for (const Case& c : cases) {
-    rels(c.bad);
     LoadStats stats;
-    auto [db, s] = load(dir.path() + "/bad", LoadOptions::Method::kBulk, &stats);
-    REQUIRE(!s.ok());
-    INFO(s.message());
-    CHECK(s.message().starts_with(dir.path() + "/rels.csv:" + std::to_string(line_of[c.row]) + c.error));
-    Connection conn(*db);
-    CHECK(conn.Execute("MATCH (n) RETURN count(n)").rows()[0][0].as_int() == 0);
+    std::string want;
+    LoadsAlike(dir.path(), files,
+               "MATCH (a)-[r]->(b) RETURN type(r), count(*), sum(r.w), sum(size(coalesce(r.note, '-'))), "
+               "sum(toInteger(substring(a.id, 1)) * r.w + toInteger(substring(b.id, 1))), collect(DISTINCT r.note) "
+               "ORDER BY type(r)",
+               &stats, &want);
+    CHECK(stats.relationships == kRows);
+    CHECK(want.find("two\nlines, \"quoted\"") != std::string::npos);
   }
+  CheckBadRows(rels, files, dir.path() + "/bad",
+               {
+                   {{{30001, "n1,nobody,R,1,"}}, 30001, ":1: unknown end node id 'nobody'"},
+                   {{{20000, "n1,n2,R,x,"}, {45000, "ghost,n1,R,1,"}}, 20000, ":9: 'x' in column w is not an integer"},
+                   {{{25000, "ghost,n1,R,1,"}, {25001, "n1,n2,R,x,"}}, 25000, ":1: unknown start node id 'ghost'"},
+                   {{{1, "n1,n2,R,1"}}, 1, ":1: 4 fields, but the header has 5"},
+                   {{{35000, "n1,n2,,1,"}}, 35000, ":1: the :TYPE field is empty"},
+                   {{{kRows, "n1,n2,R,1,\"open"}}, kRows, ":11: a quoted field is not closed"},
+               });
 }
 
 TEST_CASE("a large node file parsed on several threads loads as one thread loads it", "[io]") {
@@ -358,89 +394,35 @@ TEST_CASE("a large node file parsed on several threads loads as one thread loads
   // chunks were cut.
   TempDir dir;
   const int kRows = 40000;
-  std::vector<int> line_of(kRows + 2);
-  auto nodes = [&](std::map<int, std::string> bad) {
-    std::string text = "id:ID,:LABEL,name,rank:int,tags:string[]\n";
-    int line = 2;
-    for (int row = 1; row <= kRows; ++row) {
-      line_of[row] = line;
-      std::string r;
-      if (auto it = bad.find(row); it != bad.end()) {
-        r = it->second;
-      } else {
-        const char* labels = row > 30000 && row % 7 == 0 ? "Late;Thing" : row % 3 ? "Thing" : "Thing;Other";
-        std::string name = row % 4 == 0 ? "\"name\n" + std::to_string(row) + ", \"\"quoted\"\"\"" : "plain";
-        if (row == 20001) name = "\"" + std::string(700 << 10, 'x') + "\n\"";  // longer than a chunk
-        r = "n" + std::to_string(row) + "," + labels + "," + name + "," + std::to_string(row % 97) + ",a;b" +
-            std::to_string(row % 5);
-      }
-      text += r + (row % 6 == 0 ? "\r\n" : "\n");
-      line += 1 + static_cast<int>(std::count(r.begin(), r.end(), '\n'));
-    }
-    Write(dir.path() + "/nodes.csv", text);
-    return text.size();
-  };
-  REQUIRE(nodes({}) >= (1u << 20));
-  auto load = [&](const std::string& db_dir, LoadOptions::Method method, LoadStats* stats) {
-    auto db = test::OpenDb(db_dir);
-    LoadOptions options;
-    options.method = method;
-    Status s = Load(*db, {{dir.path() + "/nodes.csv"}}, options, stats);
-    return std::make_pair(std::move(db), s);
-  };
+  RowFile nodes{dir.path() + "/nodes.csv", "id:ID,:LABEL,name,rank:int,tags:string[]", kRows, [](int row) {
+                  const char* labels = row > 30000 && row % 7 == 0 ? "Late;Thing" : row % 3 ? "Thing" : "Thing;Other";
+                  std::string name = row % 4 == 0 ? "\"name\n" + std::to_string(row) + ", \"\"quoted\"\"\"" : "plain";
+                  if (row == 20001) name = "\"" + std::string(700 << 10, 'x') + "\n\"";  // longer than a chunk
+                  return "n" + std::to_string(row) + "," + labels + "," + name + "," + std::to_string(row % 97) +
+                         ",a;b" + std::to_string(row % 5);
+                }, 6};
+  REQUIRE(nodes.Write({}) >= (1u << 20));
+  const std::vector<LoadFile> files = {{nodes.path}};
   {
-    LoadStats bulk_stats, txn_stats;
-    auto [bulk, bs] = load(dir.path() + "/bulk", LoadOptions::Method::kBulk, &bulk_stats);
-    auto [txn, ts] = load(dir.path() + "/txn", LoadOptions::Method::kTransaction, &txn_stats);
-    REQUIRE((bs.ok() && ts.ok()));
-    CHECK(bulk_stats.nodes == kRows);
-    CHECK(bulk_stats.rows == txn_stats.rows);
-    auto summary = [](Database& db) {
-      Connection conn(db);
-      auto r = conn.Execute(
-          "MATCH (n) RETURN labels(n) AS l, count(*), sum(n.rank * toInteger(substring(n.id, 1))), "
-          "sum(size(n.name)), collect(DISTINCT n.tags) ORDER BY l");
-      REQUIRE(r.ok());
-      std::string out;
-      for (const auto& row : r.rows())
-        for (const Value& v : row) out += v.ToString() + " ";
-      return out;
-    };
-    std::string want = summary(*txn);
-    CHECK(want.find("'Late'") != std::string::npos);
-    CHECK(summary(*bulk) == want);
-    Connection conn(*bulk);
-    auto r = conn.Execute("MATCH (n {id: 'n40'}) RETURN n.name");
-    REQUIRE(r.ok());
-    CHECK(r.rows()[0][0] == Value("name\n40, \"quoted\""));
-    r = conn.Execute("MATCH (n {id: 'n20001'}) RETURN size(n.name)");
-    REQUIRE(r.ok());
-    CHECK(r.rows()[0][0] == Value(int64_t{(700 << 10) + 1}));
-    auto report = Check(*bulk);
-    REQUIRE(report.ok());
-    CHECK(report->ok());
-  }
-  struct Case {
-    std::map<int, std::string> bad;
-    int row;  // the row the error names
-    std::string error;  // after its line
-  };
-  std::vector<Case> cases = {
-      {{{35000, "n7,Thing,x,1,"}}, 35000, ":1: duplicate node id 'n7'"},
-      {{{20000, "n7,Thing,x,1,"}, {20001, "n8,Thing,x,one,"}}, 20000, ":1: duplicate node id 'n7'"},
-      {{{20000, "n9,Thing,x,one,"}, {30000, "n7,Thing,x,1,"}}, 20000, ":12: 'one' in column rank is not an integer"},
-      {{{kRows, ",Thing,x,1,"}}, kRows, ":1: the :ID field is empty"},
-  };
-  for (const Case& c : cases) {
-    nodes(c.bad);
     LoadStats stats;
-    auto [db, s] = load(dir.path() + "/bad", LoadOptions::Method::kBulk, &stats);
-    REQUIRE(!s.ok());
-    INFO(s.message());
-    CHECK(s.message().starts_with(dir.path() + "/nodes.csv:" + std::to_string(line_of[c.row]) + c.error));
-    Connection conn(*db);
-    CHECK(conn.Execute("MATCH (n) RETURN count(n)").rows()[0][0].as_int() == 0);
+    std::string want;
+    auto bulk = LoadsAlike(dir.path(), files,
+                           "MATCH (n) RETURN labels(n) AS l, count(*), sum(n.rank * toInteger(substring(n.id, 1))), "
+                           "sum(size(n.name)), collect(DISTINCT n.tags) ORDER BY l",
+                           &stats, &want);
+    CHECK(stats.nodes == kRows);
+    CHECK(want.find("'Late'") != std::string::npos);
+    CHECK(Values(*bulk, "MATCH (n {id: 'n40'}) RETURN n.name") == Value("name\n40, \"quoted\"").ToString() + " ");
+    CHECK(Values(*bulk, "MATCH (n {id: 'n20001'}) RETURN size(n.name)") == std::to_string((700 << 10) + 1) + " ");
   }
+  CheckBadRows(nodes, files, dir.path() + "/bad",
+               {
+                   {{{35000, "n7,Thing,x,1,"}}, 35000, ":1: duplicate node id 'n7'"},
+                   {{{20000, "n7,Thing,x,1,"}, {20001, "n8,Thing,x,one,"}}, 20000, ":1: duplicate node id 'n7'"},
+                   {{{20000, "n9,Thing,x,one,"}, {30000, "n7,Thing,x,1,"}}, 20000,
+                    ":12: 'one' in column rank is not an integer"},
+                   {{{kRows, ",Thing,x,1,"}}, kRows, ":1: the :ID field is empty"},
+               });
 }
 
 TEST_CASE("a header may repeat a property and split labels over columns", "[io]") {
