@@ -448,14 +448,12 @@ struct NodeBatch {
   std::vector<uint32_t> labels;
   std::vector<std::pair<uint32_t, Value>> props;
   std::string ids;
-  uint64_t bytes = 0;  // of the text the rows come from
 
   void clear() {
     rows.clear();
     labels.clear();
     props.clear();
     ids.clear();
-    bytes = 0;
   }
   void Add(std::string_view id, std::span<const uint32_t> row_labels, storage::PropertyList* row_props, int line) {
     rows.push_back({static_cast<uint32_t>(labels.size()), static_cast<uint32_t>(row_labels.size()),
@@ -481,8 +479,8 @@ class ParallelRows {
   // bad one, and in *good the number before it. Called by several threads
   // at once.
   using Parse = std::function<Status(CsvReader&, Batch*, size_t* good)>;
-  // Writes the first good rows of a batch.
-  using Write = std::function<Status(const Batch&, size_t good)>;
+  // Writes the first good rows of a batch made from bytes of the file.
+  using Write = std::function<Status(const Batch&, size_t good, uint64_t bytes)>;
 
   ParallelRows(std::string path, char delimiter, Parse parse, Write write, int threads)
       : path_(std::move(path)), delimiter_(delimiter), parse_(std::move(parse)), write_(std::move(write)),
@@ -536,7 +534,7 @@ class ParallelRows {
         s.text = std::move(text);
         {
           std::lock_guard lock(mu_);
-          s.state = Slot::kRead;
+          s.parsed = false;
           ++read_;
         }
         cv_.notify_all();
@@ -545,14 +543,13 @@ class ParallelRows {
       Slot& s = slots_[done % slots_.size()];
       {
         std::unique_lock lock(mu_);
-        cv_.wait(lock, [&] { return s.state == Slot::kParsed; });
+        cv_.wait(lock, [&] { return s.parsed; });
       }
-      Status status = write_(s.batch, s.good);
+      Status status = write_(s.batch, s.good, s.bytes);
       if (status.ok()) status = s.error;
       if (!status.ok()) return status;
       written(s.bytes);
-      s.batch.clear();
-      s.state = Slot::kFree;  // no parser looks at it until it is read again
+      s.batch.clear();  // no parser looks at it until it is read again
       ++done;
     }
   }
@@ -560,7 +557,7 @@ class ParallelRows {
  private:
   static constexpr size_t kChunkBytes = 256 << 10;
   struct Slot {
-    enum State { kFree, kRead, kParsed } state = kFree;
+    bool parsed = false;  // by a parser thread, since it was read
     std::string text;  // the chunk; kept for reuse once parsed
     int first_line = 0;
     uint64_t bytes = 0;
@@ -582,7 +579,7 @@ class ParallelRows {
       s.error = parse_(reader, &s.batch, &s.good);
       s.text = reader.Release();
       lock.lock();
-      s.state = Slot::kParsed;
+      s.parsed = true;
       cv_.notify_all();
     }
   }
@@ -697,10 +694,12 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
   // threads intern the names they find meanwhile, under names_mu) and the
   // first bad row fails the load.
   const int threads = static_cast<int>(std::min(std::thread::hardware_concurrency(), 4u));
-  auto parallel = [&](const LoadFile& file) {
+  // The size of a file to parse so, or 0.
+  auto parallel = [&](const LoadFile& file) -> uint64_t {
+    if (!sink_.pipelined() || options_.max_bad != 0 || threads < 2) return 0;
     std::error_code ec;
-    return sink_.pipelined() && options_.max_bad == 0 && threads > 1 &&
-           std::filesystem::file_size(file.path, ec) >= kParallelFrom && !ec;
+    uint64_t size = std::filesystem::file_size(file.path, ec);
+    return !ec && size >= kParallelFrom ? size : 0;
   };
   std::mutex names_mu;
   auto run_parallel = [&]<class Batch>(const Planned& p, const CsvReader& after_header,
@@ -757,7 +756,7 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
       *good = batch->resolved;
       return error;
     };
-    auto write = [&](const EdgeBatch& batch, size_t good) -> Status {
+    auto write = [&](const EdgeBatch& batch, size_t good, uint64_t) -> Status {
       if (Status s = batch.Write(sink_, p.file.path, good); !s.ok()) return s;
       stats_->rows += good;
       stats_->relationships += good;
@@ -766,7 +765,7 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
     return run_parallel.template operator()<EdgeBatch>(p, after_header, parse, write);
   };
   // Node rows; their file ids are checked and noted as they are written.
-  auto parallel_nodes = [&](const Planned& p, const CsvReader& after_header) -> Status {
+  auto parallel_nodes = [&](const Planned& p, const CsvReader& after_header, uint64_t file_size) -> Status {
     auto parse = [&](CsvReader& reader, NodeBatch* batch, size_t* good) -> Status {
       std::vector<CsvReader::Field> fields;
       Status error;
@@ -802,23 +801,19 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
         batch->Add(row.id, labels, &props, reader.record_line());
       }
       *good = batch->rows.size();
-      batch->bytes = reader.bytes_read();
       return error;
     };
     const Column& id_col = *std::find_if(p.header.begin(), p.header.end(),
                                          [](const Column& c) { return c.role == Column::Role::kId; });
     IdMap& space = *id_col.space;
-    std::error_code ec;
-    uint64_t file_size = std::filesystem::file_size(p.file.path, ec);
-    if (ec) file_size = 0;  // then the map grows as it fills
     bool reserved = false;
-    auto write = [&](const NodeBatch& batch, size_t good) -> Status {
+    auto write = [&](const NodeBatch& batch, size_t good, uint64_t bytes) -> Status {
       // The id map is sized once, for as many rows as the first chunk's
       // size says the file has: growing it step by step moves every id
       // several times.
-      if (!reserved && good > 0 && batch.bytes > 0) {
+      if (!reserved && good > 0 && bytes > 0) {
         reserved = true;
-        space.Reserve(space.size() + file_size * good / batch.bytes * 11 / 10);
+        space.Reserve(space.size() + file_size * good / bytes * 11 / 10);
       }
       // A load that fails drops every node it made: the node goes first,
       // and its id, looked up once, fails the row if it is taken (the same
@@ -864,8 +859,8 @@ Status Importer::Csv(const std::vector<LoadFile>& files) {
     std::vector<CsvReader::Field> fields;
     Status error;
     reader.Next(&fields, &error);  // the header
-    if (p.nodes && parallel(p.file)) {
-      if (Status s = parallel_nodes(p, reader); !s.ok()) return s;
+    if (uint64_t size = p.nodes ? parallel(p.file) : 0) {
+      if (Status s = parallel_nodes(p, reader, size); !s.ok()) return s;
       continue;
     }
     // Relationship rows go to the sink on a second thread when it allows.
