@@ -117,29 +117,26 @@ class BulkWriter::AdjacencyRun {
     rocksdb::SstFileWriter writer(storage::Store::SstFileOptions(), options, nullptr, /*invalidate_page_cache=*/false);
     if (Status s = Rocks(writer.Open(*path), "bulk load"); !s.ok()) return s;
     // Entries of one anchor and type go out together as a block, or as a
-    // key of their own when alone.
-    std::vector<key::AdjacencyEntry> group;
-    group.reserve(key::kAdjacencyBlockEntries);
-    std::string block_key, block_value;
+    // key of their own when alone; keys and values are built in place.
+    char key_buf[key::kAdjacencyBlockKeySize];
+    char value[key::kAdjacencyBlockEntries * key::kMaxAdjacencyBlockEntryBytes];
+    char* value_end = value;
+    key::AdjacencyEntry first{}, last{};
+    size_t gathered = 0;  // entries of the block so far
     auto flush = [&] {
-      if (group.empty()) return Status::OK();
-      const key::AdjacencyEntry& f = group.front();
-      if (group.size() == 1) {
-        block_key = key::Adjacency(f.anchor, f.type, f.neighbor, f.edge);
-        block_value.clear();
-      } else {
-        block_key = key::AdjacencyBlock(f);
-        block_value.clear();
-        for (size_t i = 1; i < group.size(); ++i) key::AppendAdjacencyBlockEntry(&block_value, group[i - 1], group[i]);
-      }
-      group.clear();
-      return Rocks(writer.Put(block_key, block_value), "bulk load");
+      std::string_view k = key::AdjacencyKey(first, gathered > 1, key_buf);
+      rocksdb::Slice v(value, static_cast<size_t>(value_end - value));
+      gathered = 0;
+      value_end = value;
+      return Rocks(writer.Put(rocksdb::Slice(k.data(), k.size()), v), "bulk load");
     };
     auto put = [&](const Entry& e) {
-      if (!group.empty() && (group.size() == key::kAdjacencyBlockEntries || group.front().anchor != e.anchor ||
-                             group.front().type != e.type))
+      key::AdjacencyEntry next{e.anchor, e.type, e.neighbor, e.edge};
+      if (gathered > 0 && (gathered == key::kAdjacencyBlockEntries || next.anchor != first.anchor || next.type != first.type))
         if (Status s = flush(); !s.ok()) return s;
-      group.push_back({e.anchor, e.type, e.neighbor, e.edge});
+      if (gathered++ == 0) first = next;
+      else value_end = key::EncodeAdjacencyBlockEntry(value_end, last, next);
+      last = next;
       return Status::OK();
     };
     if (files_.empty()) {
@@ -178,7 +175,8 @@ class BulkWriter::AdjacencyRun {
         }
       }
     }
-    if (Status s = flush(); !s.ok()) return s;
+    if (gathered > 0)
+      if (Status s = flush(); !s.ok()) return s;
     Clear();
     return Rocks(writer.Finish(), "bulk load");
   }

@@ -328,13 +328,8 @@ bool EdgeRecords::Next(EdgeBlockEntry* entry) {
 }
 
 std::string Adjacency(uint64_t anchor, uint32_t type, uint64_t neighbor, uint64_t edge) {
-  std::string k;
-  k.reserve(kAdjacencyKeySize);
-  PutU64(&k, anchor);
-  PutU32(&k, type);
-  PutU64(&k, neighbor);
-  PutU64(&k, edge);
-  return k;
+  char buf[kAdjacencyBlockKeySize];
+  return std::string(AdjacencyKey({anchor, type, neighbor, edge}, /*block=*/false, buf));
 }
 
 std::string AdjacencyPrefix(uint64_t anchor) {
@@ -356,16 +351,13 @@ std::optional<AdjacencyEntry> ParseAdjacency(std::string_view k) {
 }
 
 std::string AdjacencyBlock(const AdjacencyEntry& first) {
-  std::string k = Adjacency(first.anchor, first.type, first.neighbor, first.edge);
-  k.push_back('\0');
-  return k;
+  char buf[kAdjacencyBlockKeySize];
+  return std::string(AdjacencyKey(first, /*block=*/true, buf));
 }
 
-
 void AppendAdjacencyBlockEntry(std::string* value, const AdjacencyEntry& previous, const AdjacencyEntry& next) {
-  PutVarint(value, next.neighbor - previous.neighbor);
-  auto delta = static_cast<int64_t>(next.edge - previous.edge);
-  PutVarint(value, ZigZag(delta));
+  char buf[kMaxAdjacencyBlockEntryBytes];
+  value->append(buf, static_cast<size_t>(EncodeAdjacencyBlockEntry(buf, previous, next) - buf));
 }
 
 void AdjacencyEntries::Reset(std::string_view key, std::string_view value) {

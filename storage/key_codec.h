@@ -71,6 +71,7 @@
 #include <string_view>
 
 #include "kg/value.h"
+#include "storage/varint.h"
 
 namespace kg::storage {
 
@@ -110,10 +111,13 @@ inline void PutU64(std::string* out, uint64_t v) {
   EncodeU64(buf, v);
   out->append(buf, 8);
 }
-inline void PutU32(std::string* out, uint32_t v) {
+inline void EncodeU32(char* p, uint32_t v) {
   if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap32(v);
+  std::memcpy(p, &v, 4);
+}
+inline void PutU32(std::string* out, uint32_t v) {
   char buf[4];
-  std::memcpy(buf, &v, 4);
+  EncodeU32(buf, v);
   out->append(buf, 4);
 }
 void PutI64(std::string* out, int64_t v);
@@ -207,6 +211,23 @@ std::string AdjacencyBlock(const AdjacencyEntry& first);
 // Appends next to a block value whose last entry is previous. REQUIRES:
 // same anchor and type, next after previous in key order.
 void AppendAdjacencyBlockEntry(std::string* value, const AdjacencyEntry& previous, const AdjacencyEntry& next);
+// The same bytes written at p, at most kMaxAdjacencyBlockEntryBytes of
+// them; returns their end.
+inline constexpr size_t kMaxAdjacencyBlockEntryBytes = 20;
+inline char* EncodeAdjacencyBlockEntry(char* p, const AdjacencyEntry& previous, const AdjacencyEntry& next) {
+  p = PutVarint(p, next.neighbor - previous.neighbor);
+  return PutVarint(p, ZigZag(static_cast<int64_t>(next.edge - previous.edge)));
+}
+// The key of entry alone, or (block) of a block that starts with it,
+// written into buf without an allocation.
+inline std::string_view AdjacencyKey(const AdjacencyEntry& entry, bool block, char (&buf)[kAdjacencyBlockKeySize]) {
+  EncodeU64(buf, entry.anchor);
+  EncodeU32(buf + 8, entry.type);
+  EncodeU64(buf + 12, entry.neighbor);
+  EncodeU64(buf + 20, entry.edge);
+  buf[kAdjacencyKeySize] = '\0';
+  return {buf, block ? kAdjacencyBlockKeySize : kAdjacencyKeySize};
+}
 
 // The entries stored under one key of the out or in family, single or
 // block, in key order. Views into key and value, which must outlive it.
