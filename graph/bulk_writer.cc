@@ -519,33 +519,34 @@ Status BulkWriter::Finish() {
   if (!started_.ok()) return started_;
   if (finished_) return Status::InvalidArgument("the bulk load is already finished");
   finished_ = true;
-  // The two directions of adjacency are sorted and written on two threads
-  // while the record files' threads still write what they were handed last,
-  // and a third writes the label and index keys.
+  // The two directions of adjacency are sorted and written on two threads,
+  // while a third writes the label and index keys and then waits for the
+  // record files' threads to write what they were handed last and for
+  // their files to reach the disk.
   std::string in_path, out_path, labels_path, index_path;
-  Status keys_status;
-  std::thread key_files([&] {
+  Status side_status;
+  std::thread side([&] {
     for (auto [ks, keys, path] : {std::tuple{Keyspace::kLabels, labels_.get(), &labels_path},
                                   std::tuple{Keyspace::kIndex, index_.get(), &index_path}}) {
       SortedKeys* parts[] = {keys};
       bool written = false;
       *path = dir_ + (ks == Keyspace::kLabels ? "/labels.sst" : "/index.sst");
-      keys_status = SortedKeys::WriteFile(parts, store_->SstOptions(ks), *path, &written);
+      side_status = SortedKeys::WriteFile(parts, store_->SstOptions(ks), *path, &written);
       if (!written) path->clear();
-      if (!keys_status.ok()) return;
+      if (!side_status.ok()) break;
     }
+    for (RecordFile* file : {nodes_.get(), edges_.get()})
+      if (Status f = file->Finish(); side_status.ok()) side_status = f;
   });
   Status s = TakeAdjacency([&](AdjacencyRun* run) {
     return run->Write(dir_, store_->SstOptions(run->keyspace()), run == in_.get() ? &in_path : &out_path);
   });
-  key_files.join();
-  if (s.ok()) s = keys_status;
+  side.join();
+  if (s.ok()) s = side_status;
   Relationships().swap(relationships_);  // frees its memory
   std::vector<storage::Store::IngestFile> files;
-  for (auto [ks, file] : {std::pair{Keyspace::kNodes, nodes_.get()}, std::pair{Keyspace::kEdges, edges_.get()}}) {
-    if (Status f = file->Finish(); s.ok()) s = f;
+  for (auto [ks, file] : {std::pair{Keyspace::kNodes, nodes_.get()}, std::pair{Keyspace::kEdges, edges_.get()}})
     if (!file->empty()) files.push_back({ks, file->path()});
-  }
   nodes_.reset();
   edges_.reset();
   if (!s.ok()) return s;
