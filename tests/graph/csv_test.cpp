@@ -88,6 +88,44 @@ TEST_CASE("csv records come back as written across block boundaries", "[csv]") {
   }
 }
 
+TEST_CASE("csv unquoted fields end at the delimiter or line feed whatever bytes are near them", "[csv]") {
+  // Fields are scanned a word at a time: bytes next in value to the
+  // delimiter and to a line feed, zero bytes, and bytes with the high bit
+  // set sit at every offset of a word, before and after the field's end.
+  std::mt19937 rng(5);
+  for (char d : {',', '\t', ';', '|'}) {
+    INFO("delimiter " << static_cast<int>(d));
+    std::string alphabet;
+    for (char c : {'a', '\0', '\x01', '\x7f', '\x80', '\xff', static_cast<char>(d - 1), static_cast<char>(d + 1),
+                   '\x09', '\x0b', '\xc3', '\xa9', '\''})
+      if (c != d && c != '\n' && c != '\r' && c != '"') alphabet.push_back(c);
+    std::vector<std::vector<std::string>> want;
+    std::string text;
+    for (int r = 0; r < 2000; ++r) {
+      std::vector<std::string> record(1 + rng() % 5);
+      for (size_t i = 0; i < record.size(); ++i) {
+        for (size_t n = rng() % 40; n > 0; --n) record[i].push_back(alphabet[rng() % alphabet.size()]);
+        text += (i ? std::string(1, d) : "") + record[i];
+      }
+      text += "\n";
+      want.push_back(std::move(record));
+    }
+    std::istringstream in(text);
+    CsvReader reader(in, "t.csv", d, 4096);
+    std::vector<CsvReader::Field> fields;
+    Status error;
+    for (size_t i = 0; i < want.size(); ++i) {
+      INFO("record " << i);
+      REQUIRE(reader.Next(&fields, &error));
+      REQUIRE(error.ok());
+      std::vector<std::string> got;
+      for (const auto& f : fields) got.emplace_back(f.text);
+      REQUIRE(got == want[i]);
+    }
+    CHECK_FALSE(reader.Next(&fields, &error));
+  }
+}
+
 TEST_CASE("csv line ends, escapes and byte order marks", "[csv]") {
   auto got = ReadAll("\xEF\xBB\xBFid,name\r\n1,\"a \"\"b\"\"\"\r\n2,\"two\r\nlines\"\r\n\r\n3,x\r");
   REQUIRE(got.size() == 5);
