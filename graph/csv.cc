@@ -29,6 +29,7 @@ size_t FieldEnd(const char* b, size_t q, size_t end, char d) {
 }
 
 }  // namespace
+
 std::string CsvReader::Where(int column) const {
   return path_ + ":" + std::to_string(record_line_) + ":" + std::to_string(column);
 }
