@@ -12,11 +12,9 @@
 #include <queue>
 #include <thread>
 
-#include <rocksdb/db.h>
-#include <rocksdb/sst_file_writer.h>
-
 #include "graph/batch_pipe.h"
 #include "graph/huge_pages.h"
+#include "storage/sst_writer.h"
 
 namespace kg::graph {
 
@@ -25,13 +23,6 @@ using storage::DictKind;
 using storage::Keyspace;
 namespace key = storage::key;
 
-namespace {
-
-Status Rocks(const rocksdb::Status& s, const std::string& what) {
-  return s.ok() ? Status::OK() : storage::FromRocks(s, what);
-}
-
-}  // namespace
 
 // One direction of adjacency (out: anchored at the start node; in: at the
 // end node) as a sorted view of the load's relationships. Sorting compares
@@ -110,12 +101,12 @@ class BulkWriter::AdjacencyRun {
 
   // Merges the spilled runs and what Sort sorted last into one sorted file
   // for ingestion; *path is empty when there is nothing.
-  Status Write(const std::string& dir, const rocksdb::Options& options, std::string* path) {
+  Status Write(const storage::Store& store, const std::string& dir, std::string* path) {
     path->clear();
     if (count_ == 0) return Status::OK();
     *path = dir + "/" + name_ + ".sst";
-    rocksdb::SstFileWriter writer(storage::Store::SstFileOptions(), options, nullptr, /*invalidate_page_cache=*/false);
-    if (Status s = Rocks(writer.Open(*path), "bulk load"); !s.ok()) return s;
+    storage::SstWriter writer(store, keyspace(), *path);
+    if (Status s = writer.Open(); !s.ok()) return s;
     // Entries of one anchor and type go out together as a block, or as a
     // key of their own when alone; keys and values are built in place.
     char key_buf[key::kAdjacencyBlockKeySize];
@@ -125,10 +116,10 @@ class BulkWriter::AdjacencyRun {
     size_t gathered = 0;  // entries of the block so far
     auto flush = [&] {
       std::string_view k = key::AdjacencyKey(first, gathered > 1, key_buf);
-      rocksdb::Slice v(value, static_cast<size_t>(value_end - value));
+      std::string_view v(value, static_cast<size_t>(value_end - value));
       gathered = 0;
       value_end = value;
-      return Rocks(writer.Put(rocksdb::Slice(k.data(), k.size()), v), "bulk load");
+      return writer.Put(k, v);
     };
     auto put = [&](const Entry& e) {
       key::AdjacencyEntry next{e.anchor, e.type, e.neighbor, e.edge};
@@ -178,7 +169,7 @@ class BulkWriter::AdjacencyRun {
     if (gathered > 0)
       if (Status s = flush(); !s.ok()) return s;
     Clear();
-    return Rocks(writer.Finish(), "bulk load");
+    return writer.Finish();
   }
 
  private:
@@ -267,17 +258,15 @@ class BulkWriter::AdjacencyRun {
 // builder more than the record itself.
 class BulkWriter::RecordFile {
  public:
-  RecordFile(const rocksdb::Options& options, std::string path, bool blocks)
-      : writer_(storage::Store::SstFileOptions(), options, nullptr, /*invalidate_page_cache=*/false),
-        path_(std::move(path)),
-        blocks_(blocks) {}
+  RecordFile(const storage::Store& store, Keyspace ks, std::string path, bool blocks)
+      : writer_(store, ks, std::move(path), /*new_ids=*/true), blocks_(blocks) {}
 
   Status Open() {
-    if (Status s = Rocks(writer_.Open(path_), "bulk load"); !s.ok()) return s;
+    if (Status s = writer_.Open(); !s.ok()) return s;
     pipe_.emplace([this](Batch& b) { return Write(b); });
     return Status::OK();
   }
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return writer_.path(); }
   bool empty() const { return count_ == 0; }
 
   // The first error of the building thread, if any. REQUIRES: Open succeeded.
@@ -291,7 +280,7 @@ class BulkWriter::RecordFile {
   }
   Status Finish() {
     Status s = pipe_ ? pipe_->Close() : Status::OK();
-    if (s.ok() && count_ > 0) s = Rocks(writer_.Finish(), "bulk load");
+    if (s.ok() && count_ > 0) s = writer_.Finish();
     return s;
   }
 
@@ -313,8 +302,8 @@ class BulkWriter::RecordFile {
     char buf[8];
     for (size_t i = 0, begin = 0; i < b.ids.size(); begin = b.ends[i++]) {
       std::string_view k = key::RecordKey(b.ids[i], buf);
-      rocksdb::Slice record(b.bytes.data() + begin, b.ends[i] - begin);
-      if (Status s = Rocks(writer_.Put(rocksdb::Slice(k.data(), k.size()), record), "bulk load"); !s.ok()) return s;
+      std::string_view record(b.bytes.data() + begin, b.ends[i] - begin);
+      if (Status s = writer_.Put(k, record); !s.ok()) return s;
     }
     return Status::OK();
   }
@@ -329,13 +318,12 @@ class BulkWriter::RecordFile {
         block_.push_back({b.ids[i], std::string_view(b.bytes.data() + begin, b.ends[i] - begin)});
       value_.clear();
       std::string k = key::EncodeEdgeBlock(block_, &value_);
-      if (Status s = Rocks(writer_.Put(k, value_), "bulk load"); !s.ok()) return s;
+      if (Status s = writer_.Put(k, value_); !s.ok()) return s;
     }
     return Status::OK();
   }
 
-  rocksdb::SstFileWriter writer_;
-  std::string path_;
+  storage::SstWriter writer_;
   bool blocks_;
   std::vector<key::EdgeBlockEntry> block_;  // the block being written
   std::string value_;
@@ -370,10 +358,8 @@ Status BulkWriter::Start() {
   in_ = std::make_unique<AdjacencyRun>(Keyspace::kIn, "in", max_packed_bits_, /*reverse=*/true);
   labels_ = std::make_unique<SortedKeys>(dir_, "labels");
   index_ = std::make_unique<SortedKeys>(dir_, "index");
-  nodes_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kNodes, /*new_ids=*/true), dir_ + "/nodes.sst",
-                                        /*blocks=*/false);
-  edges_ = std::make_unique<RecordFile>(store_->SstOptions(Keyspace::kEdges, /*new_ids=*/true), dir_ + "/edges.sst",
-                                        /*blocks=*/true);
+  nodes_ = std::make_unique<RecordFile>(*store_, Keyspace::kNodes, dir_ + "/nodes.sst", /*blocks=*/false);
+  edges_ = std::make_unique<RecordFile>(*store_, Keyspace::kEdges, dir_ + "/edges.sst", /*blocks=*/true);
   if (Status s = nodes_->Open(); !s.ok()) return s;
   return edges_->Open();
 }
@@ -531,7 +517,8 @@ Status BulkWriter::Finish() {
       SortedKeys* parts[] = {keys};
       bool written = false;
       *path = dir_ + (ks == Keyspace::kLabels ? "/labels.sst" : "/index.sst");
-      side_status = SortedKeys::WriteFile(parts, store_->SstOptions(ks), *path, &written);
+      storage::SstWriter writer(*store_, ks, *path);
+      side_status = SortedKeys::WriteFile(parts, writer, &written);
       if (!written) path->clear();
       if (!side_status.ok()) break;
     }
@@ -539,7 +526,7 @@ Status BulkWriter::Finish() {
       if (Status f = file->Finish(); side_status.ok()) side_status = f;
   });
   Status s = TakeAdjacency([&](AdjacencyRun* run) {
-    return run->Write(dir_, store_->SstOptions(run->keyspace()), run == in_.get() ? &in_path : &out_path);
+    return run->Write(*store_, dir_, run == in_.get() ? &in_path : &out_path);
   });
   side.join();
   if (s.ok()) s = side_status;
@@ -555,17 +542,20 @@ Status BulkWriter::Finish() {
     if (!path.empty()) files.push_back({ks, path});
   txn_.reset();  // its snapshot is no longer needed
   std::string meta_path = dir_ + "/meta.sst";
-  auto prepare = [&](rocksdb::DB* db, std::vector<storage::Store::IngestFile>* all) -> Status {
+  auto prepare = [&](const storage::StoreTransaction& latest, std::vector<storage::Store::IngestFile>* all) -> Status {
     // Unique values again, now against everything committed meanwhile.
-    rocksdb::ReadOptions read;
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, store_->cf(Keyspace::kIndex)));
     for (const auto& [index, prefixes] : unique_values_)
       for (const std::string& prefix : prefixes) {
-        it->Seek(prefix);
-        if (it->Valid() && it->key().starts_with(prefix))
+        NodeId taken = 0;
+        Status s = latest.ScanPrefix(Keyspace::kIndex, prefix, [&](std::string_view k, std::string_view) {
+          taken = key::NodeOfIndexEntry(k);
+          return false;
+        });
+        if (!s.ok()) return s;
+        if (taken != 0)
           return Status::ConstraintViolation("a transaction committed during the load gave node " +
-                                             std::to_string(key::NodeOfIndexEntry(std::string_view(it->key().data(), it->key().size()))) +
-                                             " a value this load also gives (unique index " + std::to_string(index) + ")");
+                                             std::to_string(taken) + " a value this load also gives (unique index " +
+                                             std::to_string(index) + ")");
       }
     // Counters: the committed value plus this load's, written whole (no
     // commit can come between the read and the ingestion: the lock is held).
@@ -580,9 +570,9 @@ Status BulkWriter::Finish() {
     for (const auto& [k, delta] : deltas) {
       std::string current;
       int64_t n = 0;
-      rocksdb::Status s = db->Get(read, store_->cf(Keyspace::kMeta), k, &current);
+      Status s = latest.Get(Keyspace::kMeta, k, &current);
       if (s.ok() && current.size() == 8) n = key::GetI64(current.data());
-      else if (!s.ok() && !s.IsNotFound()) return Rocks(s, "reading counters");
+      else if (!s.ok() && s.code() != StatusCode::kNotFound) return s;
       std::string v;
       key::PutI64(&v, n + delta);
       values[k] = std::move(v);

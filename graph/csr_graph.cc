@@ -2,13 +2,9 @@
 
 #include <algorithm>
 
-#include "graph/access.h"
-#include "graph/transaction_impl.h"
+#include "graph/graph.h"
 
 namespace kg::graph {
-
-namespace key = storage::key;
-using storage::Keyspace;
 
 uint32_t CsrSnapshot::VertexOf(NodeId node) const {
   auto it = std::lower_bound(nodes.begin(), nodes.end(), node);
@@ -17,26 +13,21 @@ uint32_t CsrSnapshot::VertexOf(NodeId node) const {
 }
 
 Result<std::unique_ptr<CsrSnapshot>> BuildCsr(const Transaction& txn, const GraphFilter& filter) {
-  Transaction::Impl& impl = internal::Access::Of(txn);
-  if (Status s = impl.CheckActive(); !s.ok()) return s;
-  auto& kv = impl.kv();
+  GraphTxn& g = Of(txn);
+  if (Status s = g.CheckActive(); !s.ok()) return s;
   auto snapshot = std::make_unique<CsrSnapshot>();
   std::vector<NodeId>& nodes = snapshot->nodes;
-
+  auto add_node = [&](NodeId id) {
+    nodes.push_back(id);
+    return true;
+  };
   if (filter.labels.empty()) {
-    auto it = kv.NewIterator(Keyspace::kNodes);
-    for (it->SeekToFirst(); it->Valid(); it->Next())
-      nodes.push_back(key::NodeOf(std::string_view(it->key().data(), it->key().size())));
-    if (!it->status().ok()) return storage::FromRocks(it->status(), "node scan");
+    if (Status s = g.ScanNodes(add_node); !s.ok()) return s;
   } else {
     for (const auto& name : filter.labels) {
-      auto label = impl.ResolveLabel(name);
+      auto label = g.ResolveLabel(name);
       if (!label) continue;
-      Status s = kv.ScanPrefix(Keyspace::kLabels, key::LabelPrefix(*label), [&](std::string_view k, std::string_view) {
-        nodes.push_back(key::NodeOfLabelKey(k));
-        return true;
-      });
-      if (!s.ok()) return s;
+      if (Status s = g.ScanLabel(*label, add_node); !s.ok()) return s;
     }
     std::sort(nodes.begin(), nodes.end());
     nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
@@ -59,27 +50,21 @@ Result<std::unique_ptr<CsrSnapshot>> BuildCsr(const Transaction& txn, const Grap
 
   std::vector<uint32_t> types;
   for (const auto& name : filter.edge_types)
-    if (auto t = impl.ResolveType(name)) types.push_back(*t);
+    if (auto t = g.ResolveType(name)) types.push_back(*t);
   std::sort(types.begin(), types.end());
   bool filter_types = !filter.edge_types.empty();
 
   std::vector<std::pair<uint32_t, uint32_t>> edges;
   std::vector<CsrEdge> props;
-  auto it = kv.NewIterator(Keyspace::kOut, true);
-  key::AdjacencyEntries entries;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::string_view k(it->key().data(), it->key().size());
-    entries.Reset(k, std::string_view(it->value().data(), it->value().size()));
-    for (key::AdjacencyEntry e; entries.Next(&e);) {
-      if (filter_types && !std::binary_search(types.begin(), types.end(), e.type)) continue;
-      uint32_t s = vertex_of(e.anchor), t = vertex_of(e.neighbor);
-      if (s == absent || t == absent) continue;
-      edges.emplace_back(s, t);
-      props.push_back(CsrEdge{e.edge});
-    }
-    if (!entries.ok()) return Transaction::Impl::DamagedAdjacency(Keyspace::kOut, k);
-  }
-  if (!it->status().ok()) return storage::FromRocks(it->status(), "edge scan");
+  Status scanned = g.ScanBySource(std::nullopt, [&](const AdjacentEdge& e) {
+    if (filter_types && !std::binary_search(types.begin(), types.end(), e.type)) return true;
+    uint32_t s = vertex_of(e.anchor), t = vertex_of(e.neighbor);
+    if (s == absent || t == absent) return true;
+    edges.emplace_back(s, t);
+    props.push_back(CsrEdge{e.edge});
+    return true;
+  });
+  if (!scanned.ok()) return scanned;
   if (edges.size() >= UINT32_MAX) return Status::NotSupported("too many edges for a CSR snapshot");
   snapshot->graph = CsrGraph(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(),
                              props.begin(), nodes.size());

@@ -302,7 +302,8 @@ Status Database::CreateIndexes(std::span<const IndexSpec> specs, std::vector<boo
     files->push_back({Keyspace::kIndex, dir + "/index.sst"});
     files->push_back({Keyspace::kMeta, dir + "/meta.sst"});
     bool written = false;
-    Status s = SortedKeys::WriteFile(sources, store.SstOptions(Keyspace::kIndex), files->at(0).path, &written);
+    storage::SstWriter writer(store, Keyspace::kIndex, files->at(0).path);
+    Status s = SortedKeys::WriteFile(sources, writer, &written);
     if (!s.ok()) return s;
     std::vector<std::string_view> keys(def_keys.begin(), def_keys.end());
     std::vector<std::string_view> values(def_values.begin(), def_values.end());

@@ -8,12 +8,9 @@
 
 namespace kg {
 
-using storage::DictKind;
-namespace key = storage::key;
-
 class GraphView::Impl {
  public:
-  Impl(std::shared_ptr<Transaction::Impl> txn, const GraphFilter& filter)
+  Impl(std::shared_ptr<graph::GraphTxn> txn, const GraphFilter& filter)
       : txn_(std::move(txn)), direction_(filter.direction) {
     filter_types_ = !filter.edge_types.empty();
     for (const auto& t : filter.edge_types)
@@ -28,20 +25,14 @@ class GraphView::Impl {
   const std::vector<NodeId>& Vertices() {
     if (vertices_loaded_) return vertices_;
     vertices_loaded_ = true;
-    auto& kv = txn_->kv();
+    auto add = [&](NodeId id) {
+      vertices_.push_back(id);
+      return true;
+    };
     if (!filter_labels_) {
-      auto it = kv.NewIterator(storage::Keyspace::kNodes);
-      for (it->SeekToFirst(); it->Valid(); it->Next())
-        vertices_.push_back(key::NodeOf(std::string_view(it->key().data(), it->key().size())));
-      Note(storage::FromRocks(it->status(), "node scan"));
+      Note(txn_->ScanNodes(add));
     } else {
-      for (uint32_t label : labels_) {
-        Note(kv.ScanPrefix(storage::Keyspace::kLabels, key::LabelPrefix(label),
-                           [&](std::string_view k, std::string_view) {
-                             vertices_.push_back(key::NodeOfLabelKey(k));
-                             return true;
-                           }));
-      }
+      for (uint32_t label : labels_) Note(txn_->ScanLabel(label, add));
       std::sort(vertices_.begin(), vertices_.end());
       vertices_.erase(std::unique(vertices_.begin(), vertices_.end()), vertices_.end());
     }
@@ -60,7 +51,7 @@ class GraphView::Impl {
     if (!filter_labels_) return true;
     auto [it, inserted] = member_.emplace(n, false);
     if (inserted) {
-      storage::NodeRecord record;
+      graph::NodeData record;
       Status s = txn_->ReadNode(n, &record);
       if (s.ok()) {
         for (uint32_t l : record.labels)
@@ -84,7 +75,7 @@ class GraphView::Impl {
     Direction stored = direction_ == Direction::kBoth ? Direction::kBoth
                        : (direction_ == Direction::kOut) == outgoing ? Direction::kOut
                                                                       : Direction::kIn;
-    auto add = [&](const key::AdjacencyEntry& e, bool) {
+    auto add = [&](const graph::AdjacentEdge& e, bool) {
       if (filter_types_ && !std::binary_search(types_.begin(), types_.end(), e.type)) return true;
       // anchor is n; the view edge leaves n when asked for out-edges.
       edges.push_back(outgoing ? ViewEdge{e.edge, e.anchor, e.neighbor} : ViewEdge{e.edge, e.neighbor, e.anchor});
@@ -92,7 +83,7 @@ class GraphView::Impl {
     };
     std::optional<uint32_t> only_type;
     if (filter_types_ && types_.size() == 1) only_type = types_[0];
-    Note(txn_->ForEachEdge(n, stored, only_type, add));
+    Note(txn_->Expand(n, stored, only_type, add));
     if (filter_labels_)
       std::erase_if(edges, [&](const ViewEdge& e) { return !Contains(outgoing ? e.target : e.source); });
     return edges;
@@ -106,10 +97,10 @@ class GraphView::Impl {
     }
     auto [it, inserted] = weights_.emplace(e.id, missing);
     if (inserted && weight_key_id_) {
-      storage::EdgeRecord record;
+      graph::EdgeData record;
       Status s = txn_->ReadEdge(e.id, &record);
       if (s.ok()) {
-        if (const Value* v = storage::FindProperty(record.properties, *weight_key_id_); v && v->is_number())
+        if (const Value* v = graph::FindProperty(record.properties, *weight_key_id_); v && v->is_number())
           it->second = v->as_number();
       } else {
         Note(s);
@@ -125,7 +116,7 @@ class GraphView::Impl {
     if (!s.ok() && error_.ok()) error_ = s;
   }
 
-  std::shared_ptr<Transaction::Impl> txn_;
+  std::shared_ptr<graph::GraphTxn> txn_;
   Direction direction_;
   bool filter_types_ = false, filter_labels_ = false;
   std::vector<uint32_t> types_, labels_;
@@ -142,7 +133,7 @@ class GraphView::Impl {
 
 GraphView::GraphView(const Transaction& txn, const GraphFilter& filter)
     : impl_(std::make_unique<Impl>(internal::Access::Shared(txn), filter)) {}
-GraphView::GraphView(std::shared_ptr<Transaction::Impl> txn, const GraphFilter& filter)
+GraphView::GraphView(std::shared_ptr<graph::GraphTxn> txn, const GraphFilter& filter)
     : impl_(std::make_unique<Impl>(std::move(txn), filter)) {}
 GraphView::~GraphView() = default;
 GraphView::GraphView(GraphView&&) noexcept = default;

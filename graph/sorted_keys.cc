@@ -7,7 +7,6 @@
 #include <memory>
 #include <queue>
 
-#include <rocksdb/sst_file_writer.h>
 
 #include "storage/store.h"
 
@@ -132,32 +131,28 @@ Status SortedKeys::Merge(std::span<SortedKeys* const> parts, const std::function
   return Status::OK();
 }
 
-Status SortedKeys::WriteFile(std::span<SortedKeys* const> parts, const rocksdb::Options& options,
-                             const std::string& path, bool* written,
+Status SortedKeys::WriteFile(std::span<SortedKeys* const> parts, storage::SstWriter& writer, bool* written,
                              const std::function<Status(std::string_view)>& check) {
   Source source{{parts.begin(), parts.end()}, check};
-  return WriteFile(std::span<const Source>(&source, 1), options, path, written);
+  return WriteFile(std::span<const Source>(&source, 1), writer, written);
 }
 
-Status SortedKeys::WriteFile(std::span<const Source> sources, const rocksdb::Options& options, const std::string& path,
-                             bool* written) {
+Status SortedKeys::WriteFile(std::span<const Source> sources, storage::SstWriter& writer, bool* written) {
   *written = false;
   uint64_t count = 0;
   for (const Source& source : sources)
     for (SortedKeys* p : source.parts) count += p->count_;
   if (count == 0) return Status::OK();
-  rocksdb::SstFileWriter writer(storage::Store::SstFileOptions(), options, nullptr, /*invalidate_page_cache=*/false);
-  if (rocksdb::Status s = writer.Open(path); !s.ok()) return storage::FromRocks(s, path);
+  if (Status s = writer.Open(); !s.ok()) return s;
   for (const Source& source : sources) {
     Status s = Merge(source.parts, [&](std::string_view k) {
       if (source.check)
         if (Status c = source.check(k); !c.ok()) return c;
-      rocksdb::Status put = writer.Put(rocksdb::Slice(k.data(), k.size()), rocksdb::Slice());
-      return put.ok() ? Status::OK() : storage::FromRocks(put, path);
+      return writer.Put(k, {});
     });
     if (!s.ok()) return s;
   }
-  if (rocksdb::Status f = writer.Finish(); !f.ok()) return storage::FromRocks(f, path);
+  if (Status f = writer.Finish(); !f.ok()) return f;
   *written = true;
   return Status::OK();
 }

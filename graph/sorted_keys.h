@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include <rocksdb/options.h>
 
 #include "kg/status.h"
+#include "storage/sst_writer.h"
 
 namespace kg::graph {
 
@@ -55,8 +55,8 @@ class SortedKeys {
   // Writes every key of parts, with empty values, to a sorted file for
   // ingestion, calling check on each first; *written is false when there
   // were none (and no file is made).
-  static Status WriteFile(std::span<SortedKeys* const> parts, const rocksdb::Options& options, const std::string& path,
-                          bool* written, const std::function<Status(std::string_view)>& check = {});
+  static Status WriteFile(std::span<SortedKeys* const> parts, storage::SstWriter& writer, bool* written,
+                          const std::function<Status(std::string_view)>& check = {});
   // Keys read back as one sorted sequence, each checked by check.
   struct Source {
     std::vector<SortedKeys*> parts;
@@ -64,8 +64,7 @@ class SortedKeys {
   };
   // The same for several sources written one after another into one file.
   // REQUIRES: every key of a source sorts after every key of the one before.
-  static Status WriteFile(std::span<const Source> sources, const rocksdb::Options& options, const std::string& path,
-                          bool* written);
+  static Status WriteFile(std::span<const Source> sources, storage::SstWriter& writer, bool* written);
 
  private:
   // Offsets are 32-bit: a buffer never grows past this before it is spilled.

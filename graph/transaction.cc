@@ -72,28 +72,30 @@ Status Transaction::Impl::CheckWritable() const {
   return Status::OK();
 }
 
-std::optional<uint32_t> Transaction::Impl::ResolveLabel(std::string_view n) const {
-  return store().Lookup(DictKind::kLabel, n);
+namespace {
+DictKind DictOf(graph::NameKind kind) {
+  switch (kind) {
+    case graph::NameKind::kLabel: return DictKind::kLabel;
+    case graph::NameKind::kType: return DictKind::kEdgeType;
+    case graph::NameKind::kKey: break;
+  }
+  return DictKind::kPropertyKey;
 }
-std::optional<uint32_t> Transaction::Impl::ResolveType(std::string_view n) const {
-  return store().Lookup(DictKind::kEdgeType, n);
-}
-std::optional<uint32_t> Transaction::Impl::ResolveKey(std::string_view n) const {
-  return store().Lookup(DictKind::kPropertyKey, n);
+}  // namespace
+
+std::optional<uint32_t> Transaction::Impl::Resolve(graph::NameKind kind, std::string_view n) const {
+  return store().Lookup(DictOf(kind), n);
 }
 
-Result<uint32_t> Transaction::Impl::InternLabel(std::string_view n) {
-  if (n.empty()) return Status::InvalidArgument("a label must not be empty");
-  return store().Intern(DictKind::kLabel, n);
+Result<uint32_t> Transaction::Impl::Intern(graph::NameKind kind, std::string_view n) {
+  if (n.empty())
+    return Status::InvalidArgument(kind == graph::NameKind::kLabel  ? "a label must not be empty"
+                                   : kind == graph::NameKind::kType ? "an edge type must not be empty"
+                                                                    : "a property key must not be empty");
+  return store().Intern(DictOf(kind), n);
 }
-Result<uint32_t> Transaction::Impl::InternType(std::string_view n) {
-  if (n.empty()) return Status::InvalidArgument("an edge type must not be empty");
-  return store().Intern(DictKind::kEdgeType, n);
-}
-Result<uint32_t> Transaction::Impl::InternKey(std::string_view n) {
-  if (n.empty()) return Status::InvalidArgument("a property key must not be empty");
-  return store().Intern(DictKind::kPropertyKey, n);
-}
+
+std::string Transaction::Impl::Name(graph::NameKind kind, uint32_t id) const { return store().Name(DictOf(kind), id); }
 
 // ---- nodes ----
 
@@ -101,15 +103,8 @@ void Transaction::Impl::WriteNode(NodeId id, const NodeRecord& record) {
   kv_.Put(Keyspace::kNodes, key::Node(id), storage::EncodeRecord(record));
 }
 
-Status Transaction::Impl::ReadNode(NodeId id, NodeRecord* record) const {
-  if (Status s = CheckActive(); !s.ok()) return s;
-  if (!last_node_.Holds(id, kv_.write_count())) {
-    last_node_.id = 0;
-    Status s = kv_.Get(Keyspace::kNodes, key::Node(id), &last_node_.own);
-    if (!s.ok()) return Missing(s, NodeName(id));
-    last_node_.Set(id, kv_.write_count(), last_node_.own);
-    if (!CreatedHere(id)) NoteExists(id);
-  }
+Status Transaction::Impl::ReadNodeRecord(NodeId id, NodeRecord* record) const {
+  if (Status s = NodeBytes(id); !s.ok()) return s;
   return storage::DecodeRecord(last_node_.bytes, record, "node", id);
 }
 
@@ -231,7 +226,7 @@ Result<NodeId> Transaction::Impl::CreateNode(std::vector<uint32_t> labels, Prope
 Status Transaction::Impl::SetNodeProperty(NodeId id, uint32_t k, const Value& value) {
   if (Status s = CheckWritable(); !s.ok()) return s;
   NodeRecord record;
-  if (Status s = ReadNode(id, &record); !s.ok()) return s;
+  if (Status s = ReadNodeRecord(id, &record); !s.ok()) return s;
   const Value* old = storage::FindProperty(record.properties, k);
   if ((old && *old == value) || (!old && value.is_null())) return Status::OK();
   NodeRecord updated = record;
@@ -248,7 +243,7 @@ Status Transaction::Impl::SetNodeProperty(NodeId id, uint32_t k, const Value& va
 Status Transaction::Impl::SetNodeLabel(NodeId id, uint32_t label, bool present) {
   if (Status s = CheckWritable(); !s.ok()) return s;
   NodeRecord record;
-  if (Status s = ReadNode(id, &record); !s.ok()) return s;
+  if (Status s = ReadNodeRecord(id, &record); !s.ok()) return s;
   if (record.HasLabel(label) == present) return Status::OK();
   if (present) {
     if (Status s = CheckIndexEntries(id, record, {label}, std::nullopt); !s.ok()) return s;
@@ -269,7 +264,7 @@ Status Transaction::Impl::SetNodeLabel(NodeId id, uint32_t label, bool present) 
 Status Transaction::Impl::DeleteNode(NodeId id, bool detach) {
   if (Status s = CheckWritable(); !s.ok()) return s;
   NodeRecord record;
-  if (Status s = ReadNode(id, &record); !s.ok()) return s;
+  if (Status s = ReadNodeRecord(id, &record); !s.ok()) return s;
   std::vector<EdgeId> edges;
   Status s = ForEachEdge(id, Direction::kBoth, std::nullopt,
                          [&](const key::AdjacencyEntry& e, bool) {
@@ -284,7 +279,7 @@ Status Transaction::Impl::DeleteNode(NodeId id, bool detach) {
                                        std::to_string(edges.size()) + " relationship" +
                                        (edges.size() == 1 ? "" : "s") +
                                        "; delete them first, or detach-delete the node");
-  if (Status st = DeleteEdges(edges); !st.ok()) return st;
+  if (Status st = RemoveEdges(edges); !st.ok()) return st;
   for (uint32_t label : record.labels) {
     RemoveIndexEntries(id, record, label, std::nullopt);
     kv_.Delete(Keyspace::kLabels, key::Label(label, id));
@@ -423,7 +418,7 @@ Status Transaction::Impl::RemoveEdgeRecords(std::span<const EdgeId> ids) {
   return Status::OK();
 }
 
-Status Transaction::Impl::ReadEdge(EdgeId id, EdgeRecord* record) const {
+Status Transaction::Impl::ReadEdgeRecord(EdgeId id, EdgeRecord* record) const {
   if (Status s = CheckActive(); !s.ok()) return s;
   if (!last_edge_.Holds(id, kv_.write_count())) {
     last_edge_.id = 0;
@@ -445,7 +440,7 @@ Status Transaction::Impl::SetEdgeProperty(EdgeId id, uint32_t k, const Value& va
     if (Status s = FetchEdge(id, &bytes, &in_block, /*keep_block=*/true); !s.ok()) return Missing(s, EdgeName(id));
   }
   EdgeRecord record;
-  if (Status s = ReadEdge(id, &record); !s.ok()) return s;
+  if (Status s = ReadEdgeRecord(id, &record); !s.ok()) return s;
   if (!storage::SetProperty(&record.properties, k, value)) return Status::OK();
   if (in_block)
     if (Status s = SplitEdgeBlock({}); !s.ok()) return s;
@@ -454,9 +449,9 @@ Status Transaction::Impl::SetEdgeProperty(EdgeId id, uint32_t k, const Value& va
   return Status::OK();
 }
 
-Status Transaction::Impl::DeleteEdge(EdgeId id) { return DeleteEdges({&id, 1}); }
+Status Transaction::Impl::DeleteEdge(EdgeId id) { return RemoveEdges({&id, 1}); }
 
-Status Transaction::Impl::DeleteEdges(std::span<const EdgeId> ids,
+Status Transaction::Impl::RemoveEdges(std::span<const EdgeId> ids,
                                       const std::function<void(EdgeId, const EdgeRecord&)>& before) {
   if (Status s = CheckWritable(); !s.ok()) return s;
   std::vector<EdgeId> sorted(ids.begin(), ids.end());
@@ -473,7 +468,7 @@ Status Transaction::Impl::DeleteEdges(std::span<const EdgeId> ids,
     in.clear();
     for (EdgeId id : chunk) {
       EdgeRecord record;
-      if (Status s = ReadEdge(id, &record); !s.ok()) return s;
+      if (Status s = ReadEdgeRecord(id, &record); !s.ok()) return s;
       if (before) before(id, record);
       out.push_back({record.source, record.type, record.target, id});
       in.push_back({record.target, record.type, record.source, id});
@@ -573,13 +568,13 @@ Status Transaction::Impl::RemoveAdjacency(Keyspace ks, std::span<const key::Adja
 
 // ---- conversions ----
 
-Properties Transaction::Impl::ToProperties(const PropertyList& props) const {
+Properties Transaction::Impl::ToProperties(graph::PropertySpan props) const {
   Properties out;
   for (const auto& [k, v] : props) out.emplace(store().Name(DictKind::kPropertyKey, k), v);
   return out;
 }
 
-Node Transaction::Impl::ToNode(NodeId id, const NodeRecord& record) const {
+Node Transaction::Impl::ToNode(NodeId id, const graph::NodeData& record) const {
   Node n;
   n.id = id;
   for (uint32_t l : record.labels) n.labels.push_back(store().Name(DictKind::kLabel, l));
@@ -588,7 +583,7 @@ Node Transaction::Impl::ToNode(NodeId id, const NodeRecord& record) const {
   return n;
 }
 
-Edge Transaction::Impl::ToEdge(EdgeId id, const EdgeRecord& record) const {
+Edge Transaction::Impl::ToEdge(EdgeId id, const graph::EdgeData& record) const {
   return Edge{id, store().Name(DictKind::kEdgeType, record.type), record.source, record.target,
               ToProperties(record.properties)};
 }
@@ -622,6 +617,229 @@ Result<std::vector<NodeId>> Transaction::Impl::IndexLookup(uint32_t label, uint3
     out.push_back(key::NodeOfIndexEntry(std::string_view(it->key().data(), it->key().size())));
   if (!it->status().ok()) return storage::FromRocks(it->status(), "index scan");
   return out;
+}
+
+// ---- the graph interface ----
+
+Status Transaction::Impl::NoIndex(std::string_view label, std::string_view key) {
+  return Status::NotFound("no index on :" + std::string(label) + "(" + std::string(key) + ")");
+}
+
+Status Transaction::Impl::ReadNode(NodeId id, graph::NodeData* node) const {
+  NodeRecord record;
+  if (Status s = ReadNodeRecord(id, &record); !s.ok()) return s;
+  node->labels = std::move(record.labels);
+  node->properties = std::move(record.properties);
+  return Status::OK();
+}
+
+Status Transaction::Impl::ReadEdge(EdgeId id, graph::EdgeData* edge) const {
+  EdgeRecord record;
+  if (Status s = ReadEdgeRecord(id, &record); !s.ok()) return s;
+  edge->type = record.type;
+  edge->source = record.source;
+  edge->target = record.target;
+  edge->properties = std::move(record.properties);
+  return Status::OK();
+}
+
+Status Transaction::Impl::NodeBytes(NodeId id) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  if (last_node_.Holds(id, kv_.write_count())) return Status::OK();
+  last_node_.id = 0;
+  Status s = kv_.Get(Keyspace::kNodes, key::Node(id), &last_node_.own);
+  if (!s.ok()) return Missing(s, NodeName(id));
+  last_node_.Set(id, kv_.write_count(), last_node_.own);
+  if (!CreatedHere(id)) NoteExists(id);
+  return Status::OK();
+}
+
+Result<std::optional<Value>> Transaction::Impl::NodeProperty(NodeId id, uint32_t k) const {
+  if (Status s = NodeBytes(id); !s.ok()) return s;
+  bool has_label = false;
+  std::optional<Value> value;
+  if (storage::PeekNodeRecord(last_node_.bytes, storage::kAnyLabel, k, &has_label, &value)) return value;
+  NodeRecord record;  // says what is wrong with the bytes
+  if (Status s = storage::DecodeRecord(last_node_.bytes, &record, "node", id); !s.ok()) return s;
+  const Value* v = storage::FindProperty(record.properties, k);
+  return v ? std::optional<Value>(*v) : std::nullopt;
+}
+
+Result<bool> Transaction::Impl::NodeHasLabels(NodeId id, std::span<const uint32_t> labels) const {
+  NodeRecord record;
+  if (Status s = ReadNodeRecord(id, &record); !s.ok()) return s;
+  for (uint32_t l : labels)
+    if (!record.HasLabel(l)) return false;
+  return true;
+}
+
+Result<int64_t> Transaction::Impl::CountNodes(std::optional<uint32_t> label) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  return label ? kv_.Counter(CounterKind::kLabel, *label) : kv_.Counter(CounterKind::kNodes, 0);
+}
+
+Result<int64_t> Transaction::Impl::CountEdges(std::optional<uint32_t> type) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  return type ? kv_.Counter(CounterKind::kEdgeType, *type) : kv_.Counter(CounterKind::kEdges, 0);
+}
+
+Status Transaction::Impl::ScanNodes(graph::FunctionRef<bool(NodeId)> fn) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  auto it = kv_.NewIterator(Keyspace::kNodes);
+  for (it->SeekToFirst(); it->Valid(); it->Next())
+    if (!fn(key::NodeOf(std::string_view(it->key().data(), it->key().size())))) return Status::OK();
+  return storage::FromRocks(it->status(), "node scan");
+}
+
+Status Transaction::Impl::ScanLabel(uint32_t label, graph::FunctionRef<bool(NodeId)> fn) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  return kv_.ScanPrefix(Keyspace::kLabels, key::LabelPrefix(label),
+                        [&](std::string_view k, std::string_view) { return fn(key::NodeOfLabelKey(k)); });
+}
+
+Status Transaction::Impl::ScanEdges(graph::FunctionRef<bool(EdgeId, uint32_t, NodeId, NodeId)> fn) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  auto it = kv_.NewIterator(Keyspace::kEdges);
+  // The hint points into the iterator: withdrawn on every way out.
+  struct Withdraw {
+    const Impl& txn;
+    ~Withdraw() { txn.HintEdge(0, {}); }
+  } withdraw{*this};
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view k(it->key().data(), it->key().size());
+    key::EdgeRecords records(k, std::string_view(it->value().data(), it->value().size()));
+    for (key::EdgeBlockEntry e; records.Next(&e);) {
+      uint32_t type;
+      NodeId source, target;
+      if (!storage::PeekEdgeRecord(e.record, &type, &source, &target))
+        return Status::Corruption(EdgeName(e.id) + " is damaged (run kg check)");
+      HintEdge(e.id, e.record);
+      if (!fn(e.id, type, source, target)) return Status::OK();
+    }
+    if (!records.ok())
+      return Status::Corruption("the relationship records under key " + std::to_string(key::EdgeOf(k)) +
+                                " are damaged (run kg check)");
+  }
+  return storage::FromRocks(it->status(), "relationship scan");
+}
+
+Status Transaction::Impl::ScanBySource(std::optional<uint32_t> type,
+                                       graph::FunctionRef<bool(const graph::AdjacentEdge&)> fn) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  auto it = kv_.NewIterator(Keyspace::kOut, true);
+  key::AdjacencyEntries entries;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view k(it->key().data(), it->key().size());
+    entries.Reset(k, std::string_view(it->value().data(), it->value().size()));
+    for (key::AdjacencyEntry e; entries.Next(&e);)
+      if ((!type || e.type == *type) && !fn(graph::AdjacentEdge{e.anchor, e.type, e.neighbor, e.edge}))
+        return Status::OK();
+    if (!entries.ok()) return DamagedAdjacency(Keyspace::kOut, k);
+  }
+  return storage::FromRocks(it->status(), "edge scan");
+}
+
+Status Transaction::Impl::Expand(NodeId node, Direction dir, std::optional<uint32_t> type,
+                                 graph::FunctionRef<bool(const graph::AdjacentEdge&, bool)> fn) const {
+  return ForEachEdge(node, dir, type, [&](const key::AdjacencyEntry& e, bool outgoing) {
+    return fn(graph::AdjacentEdge{e.anchor, e.type, e.neighbor, e.edge}, outgoing);
+  });
+}
+
+namespace {
+
+// Cypher equality of two numbers: integers exactly, an integer and a float
+// when the float is that integer.
+bool NumbersEqual(const Value& a, const Value& b) {
+  if (a.is_int() && b.is_int()) return a.as_int() == b.as_int();
+  if (a.is_float() && b.is_float()) return a.as_float() == b.as_float();
+  const Value& i = a.is_int() ? a : b;
+  double f = a.is_int() ? b.as_float() : a.as_float();
+  // 2^63 and beyond do not fit an int64_t: no integer equals them.
+  if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0) || f != static_cast<double>(static_cast<int64_t>(f)))
+    return false;
+  return static_cast<int64_t>(f) == i.as_int();
+}
+
+}  // namespace
+
+Result<std::vector<NodeId>> Transaction::Impl::IndexSeek(uint32_t label, uint32_t k, const Value& value) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  const IndexRecord* index = IndexFor(label, k);
+  if (!index) return NoIndex(Name(graph::NameKind::kLabel, label), Name(graph::NameKind::kKey, k));
+  std::vector<NodeId> out;
+  if (value.is_null()) return out;  // null equals nothing
+  std::string prefix = key::IndexValuePrefix(index->id, value);
+  size_t value_at = key::IndexPrefix(index->id).size();
+  // Numbers equal as doubles share the tag and the double: the entries
+  // under that prefix are then compared exactly.
+  if (value.is_number()) prefix.resize(value_at + 9);
+  Status s = kv_.ScanPrefix(Keyspace::kIndex, prefix, [&](std::string_view entry, std::string_view) {
+    if (value.is_number()) {
+      std::string_view encoded = entry.substr(value_at, entry.size() - value_at - 8);
+      Value stored;
+      if (!storage::DecodeValue(&encoded, &stored) || !stored.is_number() || !NumbersEqual(stored, value))
+        return true;
+    }
+    out.push_back(key::NodeOfIndexEntry(entry));
+    return true;
+  });
+  if (!s.ok()) return s;
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<std::vector<NodeId>> Transaction::Impl::IndexRange(uint32_t label, uint32_t k,
+                                                          const std::optional<IndexBound>& lower,
+                                                          const std::optional<IndexBound>& upper) const {
+  const Value* kind_of = lower ? &lower->value : upper ? &upper->value : nullptr;
+  if (!kind_of) return Status::InvalidArgument("a range lookup needs at least one bound");
+  if (lower && upper && lower->value.is_number() != upper->value.is_number() &&
+      lower->value.type() != upper->value.type())
+    return Status::InvalidArgument("range bounds " + lower->value.ToString() + " and " +
+                                   upper->value.ToString() + " are of different types");
+  // The encoded range of one kind of value: its tag byte.
+  std::string kind_prefix;
+  storage::EncodeValue(&kind_prefix, *kind_of);
+  kind_prefix.resize(1);
+  std::string from = kind_prefix, to = key::PrefixSuccessor(kind_prefix);
+  if (lower) {
+    from.clear();
+    storage::EncodeValue(&from, lower->value);
+    if (!lower->inclusive) from = key::PrefixSuccessor(from);
+  }
+  if (upper) {
+    to.clear();
+    storage::EncodeValue(&to, upper->value);
+    if (upper->inclusive) to = key::PrefixSuccessor(to);
+  }
+  auto ids = IndexLookup(label, k, from, to);
+  if (!ids.ok() || !kind_of->is_number()) return ids;
+  // Bounds are compared as doubles in the encoding; recheck exactly (an
+  // integer bound against a float that rounds to it).
+  std::vector<NodeId> exact;
+  for (NodeId id : *ids) {
+    auto v = NodeProperty(id, k);
+    if (!v.ok()) return v.status();
+    if (!*v || !(*v)->is_number()) continue;
+    const Value& x = **v;
+    auto cmp = [](const Value& a, const Value& b) {  // <0, 0, >0
+      if (a.is_int() && b.is_int()) return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int();
+      double p = a.as_number(), q = b.as_number();
+      return p < q ? -1 : p > q;
+    };
+    if (lower && (cmp(x, lower->value) < 0 || (!lower->inclusive && cmp(x, lower->value) == 0))) continue;
+    if (upper && (cmp(x, upper->value) > 0 || (!upper->inclusive && cmp(x, upper->value) == 0))) continue;
+    exact.push_back(id);
+  }
+  return exact;
+}
+
+Status Transaction::Impl::DeleteEdges(std::span<const EdgeId> ids,
+                                      graph::FunctionRef<void(EdgeId, const graph::EdgeData&)> before) {
+  return RemoveEdges(ids, [&](EdgeId id, const EdgeRecord& r) {
+    before(id, graph::EdgeData{r.type, r.source, r.target, r.properties});
+  });
 }
 
 Status Transaction::Impl::Commit() {
@@ -794,7 +1012,7 @@ Result<NodeId> Transaction::CreateNode(const std::vector<std::string>& labels, c
 }
 
 Result<Node> Transaction::GetNode(NodeId id) const {
-  NodeRecord record;
+  graph::NodeData record;
   if (Status s = impl_->ReadNode(id, &record); !s.ok()) return s;
   return impl_->ToNode(id, record);
 }
@@ -821,7 +1039,7 @@ Status Transaction::RemoveNodeProperty(NodeId id, std::string_view key) {
   auto k = impl_->ResolveKey(key);
   if (!k) {
     NodeRecord record;  // still report a missing node
-    return impl_->ReadNode(id, &record);
+    return impl_->ReadNodeRecord(id, &record);
   }
   return impl_->SetNodeProperty(id, *k, Value());
 }
@@ -838,7 +1056,7 @@ Status Transaction::RemoveLabel(NodeId id, std::string_view label) {
   auto l = impl_->ResolveLabel(label);
   if (!l) {
     NodeRecord record;
-    return impl_->ReadNode(id, &record);
+    return impl_->ReadNodeRecord(id, &record);
   }
   return impl_->SetNodeLabel(id, *l, false);
 }
@@ -857,7 +1075,7 @@ Result<EdgeId> Transaction::CreateEdge(NodeId source, std::string_view type, Nod
 }
 
 Result<Edge> Transaction::GetEdge(EdgeId id) const {
-  EdgeRecord record;
+  graph::EdgeData record;
   if (Status s = impl_->ReadEdge(id, &record); !s.ok()) return s;
   return impl_->ToEdge(id, record);
 }
@@ -876,7 +1094,7 @@ Status Transaction::RemoveEdgeProperty(EdgeId id, std::string_view key) {
   auto k = impl_->ResolveKey(key);
   if (!k) {
     EdgeRecord record;
-    return impl_->ReadEdge(id, &record);
+    return impl_->ReadEdgeRecord(id, &record);
   }
   return impl_->SetEdgeProperty(id, *k, Value());
 }
@@ -975,36 +1193,12 @@ Result<uint64_t> Transaction::CountEdges(std::string_view type) const {
   return static_cast<uint64_t>(*n);
 }
 
-namespace {
-Status NoIndex(std::string_view label, std::string_view key) {
-  return Status::NotFound("no index on :" + std::string(label) + "(" + std::string(key) + ")");
-}
-}  // namespace
-
 Result<std::vector<NodeId>> Transaction::FindNodes(std::string_view label, std::string_view key,
                                                    const Value& value) const {
   auto l = impl_->ResolveLabel(label);
   auto k = impl_->ResolveKey(key);
-  if (!l || !k) return NoIndex(label, key);
-  std::string from;
-  storage::EncodeValue(&from, value);
-  auto ids = impl_->IndexLookup(*l, *k, from, key::PrefixSuccessor(from));
-  if (!ids.ok()) return ids;
-  // Numbers share an encoding prefix only when equal as doubles; drop the
-  // other kind (1.0 when asked for 1) and near-equal large integers.
-  if (value.is_number()) {
-    std::vector<NodeId> exact;
-    for (NodeId id : *ids) {
-      NodeRecord record;
-      if (Status s = impl_->ReadNode(id, &record); !s.ok()) return s;
-      const Value* v = storage::FindProperty(record.properties, *k);
-      if (v && *v == value) exact.push_back(id);
-    }
-    std::sort(exact.begin(), exact.end());
-    return exact;
-  }
-  std::sort(ids->begin(), ids->end());
-  return ids;
+  if (!l || !k) return impl_->NoIndex(label, key);
+  return impl_->IndexSeek(*l, *k, value);
 }
 
 Result<std::vector<NodeId>> Transaction::FindNodesInRange(std::string_view label, std::string_view key,
@@ -1012,48 +1206,8 @@ Result<std::vector<NodeId>> Transaction::FindNodesInRange(std::string_view label
                                                           const std::optional<IndexBound>& upper) const {
   auto l = impl_->ResolveLabel(label);
   auto k = impl_->ResolveKey(key);
-  if (!l || !k) return NoIndex(label, key);
-  const Value* kind_of = lower ? &lower->value : upper ? &upper->value : nullptr;
-  if (!kind_of) return Status::InvalidArgument("a range lookup needs at least one bound");
-  if (lower && upper && lower->value.is_number() != upper->value.is_number() &&
-      lower->value.type() != upper->value.type())
-    return Status::InvalidArgument("range bounds " + lower->value.ToString() + " and " +
-                                   upper->value.ToString() + " are of different types");
-  // The encoded range of one kind of value: its tag byte.
-  std::string kind_prefix;
-  storage::EncodeValue(&kind_prefix, *kind_of);
-  kind_prefix.resize(1);
-  std::string from = kind_prefix, to = key::PrefixSuccessor(kind_prefix);
-  if (lower) {
-    from.clear();
-    storage::EncodeValue(&from, lower->value);
-    if (!lower->inclusive) from = key::PrefixSuccessor(from);
-  }
-  if (upper) {
-    to.clear();
-    storage::EncodeValue(&to, upper->value);
-    if (upper->inclusive) to = key::PrefixSuccessor(to);
-  }
-  auto ids = impl_->IndexLookup(*l, *k, from, to);
-  if (!ids.ok() || !kind_of->is_number()) return ids;
-  // Bounds are compared as doubles in the encoding; recheck exactly (an
-  // integer bound against a float that rounds to it).
-  std::vector<NodeId> exact;
-  for (NodeId id : *ids) {
-    NodeRecord record;
-    if (Status s = impl_->ReadNode(id, &record); !s.ok()) return s;
-    const Value* v = storage::FindProperty(record.properties, *k);
-    if (!v || !v->is_number()) continue;
-    auto cmp = [](const Value& a, const Value& b) {  // <0, 0, >0
-      if (a.is_int() && b.is_int()) return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int();
-      double x = a.as_number(), y = b.as_number();
-      return x < y ? -1 : x > y;
-    };
-    if (lower && (cmp(*v, lower->value) < 0 || (!lower->inclusive && cmp(*v, lower->value) == 0))) continue;
-    if (upper && (cmp(*v, upper->value) > 0 || (!upper->inclusive && cmp(*v, upper->value) == 0))) continue;
-    exact.push_back(id);
-  }
-  return exact;
+  if (!l || !k) return impl_->NoIndex(label, key);
+  return impl_->IndexRange(*l, *k, lower, upper);
 }
 
 Status Transaction::Commit() { return impl_->Commit(); }

@@ -1,8 +1,9 @@
-// Transaction::Impl: the graph operations on interned ids, maintaining the
-// label index, property indexes, unique constraints, adjacency and counters
-// so that each element change is one consistent set of key writes.
-// The public Transaction translates names to ids and calls in here; the
-// query engine and the Boost.Graph view call in here directly.
+// Transaction::Impl: the graph interface (graph/graph.h) over the store,
+// maintaining the label index, property indexes, unique constraints,
+// adjacency and counters so that each element change is one consistent set
+// of key writes. The public Transaction translates names to ids and calls
+// in here; inside graph/, code that needs the records themselves (the bulk
+// path, the checker) uses the record-level calls below.
 #pragma once
 
 #include <functional>
@@ -13,6 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "graph/graph.h"
 #include "kg/element.h"
 #include "kg/transaction.h"
 #include "storage/key_codec.h"
@@ -21,48 +23,72 @@
 
 namespace kg {
 
-class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl> {
+class Transaction::Impl final : public graph::GraphTxn {
  public:
   Impl(std::shared_ptr<storage::Store> store, bool read_only);
 
   storage::StoreTransaction& kv() { return kv_; }
   const storage::StoreTransaction& kv() const { return kv_; }
   storage::Store& store() const { return kv_.store(); }
-  Status CheckActive() const;
   Status CheckWritable() const;
 
-  // Name <-> id. Resolve* return nullopt for a name never used (so nothing
-  // can match it); Intern* create it.
-  std::optional<uint32_t> ResolveLabel(std::string_view name) const;
-  std::optional<uint32_t> ResolveType(std::string_view name) const;
-  std::optional<uint32_t> ResolveKey(std::string_view name) const;
-  Result<uint32_t> InternLabel(std::string_view name);
-  Result<uint32_t> InternType(std::string_view name);
-  Result<uint32_t> InternKey(std::string_view name);
+  // ---- graph::GraphTxn ----
+  std::optional<uint32_t> Resolve(graph::NameKind kind, std::string_view name) const override;
+  Result<uint32_t> Intern(graph::NameKind kind, std::string_view name) override;
+  std::string Name(graph::NameKind kind, uint32_t id) const override;
+  Status CheckActive() const override;
+  bool read_only() const override { return kv_.read_only(); }
+  uint64_t write_count() const override { return kv_.write_count(); }
+  Status ReadNode(NodeId id, graph::NodeData* node) const override;
+  Status ReadEdge(EdgeId id, graph::EdgeData* edge) const override;
+  Result<std::optional<Value>> NodeProperty(NodeId id, uint32_t key) const override;
+  Result<bool> NodeHasLabels(NodeId id, std::span<const uint32_t> labels) const override;
+  bool NodeExists(NodeId id, Status* error) const override;
+  Result<int64_t> CountNodes(std::optional<uint32_t> label) const override;
+  Result<int64_t> CountEdges(std::optional<uint32_t> type) const override;
+  Status ScanNodes(graph::FunctionRef<bool(NodeId)> fn) const override;
+  Status ScanLabel(uint32_t label, graph::FunctionRef<bool(NodeId)> fn) const override;
+  Status ScanEdges(graph::FunctionRef<bool(EdgeId, uint32_t, NodeId, NodeId)> fn) const override;
+  Status ScanBySource(std::optional<uint32_t> type,
+                      graph::FunctionRef<bool(const graph::AdjacentEdge&)> fn) const override;
+  Status Expand(NodeId node, Direction dir, std::optional<uint32_t> type,
+                graph::FunctionRef<bool(const graph::AdjacentEdge&, bool)> fn) const override;
+  bool HasIndex(uint32_t label, uint32_t key) const override { return IndexFor(label, key) != nullptr; }
+  Result<std::vector<NodeId>> IndexSeek(uint32_t label, uint32_t key, const Value& value) const override;
+  Result<std::vector<NodeId>> IndexRange(uint32_t label, uint32_t key, const std::optional<IndexBound>& lower,
+                                         const std::optional<IndexBound>& upper) const override;
+  Result<NodeId> CreateNode(std::vector<uint32_t> labels, graph::PropertyList props) override;
+  Status SetNodeProperty(NodeId id, uint32_t key, const Value& value) override;
+  Status SetNodeLabel(NodeId id, uint32_t label, bool present) override;
+  Status DeleteNode(NodeId id, bool detach) override;
+  Result<EdgeId> CreateEdge(NodeId source, uint32_t type, NodeId target, graph::PropertyList props) override;
+  Status SetEdgeProperty(EdgeId id, uint32_t key, const Value& value) override;
+  Status DeleteEdges(std::span<const EdgeId> ids,
+                     graph::FunctionRef<void(EdgeId, const graph::EdgeData&)> before) override;
+  Status Commit() override;
+  void Rollback() override;
+  void SetSavePoint() override;
+  void RollbackToSavePoint() override;
+  void PopSavePoint() override;
+  Node ToNode(NodeId id, const graph::NodeData& node) const override;
+  Edge ToEdge(EdgeId id, const graph::EdgeData& edge) const override;
+  Properties ToProperties(graph::PropertySpan props) const override;
+  Result<graph::PropertyList> FromProperties(const Properties& props) override;
 
-  // Nodes. labels need not be sorted or unique; props must not hold nulls.
-  Result<NodeId> CreateNode(std::vector<uint32_t> labels, storage::PropertyList props);
+  // ---- records ----
   // NotFound with a message naming the node when absent.
-  Status ReadNode(NodeId id, storage::NodeRecord* record) const;
-  bool NodeExists(NodeId id, Status* error) const;
-  Status SetNodeProperty(NodeId id, uint32_t key, const Value& value);
-  Status SetNodeLabel(NodeId id, uint32_t label, bool present);
-  Status DeleteNode(NodeId id, bool detach);
-
-  // Edges.
-  Result<EdgeId> CreateEdge(NodeId source, uint32_t type, NodeId target, storage::PropertyList props);
-  Status ReadEdge(EdgeId id, storage::EdgeRecord* record) const;
+  Status ReadNodeRecord(NodeId id, storage::NodeRecord* record) const;
+  Status ReadEdgeRecord(EdgeId id, storage::EdgeRecord* record) const;
   // The record bytes of edge id as a scan of this transaction just read
-  // them: ReadEdge of that edge decodes them instead of a point read, for
-  // as long as the transaction writes nothing. The bytes are not copied:
-  // the caller withdraws the hint (id 0) before they change.
+  // them: ReadEdgeRecord of that edge decodes them instead of a point read,
+  // for as long as the transaction writes nothing. The bytes are not
+  // copied: the caller withdraws the hint (id 0) before they change.
   void HintEdge(EdgeId id, std::string_view bytes) const;
-  Status SetEdgeProperty(EdgeId id, uint32_t key, const Value& value);
   Status DeleteEdge(EdgeId id);
   // Deletes every edge of ids (repeats allowed), each block of adjacency
   // they share rewritten once; calls before with each edge's record first.
   // Fails at the first that does not exist.
-  Status DeleteEdges(std::span<const EdgeId> ids,
+  Status RemoveEdges(std::span<const EdgeId> ids,
                      const std::function<void(EdgeId, const storage::EdgeRecord&)>& before = {});
 
   // Calls fn(const storage::key::AdjacencyEntry&, bool outgoing) for every
@@ -91,14 +117,10 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
     return Status::OK();
   }
 
+  // The NotFound of a lookup without an index.
+  static Status NoIndex(std::string_view label, std::string_view key);
   // The Corruption a malformed adjacency key or block gives.
   static Status DamagedAdjacency(storage::Keyspace ks, std::string_view key);
-
-  // Public-facing conversions.
-  Node ToNode(NodeId id, const storage::NodeRecord& record) const;
-  Edge ToEdge(EdgeId id, const storage::EdgeRecord& record) const;
-  Properties ToProperties(const storage::PropertyList& props) const;
-  Result<storage::PropertyList> FromProperties(const Properties& props);
 
   // Node ids with (label, key) = value in the index, or NotFound when
   // no index covers (label, key).
@@ -106,16 +128,10 @@ class Transaction::Impl : public std::enable_shared_from_this<Transaction::Impl>
                                           const std::string& to_exclusive) const;
   const storage::IndexRecord* IndexFor(uint32_t label, uint32_t key) const;
 
-  Status Commit();
-  void Rollback();
-
-  // Statement-level undo (see StoreTransaction).
-  void SetSavePoint();
-  void RollbackToSavePoint();
-  void PopSavePoint();
-
  private:
   bool CreatedHere(NodeId id) const { return created_nodes_.count(id) != 0; }
+  // Reads the record bytes of node id into last_node_, unless there.
+  Status NodeBytes(NodeId id) const;
   // Adds or removes the index entries of one (node, label) for the given
   // property (or every indexed property when key is nullopt).
   std::vector<std::pair<const storage::IndexRecord*, const Value*>> EntriesFor(

@@ -5,9 +5,7 @@
 #include <chrono>
 #include <optional>
 
-#include "graph/access.h"
-#include "graph/database_impl.h"
-#include "graph/transaction_impl.h"
+#include "graph/graph.h"
 #include "query/lexer.h"
 #include "query/parser.h"
 #include "query/planner.h"
@@ -18,14 +16,13 @@ using EngineError = query::QueryError;
 
 class Connection::Impl {
  public:
-  explicit Impl(Database& db) : db_(db), store_(internal::Access::Of(db).store) {}
+  explicit Impl(Database& db) : db_(db) {}
 
   QueryResult Run(std::string_view text, const QueryParams& params,
                   const std::function<bool(const std::vector<Value>&)>* on_row);
 
   Database& db_;
-  std::shared_ptr<storage::Store> store_;
-  std::shared_ptr<Transaction::Impl> explicit_;
+  std::shared_ptr<graph::GraphTxn> explicit_;
   std::atomic<bool> cancel_{false};
   std::chrono::milliseconds timeout_{0};
   std::string file_directory_;
@@ -36,7 +33,7 @@ class Connection::Impl {
 
  private:
   void RunSchema(const query::SchemaCommand& cmd, QueryResult* result);
-  Value Materialize(Transaction::Impl& txn, const Value& v);
+  Value Materialize(graph::GraphTxn& txn, const Value& v);
 };
 
 namespace {
@@ -97,12 +94,12 @@ EngineError FromStatus(const Status& s, bool runtime) {
 
 }  // namespace
 
-Value Connection::Impl::Materialize(Transaction::Impl& txn, const Value& v) {
+Value Connection::Impl::Materialize(graph::GraphTxn& txn, const Value& v) {
   switch (v.type()) {
     case Value::Type::kNode: {
       const auto& ref = v.as_node_ref();
       if (ref.data) return v;
-      storage::NodeRecord r;
+      graph::NodeData r;
       auto node = std::make_shared<Node>();
       node->id = ref.id;
       if (txn.ReadNode(ref.id, &r).ok()) *node = txn.ToNode(ref.id, r);
@@ -111,7 +108,7 @@ Value Connection::Impl::Materialize(Transaction::Impl& txn, const Value& v) {
     case Value::Type::kEdge: {
       const auto& ref = v.as_edge_ref();
       if (ref.data) return v;
-      storage::EdgeRecord r;
+      graph::EdgeData r;
       auto edge = std::make_shared<Edge>();
       edge->id = ref.id;
       edge->source = ref.source;
@@ -195,7 +192,7 @@ QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& para
   QueryResult result;
   auto start = std::chrono::steady_clock::now();
   cancel_ = false;
-  std::shared_ptr<Transaction::Impl> txn;
+  std::shared_ptr<graph::GraphTxn> txn;
   bool auto_commit = !explicit_;
   try {
     query::Statement st = query::Parse(text);
@@ -204,7 +201,7 @@ QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& para
       result.seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       return result;
     }
-    txn = auto_commit ? std::make_shared<Transaction::Impl>(store_, false) : explicit_;
+    txn = auto_commit ? graph::Begin(db_, false) : explicit_;
     if (!auto_commit) txn->SetSavePoint();
     query::ExecContext ctx(*txn, params);
     ctx.cancel = &cancel_;
@@ -341,7 +338,7 @@ void Connection::ExecuteScript(std::span<const ScriptStatement> statements, cons
 
 Status Connection::Begin() {
   if (impl_->explicit_) return Status::InvalidArgument("a transaction is already open");
-  impl_->explicit_ = std::make_shared<Transaction::Impl>(impl_->store_, false);
+  impl_->explicit_ = graph::Begin(impl_->db_, false);
   return Status::OK();
 }
 

@@ -4,22 +4,22 @@ namespace kg::query {
 
 namespace {
 
-std::optional<Value> NodeProperty(Transaction::Impl& txn, NodeId id, uint32_t key) {
-  storage::NodeRecord r;
+std::optional<Value> NodeProperty(graph::GraphTxn& txn, NodeId id, uint32_t key) {
+  graph::NodeData r;
   if (!txn.ReadNode(id, &r).ok()) return std::nullopt;
-  const Value* v = storage::FindProperty(r.properties, key);
+  const Value* v = graph::FindProperty(r.properties, key);
   return v ? std::optional<Value>(*v) : std::nullopt;
 }
 
-std::optional<Value> EdgeProperty(Transaction::Impl& txn, EdgeId id, uint32_t key) {
-  storage::EdgeRecord r;
+std::optional<Value> EdgeProperty(graph::GraphTxn& txn, EdgeId id, uint32_t key) {
+  graph::EdgeData r;
   if (!txn.ReadEdge(id, &r).ok()) return std::nullopt;
-  const Value* v = storage::FindProperty(r.properties, key);
+  const Value* v = graph::FindProperty(r.properties, key);
   return v ? std::optional<Value>(*v) : std::nullopt;
 }
 
-bool LabelPresent(Transaction::Impl& txn, uint32_t label) {
-  auto n = txn.kv().Counter(storage::CounterKind::kLabel, label);
+bool LabelPresent(graph::GraphTxn& txn, uint32_t label) {
+  auto n = txn.CountNodes(label);
   return n.ok() && *n > 0;
 }
 
@@ -41,7 +41,7 @@ void SideEffects::BeforeEdgeProperty(EdgeId id, uint32_t key) {
   edge_props_.try_emplace({id, key}, EdgeProperty(txn_, id, key));
 }
 
-void SideEffects::BeforeNodeDelete(NodeId id, const storage::NodeRecord& record) {
+void SideEffects::BeforeNodeDelete(NodeId id, const graph::NodeData& record) {
   if (created_nodes_.count(id)) {
     changed_nodes_.insert(id);
     return;
@@ -50,7 +50,7 @@ void SideEffects::BeforeNodeDelete(NodeId id, const storage::NodeRecord& record)
   for (const auto& [k, v] : record.properties) node_props_.try_emplace({id, k}, v);
 }
 
-void SideEffects::BeforeEdgeDelete(EdgeId id, const storage::EdgeRecord& record) {
+void SideEffects::BeforeEdgeDelete(EdgeId id, const graph::EdgeData& record) {
   if (created_edges_.count(id)) {
     changed_edges_.insert(id);
     return;
@@ -76,7 +76,7 @@ SideEffects::Counts SideEffects::Compute() const {
     }
   };
   for (auto [id, properties] : created_nodes_) {
-    storage::NodeRecord r;
+    graph::NodeData r;
     if (changed_nodes_.count(id)) {
       if (!txn_.ReadNode(id, &r).ok()) continue;
       properties = r.properties.size();
@@ -85,7 +85,7 @@ SideEffects::Counts SideEffects::Compute() const {
     c.properties_set += static_cast<int64_t>(properties);
   }
   for (auto [id, properties] : created_edges_) {
-    storage::EdgeRecord r;
+    graph::EdgeData r;
     if (changed_edges_.count(id)) {
       if (!txn_.ReadEdge(id, &r).ok()) continue;
       properties = r.properties.size();
@@ -97,11 +97,11 @@ SideEffects::Counts SideEffects::Compute() const {
   std::unordered_set<NodeId> gone_nodes;
   std::unordered_set<EdgeId> gone_edges;
   for (NodeId id : deleted_nodes_) {
-    storage::NodeRecord r;
+    graph::NodeData r;
     if (!txn_.ReadNode(id, &r).ok()) gone_nodes.insert(id);
   }
   for (EdgeId id : deleted_edges_) {
-    storage::EdgeRecord r;
+    graph::EdgeData r;
     if (!txn_.ReadEdge(id, &r).ok()) gone_edges.insert(id);
   }
   c.nodes_deleted = static_cast<int64_t>(gone_nodes.size());

@@ -12,7 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "graph/transaction_impl.h"
+#include "graph/graph.h"
 #include "kg/value.h"
 #include "query/query_error.h"
 
@@ -25,7 +25,7 @@ using Params = std::map<std::string, Value, std::less<>>;
 // between the graph before and after the statement.
 class SideEffects {
  public:
-  explicit SideEffects(Transaction::Impl& txn) : txn_(txn) {}
+  explicit SideEffects(graph::GraphTxn& txn) : txn_(txn) {}
   // Call before changing a node or edge property: remembers the value the
   // element had before the statement.
   void BeforeNodeProperty(NodeId id, uint32_t key);
@@ -35,8 +35,8 @@ class SideEffects {
   void EdgeCreated(EdgeId id, size_t properties) { created_edges_.emplace(id, properties); }
   // Call before deleting, with the element's record as read just before:
   // remembers every property of a pre-existing element.
-  void BeforeNodeDelete(NodeId id, const storage::NodeRecord& record);
-  void BeforeEdgeDelete(EdgeId id, const storage::EdgeRecord& record);
+  void BeforeNodeDelete(NodeId id, const graph::NodeData& record);
+  void BeforeEdgeDelete(EdgeId id, const graph::EdgeData& record);
   // Call before a label's count may change.
   void BeforeLabelChange(uint32_t label);
 
@@ -53,7 +53,7 @@ class SideEffects {
 
  private:
   using Key = std::pair<uint64_t, uint32_t>;
-  Transaction::Impl& txn_;
+  graph::GraphTxn& txn_;
   // Elements created by the statement, with their property counts. Those
   // changed or deleted afterwards are read again at the end; the others
   // count as created (reading them back would make the transaction index
@@ -69,7 +69,7 @@ class SideEffects {
 };
 
 struct ExecContext {
-  Transaction::Impl& txn;
+  graph::GraphTxn& txn;
   const Params& params;
   SideEffects effects;
   const std::atomic<bool>* cancel = nullptr;
@@ -77,7 +77,7 @@ struct ExecContext {
   uint64_t ticks = 0;
   std::string file_directory;  // LOAD CSV resolves relative paths against it
 
-  ExecContext(Transaction::Impl& t, const Params& p) : txn(t), params(p), effects(t) {}
+  ExecContext(graph::GraphTxn& t, const Params& p) : txn(t), params(p), effects(t) {}
   // Called by long loops: throws when the statement was cancelled or ran out of time.
   void CheckInterrupt() {
     if ((++ticks & 1023) != 0) return;

@@ -113,10 +113,10 @@ void CheckFunctionCall(const Expr& e) {
   SyntaxError("UnknownFunction", "unknown function '" + e.name + "'", e.pos);
 }
 
-bool Evaluator::LoadNode(NodeId id, storage::NodeRecord* record) {
+bool Evaluator::LoadNode(NodeId id, graph::NodeData* record) {
   if (node_cache_.empty()) node_cache_.resize(kNodeCacheSlots);
   CachedNode& slot = node_cache_[id % kNodeCacheSlots];
-  uint64_t writes = ctx_.txn.kv().write_count();
+  uint64_t writes = ctx_.txn.write_count();
   if (slot.id == id && slot.write_count == writes) {
     if (slot.found) *record = slot.record;
     return slot.found;
@@ -130,7 +130,7 @@ bool Evaluator::LoadNode(NodeId id, storage::NodeRecord* record) {
   return slot.found;
 }
 
-bool Evaluator::LoadEdge(EdgeId id, storage::EdgeRecord* record) {
+bool Evaluator::LoadEdge(EdgeId id, graph::EdgeData* record) {
   Status s = ctx_.txn.ReadEdge(id, record);
   if (s.ok()) return true;
   if (s.code() == StatusCode::kNotFound) return false;
@@ -138,17 +138,17 @@ bool Evaluator::LoadEdge(EdgeId id, storage::EdgeRecord* record) {
 }
 
 Value Evaluator::EdgeValue(EdgeId id) {
-  storage::EdgeRecord r;
+  graph::EdgeData r;
   if (!LoadEdge(id, &r)) return Value();
   return Value(Value::EdgeRef{id, r.source, r.target, nullptr});
 }
 
 Properties Evaluator::ElementProperties(const Value& v) {
   if (v.is_node()) {
-    storage::NodeRecord r;
+    graph::NodeData r;
     if (LoadNode(v.as_node_ref().id, &r)) return ctx_.txn.ToProperties(r.properties);
   } else {
-    storage::EdgeRecord r;
+    graph::EdgeData r;
     if (LoadEdge(v.as_edge_ref().id, &r)) return ctx_.txn.ToProperties(r.properties);
   }
   return {};
@@ -168,17 +168,17 @@ Value Evaluator::Property(const Value& base, const std::string& key, const Expr&
     case Value::Type::kNode: {
       auto k = KeyId(key, at);
       if (!k) return Value();
-      storage::NodeRecord r;
+      graph::NodeData r;
       if (!LoadNode(base.as_node_ref().id, &r)) return Value();
-      const Value* v = storage::FindProperty(r.properties, *k);
+      const Value* v = graph::FindProperty(r.properties, *k);
       return v ? *v : Value();
     }
     case Value::Type::kEdge: {
       auto k = KeyId(key, at);
       if (!k) return Value();
-      storage::EdgeRecord r;
+      graph::EdgeData r;
       if (!LoadEdge(base.as_edge_ref().id, &r)) return Value();
-      const Value* v = storage::FindProperty(r.properties, *k);
+      const Value* v = graph::FindProperty(r.properties, *k);
       return v ? *v : Value();
     }
     case Value::Type::kMap: {
@@ -283,7 +283,7 @@ Value Evaluator::Eval(const Expr& e, Row& row) {
       Value v = Eval(*e.args[0], row);
       if (v.is_null()) return Value();
       if (!v.is_node()) BadType(e, "label check on " + CypherTypeName(v));
-      storage::NodeRecord r;
+      graph::NodeData r;
       if (!LoadNode(v.as_node_ref().id, &r)) return Value(false);
       for (const auto& l : e.labels) {
         auto id = ctx_.txn.ResolveLabel(l);
@@ -569,7 +569,7 @@ Value Evaluator::EvalFunction(const Expr& e, Row& row) {
   }
   if (n == "labels") {
     if (!x.is_node()) BadType(e, "labels() needs a node, got " + CypherTypeName(x));
-    storage::NodeRecord r;
+    graph::NodeData r;
     if (!LoadNode(x.as_node_ref().id, &r)) return Value();
     ValueList out;
     for (const auto& l : ctx_.txn.ToNode(x.as_node_ref().id, r).labels) out.push_back(Value(l));
@@ -577,9 +577,9 @@ Value Evaluator::EvalFunction(const Expr& e, Row& row) {
   }
   if (n == "type") {
     if (!x.is_edge()) BadType(e, "type() needs a relationship, got " + CypherTypeName(x));
-    storage::EdgeRecord r;
+    graph::EdgeData r;
     if (!LoadEdge(x.as_edge_ref().id, &r)) return Value();
-    return Value(ctx_.txn.store().Name(storage::DictKind::kEdgeType, r.type));
+    return Value(ctx_.txn.Name(graph::NameKind::kType, r.type));
   }
   if (n == "properties" || n == "keys") {
     Properties props;

@@ -35,8 +35,8 @@ class Evaluator {
   // Property access on a node, relationship or map value (null for null).
   Value Property(const Value& base, const std::string& key, const Expr& at);
   // The stored node or edge behind a value, loaded. NotFound: deleted.
-  bool LoadNode(NodeId id, storage::NodeRecord* record);
-  bool LoadEdge(EdgeId id, storage::EdgeRecord* record);
+  bool LoadNode(NodeId id, graph::NodeData* record);
+  bool LoadEdge(EdgeId id, graph::EdgeData* record);
   Value EdgeValue(EdgeId id);
   // The properties of a node or relationship (empty when it was deleted).
   // REQUIRES: v is a node or a relationship.
@@ -97,7 +97,7 @@ class Evaluator {
     NodeId id = 0;
     uint64_t write_count = 0;
     bool found = false;
-    storage::NodeRecord record;
+    graph::NodeData record;
   };
   static constexpr size_t kNodeCacheSlots = 256;
   std::vector<CachedNode> node_cache_;

@@ -14,8 +14,6 @@
 
 namespace kg::query {
 
-namespace key = storage::key;
-
 struct PatternMatcher::State {
   Row& row;
   ExecContext& ctx;
@@ -46,8 +44,8 @@ bool PatternMatcher::Match(Row& row, ExecContext& ctx, Evaluator& eval, const st
 namespace {
 
 // Does the map of expected properties hold on these stored properties?
-bool PropertiesMatch(Evaluator& eval, Row& row, const Expr* props, const storage::PropertyList& stored,
-                     Transaction::Impl& txn) {
+bool PropertiesMatch(Evaluator& eval, Row& row, const Expr* props, const graph::PropertyList& stored,
+                     graph::GraphTxn& txn) {
   if (!props) return true;
   Value expected = eval.Eval(*props, row);
   if (expected.is_null()) return false;
@@ -55,7 +53,7 @@ bool PropertiesMatch(Evaluator& eval, Row& row, const Expr* props, const storage
     throw QueryError("TypeError", "InvalidArgumentType", true, "a pattern's properties must be a map", props->pos);
   for (const auto& [k, v] : expected.as_map()) {
     auto id = txn.ResolveKey(k);
-    const Value* actual = id ? storage::FindProperty(stored, *id) : nullptr;
+    const Value* actual = id ? graph::FindProperty(stored, *id) : nullptr;
     if (!actual) return false;
     Ternary t = Equals(*actual, v);
     if (!t || !*t) return false;
@@ -71,7 +69,7 @@ bool PatternMatcher::CheckNode(State& st, const NodeStep& step, NodeId id) {
     if (!v.is_node() || v.as_node_ref().id != id) return false;
   }
   if (step.labels.empty() && !step.properties) return true;
-  storage::NodeRecord r;
+  graph::NodeData r;
   if (!st.eval.LoadNode(id, &r)) return false;
   for (const auto& l : step.labels) {
     auto lid = st.ctx.txn.ResolveLabel(l);
@@ -86,7 +84,7 @@ bool PatternMatcher::CheckRel(State& st, const RelStep& step, EdgeId id) {
     if (!v.is_edge() || v.as_edge_ref().id != id) return false;
   }
   if (!step.properties) return true;
-  storage::EdgeRecord r;
+  graph::EdgeData r;
   if (!st.eval.LoadEdge(id, &r)) return false;
   return PropertiesMatch(st.eval, st.row, step.properties, r.properties, st.ctx.txn);
 }
@@ -99,10 +97,18 @@ std::optional<std::vector<uint32_t>> PatternMatcher::ResolveTypes(State& st, con
   return ids;
 }
 
+namespace {
+
+void CheckRead(const Status& s) {
+  if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+}
+
+}  // namespace
+
 template <class Fn>
 bool PatternMatcher::ForEachCandidate(State& st, const MatchPart&, const Anchor& anchor, const NodeStep& step,
                                       Fn&& fn) {
-  auto& kv = st.ctx.txn.kv();
+  auto& txn = st.ctx.txn;
   switch (anchor.kind) {
     case Anchor::Kind::kBound: {
       const Value& v = st.row[step.slot];
@@ -110,45 +116,36 @@ bool PatternMatcher::ForEachCandidate(State& st, const MatchPart&, const Anchor&
       return fn(v.as_node_ref().id);
     }
     case Anchor::Kind::kIndexSeek: {
-      auto label = st.ctx.txn.ResolveLabel(anchor.label);
-      auto k = st.ctx.txn.ResolveKey(anchor.key);
-      if (!label || !k) return true;
-      const storage::IndexRecord* index = st.ctx.txn.IndexFor(*label, *k);
+      auto label = txn.ResolveLabel(anchor.label);
+      auto k = txn.ResolveKey(anchor.key);
+      if (!label || !k || !txn.HasIndex(*label, *k)) return true;
       Value v = st.eval.Eval(*anchor.value, st.row);
-      if (!index || v.is_null()) return true;
-      if (index && (v.is_number() || v.is_string() || v.is_bool() || v.is_list())) {
-        std::string prefix = key::IndexValuePrefix(index->id, v);
-        if (v.is_number()) prefix.resize(key::IndexPrefix(index->id).size() + 9);  // tag + double: 1 finds 1.0 too
-        std::vector<NodeId> ids;
-        Status s = kv.ScanPrefix(storage::Keyspace::kIndex, prefix, [&](std::string_view k2, std::string_view) {
-          ids.push_back(key::NodeOfIndexEntry(k2));
-          return true;
-        });
-        if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
-        for (NodeId id : ids)
-          if (!fn(id)) return false;
-      }
+      if (!(v.is_number() || v.is_string() || v.is_bool() || v.is_list())) return true;
+      auto ids = txn.IndexSeek(*label, *k, v);
+      CheckRead(ids.status());
+      for (NodeId id : *ids)
+        if (!fn(id)) return false;
       return true;
     }
     case Anchor::Kind::kLabelScan: {
-      auto label = st.ctx.txn.ResolveLabel(anchor.label);
+      auto label = txn.ResolveLabel(anchor.label);
       if (!label) return true;
       bool go = true;
-      Status s = kv.ScanPrefix(storage::Keyspace::kLabels, key::LabelPrefix(*label), [&](std::string_view k2, std::string_view) {
+      CheckRead(txn.ScanLabel(*label, [&](NodeId id) {
         st.ctx.CheckInterrupt();
-        go = fn(key::NodeOfLabelKey(k2));
+        go = fn(id);
         return go;
-      });
-      if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+      }));
       return go;
     }
     case Anchor::Kind::kAllNodes: {
-      auto it = kv.NewIterator(storage::Keyspace::kNodes);
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      bool go = true;
+      CheckRead(txn.ScanNodes([&](NodeId id) {
         st.ctx.CheckInterrupt();
-        if (!fn(key::NodeOf(std::string_view(it->key().data(), it->key().size())))) return false;
-      }
-      return true;
+        go = fn(id);
+        return go;
+      }));
+      return go;
     }
   }
   return true;
@@ -188,43 +185,25 @@ bool PatternMatcher::MatchPartAt(State& st, size_t pi) {
 bool PatternMatcher::ScanRelationships(State& st, size_t pi) {
   auto types = ResolveTypes(st, parts_[pi].rels[0]);
   if (!types) return true;
-  auto it = st.ctx.txn.kv().NewIterator(storage::Keyspace::kEdges);
-  // The hint below points into the iterator: withdrawn on every way out.
-  struct Withdraw {
-    Transaction::Impl& txn;
-    ~Withdraw() { txn.HintEdge(0, {}); }
-  } withdraw{st.ctx.txn};
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::string_view k(it->key().data(), it->key().size());
-    key::EdgeRecords records(k, std::string_view(it->value().data(), it->value().size()));
-    for (key::EdgeBlockEntry e; records.Next(&e);)
-      if (!ScanRelationship(st, pi, *types, e.id, e.record)) return false;
-    if (!records.ok())
-      throw QueryError("DatabaseError", "", true,
-                       "the relationship records under key " + std::to_string(key::EdgeOf(k)) + " are damaged");
-  }
-  if (!it->status().ok())
-    throw QueryError("DatabaseError", "", true, storage::FromRocks(it->status(), "relationship scan").ToString());
-  return true;
+  bool go = true;
+  CheckRead(st.ctx.txn.ScanEdges([&](EdgeId id, uint32_t type, NodeId source, NodeId target) {
+    go = ScanRelationship(st, pi, *types, id, type, source, target);
+    return go;
+  }));
+  return go;
 }
 
-// One relationship of the scan, its id and record bytes.
+// One relationship of the scan: its id, type and ends.
 bool PatternMatcher::ScanRelationship(State& st, size_t pi, const std::vector<uint32_t>& types, EdgeId id,
-                                      std::string_view bytes) {
+                                      uint32_t type, NodeId source, NodeId target) {
   const MatchPart& part = parts_[pi];
   const NodeStep& first = part.nodes[0];
   const RelStep& rel = part.rels[0];
   st.ctx.CheckInterrupt();
-  uint32_t type;
-  NodeId source, target;
-  if (!storage::PeekEdgeRecord(bytes, &type, &source, &target))
-    throw QueryError("DatabaseError", "", true, "relationship " + std::to_string(id) + " is damaged");
   if (!types.empty() && std::find(types.begin(), types.end(), type) == types.end()) return true;
   NodeId from = rel.direction == Direction::kOut ? source : target;
   NodeId next = rel.direction == Direction::kOut ? target : source;
   if (!CheckNode(st, first, from)) return true;
-  // Until the scan's iterator moves on.
-  st.ctx.txn.HintEdge(id, bytes);
   Value saved_node = st.row[first.slot];
   st.row[first.slot] = Value(Value::NodeRef{from, nullptr});
   bool go = true;
@@ -237,7 +216,6 @@ bool PatternMatcher::ScanRelationship(State& st, size_t pi, const std::vector<ui
     st.row[rel.slot] = std::move(saved_rel);
   }
   st.row[first.slot] = std::move(saved_node);
-  st.ctx.txn.HintEdge(0, {});
   return go;
 }
 
@@ -278,7 +256,7 @@ bool PatternMatcher::Expand(State& st, size_t pi, size_t ri) {
   std::optional<uint32_t> only = types->size() == 1 ? std::optional<uint32_t>((*types)[0]) : std::nullopt;
   // Collect first: the recursion below may scan the same keyspace.
   std::vector<Value::EdgeRef> edges;
-  Status s = st.ctx.txn.ForEachEdge(from, rel.direction, only, [&](const key::AdjacencyEntry& e, bool outgoing) {
+  Status s = st.ctx.txn.Expand(from, rel.direction, only, [&](const graph::AdjacentEdge& e, bool outgoing) {
     if (!types->empty() && !only && std::find(types->begin(), types->end(), e.type) == types->end()) return true;
     if (!outgoing && rel.direction == Direction::kBoth && e.anchor == e.neighbor) return true;  // self-loop seen once
     edges.push_back(outgoing ? Value::EdgeRef{e.edge, e.anchor, e.neighbor, nullptr}
@@ -328,7 +306,7 @@ bool PatternMatcher::VarLength(State& st, size_t pi, size_t ri, NodeId at, int64
   if (!types) return true;
   std::optional<uint32_t> only = types->size() == 1 ? std::optional<uint32_t>((*types)[0]) : std::nullopt;
   std::vector<Value::EdgeRef> edges;
-  Status s = st.ctx.txn.ForEachEdge(at, rel.direction, only, [&](const key::AdjacencyEntry& e, bool outgoing) {
+  Status s = st.ctx.txn.Expand(at, rel.direction, only, [&](const graph::AdjacentEdge& e, bool outgoing) {
     if (!types->empty() && !only && std::find(types->begin(), types->end(), e.type) == types->end()) return true;
     if (!outgoing && rel.direction == Direction::kBoth && e.anchor == e.neighbor) return true;
     edges.push_back(outgoing ? Value::EdgeRef{e.edge, e.anchor, e.neighbor, nullptr}
@@ -537,7 +515,7 @@ bool PatternMatcher::MatchShortest(State& st, size_t pi) {
           std::vector<NodeId> next;
           for (NodeId u : frontier) {
             st.ctx.CheckInterrupt();
-            Status s = st.ctx.txn.ForEachEdge(u, rel.direction, std::nullopt, [&](const key::AdjacencyEntry& e, bool out) {
+            Status s = st.ctx.txn.Expand(u, rel.direction, std::nullopt, [&](const graph::AdjacentEdge& e, bool out) {
               if (!types->empty() && std::find(types->begin(), types->end(), e.type) == types->end()) return true;
               Value::EdgeRef ref = out ? Value::EdgeRef{e.edge, e.anchor, e.neighbor, nullptr}
                                        : Value::EdgeRef{e.edge, e.neighbor, e.anchor, nullptr};

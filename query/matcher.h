@@ -78,7 +78,8 @@ class PatternMatcher {
   bool StartFrom(State& st, size_t pi, NodeId start);
   bool ScansRelationships(size_t pi) const;
   bool ScanRelationships(State& st, size_t pi);
-  bool ScanRelationship(State& st, size_t pi, const std::vector<uint32_t>& types, EdgeId id, std::string_view bytes);
+  bool ScanRelationship(State& st, size_t pi, const std::vector<uint32_t>& types, EdgeId id, uint32_t type,
+                        NodeId source, NodeId target);
   bool Expand(State& st, size_t pi, size_t ri);
   bool VarLength(State& st, size_t pi, size_t ri, NodeId at, int64_t depth, std::vector<Value>& trail);
   bool EndpointsOnly(State& st, size_t pi, size_t ri, NodeId from);

@@ -449,7 +449,7 @@ bool CreateOp::Push(Row& row) {
         rt_.ctx.effects.BeforeLabelChange(*id);
         labels.push_back(*id);
       }
-      storage::PropertyList props;
+      graph::PropertyList props;
       for (auto& [k, v] : WriteProperties(rt_, n.properties, row)) {
         auto id = txn.InternKey(k);
         Check(id.status());
@@ -467,7 +467,7 @@ bool CreateOp::Push(Row& row) {
       NodeId right = row[part.nodes[i + 1].slot].as_node_ref().id;
       auto type = txn.InternType(r.types[0]);
       Check(type.status());
-      storage::PropertyList props;
+      graph::PropertyList props;
       for (auto& [k, v] : WriteProperties(rt_, r.properties, row)) {
         auto id = txn.InternKey(k);
         Check(id.status());
@@ -659,7 +659,7 @@ bool RemoveOp::Push(Row& row) {
 bool DeleteOp::Push(Row& row) {
   ++rows_in;
   auto delete_edge = [&](EdgeId id) {
-    storage::EdgeRecord r;
+    graph::EdgeData r;
     if (rt_.eval.LoadEdge(id, &r)) edges_.push_back(id);
   };
   for (const auto& e : clause_->delete_exprs) {
@@ -684,9 +684,9 @@ bool DeleteOp::Finish() {
   auto& txn = rt_.ctx.txn;
   std::sort(nodes_.begin(), nodes_.end());
   nodes_.erase(std::unique(nodes_.begin(), nodes_.end()), nodes_.end());
-  std::vector<std::pair<NodeId, storage::NodeRecord>> nodes;  // those still there
+  std::vector<std::pair<NodeId, graph::NodeData>> nodes;  // those still there
   for (NodeId id : nodes_) {
-    storage::NodeRecord r;
+    graph::NodeData r;
     if (rt_.eval.LoadNode(id, &r)) nodes.emplace_back(id, std::move(r));
   }
   nodes_.clear();
@@ -694,11 +694,11 @@ bool DeleteOp::Finish() {
   // are rewritten once): those deleted by name, then those of detached nodes.
   if (clause_->detach)
     for (const auto& [id, r] : nodes)
-      Check(txn.ForEachEdge(id, Direction::kBoth, std::nullopt, [&](const storage::key::AdjacencyEntry& e, bool) {
+      Check(txn.Expand(id, Direction::kBoth, std::nullopt, [&](const graph::AdjacentEdge& e, bool) {
         edges_.push_back(e.edge);
         return true;
       }));
-  Check(txn.DeleteEdges(edges_, [&](EdgeId id, const storage::EdgeRecord& r) { rt_.ctx.effects.BeforeEdgeDelete(id, r); }));
+  Check(txn.DeleteEdges(edges_, [&](EdgeId id, const graph::EdgeData& r) { rt_.ctx.effects.BeforeEdgeDelete(id, r); }));
   edges_.clear();
   for (const auto& [id, r] : nodes) {
     rt_.ctx.effects.BeforeNodeDelete(id, r);

@@ -362,7 +362,7 @@ class Planner {
       if (!lid) continue;
       auto try_key = [&](const std::string& key, const Expr* value) {
         auto kid = txn.ResolveKey(key);
-        if (!kid || !txn.IndexFor(*lid, *kid)) return false;
+        if (!kid || !txn.HasIndex(*lid, *kid)) return false;
         a.kind = Anchor::Kind::kIndexSeek;
         a.label = label;
         a.key = key;
@@ -397,7 +397,7 @@ class Planner {
       auto lid = txn.ResolveLabel(label);
       double count = 0;
       if (lid) {
-        auto c = txn.kv().Counter(storage::CounterKind::kLabel, *lid);
+        auto c = txn.CountNodes(*lid);
         count = c.ok() ? static_cast<double>(*c) : 0;
       }
       if (best < 0 || count < best) {
@@ -408,7 +408,7 @@ class Planner {
       }
     }
     if (best >= 0) return a;
-    auto c = txn.kv().Counter(storage::CounterKind::kNodes, 0);
+    auto c = txn.CountNodes(std::nullopt);
     a.kind = Anchor::Kind::kAllNodes;
     a.estimate = c.ok() ? static_cast<double>(*c) : 0;
     return a;

@@ -375,6 +375,7 @@ bool PeekNode(std::string_view bytes, uint32_t label, uint32_t key_id, bool* has
   uint64_t labels = r.Count(4);
   for (uint64_t i = 0; i < labels; ++i)
     if (r.template Int<uint32_t>() == label) *has_label = true;
+  if (label == kAnyLabel) *has_label = true;
   if (!*has_label) return r.ok();
   uint64_t props = r.Count(5);
   for (uint64_t i = 0; i < props && r.ok(); ++i) {

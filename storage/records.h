@@ -62,8 +62,10 @@ void AppendNodeRecord(std::string* out, std::span<const uint32_t> labels, Proper
 void AppendEdgeRecord(std::string* out, uint32_t type, uint64_t source, uint64_t target, PropertySpan props);
 // For index builds: whether the node record in bytes has label, and its
 // value of property key_id (nullopt when absent), without decoding the rest.
+// With label kAnyLabel, the value whatever the labels.
 // Returns false when the bytes are not a record as this kg writes them
 // (damaged, or a newer version): DecodeRecord then says what is wrong.
+inline constexpr uint32_t kAnyLabel = UINT32_MAX;
 bool PeekNodeRecord(std::string_view bytes, uint32_t label, uint32_t key_id, bool* has_label,
                     std::optional<Value>* value);
 // The type and end nodes of the edge record in bytes, without decoding its

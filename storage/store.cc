@@ -519,13 +519,16 @@ rocksdb::EnvOptions Store::SstFileOptions() {
 }
 
 Status Store::Ingest(uint64_t catalog_version, std::vector<IngestFile> files,
-                     const std::function<Status(rocksdb::DB*, std::vector<IngestFile>*)>& prepare,
+                     const std::function<Status(const StoreTransaction&, std::vector<IngestFile>*)>& prepare,
                      const std::vector<std::string>& publish_keys) {
   if (read_only()) return Status::ReadOnly("the database is open read-only");
   std::lock_guard lock(commit_mu_);
   if (catalog()->version != catalog_version)
     return Status::Conflict("an index or constraint was created or dropped during the load; run it again");
-  if (Status s = prepare(db_.get(), &files); !s.ok()) return s;
+  {
+    StoreTransaction latest(shared_from_this(), /*read_only=*/true);
+    if (Status s = prepare(latest, &files); !s.ok()) return s;
+  }
   if (Status s = IngestLocked(files); !s.ok()) return s;
   rocksdb::SequenceNumber seq = db_->GetLatestSequenceNumber();
   for (const std::string& k : publish_keys) last_publish_[k] = seq;

@@ -65,8 +65,6 @@ class Store : public std::enable_shared_from_this<Store> {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  rocksdb::DB* db() const { return db_.get(); }
-  rocksdb::ColumnFamilyHandle* cf(Keyspace ks) const { return handles_[static_cast<int>(ks)]; }
   const std::string& path() const { return path_; }
   bool read_only() const { return options_.read_only; }
   const Options& options() const { return options_; }
@@ -122,7 +120,7 @@ class Store : public std::enable_shared_from_this<Store> {
   // directory (so ingestion moves them); removed by the next open if left.
   std::string BulkDirectory() const;
   Status Ingest(uint64_t catalog_version, std::vector<IngestFile> files,
-                const std::function<Status(rocksdb::DB* latest, std::vector<IngestFile>* files)>& prepare,
+                const std::function<Status(const StoreTransaction& latest, std::vector<IngestFile>* files)>& prepare,
                 const std::vector<std::string>& publish_keys);
   // The options SstFileWriter needs to make files for a keyspace, and the
   // file options to give it: a file is handed to the disk a megabyte at a
@@ -156,6 +154,12 @@ class Store : public std::enable_shared_from_this<Store> {
   bool MayHoldEdgeBlocks(uint64_t edge) const { return block_edges_.Contains(edge); }
 
  private:
+  // The RocksDB handles stay inside storage/: transactions, sorted files
+  // and the integrity check reach them; tests through StoreInternals.
+  friend class StoreTransaction;
+  friend struct StoreInternals;
+  rocksdb::DB* db() const { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* cf(Keyspace ks) const { return handles_[static_cast<int>(ks)]; }
   Store(std::string path, const Options& options);
   Status OpenDb();
   Status LoadMeta();
@@ -204,6 +208,12 @@ class Store : public std::enable_shared_from_this<Store> {
   std::unordered_map<std::string, rocksdb::SequenceNumber> last_publish_;
   std::mutex snapshots_mu_;
   std::multiset<rocksdb::SequenceNumber> live_snapshots_;
+};
+
+// A store's RocksDB handles, for storage/ itself and white-box tests.
+struct StoreInternals {
+  static rocksdb::DB* db(const Store& store) { return store.db(); }
+  static rocksdb::ColumnFamilyHandle* cf(const Store& store, Keyspace ks) { return store.cf(ks); }
 };
 
 }  // namespace kg::storage

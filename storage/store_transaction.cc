@@ -42,8 +42,8 @@ class Reindex : public rocksdb::WriteBatch::Handler {
  private:
   rocksdb::ColumnFamilyHandle* Handle(uint32_t id) const {
     for (int i = 0; i < kKeyspaceCount; ++i)
-      if (store_.cf(static_cast<Keyspace>(i))->GetID() == id) return store_.cf(static_cast<Keyspace>(i));
-    return store_.cf(Keyspace::kMeta);
+      if (StoreInternals::cf(store_, static_cast<Keyspace>(i))->GetID() == id) return StoreInternals::cf(store_, static_cast<Keyspace>(i));
+    return StoreInternals::cf(store_, Keyspace::kMeta);
   }
   rocksdb::WriteBatchWithIndex* out_;
   const Store& store_;

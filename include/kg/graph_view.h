@@ -41,6 +41,10 @@
 
 namespace kg {
 
+namespace graph {
+class GraphTxn;
+}
+
 struct ViewEdge {
   EdgeId id = 0;
   NodeId source = 0;
@@ -54,8 +58,8 @@ class GraphViewEdgeIterator;
 class GraphView {
  public:
   GraphView(const Transaction& txn, const GraphFilter& filter = {});
-  // For kg's own query engine, which holds the transaction's implementation.
-  GraphView(std::shared_ptr<Transaction::Impl> txn, const GraphFilter& filter);
+  // For kg's own query engine, which holds the graph layer's transaction.
+  GraphView(std::shared_ptr<graph::GraphTxn> txn, const GraphFilter& filter);
   ~GraphView();
   GraphView(GraphView&&) noexcept;
 

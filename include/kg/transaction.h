@@ -134,8 +134,8 @@ class Transaction {
   Result<uint64_t> CountEdges(std::string_view type = {}) const;
 
   // ---- Index lookups ----
-  // Nodes with label whose property equals value exactly (1 does not find
-  // 1.0), in ascending id order. REQUIRES an index or unique constraint on
+  // Nodes with label whose property equals value as Cypher's = has it
+  // (1 finds 1.0; integers compare exactly), in ascending id order. REQUIRES an index or unique constraint on
   // (label, key); NotFound otherwise.
   Result<std::vector<NodeId>> FindNodes(std::string_view label, std::string_view key,
                                         const Value& value) const;

@@ -126,7 +126,7 @@ std::string Edges(Database& db) {
 
 size_t KeyCount(Database& db, storage::Keyspace ks) {
   auto& store = *internal::Access::Of(db).store;
-  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator({}, store.cf(ks)));
+  std::unique_ptr<rocksdb::Iterator> it(storage::StoreInternals::db(store)->NewIterator({}, storage::StoreInternals::cf(store, ks)));
   size_t n = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
   return n;
@@ -246,7 +246,7 @@ TEST_CASE("deleting many edges at once rewrites their blocks as one by one would
     REQUIRE(txn.ok());
     std::vector<EdgeId> seen;
     REQUIRE(internal::Access::Of(*txn)
-                .DeleteEdges(ids, [&](EdgeId id, const storage::EdgeRecord&) { seen.push_back(id); })
+                .RemoveEdges(ids, [&](EdgeId id, const storage::EdgeRecord&) { seen.push_back(id); })
                 .ok());
     // Each edge once, before any is gone.
     CHECK(seen.size() == ids.size() - 2);
@@ -267,7 +267,7 @@ TEST_CASE("deleting many edges at once rewrites their blocks as one by one would
   auto txn = at_once->Begin();
   REQUIRE(txn.ok());
   EdgeId gone[] = {deleted};
-  CHECK(internal::Access::Of(*txn).DeleteEdges(gone).code() == StatusCode::kNotFound);
+  CHECK(internal::Access::Of(*txn).RemoveEdges(gone).code() == StatusCode::kNotFound);
 }
 
 TEST_CASE("relationship records stored in blocks read, change and delete like any other", "[bulk]") {
@@ -471,7 +471,7 @@ TEST_CASE("check and reads find damaged relationship blocks", "[bulk]") {
 std::vector<uint64_t> FilterSizes(Database& db, storage::Keyspace ks) {
   auto& store = *internal::Access::Of(db).store;
   rocksdb::TablePropertiesCollection tables;
-  REQUIRE(store.db()->GetPropertiesOfAllTables(store.cf(ks), &tables).ok());
+  REQUIRE(storage::StoreInternals::db(store)->GetPropertiesOfAllTables(storage::StoreInternals::cf(store, ks), &tables).ok());
   std::vector<uint64_t> sizes;
   for (const auto& [file, props] : tables) sizes.push_back(props->filter_size);
   return sizes;

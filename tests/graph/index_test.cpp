@@ -73,7 +73,10 @@ TEST_CASE("index lookups agree with a full scan on random data", "[graph][index]
   auto txn = Begin(*db, true);
   for (int probe = -20; probe <= 20; ++probe) {
     for (const Value& v : {Value(probe), Value(probe / 2.0), Value(std::string(1, char('a' + (probe + 20) % 6))), Value(probe > 0)}) {
-      auto expected = ScanWhere(txn, "P", "v", [&](const Value& x) { return x == v; });
+      // Cypher equality: 1 finds 1.0 too.
+      auto expected = ScanWhere(txn, "P", "v", [&](const Value& x) {
+        return x == v || (x.is_number() && v.is_number() && x.as_number() == v.as_number());
+      });
       REQUIRE(Ok(txn.FindNodes("P", "v", v)) == expected);
     }
   }
@@ -89,6 +92,28 @@ TEST_CASE("index lookups agree with a full scan on random data", "[graph][index]
   auto strings = ScanWhere(txn, "P", "v", [](const Value& x) { return x.is_string() && x.as_string() >= "b"; });
   REQUIRE(Sorted(Ok(txn.FindNodesInRange("P", "v", IndexBound{Value("b")}, std::nullopt))) == strings);
   REQUIRE(txn.FindNodes("Q", "v", Value(1)).status().IsNotFound());
+}
+
+TEST_CASE("index equality is Cypher's: numbers by value, integers exactly", "[graph][index]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Ok(db->CreateIndex({.label = "P", .property = "v"}));
+  const int64_t big = int64_t{1} << 53;  // big + 1 is the same double as big
+  auto txn = Begin(*db);
+  NodeId one = Ok(txn.CreateNode({"P"}, {{"v", Value(1)}}));
+  NodeId one_float = Ok(txn.CreateNode({"P"}, {{"v", Value(1.0)}}));
+  NodeId text = Ok(txn.CreateNode({"P"}, {{"v", Value("1")}}));
+  NodeId at = Ok(txn.CreateNode({"P"}, {{"v", Value(big)}}));
+  NodeId after = Ok(txn.CreateNode({"P"}, {{"v", Value(big + 1)}}));
+  Ok(txn.Commit());
+  auto read = Begin(*db, true);
+  CHECK(Ok(read.FindNodes("P", "v", Value(1))) == std::vector<NodeId>{one, one_float});
+  CHECK(Ok(read.FindNodes("P", "v", Value(1.0))) == std::vector<NodeId>{one, one_float});
+  CHECK(Ok(read.FindNodes("P", "v", Value("1"))) == std::vector<NodeId>{text});
+  CHECK(Ok(read.FindNodes("P", "v", Value(big + 1))) == std::vector<NodeId>{after});
+  CHECK(Ok(read.FindNodes("P", "v", Value(static_cast<double>(big)))) == std::vector<NodeId>{at});
+  CHECK(Ok(read.FindNodes("P", "v", Value(1.5))).empty());
+  CHECK(Ok(read.FindNodes("P", "v", Value())).empty());
 }
 
 TEST_CASE("unique constraints reject violating writes and data", "[graph][index][unique]") {
@@ -249,8 +274,8 @@ TEST_CASE("an ingested index needs no rewrite to clear its sequence numbers", "[
   TempDir dir;
   auto db = OpenDb(dir.db());
   auto& store = *internal::Access::Of(*db).store;
-  rocksdb::ColumnFamilyHandle* index_cf = store.cf(storage::Keyspace::kIndex);
-  REQUIRE(store.db()->SetOptions(index_cf, {{"disable_auto_compactions", "true"}}).ok());
+  rocksdb::ColumnFamilyHandle* index_cf = storage::StoreInternals::cf(store, storage::Keyspace::kIndex);
+  REQUIRE(storage::StoreInternals::db(store)->SetOptions(index_cf, {{"disable_auto_compactions", "true"}}).ok());
   {
     auto txn = Begin(*db);
     for (int i = 0; i < 12000; ++i) Ok(txn.CreateNode({"P"}, {{"k", i}}));
@@ -258,7 +283,7 @@ TEST_CASE("an ingested index needs no rewrite to clear its sequence numbers", "[
   }
   Ok(db->CreateIndex({.label = "P", .property = "k"}));
   std::vector<rocksdb::LiveFileMetaData> files;
-  store.db()->GetLiveFilesMetaData(&files);
+  storage::StoreInternals::db(store)->GetLiveFilesMetaData(&files);
   int index_files = 0;
   for (const auto& f : files) {
     if (f.column_family_name != index_cf->GetName()) continue;
@@ -314,7 +339,7 @@ namespace {
 // Every key and value of a family, in order.
 std::vector<std::pair<std::string, std::string>> Dump(Database& db, storage::Keyspace ks) {
   auto& store = *internal::Access::Of(db).store;
-  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator({}, store.cf(ks)));
+  std::unique_ptr<rocksdb::Iterator> it(storage::StoreInternals::db(store)->NewIterator({}, storage::StoreInternals::cf(store, ks)));
   std::vector<std::pair<std::string, std::string>> out;
   for (it->SeekToFirst(); it->Valid(); it->Next()) out.emplace_back(it->key().ToString(), it->value().ToString());
   REQUIRE(it->status().ok());

@@ -176,7 +176,7 @@ TEST_CASE("an edge hinted by a scan is read from the hint until the transaction 
   auto& impl = internal::Access::Of(txn);
   auto weight = [&](EdgeId id) {
     storage::EdgeRecord r;
-    Ok(impl.ReadEdge(id, &r));
+    Ok(impl.ReadEdgeRecord(id, &r));
     REQUIRE(r.properties.size() == 1);
     return r.properties[0].second.as_int();
   };
@@ -210,12 +210,12 @@ TEST_CASE("a record read again is the one the transaction sees now, after writes
   auto& impl = internal::Access::Of(txn);
   auto node_v = [&] {
     storage::NodeRecord r;
-    Ok(impl.ReadNode(a, &r));
+    Ok(impl.ReadNodeRecord(a, &r));
     return r.properties.at(0).second.as_int();
   };
   auto edge_v = [&] {
     storage::EdgeRecord r;
-    Ok(impl.ReadEdge(e, &r));
+    Ok(impl.ReadEdgeRecord(e, &r));
     return r.properties.at(0).second.as_int();
   };
   REQUIRE((node_v() == 1 && node_v() == 1 && edge_v() == 1 && edge_v() == 1));
@@ -232,7 +232,7 @@ TEST_CASE("a record read again is the one the transaction sees now, after writes
   REQUIRE((node_v() == 3 && edge_v() == 3));
   Ok(txn.DeleteEdge(e));
   storage::EdgeRecord gone;
-  REQUIRE(impl.ReadEdge(e, &gone).code() == StatusCode::kNotFound);
+  REQUIRE(impl.ReadEdgeRecord(e, &gone).code() == StatusCode::kNotFound);
 }
 
 TEST_CASE("a node seen to exist stops existing when the transaction deletes it", "[graph][transaction]") {

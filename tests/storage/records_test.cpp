@@ -277,7 +277,7 @@ TEST_CASE("a database written in a newer format is refused", "[storage][format]"
     REQUIRE(store.ok());
     std::string v;
     st::key::PutU32(&v, st::kFormatVersion + 1);
-    REQUIRE((*store)->db()->Put({}, (*store)->cf(st::Keyspace::kMeta), st::key::FormatVersion(), v).ok());
+    REQUIRE(st::StoreInternals::db(**store)->Put({}, st::StoreInternals::cf(**store, st::Keyspace::kMeta), st::key::FormatVersion(), v).ok());
   }
   auto db = kg::Database::Open(dir.db());
   REQUIRE(db.status().code() == kg::StatusCode::kNotSupported);
@@ -293,7 +293,7 @@ TEST_CASE("a database of an older format opens, and is marked with this format w
     auto store = st::Store::Open(dir.db(), options);
     REQUIRE(store.ok());
     std::string v;
-    REQUIRE((*store)->db()->Get({}, (*store)->cf(st::Keyspace::kMeta), st::key::FormatVersion(), &v).ok());
+    REQUIRE(st::StoreInternals::db(**store)->Get({}, st::StoreInternals::cf(**store, st::Keyspace::kMeta), st::key::FormatVersion(), &v).ok());
     return st::key::GetU32(v.data());
   };
   {
@@ -301,7 +301,7 @@ TEST_CASE("a database of an older format opens, and is marked with this format w
     REQUIRE(store.ok());
     std::string v;
     st::key::PutU32(&v, 1);
-    REQUIRE((*store)->db()->Put({}, (*store)->cf(st::Keyspace::kMeta), st::key::FormatVersion(), v).ok());
+    REQUIRE(st::StoreInternals::db(**store)->Put({}, st::StoreInternals::cf(**store, st::Keyspace::kMeta), st::key::FormatVersion(), v).ok());
   }
   // Reading leaves it as it is; opening for writing marks it, so that an
   // older kg that cannot read adjacency blocks, compact records or
