@@ -252,13 +252,13 @@ int Load(const std::vector<std::string>& argv) {
   options.progress = [&bar](const kg::LoadProgress& p) { bar(p); };
   auto db = OpenDb(args.db);
   if (!db) return 1;
-  kg::LoadStats stats;
-  kg::Status s = kg::Load(*db, files, options, &stats);
+  auto loaded = kg::Load(*db, files, options);
   bar.Done();
-  if (!s.ok()) {
-    std::cerr << "kg load: " << s.message() << "\nkg load: nothing was loaded\n";
+  if (!loaded.ok()) {
+    std::cerr << "kg load: " << loaded.status().message() << "\nkg load: nothing was loaded\n";
     return 1;
   }
+  const kg::LoadStats& stats = *loaded;
   // A large load is compacted once, so reads start from a settled store.
   if (!args.Has("--no-compact") && !stats.bulk && stats.nodes + stats.relationships > 100000)
     if (kg::Status c = db->Compact(); !c.ok()) std::cerr << "kg load: compaction failed: " << c.ToString() << "\n";
@@ -284,25 +284,25 @@ int Export(const std::vector<std::string>& argv) {
   std::string path = args.Has("-o") ? args.Get("-o") : args.Get("--output");
   auto db = OpenDb(args.db);
   if (!db) return 1;
-  kg::ExportStats stats;
-  kg::Status s;
+  kg::Result<kg::ExportStats> s = kg::Status::OK();
   if (options.format == kg::ExportFormat::kCsv) {
     if (path.empty()) return Usage("a CSV export is a directory of files: give -o DIR");
-    s = kg::ExportCsv(*db, options, path, &stats);
+    s = kg::ExportCsv(*db, options, path);
   } else if (path.empty() || path == "-") {
-    s = kg::Export(*db, options, std::cout, &stats);
+    s = kg::Export(*db, options, std::cout);
   } else {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) {
       std::cerr << "kg export: cannot write " << path << "\n";
       return 1;
     }
-    s = kg::Export(*db, options, out, &stats);
+    s = kg::Export(*db, options, out);
   }
   if (!s.ok()) {
-    std::cerr << "kg export: " << s.message() << "\n";
+    std::cerr << "kg export: " << s.status().message() << "\n";
     return 1;
   }
+  const kg::ExportStats& stats = *s;
   std::cerr << "kg export: " << stats.nodes << " nodes, " << stats.relationships << " relationships";
   if (!path.empty() && path != "-") std::cerr << " to " << path;
   std::cerr << "\n";
@@ -388,13 +388,13 @@ int RunExample(const std::vector<std::string>& argv) {
   if (files.empty()) {
     std::cerr << "kg example " << example->name << ": already loaded\n";
   } else {
-    kg::LoadStats stats;
-    if (kg::Status s = kg::Load(*db, files, {}, &stats); !s.ok()) {
-      std::cerr << "kg example: " << s.message() << "\nkg example: nothing was loaded\n";
+    auto stats = kg::Load(*db, files);
+    if (!stats.ok()) {
+      std::cerr << "kg example: " << stats.status().message() << "\nkg example: nothing was loaded\n";
       return 1;
     }
-    std::cerr << "kg example " << example->name << ": loaded " << stats.nodes << " nodes, " << stats.relationships
-              << " relationships in " << stats.seconds << " s\n";
+    std::cerr << "kg example " << example->name << ": loaded " << stats->nodes << " nodes, " << stats->relationships
+              << " relationships in " << stats->seconds << " s\n";
   }
   if (!example->question || args.Has("--no-question")) return 0;
   // The example's own question, with the sentences that answer it.

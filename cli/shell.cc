@@ -6,7 +6,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "kg/io.h"
+#include "kg/check.h"
+#include "kg/export.h"
+#include "kg/load.h"
 #include "kg/json.h"
 #include "kg/script.h"
 
@@ -264,9 +266,10 @@ bool Shell::Command(const std::string& line) {
     std::vector<LoadFile> files;
     for (const std::string& w : Words(rest)) files.push_back({w});
     if (files.empty()) return Fail("usage: :load FILE...");
-    LoadStats stats;
-    if (Status s = Load(db_, files, {}, &stats); !s.ok()) return Fail(":load: " + s.message() + "\nnothing was loaded");
-    out_ << "loaded " << stats.nodes << " nodes, " << stats.relationships << " relationships in " << stats.seconds << " s\n";
+    auto stats = Load(db_, files);
+    if (!stats.ok()) return Fail(":load: " + stats.status().message() + "\nnothing was loaded");
+    out_ << "loaded " << stats->nodes << " nodes, " << stats->relationships << " relationships in " << stats->seconds
+         << " s\n";
     return true;
   }
   if (cmd == ":export") {
@@ -278,17 +281,16 @@ bool Shell::Command(const std::string& line) {
     options.query = Trim(rest.substr(path_at + w[1].size()));
     if (!options.query.empty() && options.query.back() == ';') options.query.pop_back();
     options.params = params_;
-    ExportStats stats;
-    Status s;
+    Result<ExportStats> stats = Status::OK();
     if (options.format == ExportFormat::kCsv) {
-      s = ExportCsv(db_, options, w[1], &stats);
+      stats = ExportCsv(db_, options, w[1]);
     } else {
       std::ofstream f(w[1], std::ios::binary | std::ios::trunc);
       if (!f) return Fail(":export: cannot write " + w[1]);
-      s = Export(db_, options, f, &stats);
+      stats = Export(db_, options, f);
     }
-    if (!s.ok()) return Fail(":export: " + s.message());
-    out_ << "exported " << stats.nodes << " nodes, " << stats.relationships << " relationships to " << w[1] << "\n";
+    if (!stats.ok()) return Fail(":export: " + stats.status().message());
+    out_ << "exported " << stats->nodes << " nodes, " << stats->relationships << " relationships to " << w[1] << "\n";
     return true;
   }
   return Fail("unknown command " + cmd + "; :help lists the commands");

@@ -163,15 +163,14 @@ int Wordnet(kg::Database& db, const std::string& source) {
                                           {.label = "Lemma", .property = "text", .if_not_exists = true},
                                           {.label = "Lemma", .property = "id", .if_not_exists = true}};
     if (kg::Status s = db.CreateIndexes(indexes); !s.ok()) std::cerr << "kg example wordnet: " << s.ToString() << "\n";
-    kg::LoadStats stats;
-    kg::Status s = kg::Load(db, files, {}, &stats);
-    if (!s.ok()) {
-      std::cerr << "kg example wordnet: " << s.message() << "\nnothing was loaded\n";
+    auto stats = kg::Load(db, files);
+    if (!stats.ok()) {
+      std::cerr << "kg example wordnet: " << stats.status().message() << "\nnothing was loaded\n";
       rc = 1;
     } else {
-      if (!stats.bulk) (void)db.Compact();
-      std::cerr << "kg example wordnet: loaded " << stats.nodes << " nodes, " << stats.relationships
-                << " relationships in " << stats.seconds << " s\n"
+      if (!stats->bulk) (void)db.Compact();
+      std::cerr << "kg example wordnet: loaded " << stats->nodes << " nodes, " << stats->relationships
+                << " relationships in " << stats->seconds << " s\n"
                 << "WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. (license: "
                    "/usr/share/doc/wordnet-base/copyright)\n";
     }

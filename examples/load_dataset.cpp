@@ -17,14 +17,12 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(argv[2]);
   auto db = kg::Database::Open(argv[2]);
   if (!db.ok()) return 1;
-  kg::LoadStats stats;
-  kg::Status s = kg::Load(**db, {{datasets + "/china-divisions/load.cypher"}, {datasets + "/minmetals/load.cypher"}},
-                          {}, &stats);
-  if (!s.ok()) {
-    std::cerr << s.message() << "\n";
+  auto stats = kg::Load(**db, {{datasets + "/china-divisions/load.cypher"}, {datasets + "/minmetals/load.cypher"}});
+  if (!stats.ok()) {
+    std::cerr << stats.status().message() << "\n";
     return 1;
   }
-  std::cout << "loaded " << stats.nodes << " nodes and " << stats.relationships << " relationships\n";
+  std::cout << "loaded " << stats->nodes << " nodes and " << stats->relationships << " relationships\n";
   kg::Connection conn(**db);
   auto r = conn.Execute(
       "MATCH (p:Program)-[r:REACHED]->(place)-[:LOCATED_IN*0..]->(:Province {name: $province}) "

@@ -1,7 +1,7 @@
 #include "graph/transaction_impl.h"
 #include "graph/access.h"
 #include "graph/database_impl.h"
-#include "kg/io.h"
+#include "kg/check.h"
 #include "storage/check.h"
 
 namespace kg {

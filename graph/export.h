@@ -1,4 +1,4 @@
-// Writers for the export formats of kg/io.h, over one transaction's
+// Writers for the export formats of kg/export.h, over one transaction's
 // snapshot: the whole graph, or the nodes and relationships of a selection.
 #pragma once
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "kg/io.h"
+#include "kg/export.h"
 #include "kg/transaction.h"
 
 namespace kg::graph {

@@ -16,6 +16,9 @@
 #include <type_traits>
 
 #include "graph/access.h"
+#include "graph/bulk_writer.h"
+#include "graph/database_impl.h"
+#include "graph/loader.h"
 #include "graph/batch_pipe.h"
 #include "graph/csv.h"
 #include "graph/transaction_impl.h"
@@ -1109,6 +1112,31 @@ Status Importer::Jsonl(const LoadFile& file) {
   bytes_before_file_ += bytes;
   Progress(0, true);
   return Status::OK();
+}
+
+Status LoadData(Database& db, const std::vector<LoadFile>& csv, const std::vector<LoadFile>& jsonl,
+                const LoadOptions& options, uint64_t total_bytes, LoadStats* stats) {
+  const std::string& first = csv.empty() ? jsonl.front().path : csv.front().path;
+  stats->rejects_path = options.rejects_path.empty() ? first + ".rejects" : options.rejects_path;
+  constexpr uint64_t kBulkFrom = 4 << 20;
+  stats->bulk = options.method == LoadOptions::Method::kBulk ||
+                (options.method == LoadOptions::Method::kAuto && total_bytes >= kBulkFrom);
+  std::unique_ptr<GraphSink> sink;
+  if (stats->bulk) {
+    sink = std::make_unique<BulkWriter>(internal::Access::Of(db).store);
+  } else {
+    auto txn = db.Begin();
+    if (!txn.ok()) return txn.status();
+    sink = std::make_unique<TransactionSink>(std::move(*txn));
+  }
+  Importer importer(*sink, options, stats, total_bytes);
+  Status result;
+  if (!csv.empty()) result = importer.Csv(csv);
+  for (const LoadFile& f : jsonl)
+    if (result.ok()) result = importer.Jsonl(f);
+  if (result.ok()) result = sink->Finish();
+  if (stats->rejected == 0) stats->rejects_path.clear();
+  return result;
 }
 
 }  // namespace kg::graph

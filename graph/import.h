@@ -1,4 +1,4 @@
-// Importers for the file formats of kg/io.h that map straight onto nodes and
+// Importers for the file formats of kg/load.h that map straight onto nodes and
 // relationships (CSV in the neo4j-admin convention, JSON Lines in the APOC
 // convention). They write through a GraphSink (a transaction, or the bulk
 // writer); the caller finishes it.
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "graph/huge_pages.h"
-#include "kg/io.h"
+#include "kg/load.h"
 #include "kg/transaction.h"
 #include "storage/key_codec.h"
 #include "storage/records.h"

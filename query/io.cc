@@ -1,6 +1,6 @@
 // kg::Load and kg::Export: the format dispatch. CSV and JSON Lines go
-// through graph/'s importers in one transaction; Cypher scripts run on a
-// Connection; exports of a query's subgraph run the query first.
+// through graph/'s loader; Cypher scripts run on a Connection; exports of a
+// query's subgraph run the query first.
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -9,12 +9,11 @@
 #include <set>
 #include <sstream>
 
-#include "graph/access.h"
-#include "graph/bulk_writer.h"
-#include "graph/database_impl.h"
 #include "graph/export.h"
-#include "graph/import.h"
-#include "kg/io.h"
+#include "graph/loader.h"
+#include "kg/connection.h"
+#include "kg/export.h"
+#include "kg/load.h"
 #include "kg/script.h"
 #include "query/lexer.h"
 
@@ -132,12 +131,20 @@ Result<graph::Selection> Select(Database& db, const ExportOptions& options) {
   sel.everything = false;
   std::set<NodeId> nodes;
   std::set<EdgeId> edges;
+  // In a transaction that is rolled back, whatever the query does: an
+  // export writes nothing.
   Connection conn(db);
+  if (Status s = conn.Begin(); !s.ok()) return s;
   QueryResult r = conn.Stream(options.query, options.params, [&](const std::vector<Value>& row) {
     for (const Value& v : row) Collect(v, &nodes, &edges);
     return true;
   });
+  conn.Rollback();
   if (!r.ok()) return Status::InvalidArgument("--query: " + r.error().pretty);
+  const QueryCounters& c = r.counters();
+  if (c.nodes_created || c.nodes_deleted || c.relationships_created || c.relationships_deleted || c.properties_set ||
+      c.properties_removed || c.labels_added || c.labels_removed)
+    return Status::InvalidArgument("--query: an export's query must only read; this one writes (nothing was written)");
   sel.nodes.assign(nodes.begin(), nodes.end());
   sel.edges.assign(edges.begin(), edges.end());
   return sel;
@@ -145,9 +152,10 @@ Result<graph::Selection> Select(Database& db, const ExportOptions& options) {
 
 }  // namespace
 
-Status Load(Database& db, const std::vector<LoadFile>& files, const LoadOptions& options, LoadStats* stats) {
+Result<LoadStats> Load(Database& db, const std::vector<LoadFile>& files, const LoadOptions& options) {
   auto started = std::chrono::steady_clock::now();
-  *stats = LoadStats{};
+  LoadStats out;
+  LoadStats* stats = &out;
   if (files.empty()) return Status::InvalidArgument("no files to load");
   std::vector<LoadFile> csv, jsonl, cypher;
   uint64_t total_bytes = 0;
@@ -167,34 +175,11 @@ Status Load(Database& db, const std::vector<LoadFile>& files, const LoadOptions&
   }
   if (!cypher.empty() && (!csv.empty() || !jsonl.empty()))
     return Status::InvalidArgument("load Cypher scripts and data files (CSV, JSON Lines) separately");
-  Status result;
-  if (!cypher.empty()) {
-    result = LoadScripts(db, cypher, stats);
-  } else {
-    stats->rejects_path = options.rejects_path.empty() ? files.front().path + ".rejects" : options.rejects_path;
-    constexpr uint64_t kBulkFrom = 4 << 20;
-    stats->bulk = options.method == LoadOptions::Method::kBulk ||
-                  (options.method == LoadOptions::Method::kAuto && total_bytes >= kBulkFrom);
-    std::unique_ptr<graph::GraphSink> sink;
-    if (stats->bulk) {
-      sink = std::make_unique<graph::BulkWriter>(internal::Access::Of(db).store);
-    } else {
-      auto txn = db.Begin();
-      if (!txn.ok()) return txn.status();
-      sink = std::make_unique<graph::TransactionSink>(std::move(*txn));
-    }
-    graph::Importer importer(*sink, options, stats, total_bytes);
-    if (!csv.empty()) result = importer.Csv(csv);
-    for (const LoadFile& f : jsonl)
-      if (result.ok()) result = importer.Jsonl(f);
-    if (result.ok()) result = sink->Finish();
-    if (stats->rejected == 0) stats->rejects_path.clear();
-  }
+  Status result = !cypher.empty() ? LoadScripts(db, cypher, stats)
+                                  : graph::LoadData(db, csv, jsonl, options, total_bytes, stats);
+  if (!result.ok()) return result;
   stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (!result.ok()) {
-    stats->nodes = stats->relationships = 0;
-  }
-  return result;
+  return out;
 }
 
 bool ParseExportFormat(const std::string& name, ExportFormat* format) {
@@ -211,20 +196,24 @@ bool ParseExportFormat(const std::string& name, ExportFormat* format) {
   return false;
 }
 
-Status Export(Database& db, const ExportOptions& options, std::ostream& out, ExportStats* stats) {
+Result<ExportStats> Export(Database& db, const ExportOptions& options, std::ostream& out) {
   auto sel = Select(db, options);
   if (!sel.ok()) return sel.status();
   auto txn = db.Begin({.read_only = true});
   if (!txn.ok()) return txn.status();
-  return graph::WriteExport(*txn, *sel, options.format, out, stats);
+  ExportStats stats;
+  if (Status s = graph::WriteExport(*txn, *sel, options.format, out, &stats); !s.ok()) return s;
+  return stats;
 }
 
-Status ExportCsv(Database& db, const ExportOptions& options, const std::string& directory, ExportStats* stats) {
+Result<ExportStats> ExportCsv(Database& db, const ExportOptions& options, const std::string& directory) {
   auto sel = Select(db, options);
   if (!sel.ok()) return sel.status();
   auto txn = db.Begin({.read_only = true});
   if (!txn.ok()) return txn.status();
-  return graph::WriteCsvExport(*txn, *sel, directory, stats);
+  ExportStats stats;
+  if (Status s = graph::WriteCsvExport(*txn, *sel, directory, &stats); !s.ok()) return s;
+  return stats;
 }
 
 }  // namespace kg

@@ -10,6 +10,8 @@
 #include <catch2/catch.hpp>
 
 #include "kg/database.h"
+#include "kg/export.h"
+#include "kg/load.h"
 
 namespace kg::test {
 
@@ -57,6 +59,24 @@ T Ok(Result<T> r) {
 inline void Ok(const Status& s) {
   INFO(s.ToString());
   REQUIRE(s.ok());
+}
+
+// Load, Export and ExportCsv with their stats in an out-parameter (left
+// empty on failure), for tests that check the status and the stats apart.
+inline Status LoadInto(Database& db, const std::vector<LoadFile>& files, const LoadOptions& options, LoadStats* stats) {
+  auto r = Load(db, files, options);
+  *stats = r.ok() ? *r : LoadStats{};
+  return r.status();
+}
+inline Status ExportTo(Database& db, const ExportOptions& options, std::ostream& out, ExportStats* stats) {
+  auto r = Export(db, options, out);
+  *stats = r.ok() ? *r : ExportStats{};
+  return r.status();
+}
+inline Status ExportCsvTo(Database& db, const ExportOptions& options, const std::string& dir, ExportStats* stats) {
+  auto r = ExportCsv(db, options, dir);
+  *stats = r.ok() ? *r : ExportStats{};
+  return r.status();
 }
 
 }  // namespace kg::test

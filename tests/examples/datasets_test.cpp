@@ -12,7 +12,7 @@ namespace {
 std::unique_ptr<Database> LoadMinmetals(const test::TempDir& dir) {
   auto db = test::OpenDb(dir.db());
   LoadStats stats;
-  Status s = Load(*db,
+  Status s = test::LoadInto(*db,
                   {{std::string(KG_DATASETS_DIR) + "/china-divisions/load.cypher"},
                    {std::string(KG_DATASETS_DIR) + "/minmetals/load.cypher"}},
                   {}, &stats);
@@ -33,7 +33,7 @@ TEST_CASE("china-divisions: the real hierarchy, keyed by code", "[examples]") {
   test::TempDir dir;
   auto db = test::OpenDb(dir.db());
   LoadStats stats;
-  REQUIRE(Load(*db, {{std::string(KG_DATASETS_DIR) + "/china-divisions/load.cypher"}}, {}, &stats).ok());
+  REQUIRE(test::LoadInto(*db, {{std::string(KG_DATASETS_DIR) + "/china-divisions/load.cypher"}}, {}, &stats).ok());
   Connection conn(*db);
   CHECK(Count(conn, "MATCH (p:Province) RETURN count(p)") == 31);
   CHECK(Count(conn, "MATCH (p:Prefecture) RETURN count(p)") == 342);

@@ -7,7 +7,7 @@
 #include "graph/access.h"
 #include "graph/database_impl.h"
 #include "kg/database.h"
-#include "kg/io.h"
+#include "kg/check.h"
 #include "storage/store.h"
 #include "tests/test_util.h"
 

@@ -74,12 +74,12 @@ TEST_CASE("exports load back into the same graph", "[io]") {
       ExportStats stats;
       std::vector<LoadFile> files;
       if (format == ExportFormat::kCsv) {
-        REQUIRE(ExportCsv(*source, options, dir.path() + "/" + name, &stats).ok());
+        REQUIRE(test::ExportCsvTo(*source, options, dir.path() + "/" + name, &stats).ok());
         for (const std::string& f : stats.files) files.push_back({f});
       } else {
         std::string path = dir.path() + "/" + name + "." + ext;
         std::ofstream out(path, std::ios::binary);
-        REQUIRE(Export(*source, options, out, &stats).ok());
+        REQUIRE(test::ExportTo(*source, options, out, &stats).ok());
         out.close();
         files.push_back({path});
       }
@@ -89,7 +89,7 @@ TEST_CASE("exports load back into the same graph", "[io]") {
       LoadStats loaded;
       LoadOptions load_options;
       load_options.method = method;
-      Status s = Load(*copy, files, load_options, &loaded);
+      Status s = test::LoadInto(*copy, files, load_options, &loaded);
       INFO(s.ToString());
       REQUIRE(s.ok());
       CHECK(loaded.bulk == (method == LoadOptions::Method::kBulk));
@@ -111,7 +111,7 @@ TEST_CASE("a query's subgraph exports as GraphML and DOT", "[io]") {
   options.format = ExportFormat::kDot;
   std::ostringstream dot;
   ExportStats stats;
-  REQUIRE(Export(*db, options, dot, &stats).ok());
+  REQUIRE(test::ExportTo(*db, options, dot, &stats).ok());
   CHECK(stats.nodes == 3);
   CHECK(stats.relationships == 2);
   CHECK(dot.str().starts_with("digraph G {"));
@@ -122,7 +122,7 @@ TEST_CASE("a query's subgraph exports as GraphML and DOT", "[io]") {
   options.query.clear();
   std::ostringstream xml;
   ExportStats all;
-  REQUIRE(Export(*db, options, xml, &all).ok());
+  REQUIRE(test::ExportTo(*db, options, xml, &all).ok());
   CHECK(all.nodes == 4);
   CHECK(xml.str().find("<graphml") != std::string::npos);
   CHECK(xml.str().find("attr.name=\"year\" attr.type=\"long\"") != std::string::npos);
@@ -130,9 +130,31 @@ TEST_CASE("a query's subgraph exports as GraphML and DOT", "[io]") {
 
   options.query = "RETURN nope";
   std::ostringstream bad;
-  Status s = Export(*db, options, bad, &all);
+  Status s = test::ExportTo(*db, options, bad, &all);
   CHECK(!s.ok());
   CHECK(s.message().find("nope") != std::string::npos);
+}
+
+TEST_CASE("an export's query only reads: one that writes fails and writes nothing", "[io]") {
+  TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  MakeTrickyGraph(*db);
+  auto before = test::Ok(test::Begin(*db, true).CountNodes());
+  for (const char* query : {"CREATE (n:Intruder) RETURN n", "MATCH (n:Person) SET n.touched = true RETURN n",
+                            "MATCH (n:Person {name: 'solo'}) DETACH DELETE n RETURN 1"}) {
+    INFO(query);
+    ExportOptions options;
+    options.query = query;
+    std::ostringstream out;
+    auto r = Export(*db, options, out);
+    REQUIRE(!r.ok());
+    CHECK(r.status().message().find("must only read") != std::string::npos);
+    auto txn = test::Begin(*db, true);
+    CHECK(test::Ok(txn.CountNodes()) == before);
+    CHECK(test::Ok(txn.CountNodes("Intruder")) == 0);
+  }
+  Connection conn(*db);
+  CHECK(conn.Execute("MATCH (n) WHERE n.touched RETURN count(n)").rows()[0][0] == Value(0));
 }
 
 TEST_CASE("a bad row fails the whole load with where and why", "[io]") {
@@ -144,32 +166,32 @@ TEST_CASE("a bad row fails the whole load with where and why", "[io]") {
   Write(dir.path() + "/people.csv", "id:ID,:LABEL,name,age:int\n1,Person,Ann,41\n2,Person,Bob,forty\n3,Person,Cy,7\n");
   Write(dir.path() + "/knows.csv", ":START_ID,:END_ID,:TYPE\n1,3,KNOWS\n");
   LoadStats stats;
-  Status s = Load(*db, {{dir.path() + "/people.csv"}, {dir.path() + "/knows.csv"}}, {}, &stats);
+  Status s = test::LoadInto(*db, {{dir.path() + "/people.csv"}, {dir.path() + "/knows.csv"}}, {}, &stats);
   REQUIRE(!s.ok());
   CHECK(s.message() == dir.path() + "/people.csv:3:14: 'forty' in column age is not an integer");
   CHECK(Dump(*db) == before);
 
   Write(dir.path() + "/knows.csv", ":START_ID,:END_ID,:TYPE\n1,3,KNOWS\n1,9,KNOWS\n");
   Write(dir.path() + "/people.csv", "id:ID,:LABEL,name,age:int\n1,Person,Ann,41\n3,Person,Cy,7\n");
-  s = Load(*db, {{dir.path() + "/knows.csv"}, {dir.path() + "/people.csv"}}, {}, &stats);
+  s = test::LoadInto(*db, {{dir.path() + "/knows.csv"}, {dir.path() + "/people.csv"}}, {}, &stats);
   REQUIRE(!s.ok());
   CHECK(s.message() == dir.path() + "/knows.csv:3:1: unknown end node id '9'");
   CHECK(Dump(*db) == before);
 
   Write(dir.path() + "/broken.csv", "id:ID,name\n1,\"unterminated\n");
-  s = Load(*db, {{dir.path() + "/broken.csv"}}, {}, &stats);
+  s = test::LoadInto(*db, {{dir.path() + "/broken.csv"}}, {}, &stats);
   REQUIRE(!s.ok());
   CHECK(s.message().find("broken.csv:2:3: a quoted field is not closed") != std::string::npos);
 
   Write(dir.path() + "/dup.jsonl",
         "{\"type\":\"node\",\"id\":\"a\",\"labels\":[\"X\"],\"properties\":{}}\n"
         "{\"type\":\"node\",\"id\":\"a\",\"labels\":[\"X\"],\"properties\":{}}\n");
-  s = Load(*db, {{dir.path() + "/dup.jsonl"}}, {}, &stats);
+  s = test::LoadInto(*db, {{dir.path() + "/dup.jsonl"}}, {}, &stats);
   REQUIRE(!s.ok());
   CHECK(s.message() == dir.path() + "/dup.jsonl:2: duplicate node id 'a'");
 
   Write(dir.path() + "/bad.cypher", "CREATE INDEX FOR (n:Thing) ON (n.k);\nCREATE (:Thing {k: 1});\n\nRETURN nope;\n");
-  s = Load(*db, {{dir.path() + "/bad.cypher"}}, {}, &stats);
+  s = test::LoadInto(*db, {{dir.path() + "/bad.cypher"}}, {}, &stats);
   REQUIRE(!s.ok());
   CHECK(s.message().starts_with(dir.path() + "/bad.cypher:4:8: SyntaxError"));
   CHECK(Dump(*db) == before);
@@ -181,13 +203,13 @@ TEST_CASE("a bad row fails the whole load with where and why", "[io]") {
         "CREATE INDEX FOR (n:Thing) ON (n.k);\nCREATE INDEX FOR (n:Thing) ON (n.j);\n"
         "CREATE CONSTRAINT FOR (n:Thing) REQUIRE n.k IS UNIQUE;\nCREATE INDEX FOR (n:Thing) ON (n.k);\n"
         "CREATE (:Thing {k: 1});\n");
-  s = Load(*db, {{dir.path() + "/schema.cypher"}}, {}, &stats);
+  s = test::LoadInto(*db, {{dir.path() + "/schema.cypher"}}, {}, &stats);
   REQUIRE(!s.ok());
   CHECK(s.message().starts_with(dir.path() + "/schema.cypher:4: ClientError (InvalidArgument)"));
   CHECK(Dump(*db) == before);
   CHECK(db->Indexes().empty());
 
-  s = Load(*db, {{dir.path() + "/missing.csv"}}, {}, &stats);
+  s = test::LoadInto(*db, {{dir.path() + "/missing.csv"}}, {}, &stats);
   CHECK(s.code() == StatusCode::kNotFound);
   CHECK(Dump(*db) == before);
 }
@@ -235,7 +257,7 @@ TEST_CASE("the bulk loader fails at the first bad relationship row, wherever its
     LoadOptions options;
     options.method = LoadOptions::Method::kBulk;
     LoadStats stats;
-    Status s = Load(*db, {{dir.path() + "/nodes.csv"}, {dir.path() + "/rels.csv"}}, options, &stats);
+    Status s = test::LoadInto(*db, {{dir.path() + "/nodes.csv"}, {dir.path() + "/rels.csv"}}, options, &stats);
     REQUIRE(!s.ok());
     INFO(s.message());
     CHECK(s.message().starts_with(dir.path() + "/rels.csv" + c.error));
@@ -248,7 +270,7 @@ TEST_CASE("the bulk loader fails at the first bad relationship row, wherever its
   LoadOptions options;
   options.method = LoadOptions::Method::kBulk;
   LoadStats stats;
-  REQUIRE(Load(*db, {{dir.path() + "/nodes.csv"}, {dir.path() + "/rels.csv"}}, options, &stats).ok());
+  REQUIRE(test::LoadInto(*db, {{dir.path() + "/nodes.csv"}, {dir.path() + "/rels.csv"}}, options, &stats).ok());
   CHECK(stats.relationships == 9000);
   Connection conn(*db);
   auto r = conn.Execute("MATCH (a)-[r:R]->(b) WHERE a.id <> 'n' + toString(r.w % 100 + 1) OR "
@@ -291,7 +313,7 @@ std::pair<std::unique_ptr<Database>, Status> LoadFiles(const std::string& db_dir
   auto db = test::OpenDb(db_dir);
   LoadOptions options;
   options.method = method;
-  Status s = Load(*db, files, options, stats);
+  Status s = test::LoadInto(*db, files, options, stats);
   return {std::move(db), s};
 }
 
@@ -438,7 +460,7 @@ TEST_CASE("a header may repeat a property and split labels over columns", "[io]"
     LoadOptions options;
     options.method = method;
     LoadStats stats;
-    Status s = Load(*db, {{dir.path() + "/nodes.csv"}, {dir.path() + "/rels.csv"}}, options, &stats);
+    Status s = test::LoadInto(*db, {{dir.path() + "/nodes.csv"}, {dir.path() + "/rels.csv"}}, options, &stats);
     INFO(s.ToString());
     REQUIRE(s.ok());
     Connection conn(*db);
@@ -476,14 +498,14 @@ TEST_CASE("JSON Lines relationships may name nodes that come later in the file",
     options.method = method;
     LoadStats stats;
     // The relationship to a node that never comes fails the load, naming its line.
-    Status s = Load(*db, {{dir.path() + "/late.jsonl"}}, options, &stats);
+    Status s = test::LoadInto(*db, {{dir.path() + "/late.jsonl"}}, options, &stats);
     REQUIRE(!s.ok());
     CHECK(s.message() == dir.path() + "/late.jsonl:3: unknown end node id 'nobody'");
     CHECK(Dump(*db).empty());
     // Skipped as a bad row, the rest loads.
     options.max_bad = 1;
     options.rejects_path = dir.path() + name + ".rejects";
-    s = Load(*db, {{dir.path() + "/late.jsonl"}}, options, &stats);
+    s = test::LoadInto(*db, {{dir.path() + "/late.jsonl"}}, options, &stats);
     INFO(s.ToString());
     REQUIRE(s.ok());
     CHECK(stats.nodes == 2);
@@ -507,7 +529,7 @@ TEST_CASE("skipping bad rows writes them with their reasons to a rejects file", 
   LoadOptions options;
   options.max_bad = 3;
   LoadStats stats;
-  Status s = Load(*db, {{dir.path() + "/people.csv"}}, options, &stats);
+  Status s = test::LoadInto(*db, {{dir.path() + "/people.csv"}}, options, &stats);
   INFO(s.ToString());
   REQUIRE(s.ok());
   CHECK(stats.nodes == 3);
@@ -526,7 +548,7 @@ TEST_CASE("skipping bad rows writes them with their reasons to a rejects file", 
   bulk_options.method = LoadOptions::Method::kBulk;
   bulk_options.max_bad = 5;
   bulk_options.rejects_path = dir.path() + "/bulk.rejects";
-  s = Load(*bulk, {{dir.path() + "/people.csv"}, {dir.path() + "/knows.csv"}}, bulk_options, &stats);
+  s = test::LoadInto(*bulk, {{dir.path() + "/people.csv"}, {dir.path() + "/knows.csv"}}, bulk_options, &stats);
   INFO(s.ToString());
   REQUIRE(s.ok());
   CHECK(stats.bulk);
@@ -541,7 +563,7 @@ TEST_CASE("skipping bad rows writes them with their reasons to a rejects file", 
 
   auto other = test::OpenDb(dir.path() + "/other");
   options.max_bad = 2;
-  s = Load(*other, {{dir.path() + "/people.csv"}}, options, &stats);
+  s = test::LoadInto(*other, {{dir.path() + "/people.csv"}}, options, &stats);
   CHECK(!s.ok());
   CHECK(s.message().starts_with("more than 2 bad rows"));
   Connection conn(*other);

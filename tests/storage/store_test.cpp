@@ -6,7 +6,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "kg/io.h"
+#include "kg/check.h"
 #include "tests/test_util.h"
 
 using namespace kg;

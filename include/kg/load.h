@@ -1,7 +1,7 @@
-// Loading files into a database and exporting it (or a query's subgraph).
+// Loading files into a database.
 //
-//   kg::LoadStats stats;
-//   kg::Status s = kg::Load(*db, {{"people.csv"}, {"knows.csv"}}, {}, &stats);
+//   auto stats = kg::Load(*db, {{"people.csv"}, {"knows.csv"}});
+//   if (!stats.ok()) std::cerr << stats.status().ToString() << "\n";
 //
 // Formats (chosen from the extension unless LoadOptions::format says):
 // - CSV (.csv, .tsv) in the neo4j-admin import header convention:
@@ -26,11 +26,9 @@
 
 #include <cstdint>
 #include <functional>
-#include <iosfwd>
 #include <string>
 #include <vector>
 
-#include "kg/connection.h"
 #include "kg/database.h"
 #include "kg/status.h"
 
@@ -73,42 +71,7 @@ struct LoadStats {
   std::string rejects_path;  // set when rows were rejected
 };
 
-Status Load(Database& db, const std::vector<LoadFile>& files, const LoadOptions& options, LoadStats* stats);
-
-enum class ExportFormat { kJsonl, kCsv, kCypher, kGraphml, kDot };
-
-// Parses "jsonl", "csv", "cypher", "graphml" or "dot".
-bool ParseExportFormat(const std::string& name, ExportFormat* format);
-
-struct ExportOptions {
-  ExportFormat format = ExportFormat::kJsonl;
-  // Empty: the whole graph. Otherwise a query whose returned nodes,
-  // relationships and paths (also inside lists and maps) make the subgraph;
-  // the end nodes of returned relationships are included.
-  std::string query;
-  QueryParams params;
-};
-
-struct ExportStats {
-  uint64_t nodes = 0, relationships = 0;
-  std::vector<std::string> files;  // CSV: the files written
-};
-
-// Writes to out (jsonl, cypher, graphml, dot). CSV needs several files
-// (one per label set and per relationship type): use ExportCsv.
-Status Export(Database& db, const ExportOptions& options, std::ostream& out, ExportStats* stats);
-// Writes nodes_*.csv and relationships_*.csv into directory (created if
-// missing) in the header convention Load reads.
-Status ExportCsv(Database& db, const ExportOptions& options, const std::string& directory, ExportStats* stats);
-
-// Integrity check: both adjacency directions agree, every edge's endpoints
-// exist, label and type counts and every index match the data. Returns the
-// problems found (empty: all is well).
-struct CheckReport {
-  uint64_t nodes = 0, relationships = 0, index_entries = 0;
-  std::vector<std::string> problems;
-  bool ok() const { return problems.empty(); }
-};
-Result<CheckReport> Check(Database& db);
+// What a load that succeeded did. A load that fails changes nothing.
+Result<LoadStats> Load(Database& db, const std::vector<LoadFile>& files, const LoadOptions& options = {});
 
 }  // namespace kg
