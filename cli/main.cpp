@@ -56,8 +56,17 @@ std::string DefaultDb() {
   return base + "/kg/default";
 }
 
+// The example datasets: $KG_DATASETS when set; else those installed beside
+// this program (PREFIX/share/kg/datasets for PREFIX/bin/kg); else those of
+// the source tree it was built from.
 std::string DatasetsDir() {
   if (const char* env = std::getenv("KG_DATASETS"); env && *env) return env;
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    std::filesystem::path installed = self.parent_path().parent_path() / "share" / "kg" / "datasets";
+    if (std::filesystem::is_directory(installed, ec)) return installed.string();
+  }
   return KG_DATASETS_DIR;
 }
 
@@ -364,6 +373,7 @@ int RunExample(const std::vector<std::string>& argv) {
   if (args.positional.empty()) {
     std::cout << "Example datasets (kg example NAME [--db DIR]):\n";
     for (const Example& e : Examples()) std::cout << "  " << e.name << std::string(18 - std::strlen(e.name), ' ') << e.description << "\n";
+    std::cout << "Their files are in " << DatasetsDir() << " (set KG_DATASETS to use others).\n";
     return 0;
   }
   const Example* example = nullptr;
