@@ -2,6 +2,7 @@
 // crosses the public API; a call that can fail returns one of these.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
@@ -63,8 +64,22 @@ class Status {
   std::string message_;
 };
 
-// A value or the Status explaining why there is none.
-// REQUIRES for value(): ok().
+// What reading the value of a failed Result throws: a program that skipped
+// the check stops with the status it skipped, not with an unexplained
+// crash. The only exception kg's API throws, and only on this misuse.
+class BadResultAccess : public std::logic_error {
+ public:
+  explicit BadResultAccess(const Status& status)
+      : std::logic_error("kg: the value of a failed Result was read; its status: " + status.ToString()),
+        status_(status) {}
+  const Status& status() const { return status_; }
+
+ private:
+  Status status_;
+};
+
+// A value or the Status explaining why there is none. Reading the value
+// (value(), *, ->) of a Result that is not ok() throws BadResultAccess.
 template <typename T>
 class Result {
  public:
@@ -74,11 +89,20 @@ class Result {
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { return std::get<0>(state_); }
-  const T& value() const& { return std::get<0>(state_); }
+  T& value() & {
+    Check();
+    return std::get<0>(state_);
+  }
+  const T& value() const& {
+    Check();
+    return std::get<0>(state_);
+  }
   // By value on a temporary, so `for (auto& x : *txn.GetEdges(n, dir))`
   // iterates a live object rather than one destroyed before the loop.
-  T value() && { return std::get<0>(std::move(state_)); }
+  T value() && {
+    Check();
+    return std::get<0>(std::move(state_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T operator*() && { return std::move(*this).value(); }
@@ -89,6 +113,9 @@ class Result {
   Status status() const { return ok() ? Status::OK() : std::get<1>(state_); }
 
  private:
+  void Check() const {
+    if (!ok()) throw BadResultAccess(std::get<1>(state_));
+  }
   std::variant<T, Status> state_;
 };
 

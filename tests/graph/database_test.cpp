@@ -231,3 +231,34 @@ TEST_CASE("a read-only database refuses writes and a second writer is told it is
   no_create.create_if_missing = false;
   REQUIRE(Database::Open(dir.path() + "/none", no_create).status().IsNotFound());
 }
+
+namespace kg {
+namespace {
+
+TEST_CASE("reading the value of a failed Result throws BadResultAccess naming the status", "[api]") {
+  Result<int> missing = Status::NotFound("node 7 does not exist");
+  REQUIRE_THROWS_AS(*missing, BadResultAccess);
+  try {
+    (void)missing.value();
+    FAIL("no exception");
+  } catch (const BadResultAccess& e) {
+    CHECK(std::string(e.what()).find("NotFound: node 7 does not exist") != std::string::npos);
+    CHECK(e.status().code() == StatusCode::kNotFound);
+  }
+  // The unchecked second creation of a node a unique constraint refuses.
+  test::TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  test::Ok(db->CreateIndex({.label = "Province", .property = "name", .unique = true}));
+  auto txn = test::Begin(*db);
+  (void)*txn.CreateNode({"Province"}, {{"name", "Yunnan"}});
+  try {
+    (void)*txn.CreateNode({"Province"}, {{"name", "Yunnan"}});
+    FAIL("no exception");
+  } catch (const BadResultAccess& e) {
+    CHECK(std::string(e.what()).find("ConstraintViolation") != std::string::npos);
+  }
+  CHECK(Result<int>(3).value() == 3);
+}
+
+}  // namespace
+}  // namespace kg
