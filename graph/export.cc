@@ -66,8 +66,19 @@ void AppendExactJson(std::string* out, const Value& v) {
 
 void AppendProperties(std::string* out, const Properties& props) { AppendJsonObject(out, props, AppendExactJson); }
 
-Status Jsonl(const Transaction& txn, const Selection& sel, std::ostream& out, ExportStats* stats) {
+Status Jsonl(const Transaction& txn, const Selection& sel, const std::vector<IndexInfo>& schema, std::ostream& out,
+             ExportStats* stats) {
   std::string line;
+  for (const IndexInfo& i : schema) {
+    line = i.unique ? "{\"type\":\"constraint\",\"name\":" : "{\"type\":\"index\",\"name\":";
+    AppendJsonString(&line, i.name);
+    line += ",\"label\":";
+    AppendJsonString(&line, i.label);
+    line += ",\"property\":";
+    AppendJsonString(&line, i.property);
+    line += "}\n";
+    out << line;
+  }
   Status s = ForEachNode(txn, sel, [&](const Node& n) {
     line = "{\"type\":\"node\",\"id\":\"" + std::to_string(n.id) + "\",\"labels\":";
     AppendJsonArray(&line, n.labels, [](std::string* o, const std::string& l) { AppendJsonString(o, l); });
@@ -148,9 +159,20 @@ constexpr const char* kMarkLabel = "`_KgExport`";
 constexpr const char* kMarkKey = "`_kg_export_id`";
 constexpr size_t kBatch = 500;
 
-Status Cypher(const Transaction& txn, const Selection& sel, std::ostream& out, ExportStats* stats) {
+// The statement that makes an index or constraint again.
+std::string SchemaStatement(const IndexInfo& i) {
+  if (i.unique)
+    return "CREATE CONSTRAINT " + Name(i.name) + " IF NOT EXISTS FOR (n:" + Name(i.label) + ") REQUIRE n." +
+           Name(i.property) + " IS UNIQUE;\n";
+  return "CREATE INDEX " + Name(i.name) + " IF NOT EXISTS FOR (n:" + Name(i.label) + ") ON (n." + Name(i.property) +
+         ");\n";
+}
+
+Status Cypher(const Transaction& txn, const Selection& sel, const std::vector<IndexInfo>& schema, std::ostream& out,
+              ExportStats* stats) {
   out << "// kg export: load with `kg load FILE.cypher`. Nodes carry a temporary label and id\n"
          "// while relationships find their ends; both are removed at the end.\n";
+  for (const IndexInfo& i : schema) out << SchemaStatement(i);
   out << "CREATE INDEX _kg_export_id IF NOT EXISTS FOR (n:" << kMarkLabel << ") ON (n." << kMarkKey << ");\n";
   std::string batch_head, rows;
   size_t in_batch = 0;
@@ -388,10 +410,20 @@ std::string FileSafe(const std::string& s) {
   return out.empty() ? "none" : out;
 }
 
-Status Csv(const Transaction& txn, const Selection& sel, const std::string& directory, ExportStats* stats) {
+Status Csv(const Transaction& txn, const Selection& sel, const std::vector<IndexInfo>& schema,
+           const std::string& directory, ExportStats* stats) {
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec) return Status::IOError(directory + ": " + ec.message());
+  if (!schema.empty()) {
+    std::string path = (std::filesystem::path(directory) / "schema.cypher").string();
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << "// The indexes and constraints of the CSV files beside this one; kg load makes them first.\n";
+    for (const IndexInfo& i : schema) out << SchemaStatement(i);
+    out.close();
+    if (!out) return Status::IOError(path + ": writing failed");
+    stats->files.push_back(path);
+  }
   std::set<std::string> used_paths;
   for (bool nodes : {true, false}) {
     // Pass 1: the types of every key, per label set or type.
@@ -489,11 +521,11 @@ Status Csv(const Transaction& txn, const Selection& sel, const std::string& dire
 
 }  // namespace
 
-Status WriteExport(const Transaction& txn, const Selection& selection, ExportFormat format, std::ostream& out,
-                   ExportStats* stats) {
+Status WriteExport(const Transaction& txn, const Selection& selection, const std::vector<IndexInfo>& schema,
+                   ExportFormat format, std::ostream& out, ExportStats* stats) {
   switch (format) {
-    case ExportFormat::kJsonl: return Jsonl(txn, selection, out, stats);
-    case ExportFormat::kCypher: return Cypher(txn, selection, out, stats);
+    case ExportFormat::kJsonl: return Jsonl(txn, selection, schema, out, stats);
+    case ExportFormat::kCypher: return Cypher(txn, selection, schema, out, stats);
     case ExportFormat::kGraphml: return GraphmlOrDot(txn, selection, true, out, stats);
     case ExportFormat::kDot: return GraphmlOrDot(txn, selection, false, out, stats);
     case ExportFormat::kCsv: return Status::InvalidArgument("CSV export writes a directory of files; give -o DIR");
@@ -501,9 +533,9 @@ Status WriteExport(const Transaction& txn, const Selection& selection, ExportFor
   return Status::InvalidArgument("unknown export format");
 }
 
-Status WriteCsvExport(const Transaction& txn, const Selection& selection, const std::string& directory,
-                      ExportStats* stats) {
-  return Csv(txn, selection, directory, stats);
+Status WriteCsvExport(const Transaction& txn, const Selection& selection, const std::vector<IndexInfo>& schema,
+                      const std::string& directory, ExportStats* stats) {
+  return Csv(txn, selection, schema, directory, stats);
 }
 
 }  // namespace kg::graph

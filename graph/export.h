@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "kg/database.h"
 #include "kg/export.h"
 #include "kg/transaction.h"
 
@@ -17,9 +18,11 @@ struct Selection {
   std::vector<EdgeId> edges;  // when !everything; sorted, unique
 };
 
-Status WriteExport(const Transaction& txn, const Selection& selection, ExportFormat format, std::ostream& out,
-                   ExportStats* stats);
-Status WriteCsvExport(const Transaction& txn, const Selection& selection, const std::string& directory,
-                      ExportStats* stats);
+// schema: the indexes and constraints to write before the data (JSON
+// Lines and Cypher) or into schema.cypher (CSV); GraphML and dot have none.
+Status WriteExport(const Transaction& txn, const Selection& selection, const std::vector<IndexInfo>& schema,
+                   ExportFormat format, std::ostream& out, ExportStats* stats);
+Status WriteCsvExport(const Transaction& txn, const Selection& selection, const std::vector<IndexInfo>& schema,
+                      const std::string& directory, ExportStats* stats);
 
 }  // namespace kg::graph

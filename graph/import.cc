@@ -1041,6 +1041,7 @@ Status Importer::Jsonl(const LoadFile& file) {
     ++stats_->relationships;
     return Status::OK();
   };
+  bool data_seen = false;
   while (std::getline(in, line)) {
     ++number;
     bytes += line.size() + 1;
@@ -1055,6 +1056,14 @@ Status Importer::Jsonl(const LoadFile& file) {
       const Value* kind = object_field(m, "type");
       if (!kind || !kind->is_string())
         return Status::InvalidArgument(where(number) + ": expected \"type\": \"node\" or \"relationship\"");
+      if (kind->as_string() == "index" || kind->as_string() == "constraint") {
+        // Made before the load (SchemaLines); they lead the file.
+        if (data_seen)
+          return Status::InvalidArgument(where(number) + ": an " + kind->as_string() +
+                                         " line after data lines; indexes and constraints come first");
+        return Status::OK();
+      }
+      data_seen = true;
       if (kind->as_string() == "relationship") {
         // Exports list nodes first, so most relationships load at once;
         // one naming a node not seen yet waits for the end of the file.
@@ -1111,6 +1120,37 @@ Status Importer::Jsonl(const LoadFile& file) {
   }
   bytes_before_file_ += bytes;
   Progress(0, true);
+  return Status::OK();
+}
+
+Status SchemaLines(const std::string& path, std::vector<IndexSpec>* specs) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(path + ": cannot open the file");
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto parsed = ParseJson(line);
+    if (!parsed.ok() || !parsed->is_map()) return Status::OK();  // the importer says what is wrong
+    const ValueMap& m = parsed->as_map();
+    auto field = [&](const char* name) -> const Value* {
+      auto it = m.find(name);
+      return it == m.end() ? nullptr : &it->second;
+    };
+    const Value* kind = field("type");
+    if (!kind || !kind->is_string() || (kind->as_string() != "index" && kind->as_string() != "constraint"))
+      return Status::OK();
+    const Value* label = field("label");
+    const Value* property = field("property");
+    const Value* name = field("name");
+    if (!label || !label->is_string() || !property || !property->is_string() || (name && !name->is_string()))
+      return Status::InvalidArgument(path + ":" + std::to_string(number) + ": an " + kind->as_string() +
+                                     " needs \"label\" and \"property\" strings (and \"name\", a string, if any)");
+    specs->push_back({.label = label->as_string(),
+                      .property = property->as_string(),
+                      .name = name ? name->as_string() : std::string(),
+                      .unique = kind->as_string() == "constraint",
+                      .if_not_exists = true});
+  }
   return Status::OK();
 }
 

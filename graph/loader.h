@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "kg/database.h"
@@ -14,5 +15,10 @@ namespace kg::graph {
 // times it. A load that fails leaves the database as it was.
 Status LoadData(Database& db, const std::vector<LoadFile>& csv, const std::vector<LoadFile>& jsonl,
                 const LoadOptions& options, uint64_t total_bytes, LoadStats* stats);
+
+// The indexes and constraints the leading lines of a JSON Lines file
+// declare ({"type": "index" | "constraint", "name", "label", "property"}),
+// appended to specs; LoadData skips those lines.
+Status SchemaLines(const std::string& path, std::vector<IndexSpec>* specs);
 
 }  // namespace kg::graph

@@ -102,6 +102,63 @@ Status LoadScripts(Database& db, const std::vector<LoadFile>& files, LoadStats* 
   return Status::OK();
 }
 
+// Data files (CSV, JSON Lines), with the indexes and constraints that come
+// with them: Cypher scripts beside them that only create indexes and
+// constraints (a CSV export's schema.cypher) and the leading schema lines of
+// JSON Lines files. The schema is made first, so the data is indexed as it
+// loads; a load that fails takes back the indexes it made.
+Status LoadDataWithSchema(Database& db, const std::vector<LoadFile>& scripts, const std::vector<LoadFile>& csv,
+                          const std::vector<LoadFile>& jsonl, const LoadOptions& options, uint64_t total_bytes,
+                          LoadStats* stats) {
+  struct Creation {
+    std::string path;
+    ScriptStatement statement;
+  };
+  std::vector<Creation> creations;
+  for (const LoadFile& f : scripts) {
+    std::ifstream in(f.path, std::ios::binary);
+    if (!in) return Status::NotFound(f.path + ": cannot open the file");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    for (ScriptStatement& st : SplitStatements(buffer.str())) {
+      std::string opening = query::OpeningWords(st.text);
+      if (opening != "CREATE INDEX" && opening != "CREATE CONSTRAINT")
+        return Status::InvalidArgument(f.path + ":" + std::to_string(st.line) +
+                                       ": beside data files, a Cypher script may only create indexes and "
+                                       "constraints; load other scripts on their own");
+      creations.push_back({f.path, std::move(st)});
+    }
+  }
+  std::vector<IndexSpec> specs;
+  for (const LoadFile& f : jsonl)
+    if (Status s = graph::SchemaLines(f.path, &specs); !s.ok()) return s;
+  std::set<std::string> before;
+  for (const IndexInfo& i : db.Indexes()) before.insert(i.name);
+  auto undo = [&] {
+    for (const IndexInfo& i : db.Indexes())
+      if (!before.count(i.name)) (void)db.DropIndex(i.name);
+  };
+  Status made;
+  if (!creations.empty()) {
+    std::vector<ScriptStatement> statements;
+    for (const Creation& c : creations) statements.push_back(c.statement);
+    Connection conn(db);
+    conn.ExecuteScript(statements, {}, [&](size_t i, const QueryResult& r) {
+      ++stats->statements;
+      if (!r.ok() && made.ok())
+        made = Status::InvalidArgument(Located(creations[i].path, creations[i].statement, r.error()));
+    });
+  }
+  if (made.ok() && !specs.empty()) made = db.CreateIndexes(specs);
+  if (!made.ok()) {
+    undo();
+    return made;
+  }
+  Status result = graph::LoadData(db, csv, jsonl, options, total_bytes, stats);
+  if (!result.ok()) undo();
+  return result;
+}
+
 // Collects the nodes and relationships a value holds.
 void Collect(const Value& v, std::set<NodeId>* nodes, std::set<EdgeId>* edges) {
   switch (v.type()) {
@@ -173,10 +230,9 @@ Result<LoadStats> Load(Database& db, const std::vector<LoadFile>& files, const L
                                                 ".cypher or give the format");
     }
   }
-  if (!cypher.empty() && (!csv.empty() || !jsonl.empty()))
-    return Status::InvalidArgument("load Cypher scripts and data files (CSV, JSON Lines) separately");
-  Status result = !cypher.empty() ? LoadScripts(db, cypher, stats)
-                                  : graph::LoadData(db, csv, jsonl, options, total_bytes, stats);
+  Status result = csv.empty() && jsonl.empty()
+                      ? LoadScripts(db, cypher, stats)
+                      : LoadDataWithSchema(db, cypher, csv, jsonl, options, total_bytes, stats);
   if (!result.ok()) return result;
   stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return out;
@@ -202,7 +258,7 @@ Result<ExportStats> Export(Database& db, const ExportOptions& options, std::ostr
   auto txn = db.Begin({.read_only = true});
   if (!txn.ok()) return txn.status();
   ExportStats stats;
-  if (Status s = graph::WriteExport(*txn, *sel, options.format, out, &stats); !s.ok()) return s;
+  if (Status s = graph::WriteExport(*txn, *sel, db.Indexes(), options.format, out, &stats); !s.ok()) return s;
   return stats;
 }
 
@@ -212,7 +268,7 @@ Result<ExportStats> ExportCsv(Database& db, const ExportOptions& options, const 
   auto txn = db.Begin({.read_only = true});
   if (!txn.ok()) return txn.status();
   ExportStats stats;
-  if (Status s = graph::WriteCsvExport(*txn, *sel, directory, &stats); !s.ok()) return s;
+  if (Status s = graph::WriteCsvExport(*txn, *sel, db.Indexes(), directory, &stats); !s.ok()) return s;
   return stats;
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "kg/kg.h"
 #include "storage/key_codec.h"
@@ -60,6 +61,16 @@ TEST_CASE("exports load back into the same graph", "[io]") {
   MakeTrickyGraph(*source);
   auto want = Dump(*source);
   REQUIRE(want.size() == 8);
+  // The schema travels with the data: an index and a constraint, one with
+  // a name that needs quoting.
+  test::Ok(source->CreateIndex({.label = "Person", .property = "name", .name = "person `name`"}));
+  test::Ok(source->CreateIndex({.label = "Place", .property = "name", .unique = true}));
+  auto schema = [](const Database& db) {
+    std::set<std::tuple<std::string, std::string, std::string, bool>> out;
+    for (const IndexInfo& i : db.Indexes()) out.emplace(i.name, i.label, i.property, i.unique);
+    return out;
+  };
+  REQUIRE(schema(*source).size() == 2);
 
   for (auto [format, method] : {std::pair{ExportFormat::kJsonl, LoadOptions::Method::kTransaction},
                                 std::pair{ExportFormat::kJsonl, LoadOptions::Method::kBulk},
@@ -85,6 +96,8 @@ TEST_CASE("exports load back into the same graph", "[io]") {
       }
       CHECK(stats.nodes == 4);
       CHECK(stats.relationships == 4);
+      if (format == ExportFormat::kCsv)
+        CHECK(std::count_if(files.begin(), files.end(), [](const LoadFile& f) { return f.path.ends_with("/schema.cypher"); }) == 1);
       auto copy = test::OpenDb(dir.path() + "/copy-" + name);
       LoadStats loaded;
       LoadOptions load_options;
@@ -94,7 +107,7 @@ TEST_CASE("exports load back into the same graph", "[io]") {
       REQUIRE(s.ok());
       CHECK(loaded.bulk == (method == LoadOptions::Method::kBulk));
       CHECK(Dump(*copy) == want);
-      CHECK(copy->Indexes().empty());  // the Cypher export's helper index is gone
+      CHECK(schema(*copy) == schema(*source));  // and the Cypher export's helper index is gone
       auto report = Check(*copy);
       REQUIRE(report.ok());
       CHECK(report->ok());
@@ -133,6 +146,34 @@ TEST_CASE("a query's subgraph exports as GraphML and DOT", "[io]") {
   Status s = test::ExportTo(*db, options, bad, &all);
   CHECK(!s.ok());
   CHECK(s.message().find("nope") != std::string::npos);
+}
+
+TEST_CASE("a schema beside data files is made first, and taken back when the load fails", "[io]") {
+  TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir.path() + "/" + name) << text;
+    return LoadFile{dir.path() + "/" + name};
+  };
+  LoadFile schema = write("schema.cypher", "CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name);\n");
+  LoadFile people = write("people.csv", "id:ID,:LABEL,name\n1,Person,Ann\n2,Person,Bo\n");
+  LoadFile broken = write("broken.csv", ":START_ID,:END_ID,:TYPE\n1,99,KNOWS\n");
+  LoadFile data_script = write("data.cypher", "CREATE INDEX x FOR (n:X) ON (n.x);\nCREATE (:X {x: 1});\n");
+  // Not only creations: refused, naming the statement's line.
+  auto r = Load(*db, {people, data_script});
+  REQUIRE(!r.ok());
+  CHECK(r.status().message().find("data.cypher:2: beside data files") != std::string::npos);
+  CHECK(db->Indexes().empty());
+  // A load that fails takes back the index its schema made.
+  r = Load(*db, {schema, people, broken});
+  REQUIRE(!r.ok());
+  CHECK(db->Indexes().empty());
+  CHECK(test::Ok(test::Begin(*db, true).CountNodes()) == 0);
+  // One that succeeds keeps it, and the data is indexed.
+  r = Load(*db, {schema, people});
+  REQUIRE(r.ok());
+  REQUIRE(db->Indexes().size() == 1);
+  CHECK(test::Ok(test::Begin(*db, true).FindNodes("Person", "name", Value("Bo"))).size() == 1);
 }
 
 TEST_CASE("an export's query only reads: one that writes fails and writes nothing", "[io]") {
