@@ -99,27 +99,59 @@ void AppendColumns(std::string* out, const std::vector<std::string>& columns) {
 }
 
 
-// Display width of UTF-8 text (code points; good enough for alignment).
-size_t Width(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
+// The code point at s[*i], moving *i past it; U+FFFD for a broken sequence.
+char32_t NextCodePoint(std::string_view s, size_t* i) {
+  unsigned char c = static_cast<unsigned char>(s[*i]);
+  int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+  ++*i;
+  if (extra < 0) return 0xFFFD;
+  char32_t cp = extra == 0 ? c : c & (0x3F >> extra);
+  for (int k = 0; k < extra; ++k, ++*i) {
+    if (*i >= s.size() || (static_cast<unsigned char>(s[*i]) & 0xC0) != 0x80) return 0xFFFD;
+    cp = (cp << 6) | (static_cast<unsigned char>(s[*i]) & 0x3F);
+  }
+  return cp;
+}
+
+// Columns a code point takes on a terminal: 2 for East Asian wide and
+// fullwidth characters (Unicode's EastAsianWidth W and F: CJK ideographs,
+// kana, hangul, fullwidth forms, most emoji), 0 for combining marks and
+// zero-width characters, 1 for the rest.
+int CodePointWidth(char32_t c) {
+  if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF) return 0;
+  if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) || (c >= 0x1DC0 && c <= 0x1DFF) ||
+      (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xFE20 && c <= 0xFE2F))
+    return 0;
+  static constexpr std::pair<char32_t, char32_t> kWide[] = {
+      {0x1100, 0x115F}, {0x231A, 0x231B}, {0x2329, 0x232A}, {0x23E9, 0x23EC}, {0x2E80, 0x303E},
+      {0x3041, 0x33FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xA000, 0xA4CF}, {0xA960, 0xA97F},
+      {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE10, 0xFE19}, {0xFE30, 0xFE6F}, {0xFF00, 0xFF60},
+      {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD}};
+  for (const auto& [lo, hi] : kWide)
+    if (c >= lo && c <= hi) return 2;
+  return 1;
 }
 
 std::string Truncate(const std::string& s, size_t max) {
-  if (Width(s) <= max) return s;
-  std::string out;
-  size_t n = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if ((c & 0xC0) != 0x80 && ++n > max - 1) break;
-    out.push_back(s[i]);
+  if (DisplayWidth(s) <= max) return s;
+  // Whole characters up to max - 1 columns, then the ellipsis.
+  size_t used = 0, i = 0, end = 0;
+  while (i < s.size()) {
+    size_t w = static_cast<size_t>(CodePointWidth(NextCodePoint(s, &i)));
+    if (used + w > max - 1) break;
+    used += w;
+    end = i;
   }
-  return out + "…";
+  return s.substr(0, end) + "…";
 }
 
 }  // namespace
+
+size_t DisplayWidth(std::string_view s) {
+  size_t width = 0;
+  for (size_t i = 0; i < s.size();) width += static_cast<size_t>(CodePointWidth(NextCodePoint(s, &i)));
+  return width;
+}
 
 std::string CsvQuote(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
@@ -238,12 +270,12 @@ std::string FormatResult(const QueryResult& r, Format format) {
       constexpr size_t kMaxCell = 60;
       std::vector<std::vector<std::string>> cells;
       std::vector<size_t> widths;
-      for (const auto& c : r.columns()) widths.push_back(Width(c));
+      for (const auto& c : r.columns()) widths.push_back(DisplayWidth(c));
       for (const auto& row : r.rows()) {
         std::vector<std::string> line;
         for (size_t i = 0; i < row.size(); ++i) {
           line.push_back(Truncate(row[i].ToString(), kMaxCell));
-          widths[i] = std::max(widths[i], Width(line.back()));
+          widths[i] = std::max(widths[i], DisplayWidth(line.back()));
         }
         cells.push_back(std::move(line));
       }
@@ -254,7 +286,7 @@ std::string FormatResult(const QueryResult& r, Format format) {
       };
       auto line = [&](const std::vector<std::string>& v) {
         std::string s = "|";
-        for (size_t i = 0; i < v.size(); ++i) s += " " + v[i] + std::string(widths[i] - Width(v[i]), ' ') + " |";
+        for (size_t i = 0; i < v.size(); ++i) s += " " + v[i] + std::string(widths[i] - DisplayWidth(v[i]), ' ') + " |";
         return s + "\n";
       };
       out += rule() + line(r.columns()) + rule();

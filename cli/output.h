@@ -2,7 +2,9 @@
 // for people and jq), table (aligned, for terminals) and csv (RFC 4180).
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "kg/query_result.h"
 
@@ -21,6 +23,9 @@ std::string FormatError(const QueryResult& result, Format format);
 // Value renderings shared by the printers.
 std::string TypedJson(const Value& v);
 std::string PlainJson(const Value& v);
+// Columns s takes on a terminal: CJK and other wide characters count two,
+// combining marks none.
+size_t DisplayWidth(std::string_view s);
 // s as one RFC 4180 field (quoted only when it must be).
 std::string CsvQuote(const std::string& s);
 // Cypher-like text for tables and CSV cells: strings unquoted at top level.

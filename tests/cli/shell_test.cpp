@@ -121,3 +121,30 @@ TEST_CASE("completion offers commands, keywords, labels, types and keys", "[shel
 
 }  // namespace
 }  // namespace kg::cli
+
+namespace kg::cli {
+namespace {
+
+TEST_CASE("tables align by display width: CJK characters take two columns", "[cli][output]") {
+  CHECK(DisplayWidth("Ludian") == 6);
+  CHECK(DisplayWidth("彝良县") == 6);
+  CHECK(DisplayWidth("Zoë") == 3);
+  CHECK(DisplayWidth("e\u0301") == 1);  // e and a combining acute accent
+  test::TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  Connection conn(*db);
+  QueryResult r = conn.Execute(
+      "UNWIND [['彝良县', 'Yiliang'], ['x', 'Zhenxiong County']] AS r RETURN r[0] AS name_zh, r[1] AS name");
+  REQUIRE(r.ok());
+  CHECK(FormatResult(r, Format::kTable) ==
+        "+----------+--------------------+\n"
+        "| name_zh  | name               |\n"
+        "+----------+--------------------+\n"
+        "| '彝良县' | 'Yiliang'          |\n"
+        "| 'x'      | 'Zhenxiong County' |\n"
+        "+----------+--------------------+\n"
+        "2 rows\n");
+}
+
+}  // namespace
+}  // namespace kg::cli
