@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -36,11 +37,38 @@ std::string Located(const std::string& path, const ScriptStatement& st, const Qu
   return where + ": " + e.code + (e.detail.empty() ? "" : " (" + e.detail + ")") + ": " + e.pretty;
 }
 
+// A script's prerequisites: each "// kg:require QUERY" line (QUERY returns
+// one row whose first value is true when the prerequisite holds), with the
+// message of the "// kg:else MESSAGE" line after it.
+struct Requirement {
+  ScriptStatement query;
+  std::string message;
+};
+
+std::vector<Requirement> Requirements(const std::string& script) {
+  std::vector<Requirement> out;
+  std::istringstream in(script);
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    size_t at = line.find_first_not_of(" \t");
+    if (at == std::string::npos) continue;
+    std::string_view text = std::string_view(line).substr(at);
+    if (text.starts_with("// kg:require ")) {
+      out.push_back({{std::string(text.substr(14)), number}, "a prerequisite of the script does not hold"});
+    } else if (text.starts_with("// kg:else ") && !out.empty()) {
+      out.back().message = std::string(text.substr(11));
+      while (!out.back().message.empty() && out.back().message.back() == '\r') out.back().message.pop_back();
+    }
+  }
+  return out;
+}
+
 Status LoadScripts(Database& db, const std::vector<LoadFile>& files, LoadStats* stats) {
   struct Item {
     std::string path;
     ScriptStatement statement;
     std::string opening;
+    std::optional<std::string> requirement;  // the message when a kg:require fails
   };
   std::vector<Item> creates, data, drops;
   for (const LoadFile& f : files) {
@@ -48,9 +76,13 @@ Status LoadScripts(Database& db, const std::vector<LoadFile>& files, LoadStats* 
     if (!in) return Status::NotFound(f.path + ": cannot open the file");
     std::stringstream buffer;
     buffer << in.rdbuf();
+    // Prerequisites are checked, in the load's transaction, before the
+    // script's first data statement: they see what earlier scripts loaded.
+    for (Requirement& r : Requirements(buffer.str()))
+      data.push_back({f.path, std::move(r.query), "", std::move(r.message)});
     for (ScriptStatement& st : SplitStatements(buffer.str())) {
       std::string opening = query::OpeningWords(st.text);
-      Item item{f.path, std::move(st), opening};
+      Item item{f.path, std::move(st), opening, std::nullopt};
       if (opening == "CREATE INDEX" || opening == "CREATE CONSTRAINT") creates.push_back(std::move(item));
       else if (opening == "DROP INDEX" || opening == "DROP CONSTRAINT") drops.push_back(std::move(item));
       else data.push_back(std::move(item));
@@ -66,6 +98,13 @@ Status LoadScripts(Database& db, const std::vector<LoadFile>& files, LoadStats* 
   auto run = [&](const Item& item) -> Status {
     conn.set_file_directory(std::filesystem::path(item.path).parent_path().string());
     QueryResult r = conn.Execute(item.statement.text);
+    if (item.requirement) {
+      if (!r.ok()) return Status::InvalidArgument(Located(item.path, item.statement, r.error()));
+      bool holds = r.rows().size() == 1 && !r.rows()[0].empty() && r.rows()[0][0] == Value(true);
+      if (!holds)
+        return Status::InvalidArgument(item.path + ":" + std::to_string(item.statement.line) + ": " + *item.requirement);
+      return Status::OK();
+    }
     ++stats->statements;
     if (!r.ok()) return Status::InvalidArgument(Located(item.path, item.statement, r.error()));
     stats->nodes += static_cast<uint64_t>(std::max<int64_t>(0, r.counters().nodes_created));

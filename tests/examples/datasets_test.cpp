@@ -1,6 +1,7 @@
 // The example datasets: they load, link to the real divisions, and keep the
 // promises of their schema (every fact edge cites the document with a
 // verbatim sentence; inferences are marked).
+#include <fstream>
 #include <set>
 
 #include "kg/kg.h"
@@ -106,6 +107,42 @@ TEST_CASE("minmetals: the flagship question and the promises of the schema", "[e
   auto report = Check(*db);
   REQUIRE(report.ok());
   CHECK(report->ok());
+}
+
+}  // namespace
+}  // namespace kg
+
+namespace kg {
+namespace {
+
+TEST_CASE("minmetals without china-divisions stops at its prerequisite and loads nothing", "[examples]") {
+  test::TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  auto r = Load(*db, {{std::string(KG_DATASETS_DIR) + "/minmetals/load.cypher"}});
+  REQUIRE(!r.ok());
+  CHECK(r.status().message().find("minmetals/load.cypher:7: the minmetals graph links to the china-divisions "
+                                  "example, which is not loaded") != std::string::npos);
+  CHECK(test::Ok(test::Begin(*db, true).CountNodes()) == 0);
+  CHECK(db->Indexes().empty());
+  // Loaded in the same load after china-divisions, it finds what that made.
+  auto both = Load(*db, {{std::string(KG_DATASETS_DIR) + "/china-divisions/load.cypher"},
+                         {std::string(KG_DATASETS_DIR) + "/minmetals/load.cypher"}});
+  INFO(both.status().ToString());
+  REQUIRE(both.ok());
+}
+
+TEST_CASE("a script's kg:require line is checked in the load's transaction", "[io]") {
+  test::TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  std::string path = dir.path() + "/needs.cypher";
+  std::ofstream(path) << "// kg:require MATCH (n:Base) RETURN count(n) = 2\n"
+                         "CREATE (:Extra);\n";
+  auto r = Load(*db, {{path}});
+  REQUIRE(!r.ok());
+  CHECK(r.status().message() == path + ":1: a prerequisite of the script does not hold");
+  Connection(*db).Execute("CREATE (:Base), (:Base)");
+  REQUIRE(Load(*db, {{path}}).ok());
+  CHECK(test::Ok(test::Begin(*db, true).CountNodes("Extra")) == 1);
 }
 
 }  // namespace

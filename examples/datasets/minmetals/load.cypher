@@ -2,8 +2,13 @@
 // of 1 March 2021 (china-minmetals-2021-03-01.txt beside this script; its
 // source: SOURCE.md), hand-curated sentence by sentence and linked to the
 // real divisions of the china-divisions example, which loads first.
+// Without it the links to the six counties could not be made, so the load
+// stops here and loads nothing:
+// kg:require OPTIONAL MATCH (c:County {code: '530627'})-[:LOCATED_IN*]->(:Province {name: 'Yunnan'}) RETURN count(c) > 0
+// kg:else the minmetals graph links to the china-divisions example, which is not loaded: load examples/datasets/china-divisions/load.cypher first (in the same kg load, or before), or run `kg example minmetals`
 //
-// Conventions (README.md in this folder has the full schema):
+// Conventions (the labels, types and properties are listed in the
+// project's README.md, "Example datasets"; SOURCE.md has the text's source):
 // - every fact edge carries `source` (the Document id) and `quote` (the
 //   sentence it comes from, verbatim);
 // - a fact the text implies but does not state carries `inferred: true` and
