@@ -16,6 +16,7 @@ namespace kg::query {
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 struct PatternPart;
+struct Function;
 
 enum class ExprKind {
   kLiteral,        // value
@@ -58,6 +59,7 @@ struct Expr {
   std::vector<std::string> labels;  // kLabelCheck
   bool distinct = false;     // kFunction
   bool star = false;         // count(*)
+  const Function* function = nullptr;  // kFunction: its registry entry, found by the binder
   bool negated = false;      // kIsNull: IS NOT NULL
   bool has_subject = false;  // kCase
   bool has_else = false;     // kCase

@@ -12,7 +12,6 @@
 
 namespace kg {
 
-using EngineError = query::QueryError;
 
 class Connection::Impl {
  public:
@@ -34,16 +33,18 @@ class Connection::Impl {
  private:
   void RunSchema(const query::SchemaCommand& cmd, QueryResult* result);
   Value Materialize(graph::GraphTxn& txn, const Value& v);
+  // Makes r the failed result of e, raised by text.
+  static void Fail(QueryResult* r, std::string_view text, const QueryError& e);
 };
 
 namespace {
 
-std::string Pretty(std::string_view text, const EngineError& e) {
+std::string Pretty(std::string_view text, const QueryError& e) {
   std::string out = e.message;
-  if (e.pos.line <= 0) return out;
-  out += " (line " + std::to_string(e.pos.line) + ", column " + std::to_string(e.pos.column) + ")\n";
+  if (e.line <= 0) return out;
+  out += " (line " + std::to_string(e.line) + ", column " + std::to_string(e.column) + ")\n";
   size_t start = 0;
-  for (int line = 1; line < e.pos.line && start < text.size(); ++line) {
+  for (int line = 1; line < e.line && start < text.size(); ++line) {
     size_t nl = text.find('\n', start);
     if (nl == std::string_view::npos) break;
     start = nl + 1;
@@ -53,11 +54,11 @@ std::string Pretty(std::string_view text, const EngineError& e) {
   out += std::string(source) + "\n";
   // Columns count bytes; keep tabs so the caret lines up.
   std::string pad;
-  for (int i = 1; i < e.pos.column && static_cast<size_t>(i - 1) < source.size(); ++i)
+  for (int i = 1; i < e.column && static_cast<size_t>(i - 1) < source.size(); ++i)
     pad.push_back(source[static_cast<size_t>(i - 1)] == '\t' ? '\t' : ' ');
   // The caret spans the whole offending token: a name, a number or a parameter.
   size_t length = static_cast<size_t>(std::max(1, e.length));
-  size_t at = static_cast<size_t>(e.pos.column - 1);
+  size_t at = static_cast<size_t>(e.column - 1);
   if (length == 1 && at < source.size()) {
     auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); };
     size_t end = at;
@@ -69,30 +70,26 @@ std::string Pretty(std::string_view text, const EngineError& e) {
   return out;
 }
 
-void Fill(QueryResult* r, std::string_view text, const EngineError& e) {
-  r->failed_ = true;
-  r->error_.code = e.code;
-  r->error_.detail = e.detail;
-  r->error_.runtime = e.runtime;
-  r->error_.message = e.message;
-  r->error_.line = e.pos.line;
-  r->error_.column = e.pos.column;
-  r->error_.pretty = Pretty(text, e);
-  r->rows_.clear();
-}
 
-EngineError FromStatus(const Status& s, bool runtime) {
+QueryError FromStatus(const Status& s, bool runtime) {
   switch (s.code()) {
-    case StatusCode::kConflict: return EngineError("TransientError", "Conflict", runtime, s.message());
-    case StatusCode::kConstraintViolation: return EngineError("ConstraintValidationFailed", "", runtime, s.message());
-    case StatusCode::kReadOnly: return EngineError("ClientError", "ReadOnly", runtime, s.message());
-    case StatusCode::kInvalidArgument: return EngineError("ClientError", "InvalidArgument", runtime, s.message());
-    case StatusCode::kNotFound: return EngineError("ClientError", "NotFound", runtime, s.message());
-    default: return EngineError("DatabaseError", StatusCodeName(s.code()), runtime, s.ToString());
+    case StatusCode::kConflict: return query::ErrorAt("TransientError", "Conflict", runtime, s.message());
+    case StatusCode::kConstraintViolation: return query::ErrorAt("ConstraintValidationFailed", "", runtime, s.message());
+    case StatusCode::kReadOnly: return query::ErrorAt("ClientError", "ReadOnly", runtime, s.message());
+    case StatusCode::kInvalidArgument: return query::ErrorAt("ClientError", "InvalidArgument", runtime, s.message());
+    case StatusCode::kNotFound: return query::ErrorAt("ClientError", "NotFound", runtime, s.message());
+    default: return query::ErrorAt("DatabaseError", StatusCodeName(s.code()), runtime, s.ToString());
   }
 }
 
 }  // namespace
+
+void Connection::Impl::Fail(QueryResult* r, std::string_view text, const QueryError& e) {
+  r->failed_ = true;
+  r->error_ = e;
+  r->error_.pretty = Pretty(text, e);
+  r->rows_.clear();
+}
 
 Value Connection::Impl::Materialize(graph::GraphTxn& txn, const Value& v) {
   switch (v.type()) {
@@ -143,7 +140,7 @@ Value Connection::Impl::Materialize(graph::GraphTxn& txn, const Value& v) {
 void Connection::Impl::RunSchema(const query::SchemaCommand& cmd, QueryResult* result) {
   using query::SchemaKind;
   if (explicit_)
-    throw EngineError("ClientError", "SchemaInTransaction", false,
+    throw QueryError("ClientError", "SchemaInTransaction", false,
                      "index and constraint statements cannot run inside an explicit transaction");
   auto check = [](const Status& s) {
     if (!s.ok()) throw FromStatus(s, true);
@@ -166,7 +163,7 @@ void Connection::Impl::RunSchema(const query::SchemaCommand& cmd, QueryResult* r
     case SchemaKind::kDropConstraint: {
       if (!exists(cmd.name)) {
         if (cmd.if_exists) return;
-        throw EngineError("ClientError", "NotFound", true, "no index or constraint named " + cmd.name);
+        throw QueryError("ClientError", "NotFound", true, "no index or constraint named " + cmd.name);
       }
       check(db_.DropIndex(cmd.name));
       (cmd.kind == SchemaKind::kDropConstraint ? result->counters_.constraints_removed : result->counters_.indexes_removed) = 1;
@@ -253,18 +250,18 @@ QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& para
     } else {
       txn->PopSavePoint();
     }
-  } catch (const EngineError& e) {
+  } catch (const QueryError& e) {
     if (txn) {
       if (auto_commit) txn->Rollback();
       else txn->RollbackToSavePoint();
     }
-    Fill(&result, text, e);
+    Fail(&result, text, e);
   } catch (const std::exception& e) {
     if (txn) {
       if (auto_commit) txn->Rollback();
       else txn->RollbackToSavePoint();
     }
-    Fill(&result, text, EngineError("DatabaseError", "Internal", true, std::string("internal error: ") + e.what()));
+    Fail(&result, text, query::ErrorAt("DatabaseError", "Internal", true, std::string("internal error: ") + e.what()));
   }
   result.seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
@@ -280,6 +277,8 @@ std::optional<IndexSpec> Connection::Impl::Creation(std::string_view text) const
     const query::SchemaCommand& cmd = st.schema;
     if (cmd.kind != SchemaKind::kCreateIndex && cmd.kind != SchemaKind::kCreateConstraint) return std::nullopt;
     return IndexSpec{cmd.label, cmd.property, cmd.name, cmd.kind == SchemaKind::kCreateConstraint, cmd.if_not_exists};
+  } catch (const QueryError&) {
+    return std::nullopt;
   } catch (const std::exception&) {
     return std::nullopt;
   }

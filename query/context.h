@@ -82,9 +82,9 @@ struct ExecContext {
   void CheckInterrupt() {
     if ((++ticks & 1023) != 0) return;
     if (cancel && cancel->load(std::memory_order_relaxed))
-      throw QueryError("TransientError", "Cancelled", true, "the query was cancelled");
+      throw ErrorAt("TransientError", "Cancelled", true, "the query was cancelled");
     if (deadline && std::chrono::steady_clock::now() > *deadline)
-      throw QueryError("TransientError", "Timeout", true, "the query exceeded its time limit");
+      throw ErrorAt("TransientError", "Timeout", true, "the query exceeded its time limit");
   }
 };
 

@@ -105,10 +105,15 @@ class Evaluator {
 
 // True for the names of aggregate functions (count, sum, collect, ...).
 bool IsAggregateFunction(const std::string& name);
+// TypeErrors at an expression: a value of the wrong type, and one of the
+// right type that cannot be converted.
+[[noreturn]] void BadType(const Expr& at, const std::string& what);
+[[noreturn]] void BadArgument(const Expr& at, const std::string& what);
 // True when e contains an aggregate call outside any nested comprehension scope.
 bool ContainsAggregate(const Expr& e);
-// Throws if the function is unknown or called with the wrong number of arguments.
-void CheckFunctionCall(const Expr& e);
+// Binds a call to its registry entry (e.function). Throws if the function
+// is unknown or called with the wrong number of arguments.
+void CheckFunctionCall(Expr& e);
 
 // Converts a boolean-ish value for WHERE/AND/OR: nullopt for null; throws
 // a TypeError for a non-boolean.

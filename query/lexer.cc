@@ -7,17 +7,17 @@
 namespace kg::query {
 
 [[noreturn]] void SyntaxError(const std::string& detail, const std::string& message, Position pos) {
-  throw QueryError("SyntaxError", detail, false, message, pos);
+  throw ErrorAt("SyntaxError", detail, false, message, pos);
 }
 [[noreturn]] void SemanticError(const std::string& detail, const std::string& message, Position pos) {
-  throw QueryError("SemanticError", detail, false, message, pos);
+  throw ErrorAt("SemanticError", detail, false, message, pos);
 }
 [[noreturn]] void RuntimeError(const std::string& code, const std::string& detail, const std::string& message,
                                Position pos) {
-  throw QueryError(code, detail, true, message, pos);
+  throw ErrorAt(code, detail, true, message, pos);
 }
 [[noreturn]] void TypeError(const std::string& detail, const std::string& message, Position pos) {
-  throw QueryError("TypeError", detail, true, message, pos);
+  throw ErrorAt("TypeError", detail, true, message, pos);
 }
 
 namespace {

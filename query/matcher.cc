@@ -50,7 +50,7 @@ bool PropertiesMatch(Evaluator& eval, Row& row, const Expr* props, const graph::
   Value expected = eval.Eval(*props, row);
   if (expected.is_null()) return false;
   if (!expected.is_map())
-    throw QueryError("TypeError", "InvalidArgumentType", true, "a pattern's properties must be a map", props->pos);
+    throw ErrorAt("TypeError", "InvalidArgumentType", true, "a pattern's properties must be a map", props->pos);
   for (const auto& [k, v] : expected.as_map()) {
     auto id = txn.ResolveKey(k);
     const Value* actual = id ? graph::FindProperty(stored, *id) : nullptr;
@@ -100,7 +100,7 @@ std::optional<std::vector<uint32_t>> PatternMatcher::ResolveTypes(State& st, con
 namespace {
 
 void CheckRead(const Status& s) {
-  if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+  if (!s.ok()) throw ErrorAt("DatabaseError", "", true, s.ToString());
 }
 
 }  // namespace
@@ -263,7 +263,7 @@ bool PatternMatcher::Expand(State& st, size_t pi, size_t ri) {
                              : Value::EdgeRef{e.edge, e.neighbor, e.anchor, nullptr});
     return true;
   });
-  if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+  if (!s.ok()) throw ErrorAt("DatabaseError", "", true, s.ToString());
   for (auto& e : edges) {
     st.ctx.CheckInterrupt();
     if (st.Used(e.id) || !CheckRel(st, rel, e.id)) continue;
@@ -313,7 +313,7 @@ bool PatternMatcher::VarLength(State& st, size_t pi, size_t ri, NodeId at, int64
                              : Value::EdgeRef{e.edge, e.neighbor, e.anchor, nullptr});
     return true;
   });
-  if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+  if (!s.ok()) throw ErrorAt("DatabaseError", "", true, s.ToString());
   for (auto& e : edges) {
     if (st.Used(e.id) || !CheckRel(st, rel, e.id)) continue;
     NodeId next = e.source == at ? e.target : e.source;
@@ -384,7 +384,7 @@ bool PatternMatcher::EndpointsOnly(State& st, size_t pi, size_t ri, NodeId from)
                                  boost::associative_property_map<decltype(colors)>(colors));
     } catch (const DepthReached&) {
     }
-    if (Status s = g.status(); !s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+    if (Status s = g.status(); !s.ok()) throw ErrorAt("DatabaseError", "", true, s.ToString());
   }
   Value saved = st.row[rel.slot];
   st.row[rel.slot] = Value(ValueList{});  // unnamed: never read
@@ -487,7 +487,7 @@ bool PatternMatcher::MatchShortest(State& st, size_t pi) {
           (forward ? fwd_level : bwd_level)++;
           frontier = std::move(next);
         }
-        if (Status s = g.status(); !s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+        if (Status s = g.status(); !s.ok()) throw ErrorAt("DatabaseError", "", true, s.ToString());
         if (best >= 0 && (rel.max_hops < 0 || best <= rel.max_hops) && best >= rel.min_hops) {
           std::vector<Value::EdgeRef> p;
           for (NodeId at = meet; at != from;) {
@@ -526,7 +526,7 @@ bool PatternMatcher::MatchShortest(State& st, size_t pi) {
               if (e.neighbor == to) reached = true;
               return true;
             });
-            if (!s.ok()) throw QueryError("DatabaseError", "", true, s.ToString());
+            if (!s.ok()) throw ErrorAt("DatabaseError", "", true, s.ToString());
           }
           frontier = std::move(next);
         }

@@ -6,17 +6,18 @@
 #include <fstream>
 
 #include "graph/csv.h"
+#include "query/functions.h"
 
 namespace kg::query {
 
 namespace {
 
-[[noreturn]] void Db(const Status& s) { throw QueryError("DatabaseError", "", true, s.ToString()); }
+[[noreturn]] void Db(const Status& s) { throw ErrorAt("DatabaseError", "", true, s.ToString()); }
 
 void Check(const Status& s) {
   if (s.ok()) return;
   if (s.code() == StatusCode::kConstraintViolation)
-    throw QueryError("ConstraintValidationFailed", "", true, s.message());
+    throw ErrorAt("ConstraintValidationFailed", "", true, s.message());
   Db(s);
 }
 
@@ -140,7 +141,8 @@ bool EagerOp::Finish() {
 
 struct ProjectionOp::Accumulator {
   const Expr* call;
-  std::string fn;
+  std::string fn;  // the name, for messages
+  Aggregate agg = Aggregate::kCount;
   RowSet seen;  // DISTINCT
   int64_t count = 0;
   Value sum = Value(int64_t{0});
@@ -159,31 +161,31 @@ struct ProjectionOp::Accumulator {
     if (v.is_null()) return;
     if (call->distinct && !seen.insert(Row{v}).second) return;
     ++count;
-    if (fn == "count") return;
-    if (fn == "collect") {
+    if (agg == Aggregate::kCount) return;
+    if (agg == Aggregate::kCollect) {
       values.push_back(v);
       return;
     }
-    if (fn == "min" || fn == "max") {
+    if (agg == Aggregate::kMin || agg == Aggregate::kMax) {
       if (best.is_null()) best = v;
       else {
         int c = OrderCompare(v, best);
-        if (fn == "min" ? c < 0 : c > 0) best = v;
+        if (agg == Aggregate::kMin ? c < 0 : c > 0) best = v;
       }
       return;
     }
     if (!v.is_number())
-      throw QueryError("TypeError", "InvalidArgumentType", true,
+      throw ErrorAt("TypeError", "InvalidArgumentType", true,
                        fn + "() needs numbers, got " + CypherTypeName(v) + " " + v.ToString(), call->pos);
-    if (fn == "sum") {
+    if (agg == Aggregate::kSum) {
       sum = Arithmetic("+", sum, v);
       return;
     }
-    if (fn == "percentilecont" || fn == "percentiledisc") {
+    if (agg == Aggregate::kPercentileCont || agg == Aggregate::kPercentileDisc) {
       if (percentile.is_null()) {
         percentile = rt.eval.Eval(*call->args[1], row);
         if (!percentile.is_number() || percentile.as_number() < 0 || percentile.as_number() > 1)
-          throw QueryError("ArgumentError", "NumberOutOfRange", true,
+          throw ErrorAt("ArgumentError", "NumberOutOfRange", true,
                            fn + "() percentile must be a number between 0 and 1, got " + percentile.ToString(),
                            call->pos);
       }
@@ -197,19 +199,19 @@ struct ProjectionOp::Accumulator {
   }
 
   Value Result() const {
-    if (fn == "count") return Value(count);
-    if (fn == "collect") return Value(values);
-    if (fn == "min" || fn == "max") return best;
-    if (fn == "sum") return sum;
+    if (agg == Aggregate::kCount) return Value(count);
+    if (agg == Aggregate::kCollect) return Value(values);
+    if (agg == Aggregate::kMin || agg == Aggregate::kMax) return best;
+    if (agg == Aggregate::kSum) return sum;
     if (count == 0) return Value();
-    if (fn == "avg") return Value(mean);
-    if (fn == "stdev") return Value(count < 2 ? 0.0 : std::sqrt(m2 / static_cast<double>(count - 1)));
-    if (fn == "stdevp") return Value(std::sqrt(m2 / static_cast<double>(count)));
+    if (agg == Aggregate::kAvg) return Value(mean);
+    if (agg == Aggregate::kStDev) return Value(count < 2 ? 0.0 : std::sqrt(m2 / static_cast<double>(count - 1)));
+    if (agg == Aggregate::kStDevP) return Value(std::sqrt(m2 / static_cast<double>(count)));
     ValueList sorted = values;
     std::sort(sorted.begin(), sorted.end(), [](const Value& a, const Value& b) { return OrderCompare(a, b) < 0; });
     double p = percentile.as_number();
     size_t n = sorted.size();
-    if (fn == "percentiledisc") {
+    if (agg == Aggregate::kPercentileDisc) {
       size_t idx = p == 0 ? 0 : static_cast<size_t>(std::ceil(p * static_cast<double>(n))) - 1;
       return sorted[std::min(idx, n - 1)];
     }
@@ -236,6 +238,7 @@ std::unique_ptr<ProjectionOp::Group> ProjectionOp::NewGroup(Row extended) const 
     acc.call = call;
     acc.fn = call->name;
     for (char& c : acc.fn) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    acc.agg = call->function ? call->function->aggregate : FindFunction(call->name)->aggregate;
     g->accumulators.push_back(std::move(acc));
   }
   return g;
@@ -259,12 +262,12 @@ int64_t ProjectionOp::CountArg(const Expr* e, const char* what) {
   Row empty;
   Value v = rt_.eval.Eval(*e, empty);
   if (v.is_float() && v.as_float() == std::floor(v.as_float()))
-    throw QueryError("SyntaxError", "InvalidArgumentType", true, std::string(what) + " must be an integer, got " + v.ToString(), e->pos);
+    throw ErrorAt("SyntaxError", "InvalidArgumentType", true, std::string(what) + " must be an integer, got " + v.ToString(), e->pos);
   if (!v.is_int())
-    throw QueryError("SyntaxError", "InvalidArgumentType", true,
+    throw ErrorAt("SyntaxError", "InvalidArgumentType", true,
                      std::string(what) + " must be a non-negative integer, got " + v.ToString(), e->pos);
   if (v.as_int() < 0)
-    throw QueryError("SyntaxError", "NegativeIntegerArgument", true,
+    throw ErrorAt("SyntaxError", "NegativeIntegerArgument", true,
                      std::string(what) + " must not be negative, got " + v.ToString(), e->pos);
   return v.as_int();
 }
@@ -400,7 +403,7 @@ namespace {
 
 void CheckStorableProperty(const Value& v, const std::string& key, const Position& pos) {
   auto bad = [&](const std::string& why) {
-    throw QueryError("TypeError", "InvalidPropertyType", true,
+    throw ErrorAt("TypeError", "InvalidPropertyType", true,
                      "property " + key + ": " + why, pos);
   };
   if (v.is_map()) bad("a map cannot be stored as a property value");
@@ -419,7 +422,7 @@ std::vector<std::pair<std::string, Value>> WriteProperties(Runtime& rt, const Ex
   if (!props) return out;
   Value m = rt.eval.Eval(*props, row);
   if (m.is_null()) return out;
-  if (!m.is_map()) throw QueryError("TypeError", "InvalidArgumentType", true, "properties must be a map", props->pos);
+  if (!m.is_map()) throw ErrorAt("TypeError", "InvalidArgumentType", true, "properties must be a map", props->pos);
   for (const auto& [k, v] : m.as_map()) {
     if (v.is_null()) continue;
     CheckStorableProperty(v, k, props->pos);
@@ -438,7 +441,7 @@ bool CreateOp::Push(Row& row) {
     for (const NodeStep& n : part.nodes) {
       if (n.bound) {
         if (!row[n.slot].is_node())
-          throw QueryError("SemanticError", "CreateNullNode", true,
+          throw ErrorAt("SemanticError", "CreateNullNode", true,
                            "cannot create a relationship to or from a null node");
         continue;
       }
@@ -503,7 +506,7 @@ bool MergeOp::Push(Row& row) {
     if (!m.is_map()) return;
     for (const auto& [k, v] : m.as_map())
       if (v.is_null())
-        throw QueryError("SemanticError", "MergeReadOwnWrites", true,
+        throw ErrorAt("SemanticError", "MergeReadOwnWrites", true,
                          "cannot MERGE with a null property value (" + k + ")", props->pos);
   };
   for (const auto& part : create_.parts_) {
@@ -547,7 +550,7 @@ namespace {
 void WriteProperty(Runtime& rt, const Value& target, const std::string& key, const Value& value, const Position& pos) {
   if (target.is_null()) return;
   if (!target.is_node() && !target.is_edge())
-    throw QueryError("TypeError", "InvalidArgumentType", true,
+    throw ErrorAt("TypeError", "InvalidArgumentType", true,
                      std::string(value.is_null() ? "cannot remove a property from " : "cannot set a property on ") +
                          CypherTypeName(target),
                      pos);
@@ -592,7 +595,7 @@ void ApplySetItems(Runtime& rt, const std::vector<SetItem>& items, Row& row) {
         Value value = rt.eval.Eval(*item.value, row);
         if (target.is_null()) break;
         if (!target.is_node() && !target.is_edge())
-          throw QueryError("TypeError", "InvalidArgumentType", true,
+          throw ErrorAt("TypeError", "InvalidArgumentType", true,
                            "cannot set properties on " + CypherTypeName(target), item.pos);
         ValueMap props;
         if (value.is_map()) {
@@ -600,7 +603,7 @@ void ApplySetItems(Runtime& rt, const std::vector<SetItem>& items, Row& row) {
         } else if (value.is_node() || value.is_edge()) {
           props = rt.eval.ElementProperties(value);
         } else if (!value.is_null()) {
-          throw QueryError("TypeError", "InvalidArgumentType", true,
+          throw ErrorAt("TypeError", "InvalidArgumentType", true,
                            "SET " + item.var + " needs a map, got " + CypherTypeName(value), item.pos);
         }
         if (item.kind == SetItem::Kind::kReplaceAll)
@@ -613,7 +616,7 @@ void ApplySetItems(Runtime& rt, const std::vector<SetItem>& items, Row& row) {
         Value target = rt.eval.Eval(*item.target, row);
         if (target.is_null()) break;
         if (!target.is_node())
-          throw QueryError("TypeError", "InvalidArgumentType", true, "cannot set labels on " + CypherTypeName(target), item.pos);
+          throw ErrorAt("TypeError", "InvalidArgumentType", true, "cannot set labels on " + CypherTypeName(target), item.pos);
         for (const auto& l : item.labels) {
           auto id = txn.InternLabel(l);
           Check(id.status());
@@ -641,7 +644,7 @@ bool RemoveOp::Push(Row& row) {
       Value target = rt_.eval.Eval(*item.property, row);
       if (target.is_null()) continue;
       if (!target.is_node())
-        throw QueryError("TypeError", "InvalidArgumentType", true, "cannot remove labels from " + CypherTypeName(target), item.pos);
+        throw ErrorAt("TypeError", "InvalidArgumentType", true, "cannot remove labels from " + CypherTypeName(target), item.pos);
       for (const auto& l : item.labels) {
         auto id = txn.ResolveLabel(l);
         if (!id) continue;
@@ -673,7 +676,7 @@ bool DeleteOp::Push(Row& row) {
       for (const Value& r : v.as_path().edges) delete_edge(r.as_edge_ref().id);
       for (const Value& n : v.as_path().nodes) nodes_.push_back(n.as_node_ref().id);
     } else {
-      throw QueryError("TypeError", "InvalidArgumentType", true,
+      throw ErrorAt("TypeError", "InvalidArgumentType", true,
                        "DELETE needs a node, relationship or path, got " + CypherTypeName(v), e->pos);
     }
   }
@@ -705,7 +708,7 @@ bool DeleteOp::Finish() {
     for (uint32_t l : r.labels) rt_.ctx.effects.BeforeLabelChange(l);
     Status s = txn.DeleteNode(id, false);
     if (s.code() == StatusCode::kConstraintViolation)
-      throw QueryError("ConstraintVerificationFailed", "DeleteConnectedNode", true,
+      throw ErrorAt("ConstraintVerificationFailed", "DeleteConnectedNode", true,
                        "cannot delete node " + std::to_string(id) +
                            " because it still has relationships; to delete them as well, use DETACH DELETE");
     Check(s);

@@ -74,7 +74,7 @@ class Parser {
     std::string message = "unexpected " + Describe(t) + ", expected " + expected;
     if (t.kind == TokenKind::kSymbol && t.text == "!=") message = "unexpected '!=': Cypher writes 'not equal' as <>";
     if (t.kind == TokenKind::kSymbol && t.text == "==") message = "unexpected '==': Cypher writes 'equal' as =";
-    QueryError e("SyntaxError", "UnexpectedSyntax", false, message, t.pos);
+    QueryError e = ErrorAt("SyntaxError", "UnexpectedSyntax", false, message, t.pos);
     e.length = std::max(1, t.length);
     throw e;
   }

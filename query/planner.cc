@@ -205,13 +205,13 @@ class Planner {
         if (k == Kind::kPath)
           SyntaxError("InvalidArgumentType", "a path has no properties: " + e.text, e.pos);
         if (k == Kind::kScalarValue || k == Kind::kListValue)
-          throw QueryError("TypeError", "InvalidArgumentType", false,
+          throw ErrorAt("TypeError", "InvalidArgumentType", false,
                            "cannot read property '" + e.name + "' of a " + KindName(k), e.pos);
         return;
       }
       case ExprKind::kParameter:
         if (!rt_.ctx.params.count(e.name))
-          throw QueryError("ParameterMissing", "MissingParameter", false, "expected a parameter named $" + e.name, e.pos);
+          throw ErrorAt("ParameterMissing", "MissingParameter", false, "expected a parameter named $" + e.name, e.pos);
         return;
       case ExprKind::kFunction: {
         CheckFunctionCall(e);

@@ -1,9 +1,12 @@
-// QueryError: the one exception the query front end and executor throw. The
-// connection turns it into a failed QueryResult; it never leaves query/.
+// The engine's errors: kg::QueryError (kg/query_result.h), the one error
+// type, thrown by the front end and the executor with the position of the
+// offending token. The connection turns it into a failed QueryResult; it
+// never leaves query/.
 #pragma once
 
-#include <stdexcept>
 #include <string>
+
+#include "kg/query_result.h"
 
 namespace kg::query {
 
@@ -11,24 +14,13 @@ namespace kg::query {
 struct Position {
   int line = 0;
   int column = 0;
-  int offset = 0;  // byte offset, for carets
+  int offset = 0;  // byte offset
 };
 
-struct QueryError : std::runtime_error {
-  QueryError(std::string code, std::string detail, bool runtime, std::string message, Position pos = {})
-      : std::runtime_error(message),
-        code(std::move(code)),
-        detail(std::move(detail)),
-        runtime(runtime),
-        message(std::move(message)),
-        pos(pos) {}
-  std::string code;    // TCK error type: SyntaxError, SemanticError, TypeError, ...
-  std::string detail;  // TCK detail code, or empty
-  bool runtime;        // raised while executing (vs. while compiling)
-  std::string message;
-  Position pos;
-  int length = 1;      // characters under the caret
-};
+// A QueryError at pos.
+inline QueryError ErrorAt(std::string code, std::string detail, bool runtime, std::string message, Position pos = {}) {
+  return QueryError(std::move(code), std::move(detail), runtime, std::move(message), pos.line, pos.column);
+}
 
 // Compile-time errors.
 [[noreturn]] void SyntaxError(const std::string& detail, const std::string& message, Position pos = {});

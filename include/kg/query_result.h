@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kg/value.h"
@@ -28,6 +29,8 @@ struct QueryCounters {
   int64_t constraints_removed = 0;
 };
 
+// Why a statement failed: what a failed QueryResult holds, and what the
+// engine throws inside kg while it parses, plans and runs a statement.
 struct QueryError {
   std::string code;     // SyntaxError, SemanticError, TypeError, ArgumentError, ...
   std::string detail;   // UndefinedVariable, InvalidArgumentType, ... or empty
@@ -35,11 +38,17 @@ struct QueryError {
   std::string message;  // one line
   int line = 0;         // 1-based; 0 when the error has no position
   int column = 0;
+  int length = 1;       // characters of the offending token, under the caret
   // The message, the offending source line and a caret under the token:
   //   Variable `x` not defined (line 1, column 8)
   //   RETURN x
   //          ^
   std::string pretty;
+
+  QueryError() = default;
+  QueryError(std::string code, std::string detail, bool runtime, std::string message, int line = 0, int column = 0)
+      : code(std::move(code)), detail(std::move(detail)), runtime(runtime), message(std::move(message)), line(line),
+        column(column) {}
 };
 
 class QueryResult {
@@ -56,7 +65,8 @@ class QueryResult {
   const std::string& plan() const { return plan_; }
   double seconds() const { return seconds_; }
 
-  // Filled in by the engine.
+ private:
+  friend class Connection;  // the engine fills results in
   QueryError error_;
   bool failed_ = false;
   std::vector<std::string> columns_;
