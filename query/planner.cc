@@ -6,30 +6,11 @@
 #include <map>
 #include <set>
 
+#include "query/binder.h"
+#include "query/matcher.h"
+
 namespace kg::query {
 namespace {
-
-// What the planner knows of a variable's type. The k*Value kinds come from
-// literals and constructors and let it report misuse at compile time.
-enum class Kind { kAny, kNode, kRel, kRelList, kPath, kScalarValue, kListValue, kMapValue };
-
-const char* KindName(Kind k) {
-  switch (k) {
-    case Kind::kNode: return "Node";
-    case Kind::kRel: return "Relationship";
-    case Kind::kRelList: return "List<Relationship>";
-    case Kind::kPath: return "Path";
-    case Kind::kScalarValue: return "value";
-    case Kind::kListValue: return "List";
-    case Kind::kMapValue: return "Map";
-    default: return "Any";
-  }
-}
-
-struct VarInfo {
-  int slot;
-  Kind kind;
-};
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -73,7 +54,13 @@ bool UsesVariablesOrParams(const Expr& e, bool* params) {
 class Planner {
  public:
   Planner(Statement& st, Runtime& rt, EvalSupport& support, Plan* plan)
-      : st_(st), rt_(rt), support_(support), plan_(plan) {}
+      : st_(st),
+        rt_(rt),
+        support_(support),
+        plan_(plan),
+        binder_(rt.ctx.params, &plan->pattern_width, [this](Expr& e, const std::set<int>& outer) {
+          CompileSubPattern(e, outer);
+        }) {}
 
   void Build() {
     if (st_.parts.size() > 1) {
@@ -91,8 +78,8 @@ class Planner {
       plan_->operators.push_back(std::move(u));
     }
     for (size_t i = 0; i < st_.parts.size(); ++i) {
-      scope_.clear();
-      width_ = 0;
+      binder_.scope.clear();
+      binder_.width = 0;
       head_ = nullptr;
       tail_ = nullptr;
       std::vector<std::string> columns = PlanSingle(st_.parts[i]);
@@ -126,195 +113,6 @@ class Planner {
     }
   }
 
-  int NewSlot() {
-    plan_->pattern_width = std::max(plan_->pattern_width, width_ + 1);
-    return static_cast<int>(width_++);
-  }
-
-  VarInfo* Find(const std::string& name) {
-    auto it = scope_.find(name);
-    return it == scope_.end() ? nullptr : &it->second;
-  }
-
-  // ---- expressions ----
-  struct ExprContext {
-    bool allow_aggregates = false;
-    bool in_aggregate = false;
-    bool allow_patterns = false;  // pattern predicates: WHERE and exists() only
-    std::vector<const Expr*>* aggregates = nullptr;
-    const char* clause = "this clause";
-  };
-
-  Kind StaticKind(const Expr& e) {
-    switch (e.kind) {
-      case ExprKind::kVariable:
-        if (auto* v = Find(e.name)) return v->kind;
-        return Kind::kAny;
-      case ExprKind::kLiteral:
-        if (e.value.is_null()) return Kind::kAny;
-        return e.value.is_list() ? Kind::kListValue : e.value.is_map() ? Kind::kMapValue : Kind::kScalarValue;
-      case ExprKind::kList:
-      case ExprKind::kListComprehension:
-      case ExprKind::kPatternComprehension: return Kind::kListValue;
-      case ExprKind::kMap:
-      case ExprKind::kMapProjection: return Kind::kMapValue;
-      default: return Kind::kAny;
-    }
-  }
-
-  // Compile-time argument checks where the type is evident.
-  void CheckStaticArguments(const Expr& e) {
-    std::string n = Lower(e.name);
-    if (e.args.empty()) return;
-    const Expr& a = *e.args[0];
-    auto fail = [&](const std::string& expected) {
-      SyntaxError("InvalidArgumentType", e.name + "() expects " + expected, a.pos);
-    };
-    Kind k = StaticKind(a);
-    bool literal = a.kind == ExprKind::kLiteral && !a.value.is_null();
-    bool literal_collection = a.kind == ExprKind::kList || (literal && (a.value.is_list()));
-    if ((n == "size" || n == "length") && a.kind == ExprKind::kPattern)
-      SyntaxError("UnexpectedSyntax", e.name + "() of a pattern predicate; use a pattern comprehension or COUNT", a.pos);
-    if (n == "properties" || n == "keys") {
-      if (literal || literal_collection || k == Kind::kPath || k == Kind::kRelList) fail("a node, relationship or map");
-    } else if (n == "type") {
-      if (k == Kind::kNode || k == Kind::kPath || literal || literal_collection) fail("a relationship");
-    } else if (n == "labels") {
-      if (k == Kind::kRel || k == Kind::kPath || literal || literal_collection) fail("a node");
-    } else if (n == "nodes" || n == "relationships") {
-      if (k == Kind::kNode || k == Kind::kRel || literal) fail("a path");
-    } else if (n == "length") {
-      if (k == Kind::kNode || k == Kind::kRel) fail("a path");
-    } else if (n == "size") {
-      if (k == Kind::kNode || k == Kind::kRel || k == Kind::kPath || (literal && !a.value.is_string() && !a.value.is_list()))
-        fail("a list or a string");
-    }
-  }
-
-  void Resolve(Expr& e, ExprContext cx) {
-    switch (e.kind) {
-      case ExprKind::kVariable: {
-        VarInfo* v = Find(e.name);
-        if (!v) SyntaxError("UndefinedVariable", "variable `" + e.name + "` is not defined", e.pos);
-        e.slot = v->slot;
-        return;
-      }
-      case ExprKind::kProperty: {
-        Resolve(*e.args[0], cx);
-        Kind k = StaticKind(*e.args[0]);
-        if (k == Kind::kPath)
-          SyntaxError("InvalidArgumentType", "a path has no properties: " + e.text, e.pos);
-        if (k == Kind::kScalarValue || k == Kind::kListValue)
-          throw ErrorAt("TypeError", "InvalidArgumentType", false,
-                           "cannot read property '" + e.name + "' of a " + KindName(k), e.pos);
-        return;
-      }
-      case ExprKind::kParameter:
-        if (!rt_.ctx.params.count(e.name))
-          throw ErrorAt("ParameterMissing", "MissingParameter", false, "expected a parameter named $" + e.name, e.pos);
-        return;
-      case ExprKind::kFunction: {
-        CheckFunctionCall(e);
-        CheckStaticArguments(e);
-        if (IsAggregateFunction(e.name)) {
-          if (cx.in_aggregate)
-            SyntaxError("NestedAggregation", "an aggregate function cannot contain another: " + e.text, e.pos);
-          if (!cx.allow_aggregates || !cx.aggregates)
-            SyntaxError("InvalidAggregation", "aggregate functions are not allowed in " + std::string(cx.clause), e.pos);
-          ExprContext inner = cx;
-          inner.in_aggregate = true;
-          for (auto& a : e.args) Resolve(*a, inner);
-          for (auto& a : e.args)
-            if (Lower(e.name) != "percentilecont" && Lower(e.name) != "percentiledisc" && a->kind == ExprKind::kFunction &&
-                Lower(a->name) == "rand")
-              SyntaxError("NonConstantExpression", "aggregating a non-deterministic expression", a->pos);
-          e.slot = static_cast<int>(cx.aggregates->size());
-          cx.aggregates->push_back(&e);
-          return;
-        }
-        ExprContext args_cx = cx;
-        if (Lower(e.name) == "exists") args_cx.allow_patterns = true;
-        for (auto& a : e.args) Resolve(*a, args_cx);
-        return;
-      }
-      case ExprKind::kReduce: {
-        Resolve(*e.args[0], cx);
-        Resolve(*e.args[1], cx);
-        auto saved = scope_;
-        e.slot = NewSlot();
-        e.acc_slot = NewSlot();
-        scope_[e.var] = {e.slot, Kind::kAny};
-        scope_[e.name] = {e.acc_slot, Kind::kAny};
-        ExprContext inner = cx;
-        inner.allow_aggregates = false;
-        inner.clause = "reduce";
-        Resolve(*e.args[2], inner);
-        scope_ = saved;
-        return;
-      }
-      case ExprKind::kListComprehension:
-      case ExprKind::kQuantifier: {
-        Resolve(*e.args[0], cx);
-        auto saved = scope_;
-        e.slot = NewSlot();
-        scope_[e.var] = {e.slot, Kind::kAny};
-        ExprContext inner = cx;
-        inner.allow_aggregates = false;
-        inner.clause = "a list comprehension";
-        for (size_t i = 1; i < e.args.size(); ++i)
-          if (e.args[i]) Resolve(*e.args[i], inner);
-        scope_ = saved;
-        return;
-      }
-      case ExprKind::kPattern:
-      case ExprKind::kPatternComprehension: {
-        if (e.kind == ExprKind::kPattern && !cx.allow_patterns)
-          SyntaxError("UnexpectedSyntax",
-                      "a pattern can only be used as a predicate (in WHERE or exists()); use a pattern comprehension",
-                      e.pos);
-        auto saved = scope_;
-        Pattern pattern{e.pattern};
-        std::set<int> outer;
-        for (const auto& [name, v] : scope_) outer.insert(v.slot);
-        auto compiled = CompilePattern(pattern, PatternMode::kSub, nullptr, e.kind == ExprKind::kPatternComprehension);
-        e.outer_slots.clear();
-        for (const auto& part : compiled.parts) {
-          for (const auto& n : part.nodes)
-            if (outer.count(n.slot)) e.outer_slots.push_back(n.slot);
-          for (const auto& r : part.rels)
-            if (outer.count(r.slot)) e.outer_slots.push_back(r.slot);
-        }
-        for (auto& a : e.args)
-          if (a) Resolve(*a, cx);
-        support_.patterns[&e] = std::make_shared<PatternMatcher>(std::move(compiled.parts), std::move(compiled.filters));
-        scope_ = saved;
-        return;
-      }
-      case ExprKind::kBinary:
-      case ExprKind::kUnary:
-        if (e.name == "AND" || e.name == "OR" || e.name == "XOR" || e.name == "NOT")
-          for (const auto& a : e.args) {
-            bool literal_non_boolean = (a->kind == ExprKind::kLiteral && !a->value.is_null() && !a->value.is_bool()) ||
-                                       a->kind == ExprKind::kList || a->kind == ExprKind::kMap;
-            if (literal_non_boolean)
-              SyntaxError("InvalidArgumentType", e.name + " needs Boolean operands, got " + a->text, a->pos);
-          }
-        for (auto& a : e.args)
-          if (a) Resolve(*a, cx);
-        return;
-      case ExprKind::kMapProjection:
-        Resolve(*e.args[0], cx);
-        for (auto& item : e.projection)
-          if (item.value) Resolve(*item.value, cx);
-        return;
-      case ExprKind::kCase:
-      default:
-        for (auto& a : e.args)
-          if (a) Resolve(*a, cx);
-        return;
-    }
-  }
-
   // ---- patterns ----
   enum class PatternMode { kMatch, kMerge, kCreate, kSub };
 
@@ -324,27 +122,18 @@ class Planner {
     std::vector<int> new_slots;
   };
 
-  // Declares (or finds) the variable of a pattern element.
-  int Declare(const std::string& name, Kind kind, const Position& pos, bool* was_bound, std::vector<int>* new_slots) {
-    *was_bound = false;
-    if (name.empty()) {
-      int s = NewSlot();
-      new_slots->push_back(s);
-      return s;
+  // A pattern predicate's or comprehension's pattern, for the binder.
+  void CompileSubPattern(Expr& e, const std::set<int>& outer) {
+    Pattern pattern{e.pattern};
+    auto compiled = CompilePattern(pattern, PatternMode::kSub, nullptr, e.kind == ExprKind::kPatternComprehension);
+    e.outer_slots.clear();
+    for (const auto& part : compiled.parts) {
+      for (const auto& n : part.nodes)
+        if (outer.count(n.slot)) e.outer_slots.push_back(n.slot);
+      for (const auto& r : part.rels)
+        if (outer.count(r.slot)) e.outer_slots.push_back(r.slot);
     }
-    if (VarInfo* v = Find(name)) {
-      bool compatible = v->kind == kind || v->kind == Kind::kAny ||
-                        (kind == Kind::kRelList && v->kind == Kind::kListValue);
-      if (!compatible)
-        SyntaxError("VariableTypeConflict",
-                    "variable `" + name + "` is a " + KindName(v->kind) + ", not a " + KindName(kind), pos);
-      *was_bound = true;
-      return v->slot;
-    }
-    int s = NewSlot();
-    scope_[name] = {s, kind};
-    new_slots->push_back(s);
-    return s;
+    support_.patterns[&e] = std::make_shared<PatternMatcher>(std::move(compiled.parts), std::move(compiled.filters));
   }
 
   Anchor ChooseAnchor(const NodeStep& n, const std::set<int>& bound, const std::vector<Expr*>& where_parts,
@@ -418,7 +207,7 @@ class Planner {
                           bool keep_order = false) {
     Compiled out;
     std::set<int> bound_before;
-    for (const auto& [name, v] : scope_) bound_before.insert(v.slot);
+    for (const auto& [name, v] : binder_.scope) bound_before.insert(v.slot);
     std::set<std::string> rel_names;
     std::vector<std::string> names_in_order;  // node var of each part element, for WHERE anchors
     std::vector<std::vector<std::string>> node_names;
@@ -431,10 +220,10 @@ class Planner {
       for (size_t i = 0; i < pp.nodes.size(); ++i) {
         const NodePattern& np = pp.nodes[i];
         bool was_bound;
-        if (mode == PatternMode::kSub && !allow_new_in_sub && !np.var.empty() && !Find(np.var))
+        if (mode == PatternMode::kSub && !allow_new_in_sub && !np.var.empty() && !binder_.Find(np.var))
           SyntaxError("UndefinedVariable", "variable `" + np.var + "` is not defined", np.pos);
         NodeStep step;
-        step.slot = Declare(np.var, Kind::kNode, np.pos, &was_bound, &out.new_slots);
+        step.slot = binder_.Declare(np.var, Kind::kNode, np.pos, &was_bound, &out.new_slots);
         step.labels = np.labels;
         if (np.properties) {
           if (np.properties->kind == ExprKind::kParameter && mode != PatternMode::kCreate)
@@ -471,10 +260,10 @@ class Planner {
         if (rp.var_length && (rp.min_hops < 0 || (rp.max_hops && *rp.max_hops < 0)))
           SyntaxError("InvalidRelationshipPattern", "relationship hop counts must not be negative", rp.pos);
         bool was_bound;
-        if (mode == PatternMode::kSub && !allow_new_in_sub && !rp.var.empty() && !Find(rp.var))
+        if (mode == PatternMode::kSub && !allow_new_in_sub && !rp.var.empty() && !binder_.Find(rp.var))
           SyntaxError("UndefinedVariable", "variable `" + rp.var + "` is not defined", rp.pos);
         RelStep step;
-        step.slot = Declare(rp.var, rp.var_length ? Kind::kRelList : Kind::kRel, rp.pos, &was_bound, &out.new_slots);
+        step.slot = binder_.Declare(rp.var, rp.var_length ? Kind::kRelList : Kind::kRel, rp.pos, &was_bound, &out.new_slots);
         if (was_bound && (mode == PatternMode::kCreate || mode == PatternMode::kMerge))
           SyntaxError("VariableAlreadyBound", "relationship variable `" + rp.var + "` is already bound", rp.pos);
         step.types = rp.types;
@@ -486,10 +275,10 @@ class Planner {
         part.rels.push_back(std::move(step));
       }
       if (!pp.path_var.empty()) {
-        if (Find(pp.path_var))
+        if (binder_.Find(pp.path_var))
           SyntaxError("VariableAlreadyBound", "path variable `" + pp.path_var + "` is already bound", pp.pos);
-        part.path_slot = NewSlot();
-        scope_[pp.path_var] = {part.path_slot, Kind::kPath};
+        part.path_slot = binder_.NewSlot();
+        binder_.scope[pp.path_var] = {part.path_slot, Kind::kPath};
         out.new_slots.push_back(part.path_slot);
       }
       if (pp.kind != PatternPart::Kind::kPlain && (pp.rels.size() != 1))
@@ -503,9 +292,9 @@ class Planner {
     cx.clause = "a pattern";
     for (auto& part : out.parts) {
       for (auto& n : part.nodes)
-        if (n.properties) Resolve(*const_cast<Expr*>(n.properties), cx);
+        if (n.properties) binder_.Resolve(*const_cast<Expr*>(n.properties), cx);
       for (auto& r : part.rels)
-        if (r.properties) Resolve(*const_cast<Expr*>(r.properties), cx);
+        if (r.properties) binder_.Resolve(*const_cast<Expr*>(r.properties), cx);
     }
     std::vector<Expr*> where_parts;
     if (where) {
@@ -513,7 +302,7 @@ class Planner {
       wx.clause = "WHERE";
       wx.allow_patterns = true;
       CheckPredicate(*where);
-      Resolve(*where, wx);
+      binder_.Resolve(*where, wx);
       Conjuncts(where, &where_parts);
     }
     if (mode == PatternMode::kCreate || keep_order) return out;
@@ -621,10 +410,10 @@ class Planner {
     EnsureHead();
     ExprContext cx;
     cx.clause = clause;
-    Resolve(*c.expr, cx);
-    if (Find(c.alias)) SyntaxError("VariableAlreadyBound", "variable `" + c.alias + "` is already bound", c.pos);
-    int slot = NewSlot();
-    scope_[c.alias] = {slot, Kind::kAny};
+    binder_.Resolve(*c.expr, cx);
+    if (binder_.Find(c.alias)) SyntaxError("VariableAlreadyBound", "variable `" + c.alias + "` is already bound", c.pos);
+    int slot = binder_.NewSlot();
+    binder_.scope[c.alias] = {slot, Kind::kAny};
     return slot;
   }
 
@@ -649,12 +438,12 @@ class Planner {
         case ClauseKind::kMatch: PlanMatch(c, ci + 1 < q.clauses.size() ? &q.clauses[ci + 1] : nullptr); break;
         case ClauseKind::kUnwind: {
           int slot = BindExpressionAlias(c, "UNWIND");
-          Append(std::make_unique<UnwindOp>(rt_, c.expr.get(), slot, width_));
+          Append(std::make_unique<UnwindOp>(rt_, c.expr.get(), slot, binder_.width));
           break;
         }
         case ClauseKind::kLoadCsv: {
           int slot = BindExpressionAlias(c, "LOAD CSV");
-          Append(std::make_unique<LoadCsvOp>(rt_, c.expr.get(), slot, width_, c.with_headers, c.field_terminator));
+          Append(std::make_unique<LoadCsvOp>(rt_, c.expr.get(), slot, binder_.width, c.with_headers, c.field_terminator));
           break;
         }
         case ClauseKind::kWith:
@@ -674,7 +463,7 @@ class Planner {
           for (auto& p : compiled.parts)
             for (auto& n : p.nodes)
               if (!n.bound && !created.insert(n.slot).second) n.bound = true;
-          Append(std::make_unique<CreateOp>(rt_, std::move(compiled.parts), width_));
+          Append(std::make_unique<CreateOp>(rt_, std::move(compiled.parts), binder_.width));
           break;
         }
         case ClauseKind::kMerge: PlanMerge(c); break;
@@ -691,9 +480,9 @@ class Planner {
           for (auto& item : c.remove_items) {
             if (item.is_labels) {
               item.property = Variable(item.var, item.pos);
-              Resolve(*item.property, cx);
+              binder_.Resolve(*item.property, cx);
             } else {
-              Resolve(*item.property, cx);
+              binder_.Resolve(*item.property, cx);
             }
           }
           Append(std::make_unique<RemoveOp>(rt_, &c));
@@ -708,7 +497,7 @@ class Planner {
               SyntaxError("InvalidDelete", "DELETE takes nodes, relationships or paths; to remove a label use REMOVE", e->pos);
             if (e->kind == ExprKind::kLiteral || e->kind == ExprKind::kBinary)
               SyntaxError("InvalidArgumentType", "DELETE takes nodes, relationships or paths", e->pos);
-            Resolve(*e, cx);
+            binder_.Resolve(*e, cx);
           }
           Append(std::make_unique<DeleteOp>(rt_, &c));
           break;
@@ -732,8 +521,8 @@ class Planner {
     cx.clause = "SET";
     for (auto& item : items) {
       if (item.kind != SetItem::Kind::kProperty) item.target = Variable(item.var, item.pos);
-      Resolve(*item.target, cx);
-      if (item.value) Resolve(*item.value, cx);
+      binder_.Resolve(*item.target, cx);
+      if (item.value) binder_.Resolve(*item.value, cx);
     }
   }
 
@@ -751,7 +540,7 @@ class Planner {
       }
     }
     auto matcher = std::make_shared<PatternMatcher>(std::move(compiled.parts), std::move(compiled.filters));
-    auto op = std::make_unique<MatchOp>(rt_, matcher, c.optional, compiled.new_slots, width_);
+    auto op = std::make_unique<MatchOp>(rt_, matcher, c.optional, compiled.new_slots, binder_.width);
     double estimate = 1;
     for (const auto& p : matcher->parts()) estimate *= std::max(1.0, p.anchor.estimate);
     op->estimate = estimate;
@@ -761,11 +550,11 @@ class Planner {
   void PlanMerge(Clause& c) {
     EnsureHead();
     // The create side keeps the pattern as written; the match side is planned.
-    auto saved_scope = scope_;
-    size_t saved_width = width_;
+    auto saved_scope = binder_.scope;
+    size_t saved_width = binder_.width;
     auto create = CompilePattern(c.pattern, PatternMode::kMerge, nullptr);
-    scope_ = saved_scope;
-    width_ = saved_width;
+    binder_.scope = saved_scope;
+    binder_.width = saved_width;
     auto as_create = CompilePattern(c.pattern, PatternMode::kMerge, nullptr, true, /*keep_order=*/true);
     // Slots must agree between both compilations: they were allocated in the same order.
     for (auto& p : as_create.parts)
@@ -781,17 +570,17 @@ class Planner {
     ResolveSetItems(c.on_create);
     ResolveSetItems(c.on_match);
     auto matcher = std::make_shared<PatternMatcher>(std::move(create.parts), std::move(create.filters));
-    Append(std::make_unique<MergeOp>(rt_, matcher, std::move(as_create.parts), &c, width_));
+    Append(std::make_unique<MergeOp>(rt_, matcher, std::move(as_create.parts), &c, binder_.width));
   }
 
   std::vector<std::string> PlanProjection(Projection& p, bool is_return) {
     ProjectionSpec spec;
-    spec.old_width = width_;
+    spec.old_width = binder_.width;
     std::vector<ReturnItem*> items;
     // RETURN * / WITH *: every named variable in scope.
     if (p.star) {
       std::vector<std::string> names;
-      for (const auto& [name, v] : scope_) names.push_back(name);
+      for (const auto& [name, v] : binder_.scope) names.push_back(name);
       if (names.empty() && p.items.empty() && is_return)
         SyntaxError("NoVariablesInScope", std::string(is_return ? "RETURN" : "WITH") + " * needs variables in scope", p.pos);
       for (const auto& name : names) {
@@ -818,9 +607,9 @@ class Planner {
     cx.clause = is_return ? "RETURN" : "WITH";
     std::map<std::string, Kind> kinds;
     for (size_t i = 0; i < items.size(); ++i) {
-      Resolve(*items[i]->expr, cx);
+      binder_.Resolve(*items[i]->expr, cx);
       spec.items.push_back({items[i]->expr.get(), static_cast<int>(spec.old_width + i)});
-      kinds[items[i]->alias] = StaticKind(*items[i]->expr);
+      kinds[items[i]->alias] = binder_.StaticKind(*items[i]->expr);
       if (ContainsAggregate(*items[i]->expr)) spec.aggregate = true;
     }
     if (spec.aggregate) CheckAmbiguousAggregation(items);
@@ -828,10 +617,10 @@ class Planner {
     size_t extended_width = spec.old_width + items.size();
 
     // ORDER BY sees the old variables and the new aliases (aliases win).
-    auto old_scope = scope_;
-    std::map<std::string, VarInfo> extended = scope_;
+    auto old_scope = binder_.scope;
+    std::map<std::string, VarInfo> extended = binder_.scope;
     // Temporaries of ORDER BY and WHERE go after the extended row.
-    width_ = std::max(width_, extended_width);
+    binder_.width = std::max(binder_.width, extended_width);
     for (size_t i = 0; i < items.size(); ++i)
       extended[items[i]->alias] = {static_cast<int>(spec.old_width + i), kinds[items[i]->alias]};
     for (auto& s : p.order) {
@@ -846,22 +635,22 @@ class Planner {
         s.expr = std::move(ref);
       }
       if (spec.aggregate) ReplaceProjected(s.expr, items);
-      scope_ = extended;
+      binder_.scope = extended;
       if (spec.aggregate || spec.distinct) {
         // Only projected columns exist after aggregation or DISTINCT.
         std::map<std::string, VarInfo> only_new;
         for (size_t i = 0; i < items.size(); ++i)
           only_new[items[i]->alias] = {static_cast<int>(spec.old_width + i), kinds[items[i]->alias]};
-        scope_ = only_new;
+        binder_.scope = only_new;
         if (spec.aggregate && ContainsAggregate(*s.expr))
           SyntaxError("InvalidAggregation", "ORDER BY can only use aggregates that are projected: " + s.expr->text, s.expr->pos);
       }
       ExprContext ox;
       ox.clause = "ORDER BY";
-      Resolve(*s.expr, ox);
+      binder_.Resolve(*s.expr, ox);
       spec.order.emplace_back(s.expr.get(), s.descending);
     }
-    scope_ = old_scope;
+    binder_.scope = old_scope;
     for (Expr* e : {p.skip.get(), p.limit.get()}) {
       if (!e) continue;
       bool params = false;
@@ -869,7 +658,7 @@ class Planner {
         SyntaxError("NonConstantExpression", "SKIP and LIMIT must be constants or parameters: " + e->text, e->pos);
       ExprContext lx;
       lx.clause = e == p.skip.get() ? "SKIP" : "LIMIT";
-      Resolve(*e, lx);
+      binder_.Resolve(*e, lx);
       if (!params) {
         Row empty;
         Value v = rt_.eval.Eval(*e, empty);
@@ -887,24 +676,24 @@ class Planner {
     if (p.where) {
       if (spec.aggregate || spec.distinct) ReplaceProjected(p.where, items);
       if (spec.aggregate || spec.distinct) {
-        scope_.clear();
+        binder_.scope.clear();
         for (size_t i = 0; i < items.size(); ++i)
-          scope_[items[i]->alias] = {static_cast<int>(spec.old_width + i), kinds[items[i]->alias]};
+          binder_.scope[items[i]->alias] = {static_cast<int>(spec.old_width + i), kinds[items[i]->alias]};
       } else {
-        scope_ = extended;
+        binder_.scope = extended;
       }
       ExprContext wx;
       wx.clause = "WHERE";
       wx.allow_patterns = true;
       CheckPredicate(*p.where);
-      Resolve(*p.where, wx);
+      binder_.Resolve(*p.where, wx);
       spec.where = p.where.get();
     }
     // The new scope: the aliases, in order.
-    scope_.clear();
-    for (size_t i = 0; i < items.size(); ++i) scope_[items[i]->alias] = {static_cast<int>(i), kinds[items[i]->alias]};
-    width_ = items.size();
-    spec.new_width = width_;
+    binder_.scope.clear();
+    for (size_t i = 0; i < items.size(); ++i) binder_.scope[items[i]->alias] = {static_cast<int>(i), kinds[items[i]->alias]};
+    binder_.width = items.size();
+    spec.new_width = binder_.width;
     plan_->pattern_width = std::max(plan_->pattern_width, extended_width);
     std::vector<std::string> columns;
     for (ReturnItem* item : items) columns.push_back(item->alias);
@@ -920,7 +709,7 @@ class Planner {
       return;
     }
     if (e.kind == ExprKind::kUnary && e.name == "NOT") return CheckPredicate(*e.args[0]);
-    Kind k = StaticKind(e);
+    Kind k = binder_.StaticKind(e);
     if (k == Kind::kNode || k == Kind::kRel || k == Kind::kPath || k == Kind::kRelList)
       SyntaxError("InvalidArgumentType", "expected a predicate, got the " + std::string(KindName(k)) + " " + e.text, e.pos);
   }
@@ -955,7 +744,7 @@ class Planner {
       // appear next to an aggregate; a longer expression must be aliased.
       if (keys.count(e.text) && (e.kind == ExprKind::kProperty || e.kind == ExprKind::kVariable)) return;
       if (e.kind == ExprKind::kVariable) {
-        if (!key_vars.count(e.name) && Find(e.name))
+        if (!key_vars.count(e.name) && binder_.Find(e.name))
           SyntaxError("AmbiguousAggregationExpression",
                       "expression mixes aggregation with `" + e.name + "`, which is not a grouping key", e.pos);
         return;
@@ -972,8 +761,7 @@ class Planner {
   Runtime& rt_;
   EvalSupport& support_;
   Plan* plan_;
-  std::map<std::string, VarInfo> scope_;
-  size_t width_ = 0;
+  Binder binder_;
   Operator* head_ = nullptr;
   Operator* tail_ = nullptr;
 };

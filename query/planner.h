@@ -1,7 +1,13 @@
-// Planner: semantic analysis (scopes, variable kinds, aggregation rules and
-// the TCK's compile-time errors) and the physical plan: anchors chosen from
-// label counts and property indexes, WHERE conjuncts pushed into pattern
-// matching, eager barriers around writes, and projection pipelines.
+// Planner: the clause rules (scopes at WITH and RETURN, aggregation and
+// grouping keys, the TCK's compile-time errors about clauses) and the
+// physical plan: anchors chosen from label counts and property indexes,
+// WHERE conjuncts pushed into pattern matching, eager barriers around
+// writes, and projection pipelines. Names are resolved by the Binder
+// (binder.h), which it runs on each clause as that clause's scope is known.
+//
+// The stages of a statement: lexer.h and parser.h (text to tree),
+// binder.h (names), planner.h (operators), then operators.h, matcher.h and
+// evaluator.h run it, and functions.h holds the function registry.
 #pragma once
 
 #include <memory>
