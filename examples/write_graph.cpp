@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   if (!txn.ok()) return 1;
   auto in = txn->GetEdges(yunnan, kg::Direction::kIn, "LOCATED_IN");
   if (!in.ok() || in->size() != 1) return 1;
-  auto prefecture = txn->GetNode((*in)[0].neighbor);
+  auto prefecture = txn->GetNode((*in)[0].source);
   if (!prefecture.ok()) return 1;
   std::cout << "nodes: " << *txn->CountNodes() << ", relationships: " << *txn->CountEdges() << "\n"
             << prefecture->properties.at("name").as_string() << " is in Yunnan\n";

@@ -913,7 +913,7 @@ class EdgeCursor::Impl {
   void Next() {
     if (Step()) Settle();
   }
-  const EdgeRef& edge() const { return current_; }
+  const Edge& edge() const { return current_; }
   Status status() const {
     if (!error_.ok()) return error_;
     return it_ ? storage::FromRocks(it_->status(), "edge scan") : Status::OK();
@@ -947,7 +947,7 @@ class EdgeCursor::Impl {
     }
     current_.id = entry_.edge;
     current_.source = entry_.anchor;
-    current_.target = current_.neighbor = entry_.neighbor;
+    current_.target = entry_.neighbor;
   }
 
   static std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
@@ -957,7 +957,7 @@ class EdgeCursor::Impl {
   std::optional<uint32_t> type_;
   key::AdjacencyEntries entries_;
   key::AdjacencyEntry entry_{};
-  EdgeRef current_;
+  Edge current_;
   uint32_t cached_type_ = 0;
   Status error_;
 };
@@ -977,7 +977,7 @@ EdgeCursor& EdgeCursor::operator=(EdgeCursor&&) noexcept = default;
 EdgeCursor::~EdgeCursor() = default;
 bool EdgeCursor::Valid() const { return impl_->Valid(); }
 void EdgeCursor::Next() { impl_->Next(); }
-const EdgeRef& EdgeCursor::edge() const { return impl_->edge(); }
+const Edge& EdgeCursor::edge() const { return impl_->edge(); }
 Status EdgeCursor::status() const { return impl_->status(); }
 
 // ---- the public Transaction ----
@@ -1101,9 +1101,9 @@ Status Transaction::RemoveEdgeProperty(EdgeId id, std::string_view key) {
 
 Status Transaction::DeleteEdge(EdgeId id) { return impl_->DeleteEdge(id); }
 
-Result<std::vector<EdgeRef>> Transaction::GetEdges(NodeId node, Direction dir, std::string_view type) const {
+Result<std::vector<Edge>> Transaction::GetEdges(NodeId node, Direction dir, std::string_view type) const {
   if (Status s = impl_->CheckActive(); !s.ok()) return s;
-  std::vector<EdgeRef> out;
+  std::vector<Edge> out;
   std::optional<uint32_t> t;
   if (!type.empty()) {
     t = impl_->ResolveType(type);
@@ -1116,8 +1116,7 @@ Result<std::vector<EdgeRef>> Transaction::GetEdges(NodeId node, Direction dir, s
       last_type = e.type;
       type_name = impl_->store().Name(DictKind::kEdgeType, e.type);
     }
-    out.push_back(EdgeRef{e.edge, type_name, outgoing ? e.anchor : e.neighbor,
-                          outgoing ? e.neighbor : e.anchor, e.neighbor});
+    out.push_back(Edge{e.edge, type_name, outgoing ? e.anchor : e.neighbor, outgoing ? e.neighbor : e.anchor, {}});
     return true;
   });
   if (!s.ok()) return s;

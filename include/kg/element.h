@@ -25,6 +25,8 @@ struct Node {
   Properties properties;
 };
 
+// A relationship. Listings of a node's relationships (Transaction::GetEdges,
+// ScanEdges) leave properties empty: GetEdge reads them.
 struct Edge {
   EdgeId id = 0;
   std::string type;
@@ -38,17 +40,6 @@ struct Edge {
 struct GraphPath {
   std::vector<Value> nodes;
   std::vector<Value> edges;
-};
-
-// An edge seen from one of its endpoints, without its properties.
-struct EdgeRef {
-  EdgeId id = 0;
-  std::string type;
-  NodeId source = 0;
-  NodeId target = 0;
-  // The endpoint that is not the one asked about (the source for in-edges).
-  // For a self-loop, the node itself.
-  NodeId neighbor = 0;
 };
 
 }  // namespace kg

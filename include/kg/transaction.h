@@ -62,8 +62,8 @@ class EdgeCursor {
 
   bool Valid() const;
   void Next();
-  // REQUIRES: Valid(). neighbor is the target.
-  const EdgeRef& edge() const;
+  // REQUIRES: Valid(). Its properties are not read (empty).
+  const Edge& edge() const;
   Status status() const;
 
   class Impl;
@@ -119,9 +119,11 @@ class Transaction {
   Status SetEdgeProperty(EdgeId id, std::string_view key, const Value& value);
   Status RemoveEdgeProperty(EdgeId id, std::string_view key);
   Status DeleteEdge(EdgeId id);
-  // Edges of node in direction dir, only of type when type is not empty.
-  // With kBoth a self-loop appears twice (once out, once in).
-  Result<std::vector<EdgeRef>> GetEdges(NodeId node, Direction dir, std::string_view type = {}) const;
+  // Edges of node in direction dir, only of type when type is not empty,
+  // without their properties (GetEdge reads those). The other end is
+  // target for an outgoing edge, source for an incoming one. With kBoth a
+  // self-loop appears twice (once out, once in).
+  Result<std::vector<Edge>> GetEdges(NodeId node, Direction dir, std::string_view type = {}) const;
   Result<uint64_t> Degree(NodeId node, Direction dir, std::string_view type = {}) const;
 
   // ---- Scans and counts ----

@@ -90,7 +90,7 @@ Seen Inspect(const Transaction& txn) {
     if (!*txn.HasNode(edge->source) || !*txn.HasNode(edge->target))
       seen.problems.push_back("dangling edge " + std::to_string(edge->id));
     bool found = false;
-    for (const EdgeRef& in : *txn.GetEdges(edge->target, Direction::kIn))
+    for (const Edge& in : *txn.GetEdges(edge->target, Direction::kIn))
       found |= in.id == edge->id && in.source == edge->source;
     if (!found) seen.problems.push_back("edge " + std::to_string(edge->id) + " missing from in-adjacency");
   }

@@ -37,11 +37,11 @@ TEST_CASE("nodes and edges: create, read, update, delete", "[graph][crud]") {
   REQUIRE(Ok(txn.Degree(b, Direction::kOut, "NOPE")) == 0);
   // A Result temporary stays alive through a range-for over its value.
   int seen = 0;
-  for (const EdgeRef& ref : *txn.GetEdges(b, Direction::kIn)) seen += ref.type == "KNOWS";
+  for (const Edge& ref : *txn.GetEdges(b, Direction::kIn)) seen += ref.type == "KNOWS";
   REQUIRE(seen == 2);
   auto in_b = Ok(txn.GetEdges(b, Direction::kIn));
   REQUIRE(in_b.size() == 2);
-  REQUIRE((in_b[0].source == a && in_b[0].target == b && in_b[0].neighbor == a && in_b[0].type == "KNOWS"));
+  REQUIRE((in_b[0].source == a && in_b[0].target == b && in_b[0].type == "KNOWS"));
 
   Ok(txn.SetNodeProperty(a, "age", 42));
   Ok(txn.SetNodeProperty(a, "name", Value()));  // null removes
