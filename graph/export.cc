@@ -12,6 +12,7 @@
 #include <boost/property_map/function_property_map.hpp>
 
 #include "graph/csv.h"
+#include "graph/json_writer.h"
 #include "graph/text.h"
 #include "kg/json.h"
 

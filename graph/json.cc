@@ -1,5 +1,6 @@
 #include "kg/json.h"
 
+#include "graph/json_writer.h"
 #include "graph/text.h"
 
 #include "kg/element.h"
@@ -312,5 +313,89 @@ void AppendJson(std::string* out, const Value& v) {
     }
   }
 }
+
+namespace {
+
+void AppendTypedJsonValue(std::string* out, const Value& v);
+
+void AppendTypedProps(std::string* out, const Properties& props) { AppendJsonObject(out, props, AppendTypedJsonValue); }
+
+void AppendTypedNode(std::string* out, const Value& v) {
+  const auto& ref = v.as_node_ref();
+  out->append("{\"$type\":\"Node\",\"_value\":{\"_element_id\":");
+  AppendJsonString(out, "n" + std::to_string(ref.id));
+  out->append(",\"_labels\":[");
+  if (ref.data)
+    for (size_t i = 0; i < ref.data->labels.size(); ++i) {
+      if (i) out->push_back(',');
+      AppendJsonString(out, ref.data->labels[i]);
+    }
+  out->append("],\"_properties\":");
+  AppendTypedProps(out, ref.data ? ref.data->properties : Properties{});
+  out->append("}}");
+}
+
+void AppendTypedEdge(std::string* out, const Value& v) {
+  const auto& ref = v.as_edge_ref();
+  out->append("{\"$type\":\"Relationship\",\"_value\":{\"_element_id\":");
+  AppendJsonString(out, "r" + std::to_string(ref.id));
+  out->append(",\"_start_node_element_id\":");
+  AppendJsonString(out, "n" + std::to_string(ref.source));
+  out->append(",\"_end_node_element_id\":");
+  AppendJsonString(out, "n" + std::to_string(ref.target));
+  out->append(",\"_type\":");
+  AppendJsonString(out, ref.data ? ref.data->type : "");
+  out->append(",\"_properties\":");
+  AppendTypedProps(out, ref.data ? ref.data->properties : Properties{});
+  out->append("}}");
+}
+
+void AppendTypedJsonValue(std::string* out, const Value& v) {
+  auto simple = [&](const char* type, const std::string& value_json) {
+    out->append("{\"$type\":\"").append(type).append("\",\"_value\":").append(value_json).append("}");
+  };
+  switch (v.type()) {
+    case Value::Type::kNull: simple("Null", "null"); return;
+    case Value::Type::kBool: simple("Boolean", v.as_bool() ? "true" : "false"); return;
+    case Value::Type::kInt: simple("Integer", "\"" + std::to_string(v.as_int()) + "\""); return;
+    case Value::Type::kFloat: simple("Float", "\"" + FloatText(v.as_float()) + "\""); return;
+    case Value::Type::kString: {
+      std::string s;
+      AppendJsonString(&s, v.as_string());
+      simple("String", s);
+      return;
+    }
+    case Value::Type::kList:
+      out->append("{\"$type\":\"List\",\"_value\":");
+      AppendJsonArray(out, v.as_list(), AppendTypedJsonValue);
+      out->push_back('}');
+      return;
+    case Value::Type::kMap:
+      out->append("{\"$type\":\"Map\",\"_value\":");
+      AppendJsonObject(out, v.as_map(), AppendTypedJsonValue);
+      out->push_back('}');
+      return;
+    case Value::Type::kNode: AppendTypedNode(out, v); return;
+    case Value::Type::kEdge: AppendTypedEdge(out, v); return;
+    case Value::Type::kPath: {
+      const GraphPath& p = v.as_path();
+      out->append("{\"$type\":\"Path\",\"_value\":[");
+      for (size_t i = 0; i < p.nodes.size(); ++i) {
+        if (i) {
+          out->push_back(',');
+          AppendTypedEdge(out, p.edges[i - 1]);
+          out->push_back(',');
+        }
+        AppendTypedNode(out, p.nodes[i]);
+      }
+      out->append("]}");
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+void AppendTypedJson(std::string* out, const Value& v) { AppendTypedJsonValue(out, v); }
 
 }  // namespace kg

@@ -1,7 +1,7 @@
 // JSON in and out of Values: parsing (integers and floats told apart by how
-// the number is written; {"$type", "_value"} objects as typed values) and
+// the number is written; {"$type", "_value"} objects as typed values),
 // writing plain JSON (nodes as {"id", "labels", "properties"}, relationships
-// as {"id", "type", "start", "end", "properties"}).
+// as {"id", "type", "start", "end", "properties"}) and typed JSON.
 #pragma once
 
 #include <string>
@@ -27,30 +27,10 @@ void AppendJson(std::string* out, const Value& v);
 // ".0" added to whole numbers; "NaN", "Infinity", "-Infinity".
 std::string FloatText(double d);
 
-// [a,b,...] and {"k":v,...}, each element written by element(out, value).
-template <class List, class Fn>
-void AppendJsonArray(std::string* out, const List& list, Fn&& element) {
-  out->push_back('[');
-  bool first = true;
-  for (const auto& e : list) {
-    if (!first) out->push_back(',');
-    first = false;
-    element(out, e);
-  }
-  out->push_back(']');
-}
-template <class Map, class Fn>
-void AppendJsonObject(std::string* out, const Map& map, Fn&& element) {
-  out->push_back('{');
-  bool first = true;
-  for (const auto& [k, e] : map) {
-    if (!first) out->push_back(',');
-    first = false;
-    AppendJsonString(out, k);
-    out->push_back(':');
-    element(out, e);
-  }
-  out->push_back('}');
-}
+// Appends v as typed JSON, the form ParseJson reads back and the TCK's
+// result contract (CONTRACT.md) uses: {"$type": "Integer", "_value": "42"},
+// lists and maps of typed values, and nodes, relationships and paths with
+// their element ids, labels or type, and properties.
+void AppendTypedJson(std::string* out, const Value& v);
 
 }  // namespace kg

@@ -650,3 +650,25 @@ TEST_CASE("check finds broken adjacency, labels, indexes and counts", "[io]") {
 
 }  // namespace
 }  // namespace kg
+
+namespace kg {
+namespace {
+
+TEST_CASE("typed JSON written by AppendTypedJson parses back into the same values", "[io][json]") {
+  ValueMap map{{"a", Value(1)}, {"b", Value(1.5)}, {"c", Value("x\"y")}, {"d", Value(ValueList{Value(), Value(true)})}};
+  for (const Value& v : {Value(), Value(true), Value(int64_t{-9007199254740993}), Value(0.1), Value("彝良"),
+                         Value(ValueList{Value(1), Value(1.0)}), Value(map)}) {
+    std::string text;
+    AppendTypedJson(&text, v);
+    INFO(text);
+    auto back = ParseJson(text);
+    REQUIRE(back.ok());
+    CHECK(*back == v);
+  }
+  std::string one;
+  AppendTypedJson(&one, Value(42));
+  CHECK(one == R"({"$type":"Integer","_value":"42"})");
+}
+
+}  // namespace
+}  // namespace kg
