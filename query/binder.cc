@@ -4,16 +4,9 @@
 #include <cctype>
 
 #include "query/evaluator.h"
+#include "query/lexer.h"
 
 namespace kg::query {
-namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-}  // namespace
 
 const char* KindName(Kind k) {
   switch (k) {
@@ -79,7 +72,7 @@ Kind Binder::StaticKind(const Expr& e) {
 
 // Compile-time argument checks where the type is evident.
 void Binder::CheckStaticArguments(const Expr& e) {
-  std::string n = Lower(e.name);
+  std::string n = AsciiLower(e.name);
   if (e.args.empty()) return;
   const Expr& a = *e.args[0];
   auto fail = [&](const std::string& expected) {
@@ -140,15 +133,15 @@ void Binder::Resolve(Expr& e, ExprContext cx) {
         inner.in_aggregate = true;
         for (auto& a : e.args) Resolve(*a, inner);
         for (auto& a : e.args)
-          if (Lower(e.name) != "percentilecont" && Lower(e.name) != "percentiledisc" && a->kind == ExprKind::kFunction &&
-              Lower(a->name) == "rand")
+          if (AsciiLower(e.name) != "percentilecont" && AsciiLower(e.name) != "percentiledisc" && a->kind == ExprKind::kFunction &&
+              AsciiLower(a->name) == "rand")
             SyntaxError("NonConstantExpression", "aggregating a non-deterministic expression", a->pos);
         e.slot = static_cast<int>(cx.aggregates->size());
         cx.aggregates->push_back(&e);
         return;
       }
       ExprContext args_cx = cx;
-      if (Lower(e.name) == "exists") args_cx.allow_patterns = true;
+      if (AsciiLower(e.name) == "exists") args_cx.allow_patterns = true;
       for (auto& a : e.args) Resolve(*a, args_cx);
       return;
     }

@@ -7,15 +7,10 @@
 #include <unordered_map>
 
 #include "query/evaluator.h"
+#include "query/lexer.h"
 
 namespace kg::query {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Unicode-aware enough for Cypher's string functions: code points of UTF-8.
 std::vector<std::string> CodePoints(const std::string& s) {
@@ -292,7 +287,7 @@ Value ToBoolean(FunctionCall& c, bool or_null) {
   const Value& x = First(c);
   if (x.is_bool()) return x;
   if (x.is_string()) {
-    std::string s = Lower(x.as_string());
+    std::string s = AsciiLower(x.as_string());
     s.erase(0, s.find_first_not_of(" \t\n"));
     s.erase(s.find_last_not_of(" \t\n") + 1);
     if (s == "true") return Value(true);
@@ -452,10 +447,10 @@ const std::vector<Function>& Registry() {
 const Function* FindFunction(std::string_view name) {
   static const std::unordered_map<std::string, const Function*> kByName = [] {
     std::unordered_map<std::string, const Function*> out;
-    for (const Function& f : Registry()) out.emplace(Lower(f.name), &f);
+    for (const Function& f : Registry()) out.emplace(AsciiLower(f.name), &f);
     return out;
   }();
-  auto it = kByName.find(Lower(name));
+  auto it = kByName.find(AsciiLower(name));
   return it == kByName.end() ? nullptr : it->second;
 }
 

@@ -6,6 +6,18 @@
 
 namespace kg::query {
 
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string AsciiUpper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
 [[noreturn]] void SyntaxError(const std::string& detail, const std::string& message, Position pos) {
   throw ErrorAt("SyntaxError", detail, false, message, pos);
 }

@@ -10,6 +10,10 @@
 
 namespace kg::query {
 
+// ASCII case folding, as keywords and function names compare.
+std::string AsciiLower(std::string_view s);
+std::string AsciiUpper(std::string_view s);
+
 enum class TokenKind {
   kEnd,
   kIdentifier,      // name, or `back quoted` (quoted = true)

@@ -10,11 +10,6 @@
 namespace kg::query {
 namespace {
 
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 class Parser {
  public:
@@ -49,7 +44,7 @@ class Parser {
   }
   bool IsKeyword(std::string_view kw, size_t k = 0) const {
     const Token& t = PeekTok(k);
-    return t.kind == TokenKind::kIdentifier && !t.quoted && Upper(t.text) == kw;
+    return t.kind == TokenKind::kIdentifier && !t.quoted && AsciiUpper(t.text) == kw;
   }
   bool AcceptSymbol(std::string_view s) {
     if (!IsSymbol(s)) return false;
@@ -475,7 +470,7 @@ class Parser {
   static int InfixPower(const Parser& p, std::string* op) {
     const Token& t = p.Cur();
     if (t.kind == TokenKind::kIdentifier && !t.quoted) {
-      std::string u = Upper(t.text);
+      std::string u = AsciiUpper(t.text);
       if (u == "OR" || u == "XOR" || u == "AND") {
         *op = u;
         return u == "OR" ? 1 : u == "XOR" ? 2 : 3;
@@ -849,7 +844,7 @@ class Parser {
   ExprPtr ParseIdentifierAtom() {
     const Token t = Cur();
     Position pos = t.pos;
-    std::string upper = t.quoted ? "" : Upper(t.text);
+    std::string upper = t.quoted ? "" : AsciiUpper(t.text);
     if (upper == "TRUE" || upper == "FALSE" || upper == "NULL") {
       Next();
       auto e = Make(ExprKind::kLiteral, pos);

@@ -7,15 +7,11 @@
 #include <set>
 
 #include "query/binder.h"
+#include "query/lexer.h"
 #include "query/matcher.h"
 
 namespace kg::query {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // Splits a predicate into its AND-ed conjuncts.
 void Conjuncts(Expr* e, std::vector<Expr*>* out) {
@@ -398,7 +394,7 @@ class Planner {
       if (!ContainsAggregate(*item.expr)) continue;
       any_agg = true;
       if (item.expr->kind != ExprKind::kFunction) return false;
-      std::string fn = Lower(item.expr->name);
+      std::string fn = AsciiLower(item.expr->name);
       if (!(item.expr->distinct || fn == "min" || fn == "max")) return false;
     }
     return any_agg;
