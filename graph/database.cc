@@ -81,10 +81,10 @@ class UniqueCheck {
  public:
   UniqueCheck(const IndexRecord& index, const storage::Store& store) : index_(index), store_(store) {}
   Status operator()(std::string_view k) {
-    std::string_view value = k.substr(0, k.size() - sizeof(NodeId));  // the key less the node id
+    std::string_view value = key::IndexEntryWithoutNode(k);
     NodeId node = key::NodeOfIndexEntry(k);
     if (seen_ && value == last_value_) {
-      std::string_view encoded = value.substr(key::IndexPrefix(index_.id).size());
+      std::string_view encoded = key::IndexEntryValue(k);
       Value v;
       std::string text = storage::DecodeValue(&encoded, &v) ? v.ToString() : "(undecodable)";
       return Status::ConstraintViolation("cannot create constraint " + index_.name + ": nodes " +

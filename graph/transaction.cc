@@ -24,7 +24,7 @@ std::string NodeExists(NodeId id) { return "existence of node " + std::to_string
 std::string EdgesOf(NodeId id) { return "edges of node " + std::to_string(id); }
 std::string Edge(EdgeId id) { return "edge " + std::to_string(id); }
 std::string AdjacencyBlock(bool outgoing, std::string_view block_key) {
-  auto e = key::ParseAdjacency(block_key.substr(0, key::kAdjacencyKeySize));
+  auto e = key::ParseAdjacency(key::BlockFirstEntryKey(block_key));
   if (!e) return "a damaged adjacency block";
   return "the block of " + std::string(outgoing ? "outgoing" : "incoming") + " relationships of node " +
          std::to_string(e->anchor) + " from relationship " + std::to_string(e->edge);
@@ -301,7 +301,8 @@ Status Transaction::Impl::DeleteNode(NodeId id, bool detach) {
 // ---- edges ----
 
 Status Transaction::Impl::DamagedAdjacency(Keyspace ks, std::string_view key) {
-  std::string where = key.size() >= 8 ? " of node " + std::to_string(key::GetU64(key.data())) : "";
+  uint64_t anchor = key::AnchorOfAdjacencyKey(key);
+  std::string where = anchor != 0 ? " of node " + std::to_string(anchor) : "";
   return Status::Corruption(std::string(ks == Keyspace::kOut ? "outgoing" : "incoming") + " adjacency" + where +
                             ": a malformed key or block (run kg check)");
 }
@@ -769,14 +770,13 @@ Result<std::vector<NodeId>> Transaction::Impl::IndexSeek(uint32_t label, uint32_
   if (!index) return NoIndex(Name(graph::NameKind::kLabel, label), Name(graph::NameKind::kKey, k));
   std::vector<NodeId> out;
   if (value.is_null()) return out;  // null equals nothing
-  std::string prefix = key::IndexValuePrefix(index->id, value);
-  size_t value_at = key::IndexPrefix(index->id).size();
-  // Numbers equal as doubles share the tag and the double: the entries
-  // under that prefix are then compared exactly.
-  if (value.is_number()) prefix.resize(value_at + 9);
+  // Numbers equal as doubles share a prefix: the entries under it are then
+  // compared exactly.
+  std::string prefix = value.is_number() ? key::IndexNumberPrefix(index->id, value)
+                                         : key::IndexValuePrefix(index->id, value);
   Status s = kv_.ScanPrefix(Keyspace::kIndex, prefix, [&](std::string_view entry, std::string_view) {
     if (value.is_number()) {
-      std::string_view encoded = entry.substr(value_at, entry.size() - value_at - 8);
+      std::string_view encoded = key::IndexEntryValue(entry);
       Value stored;
       if (!storage::DecodeValue(&encoded, &stored) || !stored.is_number() || !NumbersEqual(stored, value))
         return true;

@@ -101,7 +101,7 @@ Status CheckIntegrity(const StoreTransaction& txn, IntegrityReport* report, size
       }
       for (key::AdjacencyEntry e; entries.Next(&e);)
         present.push_back(key::Adjacency(e.anchor, e.type, e.neighbor, e.edge));
-      if (!entries.ok()) problem(what + ": a malformed block at " + describe(k.substr(0, key::kAdjacencyKeySize)));
+      if (!entries.ok()) problem(what + ": a malformed block at " + describe(key::BlockFirstEntryKey(k)));
     }
     if (!it->status().ok()) return Status::IOError(what + ": " + it->status().ToString());
     if (adjacency) std::sort(present.begin(), present.end());
@@ -158,7 +158,7 @@ Status CheckIntegrity(const StoreTransaction& txn, IntegrityReport* report, size
     bool first = true;
     for (auto it = expected_index.lower_bound(key::IndexPrefix(index.id));
          it != expected_index.end() && it->starts_with(key::IndexPrefix(index.id)); ++it) {
-      std::string value = it->substr(0, it->size() - 8);
+      std::string value(key::IndexEntryWithoutNode(*it));
       uint64_t node = key::NodeOfIndexEntry(*it);
       if (!first && value == previous_value)
         problem("unique constraint " + index.name + ": nodes " + std::to_string(previous_node) + " and " +

@@ -439,6 +439,21 @@ void AppendIndexEntry(std::string* out, uint32_t index_id, const Value& value, u
 
 uint64_t NodeOfIndexEntry(std::string_view k) { return GetU64(k.data() + k.size() - 8); }
 
+std::string_view IndexEntryWithoutNode(std::string_view k) { return k.substr(0, k.size() - 8); }
+
+std::string_view IndexEntryValue(std::string_view k) { return k.substr(4, k.size() - 4 - 8); }
+
+std::string IndexNumberPrefix(uint32_t index_id, const Value& number) {
+  // The tag and the double: the kind and exact integer that follow are left out.
+  std::string k = IndexValuePrefix(index_id, number);
+  k.resize(IndexPrefix(index_id).size() + 9);
+  return k;
+}
+
+std::string_view BlockFirstEntryKey(std::string_view block_key) { return block_key.substr(0, kAdjacencyKeySize); }
+
+uint64_t AnchorOfAdjacencyKey(std::string_view k) { return k.size() >= 8 ? GetU64(k.data()) : 0; }
+
 std::string PrefixSuccessor(std::string_view prefix) {
   std::string s(prefix);
   while (!s.empty()) {

@@ -208,6 +208,11 @@ std::optional<AdjacencyEntry> ParseAdjacency(std::string_view key);
 inline constexpr size_t kAdjacencyBlockKeySize = kAdjacencyKeySize + 1;
 inline constexpr size_t kAdjacencyBlockEntries = 128;
 std::string AdjacencyBlock(const AdjacencyEntry& first);
+// The key of a block's first entry: the block key less its 0x00.
+std::string_view BlockFirstEntryKey(std::string_view block_key);
+// The node an adjacency key or block key is anchored at; 0 for a key too
+// short to hold one.
+uint64_t AnchorOfAdjacencyKey(std::string_view key);
 // Appends next to a block value whose last entry is previous. REQUIRES:
 // same anchor and type, next after previous in key order.
 void AppendAdjacencyBlockEntry(std::string* value, const AdjacencyEntry& previous, const AdjacencyEntry& next);
@@ -260,6 +265,14 @@ std::string IndexValuePrefix(uint32_t index_id, const Value& value);
 std::string IndexEntry(uint32_t index_id, const Value& value, uint64_t node);
 // Appends IndexEntry(index_id, value, node) to *out.
 void AppendIndexEntry(std::string* out, uint32_t index_id, const Value& value, uint64_t node);
+// An index entry key less its node id: equal for the entries of one index
+// and one value.
+std::string_view IndexEntryWithoutNode(std::string_view key);
+// The encoded value in an index entry key (see DecodeValue).
+std::string_view IndexEntryValue(std::string_view key);
+// The prefix of every entry of index_id whose value is a number equal to
+// number as a double (integers and floats alike). REQUIRES: number.is_number().
+std::string IndexNumberPrefix(uint32_t index_id, const Value& number);
 uint64_t NodeOfIndexEntry(std::string_view key);
 
 // Smallest key greater than every key starting with prefix; empty when none

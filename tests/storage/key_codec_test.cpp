@@ -283,3 +283,27 @@ TEST_CASE("relationship blocks give back their records, and refuse damage", "[st
   CHECK(damaged("short", "x"));
   CHECK(damaged(Edge(1) + "xy", "x"));
 }
+
+TEST_CASE("index entry keys are taken apart by the codec", "[storage][key]") {
+  using namespace kg::storage::key;
+  for (const kg::Value& v : {kg::Value(1), kg::Value(1.0), kg::Value("a\0b"), kg::Value(kg::ValueList{kg::Value(true)})}) {
+    std::string entry = IndexEntry(7, v, 42);
+    CHECK(IndexEntryWithoutNode(entry) == IndexValuePrefix(7, v));
+    std::string_view encoded = IndexEntryValue(entry);
+    kg::Value back;
+    REQUIRE(kg::storage::DecodeValue(&encoded, &back));
+    CHECK(back == v);
+    CHECK(encoded.empty());
+    CHECK(NodeOfIndexEntry(entry) == 42);
+  }
+  std::string number = IndexNumberPrefix(7, kg::Value(1));
+  CHECK(IndexEntry(7, kg::Value(1), 3).starts_with(number));
+  CHECK(IndexEntry(7, kg::Value(1.0), 4).starts_with(number));
+  CHECK(!IndexEntry(7, kg::Value(2), 5).starts_with(number));
+  CHECK(!IndexEntry(8, kg::Value(1), 5).starts_with(number));
+  AdjacencyEntry first{10, 2, 30, 40};
+  std::string block = AdjacencyBlock(first);
+  CHECK(BlockFirstEntryKey(block) == Adjacency(10, 2, 30, 40));
+  CHECK(AnchorOfAdjacencyKey(block) == 10);
+  CHECK(AnchorOfAdjacencyKey("abc") == 0);
+}
