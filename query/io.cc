@@ -228,7 +228,12 @@ Result<graph::Selection> Select(Database& db, const ExportOptions& options) {
   std::set<NodeId> nodes;
   std::set<EdgeId> edges;
   // In a transaction that is rolled back, whatever the query does: an
-  // export writes nothing.
+  // export writes nothing. Schema commands do not run in a transaction, so
+  // they are refused before they run.
+  std::string opening = query::OpeningWords(options.query);
+  if (opening.starts_with("CREATE INDEX") || opening.starts_with("CREATE CONSTRAINT") ||
+      opening.starts_with("DROP INDEX") || opening.starts_with("DROP CONSTRAINT"))
+    return Status::InvalidArgument("--query: an export's query must only read; this one changes the schema");
   Connection conn(db);
   if (Status s = conn.Begin(); !s.ok()) return s;
   QueryResult r = conn.Stream(options.query, options.params, [&](const std::vector<Value>& row) {

@@ -3,13 +3,13 @@
 #pragma once
 
 #include "kg/algorithms.h"
+#include "kg/check.h"
 #include "kg/connection.h"
 #include "kg/database.h"
 #include "kg/element.h"
-#include "kg/check.h"
 #include "kg/export.h"
-#include "kg/load.h"
 #include "kg/json.h"
+#include "kg/load.h"
 #include "kg/options.h"
 #include "kg/query_result.h"
 #include "kg/script.h"

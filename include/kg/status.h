@@ -1,5 +1,6 @@
-// Status and Result<T>: how every kg call reports failure. No exception ever
-// crosses the public API; a call that can fail returns one of these.
+// Status and Result<T>: how every kg call reports failure. A call that can
+// fail returns one of these; no exception crosses the public API, but for
+// one misuse: reading the value of a failed Result (BadResultAccess).
 #pragma once
 
 #include <stdexcept>

@@ -182,7 +182,8 @@ TEST_CASE("an export's query only reads: one that writes fails and writes nothin
   MakeTrickyGraph(*db);
   auto before = test::Ok(test::Begin(*db, true).CountNodes());
   for (const char* query : {"CREATE (n:Intruder) RETURN n", "MATCH (n:Person) SET n.touched = true RETURN n",
-                            "MATCH (n:Person {name: 'solo'}) DETACH DELETE n RETURN 1"}) {
+                            "MATCH (n:Person {name: 'solo'}) DETACH DELETE n RETURN 1",
+                            "CREATE INDEX intruder FOR (n:Person) ON (n.touched)"}) {
     INFO(query);
     ExportOptions options;
     options.query = query;
@@ -190,6 +191,7 @@ TEST_CASE("an export's query only reads: one that writes fails and writes nothin
     auto r = Export(*db, options, out);
     REQUIRE(!r.ok());
     CHECK(r.status().message().find("must only read") != std::string::npos);
+    CHECK(db->Indexes().empty());
     auto txn = test::Begin(*db, true);
     CHECK(test::Ok(txn.CountNodes()) == before);
     CHECK(test::Ok(txn.CountNodes("Intruder")) == 0);
