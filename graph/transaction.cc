@@ -622,6 +622,11 @@ Result<std::vector<NodeId>> Transaction::Impl::IndexLookup(uint32_t label, uint3
 
 // ---- the graph interface ----
 
+namespace {
+// A property key no record holds: a peek for labels alone.
+constexpr uint32_t kNoKey = UINT32_MAX;
+}  // namespace
+
 Status Transaction::Impl::NoIndex(std::string_view label, std::string_view key) {
   return Status::NotFound("no index on :" + std::string(label) + "(" + std::string(key) + ")");
 }
@@ -667,10 +672,18 @@ Result<std::optional<Value>> Transaction::Impl::NodeProperty(NodeId id, uint32_t
 }
 
 Result<bool> Transaction::Impl::NodeHasLabels(NodeId id, std::span<const uint32_t> labels) const {
-  NodeRecord record;
-  if (Status s = ReadNodeRecord(id, &record); !s.ok()) return s;
-  for (uint32_t l : labels)
-    if (!record.HasLabel(l)) return false;
+  if (Status s = NodeBytes(id); !s.ok()) return s;
+  // The labels come first in a record: the properties are not decoded.
+  for (uint32_t l : labels) {
+    bool has = false;
+    std::optional<Value> none;
+    if (!storage::PeekNodeRecord(last_node_.bytes, l, kNoKey, &has, &none)) {
+      NodeRecord record;  // says what is wrong with the bytes
+      if (Status s = storage::DecodeRecord(last_node_.bytes, &record, "node", id); !s.ok()) return s;
+      has = record.HasLabel(l);
+    }
+    if (!has) return false;
+  }
   return true;
 }
 

@@ -5,10 +5,8 @@ namespace kg::query {
 namespace {
 
 std::optional<Value> NodeProperty(graph::GraphTxn& txn, NodeId id, uint32_t key) {
-  graph::NodeData r;
-  if (!txn.ReadNode(id, &r).ok()) return std::nullopt;
-  const Value* v = graph::FindProperty(r.properties, key);
-  return v ? std::optional<Value>(*v) : std::nullopt;
+  auto v = txn.NodeProperty(id, key);
+  return v.ok() ? *v : std::nullopt;
 }
 
 std::optional<Value> EdgeProperty(graph::GraphTxn& txn, EdgeId id, uint32_t key) {
