@@ -18,7 +18,7 @@
 
 namespace kg::query {
 
-// What the planner knows of a variable's type. The k*Value kinds come from
+// What the binder knows of a variable's type. The k*Value kinds come from
 // literals and constructors and let it report misuse at compile time.
 enum class Kind { kAny, kNode, kRel, kRelList, kPath, kScalarValue, kListValue, kMapValue };
 
