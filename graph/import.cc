@@ -91,6 +91,12 @@ Result<EdgeId> TransactionSink::AddEdge(NodeId from, uint32_t type, NodeId to, s
 
 namespace {
 
+// The member key of a JSON object, or nullptr.
+const Value* ObjectField(const ValueMap& m, const char* key) {
+  auto it = m.find(key);
+  return it == m.end() ? nullptr : &it->second;
+}
+
 struct Column {
   enum class Role { kProperty, kId, kLabel, kStart, kEnd, kType, kIgnore } role = Role::kProperty;
   std::string name;  // property name (kProperty, or kId with a name)
@@ -1000,17 +1006,13 @@ Status Importer::Jsonl(const LoadFile& file) {
   int number = 0;
   uint64_t bytes = 0;
   auto where = [&](int n) { return file.path + ":" + std::to_string(n); };
-  auto object_field = [](const ValueMap& m, const char* key) -> const Value* {
-    auto it = m.find(key);
-    return it == m.end() ? nullptr : &it->second;
-  };
   auto id_text = [](const Value& v) -> std::string {
     if (v.is_string()) return v.as_string();
     if (v.is_int()) return std::to_string(v.as_int());
     return "";
   };
   auto properties = [&](const ValueMap& m, int n, Properties* out) -> Status {
-    const Value* p = object_field(m, "properties");
+    const Value* p = ObjectField(m, "properties");
     if (!p || p->is_null()) return Status::OK();
     if (!p->is_map()) return Status::InvalidArgument(where(n) + ": \"properties\" must be an object");
     for (const auto& [k, v] : p->as_map()) {
@@ -1021,14 +1023,14 @@ Status Importer::Jsonl(const LoadFile& file) {
   };
   auto relationship = [&](const Pending& r) -> Status {
     const ValueMap& m = r.object.as_map();
-    const Value* type = object_field(m, "label");
+    const Value* type = ObjectField(m, "label");
     if (!type || !type->is_string() || type->as_string().empty())
       return Status::InvalidArgument(where(r.line) + ": a relationship needs a \"label\" (its type) string");
     NodeId ends[2];
     const char* names[2] = {"start", "end"};
     for (int i = 0; i < 2; ++i) {
-      const Value* e = object_field(m, names[i]);
-      const Value* id = e && e->is_map() ? object_field(e->as_map(), "id") : nullptr;
+      const Value* e = ObjectField(m, names[i]);
+      const Value* id = e && e->is_map() ? ObjectField(e->as_map(), "id") : nullptr;
       if (!id) return Status::InvalidArgument(where(r.line) + ": a relationship needs \"" + names[i] + "\": {\"id\": ...}");
       ends[i] = ids.Find(id_text(*id));
       if (ends[i] == 0)
@@ -1053,7 +1055,7 @@ Status Importer::Jsonl(const LoadFile& file) {
       if (!parsed.ok()) return Status::InvalidArgument(where(number) + ": " + parsed.status().message());
       if (!parsed->is_map()) return Status::InvalidArgument(where(number) + ":1: expected a JSON object");
       const ValueMap& m = parsed->as_map();
-      const Value* kind = object_field(m, "type");
+      const Value* kind = ObjectField(m, "type");
       if (!kind || !kind->is_string())
         return Status::InvalidArgument(where(number) + ": expected \"type\": \"node\" or \"relationship\"");
       if (kind->as_string() == "index" || kind->as_string() == "constraint") {
@@ -1069,8 +1071,8 @@ Status Importer::Jsonl(const LoadFile& file) {
         // one naming a node not seen yet waits for the end of the file.
         Pending r{number, line, std::move(*parsed)};
         auto known = [&](const char* end) {
-          const Value* e = object_field(r.object.as_map(), end);
-          const Value* id = e && e->is_map() ? object_field(e->as_map(), "id") : nullptr;
+          const Value* e = ObjectField(r.object.as_map(), end);
+          const Value* id = e && e->is_map() ? ObjectField(e->as_map(), "id") : nullptr;
           return id && ids.Find(id_text(*id)) != 0;
         };
         if (known("start") && known("end")) return relationship(r);
@@ -1079,11 +1081,11 @@ Status Importer::Jsonl(const LoadFile& file) {
       if (kind->as_string() != "node")
         return Status::InvalidArgument(where(number) + ": unknown \"type\" " + kind->ToString() +
                                        "; expected \"node\" or \"relationship\"");
-      const Value* id = object_field(m, "id");
+      const Value* id = ObjectField(m, "id");
       if (!id || id_text(*id).empty())
         return Status::InvalidArgument(where(number) + ": a node needs an \"id\" (a string or an integer)");
       std::vector<std::string> labels;
-      if (const Value* l = object_field(m, "labels"); l && !l->is_null()) {
+      if (const Value* l = ObjectField(m, "labels"); l && !l->is_null()) {
         if (!l->is_list()) return Status::InvalidArgument(where(number) + ": \"labels\" must be a list of strings");
         for (const Value& x : l->as_list()) {
           if (!x.is_string()) return Status::InvalidArgument(where(number) + ": \"labels\" must be a list of strings");
@@ -1132,10 +1134,7 @@ Status SchemaLines(const std::string& path, std::vector<IndexSpec>* specs) {
     auto parsed = ParseJson(line);
     if (!parsed.ok() || !parsed->is_map()) return Status::OK();  // the importer says what is wrong
     const ValueMap& m = parsed->as_map();
-    auto field = [&](const char* name) -> const Value* {
-      auto it = m.find(name);
-      return it == m.end() ? nullptr : &it->second;
-    };
+    auto field = [&](const char* name) { return ObjectField(m, name); };
     const Value* kind = field("type");
     if (!kind || !kind->is_string() || (kind->as_string() != "index" && kind->as_string() != "constraint"))
       return Status::OK();

@@ -453,7 +453,7 @@ Status Transaction::Impl::SetEdgeProperty(EdgeId id, uint32_t k, const Value& va
 Status Transaction::Impl::DeleteEdge(EdgeId id) { return RemoveEdges({&id, 1}); }
 
 Status Transaction::Impl::RemoveEdges(std::span<const EdgeId> ids,
-                                      const std::function<void(EdgeId, const EdgeRecord&)>& before) {
+                                      const std::function<void(EdgeId, EdgeRecord&)>& before) {
   if (Status s = CheckWritable(); !s.ok()) return s;
   std::vector<EdgeId> sorted(ids.begin(), ids.end());
   std::sort(sorted.begin(), sorted.end());
@@ -798,7 +798,9 @@ Result<std::vector<NodeId>> Transaction::Impl::IndexSeek(uint32_t label, uint32_
     return true;
   });
   if (!s.ok()) return s;
-  std::sort(out.begin(), out.end());
+  // The entries of one encoded value come in node order; numbers equal as
+  // doubles but stored as integers and floats come in two runs.
+  if (value.is_number()) std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -850,8 +852,8 @@ Result<std::vector<NodeId>> Transaction::Impl::IndexRange(uint32_t label, uint32
 
 Status Transaction::Impl::DeleteEdges(std::span<const EdgeId> ids,
                                       graph::FunctionRef<void(EdgeId, const graph::EdgeData&)> before) {
-  return RemoveEdges(ids, [&](EdgeId id, const EdgeRecord& r) {
-    before(id, graph::EdgeData{r.type, r.source, r.target, r.properties});
+  return RemoveEdges(ids, [&](EdgeId id, EdgeRecord& r) {
+    before(id, graph::EdgeData{r.type, r.source, r.target, std::move(r.properties)});
   });
 }
 

@@ -86,10 +86,11 @@ class Transaction::Impl final : public graph::GraphTxn {
   void HintEdge(EdgeId id, std::string_view bytes) const;
   Status DeleteEdge(EdgeId id);
   // Deletes every edge of ids (repeats allowed), each block of adjacency
-  // they share rewritten once; calls before with each edge's record first.
+  // they share rewritten once; calls before with each edge's record first
+  // (it may take the properties: only the type and ends are read after).
   // Fails at the first that does not exist.
   Status RemoveEdges(std::span<const EdgeId> ids,
-                     const std::function<void(EdgeId, const storage::EdgeRecord&)>& before = {});
+                     const std::function<void(EdgeId, storage::EdgeRecord&)>& before = {});
 
   // Calls fn(const storage::key::AdjacencyEntry&, bool outgoing) for every
   // edge of node in dir (type: only that type) until fn returns false.

@@ -124,7 +124,7 @@ void Binder::Resolve(Expr& e, ExprContext cx) {
     case ExprKind::kFunction: {
       CheckFunctionCall(e);
       CheckStaticArguments(e);
-      if (IsAggregateFunction(e.name)) {
+      if (IsAggregateCall(e)) {
         if (cx.in_aggregate)
           SyntaxError("NestedAggregation", "an aggregate function cannot contain another: " + e.text, e.pos);
         if (!cx.allow_aggregates || !cx.aggregates)

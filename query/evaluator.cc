@@ -27,8 +27,14 @@ bool IsAggregateFunction(const std::string& name) {
   return f && f->kind == FunctionKind::kAggregate;
 }
 
+bool IsAggregateCall(const Expr& e) {
+  if (e.kind != ExprKind::kFunction) return false;
+  if (e.function) return e.function->kind == FunctionKind::kAggregate;
+  return IsAggregateFunction(e.name);
+}
+
 bool ContainsAggregate(const Expr& e) {
-  if (e.kind == ExprKind::kFunction && IsAggregateFunction(e.name)) return true;
+  if (IsAggregateCall(e)) return true;
   if (e.kind == ExprKind::kPatternComprehension) return false;
   for (const auto& a : e.args)
     if (a && ContainsAggregate(*a)) return true;

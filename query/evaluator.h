@@ -105,6 +105,9 @@ class Evaluator {
 
 // True for the names of aggregate functions (count, sum, collect, ...).
 bool IsAggregateFunction(const std::string& name);
+// True for a call of an aggregate function; reads the call's bound registry
+// entry when the binder has set it.
+bool IsAggregateCall(const Expr& e);
 // TypeErrors at an expression: a value of the wrong type, and one of the
 // right type that cannot be converted.
 [[noreturn]] void BadType(const Expr& at, const std::string& what);

@@ -63,6 +63,32 @@ std::vector<Requirement> Requirements(const std::string& script) {
   return out;
 }
 
+// The text of the script at path.
+Result<std::string> ReadScript(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(path + ": cannot open the file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Takes back the indexes and constraints made since it was made, for a
+// load that fails.
+class IndexUndo {
+ public:
+  explicit IndexUndo(Database& db) : db_(db) {
+    for (const IndexInfo& i : db.Indexes()) before_.insert(i.name);
+  }
+  void Undo() {
+    for (const IndexInfo& i : db_.Indexes())
+      if (!before_.count(i.name)) (void)db_.DropIndex(i.name);
+  }
+
+ private:
+  Database& db_;
+  std::set<std::string> before_;
+};
+
 Status LoadScripts(Database& db, const std::vector<LoadFile>& files, LoadStats* stats) {
   struct Item {
     std::string path;
@@ -72,15 +98,13 @@ Status LoadScripts(Database& db, const std::vector<LoadFile>& files, LoadStats* 
   };
   std::vector<Item> creates, data, drops;
   for (const LoadFile& f : files) {
-    std::ifstream in(f.path, std::ios::binary);
-    if (!in) return Status::NotFound(f.path + ": cannot open the file");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
+    auto text = ReadScript(f.path);
+    if (!text.ok()) return text.status();
     // Prerequisites are checked, in the load's transaction, before the
     // script's first data statement: they see what earlier scripts loaded.
-    for (Requirement& r : Requirements(buffer.str()))
+    for (Requirement& r : Requirements(*text))
       data.push_back({f.path, std::move(r.query), "", std::move(r.message)});
-    for (ScriptStatement& st : SplitStatements(buffer.str())) {
+    for (ScriptStatement& st : SplitStatements(*text)) {
       std::string opening = query::OpeningWords(st.text);
       Item item{f.path, std::move(st), opening, std::nullopt};
       if (opening == "CREATE INDEX" || opening == "CREATE CONSTRAINT") creates.push_back(std::move(item));
@@ -88,12 +112,7 @@ Status LoadScripts(Database& db, const std::vector<LoadFile>& files, LoadStats* 
       else data.push_back(std::move(item));
     }
   }
-  std::set<std::string> before;
-  for (const IndexInfo& i : db.Indexes()) before.insert(i.name);
-  auto undo = [&] {
-    for (const IndexInfo& i : db.Indexes())
-      if (!before.count(i.name)) (void)db.DropIndex(i.name);
-  };
+  IndexUndo undo(db);
   Connection conn(db);
   auto run = [&](const Item& item) -> Status {
     conn.set_file_directory(std::filesystem::path(item.path).parent_path().string());
@@ -122,18 +141,18 @@ Status LoadScripts(Database& db, const std::vector<LoadFile>& files, LoadStats* 
     if (!r.ok()) created = Status::InvalidArgument(Located(creates[i].path, creates[i].statement, r.error()));
   });
   if (!created.ok()) {
-    undo();
+    undo.Undo();
     return created;
   }
   if (Status s = conn.Begin(); !s.ok()) return s;
   for (const Item& item : data)
     if (Status s = run(item); !s.ok()) {
       conn.Rollback();
-      undo();
+      undo.Undo();
       return s;
     }
   if (Status s = conn.Commit(); !s.ok()) {
-    undo();
+    undo.Undo();
     return s;
   }
   for (const Item& item : drops)
@@ -155,11 +174,9 @@ Status LoadDataWithSchema(Database& db, const std::vector<LoadFile>& scripts, co
   };
   std::vector<Creation> creations;
   for (const LoadFile& f : scripts) {
-    std::ifstream in(f.path, std::ios::binary);
-    if (!in) return Status::NotFound(f.path + ": cannot open the file");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    for (ScriptStatement& st : SplitStatements(buffer.str())) {
+    auto text = ReadScript(f.path);
+    if (!text.ok()) return text.status();
+    for (ScriptStatement& st : SplitStatements(*text)) {
       std::string opening = query::OpeningWords(st.text);
       if (opening != "CREATE INDEX" && opening != "CREATE CONSTRAINT")
         return Status::InvalidArgument(f.path + ":" + std::to_string(st.line) +
@@ -171,12 +188,7 @@ Status LoadDataWithSchema(Database& db, const std::vector<LoadFile>& scripts, co
   std::vector<IndexSpec> specs;
   for (const LoadFile& f : jsonl)
     if (Status s = graph::SchemaLines(f.path, &specs); !s.ok()) return s;
-  std::set<std::string> before;
-  for (const IndexInfo& i : db.Indexes()) before.insert(i.name);
-  auto undo = [&] {
-    for (const IndexInfo& i : db.Indexes())
-      if (!before.count(i.name)) (void)db.DropIndex(i.name);
-  };
+  IndexUndo undo(db);
   Status made;
   if (!creations.empty()) {
     std::vector<ScriptStatement> statements;
@@ -190,11 +202,11 @@ Status LoadDataWithSchema(Database& db, const std::vector<LoadFile>& scripts, co
   }
   if (made.ok() && !specs.empty()) made = db.CreateIndexes(specs);
   if (!made.ok()) {
-    undo();
+    undo.Undo();
     return made;
   }
   Status result = graph::LoadData(db, csv, jsonl, options, total_bytes, stats);
-  if (!result.ok()) undo();
+  if (!result.ok()) undo.Undo();
   return result;
 }
 

@@ -735,7 +735,7 @@ class Planner {
         if (item->expr->kind == ExprKind::kVariable) key_vars.insert(item->expr->name);
       }
     std::function<void(const Expr&)> walk = [&](const Expr& e) {
-      if (e.kind == ExprKind::kFunction && IsAggregateFunction(e.name)) return;
+      if (IsAggregateCall(e)) return;
       // Only a grouping key written as a variable or a property access may
       // appear next to an aggregate; a longer expression must be aliased.
       if (keys.count(e.text) && (e.kind == ExprKind::kProperty || e.kind == ExprKind::kVariable)) return;
