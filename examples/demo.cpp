@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
   auto path = kg::ShortestPath(*txn, ids["China Minmetals"], ids["China"]);
   if (!path.ok()) return Fail(path.status());
   std::cout << "\nShortest path from China Minmetals to China:";
-  for (kg::NodeId n : (*path)->nodes) std::cout << " (" << txn->GetNode(n)->properties.at("name").as_string() << ")";
+  for (const kg::Value& n : (*path)->nodes) std::cout << " (" << n.as_node().properties.at("name").as_string() << ")";
   std::cout << "\n";
   return 0;
 }

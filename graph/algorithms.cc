@@ -81,19 +81,36 @@ class PathVisitor : public boost::default_bfs_visitor {
   NodeId goal_;
 };
 
-Path TracePath(NodeId from, NodeId to, const std::unordered_map<NodeId, ViewEdge>& parent) {
-  Path p;
+// The nodes and edges from `from` to `to` along the parents a search left.
+void TracePath(NodeId from, NodeId to, const std::unordered_map<NodeId, ViewEdge>& parent,
+               std::vector<NodeId>* nodes, std::vector<EdgeId>* edges) {
   for (NodeId at = to; at != from;) {
     const ViewEdge& e = parent.at(at);
-    p.nodes.push_back(at);
-    p.edges.push_back(e.id);
+    nodes->push_back(at);
+    edges->push_back(e.id);
     at = e.source;
   }
-  p.nodes.push_back(from);
-  std::reverse(p.nodes.begin(), p.nodes.end());
-  std::reverse(p.edges.begin(), p.edges.end());
-  p.cost = static_cast<double>(p.edges.size());
-  return p;
+  nodes->push_back(from);
+  std::reverse(nodes->begin(), nodes->end());
+  std::reverse(edges->begin(), edges->end());
+}
+
+// The path with its elements' data, read in the same snapshot.
+Result<std::optional<Path>> ReadPath(const Transaction& txn, const std::vector<NodeId>& nodes,
+                                     const std::vector<EdgeId>& edges) {
+  Path p;
+  for (NodeId id : nodes) {
+    auto node = txn.GetNode(id);
+    if (!node.ok()) return node.status();
+    p.nodes.push_back(Value(Value::NodeRef{id, std::make_shared<const Node>(std::move(*node))}));
+  }
+  for (EdgeId id : edges) {
+    auto edge = txn.GetEdge(id);
+    if (!edge.ok()) return edge.status();
+    NodeId source = edge->source, target = edge->target;
+    p.edges.push_back(Value(Value::EdgeRef{id, source, target, std::make_shared<const Edge>(std::move(*edge))}));
+  }
+  return std::optional<Path>(std::move(p));
 }
 
 }  // namespace
@@ -129,7 +146,7 @@ Result<std::optional<Path>> ShortestPath(const Transaction& txn, NodeId from, No
   if (Status s = CheckNode(txn, to); !s.ok()) return s;
   GraphView g(txn, filter);
   if (!g.Contains(from) || !g.Contains(to)) return std::optional<Path>();
-  if (from == to) return std::optional<Path>(Path{{from}, {}, 0});
+  if (from == to) return ReadPath(txn, {from}, {});
   std::unordered_map<NodeId, ViewEdge> parent;
   std::unordered_map<NodeId, boost::default_color_type> colors;
   boost::queue<NodeId> queue;
@@ -139,7 +156,10 @@ Result<std::optional<Path>> ShortestPath(const Transaction& txn, NodeId from, No
   }
   if (Status s = g.status(); !s.ok()) return s;
   if (!parent.count(to)) return std::optional<Path>();
-  return std::optional<Path>(TracePath(from, to, parent));
+  std::vector<NodeId> nodes;
+  std::vector<EdgeId> edges;
+  TracePath(from, to, parent, &nodes, &edges);
+  return ReadPath(txn, nodes, edges);
 }
 
 namespace {
@@ -185,9 +205,21 @@ Result<std::optional<Path>> CheapestPath(const Transaction& txn, NodeId from, No
   }
   if (Status s = g.status(); !s.ok()) return s;
   if (from != to && !parent.count(to)) return std::optional<Path>();
-  Path p = from == to ? Path{{from}, {}, 0} : TracePath(from, to, parent);
-  p.cost = distance.count(to) ? distance[to] : 0;
-  return std::optional<Path>(std::move(p));
+  std::vector<NodeId> nodes;
+  std::vector<EdgeId> edges;
+  if (from == to) nodes.push_back(from);
+  else TracePath(from, to, parent, &nodes, &edges);
+  return ReadPath(txn, nodes, edges);
+}
+
+double PathWeight(const Path& path, std::string_view weight_key) {
+  double sum = 0;
+  for (const Value& e : path.edges) {
+    const Properties& props = e.as_edge().properties;
+    auto it = props.find(weight_key);
+    sum += it != props.end() && it->second.is_number() ? it->second.as_number() : 1.0;
+  }
+  return sum;
 }
 
 Result<std::vector<std::vector<NodeId>>> WeaklyConnectedComponents(const Transaction& txn,

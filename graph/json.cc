@@ -303,7 +303,7 @@ void AppendJson(std::string* out, const Value& v) {
       return;
     }
     case Value::Type::kPath: {
-      const GraphPath& p = v.as_path();
+      const Path& p = v.as_path();
       out->append("{\"nodes\":");
       AppendJson(out, Value(p.nodes));
       out->append(",\"relationships\":");
@@ -378,7 +378,7 @@ void AppendTypedJsonValue(std::string* out, const Value& v) {
     case Value::Type::kNode: AppendTypedNode(out, v); return;
     case Value::Type::kEdge: AppendTypedEdge(out, v); return;
     case Value::Type::kPath: {
-      const GraphPath& p = v.as_path();
+      const Path& p = v.as_path();
       out->append("{\"$type\":\"Path\",\"_value\":[");
       for (size_t i = 0; i < p.nodes.size(); ++i) {
         if (i) {

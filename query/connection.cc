@@ -114,10 +114,10 @@ Value Connection::Impl::Materialize(graph::GraphTxn& txn, const Value& v) {
       return Value(Value::EdgeRef{ref.id, ref.source, ref.target, std::move(edge)});
     }
     case Value::Type::kPath: {
-      auto path = std::make_shared<GraphPath>();
+      auto path = std::make_shared<Path>();
       for (const Value& n : v.as_path().nodes) path->nodes.push_back(Materialize(txn, n));
       for (const Value& e : v.as_path().edges) path->edges.push_back(Materialize(txn, e));
-      return Value(std::shared_ptr<const GraphPath>(std::move(path)));
+      return Value(std::shared_ptr<const Path>(std::move(path)));
     }
     case Value::Type::kList: {
       bool needs = false;

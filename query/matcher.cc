@@ -399,7 +399,7 @@ bool PatternMatcher::EndpointsOnly(State& st, size_t pi, size_t ri, NodeId from)
 bool PatternMatcher::FinishPart(State& st, size_t pi) {
   const MatchPart& part = parts_[pi];
   if (part.path_slot < 0) return MatchPartAt(st, pi + 1);
-  auto path = std::make_shared<GraphPath>();
+  auto path = std::make_shared<Path>();
   path->nodes.push_back(st.row[part.nodes[0].slot]);
   for (size_t i = 0; i < part.rels.size(); ++i) {
     const Value& r = st.row[part.rels[i].slot];
@@ -425,7 +425,7 @@ bool PatternMatcher::FinishPart(State& st, size_t pi) {
     std::reverse(path->edges.begin(), path->edges.end());
   }
   Value saved = st.row[part.path_slot];
-  st.row[part.path_slot] = Value(std::shared_ptr<const GraphPath>(std::move(path)));
+  st.row[part.path_slot] = Value(std::shared_ptr<const Path>(std::move(path)));
   bool go = !RunFilters(st, EventOf(pi, 2 * part.rels.size() + 1)) || MatchPartAt(st, pi + 1);
   st.row[part.path_slot] = std::move(saved);
   return go;
@@ -554,7 +554,7 @@ bool PatternMatcher::MatchShortest(State& st, size_t pi) {
         for (auto& e : p) rels.push_back(Value(e));
         Value saved_r = st.row[rel.slot];
         st.row[rel.slot] = Value(rels);
-        auto path = std::make_shared<GraphPath>();
+        auto path = std::make_shared<Path>();
         path->nodes.push_back(Value(Value::NodeRef{from, nullptr}));
         NodeId at = from;
         for (auto& e : p) {
@@ -565,7 +565,7 @@ bool PatternMatcher::MatchShortest(State& st, size_t pi) {
         Value saved_p;
         if (part.path_slot >= 0) {
           saved_p = st.row[part.path_slot];
-          st.row[part.path_slot] = Value(std::shared_ptr<const GraphPath>(std::move(path)));
+          st.row[part.path_slot] = Value(std::shared_ptr<const Path>(std::move(path)));
         }
         keep_going = !RunFilters(st, EventOf(pi, 3)) || MatchPartAt(st, pi + 1);
         if (part.path_slot >= 0) st.row[part.path_slot] = std::move(saved_p);

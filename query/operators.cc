@@ -485,12 +485,12 @@ bool CreateOp::Push(Row& row) {
       row[r.slot] = Value(Value::EdgeRef{*id, src, dst, nullptr});
     }
     if (part.path_slot >= 0) {
-      auto path = std::make_shared<GraphPath>();
+      auto path = std::make_shared<Path>();
       for (size_t i = 0; i < part.nodes.size(); ++i) {
         path->nodes.push_back(row[part.nodes[i].slot]);
         if (i < part.rels.size()) path->edges.push_back(row[part.rels[i].slot]);
       }
-      row[part.path_slot] = Value(std::shared_ptr<const GraphPath>(std::move(path)));
+      row[part.path_slot] = Value(std::shared_ptr<const Path>(std::move(path)));
     }
   }
   return Emit(row);

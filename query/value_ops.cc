@@ -99,7 +99,7 @@ Ternary Equals(const Value& a, const Value& b) {
       return true;
     }
     case Value::Type::kPath: {
-      const GraphPath &x = a.as_path(), &y = b.as_path();
+      const Path &x = a.as_path(), &y = b.as_path();
       return x.nodes == y.nodes && x.edges == y.edges;
     }
     default:
@@ -175,7 +175,7 @@ int OrderCompare(const Value& a, const Value& b) {
       return (x > y) - (x < y);
     }
     case Value::Type::kPath: {
-      const GraphPath &x = a.as_path(), &y = b.as_path();
+      const Path &x = a.as_path(), &y = b.as_path();
       for (size_t i = 0; i < std::min(x.nodes.size(), y.nodes.size()); ++i) {
         if (int c = OrderCompare(x.nodes[i], y.nodes[i])) return c;
         if (i < x.edges.size() && i < y.edges.size())

@@ -23,7 +23,7 @@ bool operator==(const Value& a, const Value& b) {
     case Value::Type::kNode: return a.as_node_ref().id == b.as_node_ref().id;
     case Value::Type::kEdge: return a.as_edge_ref().id == b.as_edge_ref().id;
     case Value::Type::kPath: {
-      const GraphPath &x = a.as_path(), &y = b.as_path();
+      const Path &x = a.as_path(), &y = b.as_path();
       return x.nodes == y.nodes && x.edges == y.edges;
     }
   }
@@ -145,7 +145,7 @@ void Append(std::string* out, const Value& v) {
       return;
     }
     case Value::Type::kPath: {
-      const GraphPath& p = v.as_path();
+      const Path& p = v.as_path();
       out->push_back('<');
       for (size_t i = 0; i < p.nodes.size(); ++i) {
         if (i > 0) {

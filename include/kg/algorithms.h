@@ -31,12 +31,6 @@ struct HopDistance {
   int hops = 0;
 };
 
-struct Path {
-  std::vector<NodeId> nodes;  // from first to last
-  std::vector<EdgeId> edges;  // edges[i] joins nodes[i] and nodes[i + 1]
-  double cost = 0;            // number of edges, or the sum of weights
-};
-
 struct NodeScore {
   NodeId node = 0;
   double score = 0;
@@ -47,7 +41,8 @@ struct NodeScore {
 Result<std::vector<HopDistance>> KHopNeighborhood(const Transaction& txn, NodeId start, int max_hops,
                                                   const GraphFilter& filter = {});
 
-// A path from `from` to `to` with the fewest edges; nullopt when none exists.
+// A path from `from` to `to` with the fewest edges, its nodes and edges
+// read with their data (element.h); nullopt when none exists.
 Result<std::optional<Path>> ShortestPath(const Transaction& txn, NodeId from, NodeId to,
                                          const GraphFilter& filter = {});
 
@@ -56,6 +51,10 @@ Result<std::optional<Path>> ShortestPath(const Transaction& txn, NodeId from, No
 // the search reaches fails with kInvalidArgument.
 Result<std::optional<Path>> CheapestPath(const Transaction& txn, NodeId from, NodeId to,
                                          const std::string& weight_key, const GraphFilter& filter = {});
+
+// A path's total weight as CheapestPath counts it: the sum over its edges
+// of their numeric property weight_key, 1 for an edge without one.
+double PathWeight(const Path& path, std::string_view weight_key);
 
 // Weakly connected components (edge direction ignored), largest first; each
 // component's nodes ascending.

@@ -35,11 +35,28 @@ struct Edge {
   Properties properties;
 };
 
-// A path in a query result: nodes[0], edges[0], nodes[1], ..., nodes[n].
-// Each element is a node or relationship Value with its data.
-struct GraphPath {
+// A path, as query results and the path algorithms (algorithms.h) hand it
+// out: nodes[0], edges[0], nodes[1], ..., nodes[n], where edges[i] joins
+// nodes[i] and nodes[i + 1] in either direction. Each element is a node or
+// relationship Value with its data (Value::as_node(), Value::as_edge()).
+struct Path {
   std::vector<Value> nodes;
   std::vector<Value> edges;
+
+  // The number of relationships.
+  size_t length() const { return edges.size(); }
+  std::vector<NodeId> node_ids() const {
+    std::vector<NodeId> ids;
+    ids.reserve(nodes.size());
+    for (const Value& n : nodes) ids.push_back(n.as_node_ref().id);
+    return ids;
+  }
+  std::vector<EdgeId> edge_ids() const {
+    std::vector<EdgeId> ids;
+    ids.reserve(edges.size());
+    for (const Value& e : edges) ids.push_back(e.as_edge_ref().id);
+    return ids;
+  }
 };
 
 }  // namespace kg

@@ -18,7 +18,7 @@ namespace kg {
 class Value;
 struct Node;
 struct Edge;
-struct GraphPath;
+struct Path;
 using ValueList = std::vector<Value>;
 using ValueMap = std::map<std::string, Value, std::less<>>;
 
@@ -56,7 +56,7 @@ class Value {
   Value(ValueMap m) : data_(std::make_shared<ValueMap>(std::move(m))) {}
   Value(NodeRef n) : data_(std::move(n)) {}
   Value(EdgeRef e) : data_(std::move(e)) {}
-  Value(std::shared_ptr<const GraphPath> p) : data_(std::move(p)) {}
+  Value(std::shared_ptr<const Path> p) : data_(std::move(p)) {}
 
   Type type() const { return static_cast<Type>(data_.index()); }
   bool is_null() const { return type() == Type::kNull; }
@@ -89,8 +89,8 @@ class Value {
   // them out. REQUIRES: is_node() / is_edge() / is_path(), data present.
   const Node& as_node() const { return *as_node_ref().data; }
   const Edge& as_edge() const { return *as_edge_ref().data; }
-  const GraphPath& as_path() const { return *std::get<std::shared_ptr<const GraphPath>>(data_); }
-  const std::shared_ptr<const GraphPath>& path_ptr() const { return std::get<std::shared_ptr<const GraphPath>>(data_); }
+  const Path& as_path() const { return *std::get<std::shared_ptr<const Path>>(data_); }
+  const std::shared_ptr<const Path>& path_ptr() const { return std::get<std::shared_ptr<const Path>>(data_); }
 
   // Structural equality: same type and same contents (1 != 1.0; NaN == NaN);
   // nodes and relationships by id.
@@ -103,7 +103,7 @@ class Value {
  private:
   std::variant<std::monostate, bool, int64_t, double, std::string,
                std::shared_ptr<ValueList>, std::shared_ptr<ValueMap>, NodeRef, EdgeRef,
-               std::shared_ptr<const GraphPath>> data_;
+               std::shared_ptr<const Path>> data_;
 };
 
 const char* TypeName(Value::Type type);

@@ -65,26 +65,36 @@ TEST_CASE("unweighted shortest paths", "[graph][algorithms]") {
   auto txn = Begin(*s.db, true);
   auto p = Ok(ShortestPath(txn, s.a, s.d));
   REQUIRE(p);
-  REQUIRE(p->nodes == std::vector<NodeId>{s.a, s.c, s.d});
-  REQUIRE(p->edges == std::vector<EdgeId>{s.ac, s.cd});
-  REQUIRE(p->cost == 2);
+  REQUIRE(p->node_ids() == std::vector<NodeId>{s.a, s.c, s.d});
+  REQUIRE(p->edge_ids() == std::vector<EdgeId>{s.ac, s.cd});
+  REQUIRE(p->length() == 2);
+  // The elements come with their data, read in the same snapshot.
+  REQUIRE(p->nodes[1].as_node().id == s.c);
+  REQUIRE(p->edges[1].as_edge().source == s.c);
+  REQUIRE(p->edges[1].as_edge().target == s.d);
+  REQUIRE_FALSE(p->edges[1].as_edge().type.empty());
   auto only_r = Ok(ShortestPath(txn, s.a, s.d, {.edge_types = {"R"}}));
-  REQUIRE(only_r->nodes == std::vector<NodeId>{s.a, s.b, s.c, s.d});
+  REQUIRE(only_r->node_ids() == std::vector<NodeId>{s.a, s.b, s.c, s.d});
   REQUIRE_FALSE(Ok(ShortestPath(txn, s.d, s.a)));
-  REQUIRE(Ok(ShortestPath(txn, s.d, s.a, {.direction = Direction::kIn}))->nodes ==
+  REQUIRE(Ok(ShortestPath(txn, s.d, s.a, {.direction = Direction::kIn}))->node_ids() ==
           std::vector<NodeId>{s.d, s.c, s.a});
+  // Followed against their direction, edges keep their stored ends.
+  auto back = Ok(ShortestPath(txn, s.d, s.a, {.direction = Direction::kIn}));
+  REQUIRE(back->edges[0].as_edge().source == s.c);
+  REQUIRE(back->edges[0].as_edge().target == s.d);
   REQUIRE_FALSE(Ok(ShortestPath(txn, s.a, s.g)));
-  REQUIRE(Ok(ShortestPath(txn, s.a, s.a))->nodes == std::vector<NodeId>{s.a});
+  REQUIRE(Ok(ShortestPath(txn, s.a, s.a))->node_ids() == std::vector<NodeId>{s.a});
 }
 
 TEST_CASE("Dijkstra by a weight property", "[graph][algorithms]") {
   Small s;
   auto txn = Begin(*s.db, true);
   auto p = Ok(CheapestPath(txn, s.a, s.d, "w"));
-  REQUIRE(p->nodes == std::vector<NodeId>{s.a, s.b, s.c, s.d});
-  REQUIRE(p->edges == std::vector<EdgeId>{s.ab, s.bc, s.cd});
-  REQUIRE(p->cost == Approx(3.5));
-  REQUIRE(Ok(CheapestPath(txn, s.a, s.c, "missing"))->nodes == std::vector<NodeId>{s.a, s.c});
+  REQUIRE(p->node_ids() == std::vector<NodeId>{s.a, s.b, s.c, s.d});
+  REQUIRE(p->edge_ids() == std::vector<EdgeId>{s.ab, s.bc, s.cd});
+  REQUIRE(PathWeight(*p, "w") == Approx(3.5));
+  REQUIRE(PathWeight(*p, "missing") == 3);
+  REQUIRE(Ok(CheapestPath(txn, s.a, s.c, "missing"))->node_ids() == std::vector<NodeId>{s.a, s.c});
   REQUIRE_FALSE(Ok(CheapestPath(txn, s.a, s.e, "w")));
 
   auto w = Begin(*s.db);
