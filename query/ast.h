@@ -1,5 +1,8 @@
 // The abstract syntax tree of a parsed statement. Nodes keep their source
-// position (for errors) and, for projections, their source text (column names).
+// position (for errors) and, for projections, their source text (column
+// names). The binder (binder.h) then annotates the tree where it is marked
+// "bound": row slots, function entries, the scopes of projections. The
+// planner reads the bound tree and resolves no name itself.
 #pragma once
 
 #include <memory>
@@ -65,7 +68,8 @@ struct Expr {
   bool has_else = false;     // kCase
   std::shared_ptr<PatternPart> pattern;      // kPatternComprehension, kPattern
   std::vector<MapProjectionItem> projection;  // kMapProjection
-  int slot = -1;             // kVariable: the row slot, set by the planner
+  // Bound:
+  int slot = -1;             // kVariable: the row slot; comprehensions: their variable's slot
   int acc_slot = -1;         // kReduce: the accumulator's slot
   std::vector<int> outer_slots;  // kPattern*: slots of the enclosing scope it reads
 
@@ -78,6 +82,7 @@ struct NodePattern {
   std::vector<std::string> labels;
   ExprPtr properties;  // a map literal or a parameter, or null
   Position pos;
+  int slot = -1;  // bound
 };
 
 struct RelPattern {
@@ -89,6 +94,7 @@ struct RelPattern {
   int64_t min_hops = 1;
   std::optional<int64_t> max_hops;
   Position pos;
+  int slot = -1;  // bound: the relationship, or for var_length the list of them
 };
 
 struct PatternPart {
@@ -97,9 +103,16 @@ struct PatternPart {
   std::vector<NodePattern> nodes;  // nodes.size() == rels.size() + 1
   std::vector<RelPattern> rels;
   Position pos;
+  int path_slot = -1;  // bound, when path_var is set
 };
 
 using Pattern = std::vector<std::shared_ptr<PatternPart>>;
+
+// Bound: what the slots of a pattern's elements mean where it stands.
+struct PatternBinding {
+  std::vector<int> bound_before;  // slots bound when the pattern starts, ascending
+  std::vector<int> new_slots;     // slots it binds, in the order it declared them
+};
 
 struct ReturnItem {
   ExprPtr expr;
@@ -120,6 +133,15 @@ struct Projection {
   ExprPtr skip, limit;
   ExprPtr where;  // WITH ... WHERE
   Position pos;
+
+  // Bound. Row layout: the old row (old_width slots), then one column per
+  // item (extended_width), then temporaries of ORDER BY and WHERE; after the
+  // projection the row is the items alone (new_width).
+  std::vector<ReturnItem*> bound_items;  // items, RETURN * / WITH * expanded first
+  std::vector<std::unique_ptr<ReturnItem>> star_items;  // the expansion
+  std::vector<const Expr*> aggregates;   // aggregate calls in the items, by their slot
+  bool aggregate = false;
+  size_t old_width = 0, extended_width = 0, new_width = 0;
 };
 
 struct SetItem {
@@ -157,6 +179,10 @@ struct Clause {
   std::vector<RemoveItem> remove_items;
   std::vector<ExprPtr> delete_exprs;
   bool detach = false;
+  // Bound:
+  PatternBinding bound_pattern;  // MATCH, CREATE, MERGE
+  int alias_slot = -1;           // UNWIND / LOAD CSV
+  size_t width = 0;              // the row's width once the clause has bound its names
   Clause(ClauseKind k, Position p) : kind(k), pos(p) {}
 };
 
@@ -178,6 +204,12 @@ struct Statement {
   SchemaCommand schema;             // kind != kNone: a schema statement
   std::vector<SingleQuery> parts;   // UNION of these
   std::vector<bool> union_all;      // between parts[i] and parts[i+1]
+
+  // Bound:
+  std::vector<std::string> columns;  // the result's column names
+  size_t pattern_width = 0;          // the widest row any (sub-)pattern needs
+  // The pattern predicates and comprehensions, each with its binding.
+  std::vector<std::pair<Expr*, PatternBinding>> sub_patterns;
 };
 
 }  // namespace kg::query

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "graph/graph.h"
+#include "query/binder.h"
 #include "query/lexer.h"
 #include "query/parser.h"
 #include "query/planner.h"
@@ -207,6 +208,7 @@ QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& para
     query::EvalSupport support;
     query::Evaluator eval(ctx, support);
     query::Runtime rt{ctx, eval, st.profile};
+    query::Bind(st, params);
     query::Plan plan;
     query::BuildPlan(st, rt, support, &plan);
     eval.set_pattern_width(plan.pattern_width);

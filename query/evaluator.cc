@@ -43,24 +43,6 @@ bool ContainsAggregate(const Expr& e) {
   return false;
 }
 
-void CheckFunctionCall(Expr& e) {
-  const Function* f = FindFunction(e.name);
-  if (!f) SyntaxError("UnknownFunction", "unknown function '" + e.name + "'", e.pos);
-  int argc = e.star ? 0 : static_cast<int>(e.args.size());
-  bool count = f->aggregate == Aggregate::kCount;
-  if (e.star && !count) SyntaxError("InvalidArgumentType", "only count(*) takes *", e.pos);
-  if (!e.star && count && argc == 0) SyntaxError("InvalidNumberOfArguments", "count() needs an argument or *", e.pos);
-  if (argc < f->min_args || argc > f->max_args)
-    SyntaxError("InvalidNumberOfArguments",
-                "function " + e.name + " takes " + std::to_string(f->min_args) +
-                    (f->max_args != f->min_args
-                         ? (f->max_args == kAnyCount ? " or more" : " to " + std::to_string(f->max_args))
-                         : "") +
-                    " argument(s), got " + std::to_string(argc),
-                e.pos);
-  e.function = f;
-}
-
 bool Evaluator::LoadNode(NodeId id, graph::NodeData* record) {
   if (node_cache_.empty()) node_cache_.resize(kNodeCacheSlots);
   CachedNode& slot = node_cache_[id % kNodeCacheSlots];

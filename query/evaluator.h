@@ -114,9 +114,6 @@ bool IsAggregateCall(const Expr& e);
 [[noreturn]] void BadArgument(const Expr& at, const std::string& what);
 // True when e contains an aggregate call outside any nested comprehension scope.
 bool ContainsAggregate(const Expr& e);
-// Binds a call to its registry entry (e.function). Throws if the function
-// is unknown or called with the wrong number of arguments.
-void CheckFunctionCall(Expr& e);
 
 // Converts a boolean-ish value for WHERE/AND/OR: nullopt for null; throws
 // a TypeError for a non-boolean.

@@ -1,9 +1,8 @@
-// Planner: the clause rules (scopes at WITH and RETURN, aggregation and
-// grouping keys, the TCK's compile-time errors about clauses) and the
-// physical plan: anchors chosen from label counts and property indexes,
-// WHERE conjuncts pushed into pattern matching, eager barriers around
-// writes, and projection pipelines. Names are resolved by the Binder
-// (binder.h), which it runs on each clause as that clause's scope is known.
+// Planner: the physical plan of a bound statement (binder.h): pattern
+// parts ordered and anchored by label counts and property indexes, WHERE
+// conjuncts pushed into pattern matching, eager barriers around writes,
+// projection pipelines, the sub-patterns of predicates and comprehensions
+// compiled. It resolves no names; it reads the slots the binder wrote.
 //
 // The stages of a statement: lexer.h and parser.h (text to tree),
 // binder.h (names), planner.h (operators), then operators.h, matcher.h and
@@ -27,13 +26,12 @@ struct Plan {
   std::unique_ptr<SinkOp> sink;
   size_t pattern_width = 0;  // widest row any sub-pattern needs
   bool writes = false;
-  // Expressions the planner made up, which operators point at: the items of
-  // RETURN * / WITH * and the always-true filter that starts a chain.
-  std::vector<std::unique_ptr<ReturnItem>> owned_items;
+  // The always-true filter that starts a chain, which operators point at.
   std::unique_ptr<Expr> true_literal;
 };
 
-// Builds the plan for st (which must outlive it). Throws QueryError.
+// Builds the plan for st, bound by Bind (binder.h), which must outlive it.
+// Throws QueryError.
 // The runtime's evaluator is bound into the operators; the support tables
 // (compiled sub-patterns) are filled in.
 void BuildPlan(Statement& st, Runtime& rt, EvalSupport& support, Plan* plan);
