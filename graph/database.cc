@@ -20,7 +20,6 @@ using storage::DictKind;
 using storage::IndexCatalog;
 using storage::IndexRecord;
 using storage::Keyspace;
-using storage::NodeRecord;
 using storage::StoreTransaction;
 namespace key = storage::key;
 
@@ -50,30 +49,6 @@ namespace {
 constexpr size_t kIngestIndexFrom = 10000;
 // A full scan of at least this many nodes is split between two threads.
 constexpr int64_t kSplitScanFrom = 50000;
-
-// Adds the index keys of the nodes it is shown, one record at a time, to
-// its share of the new index's keys. Records are only peeked at for the
-// label and the one property.
-class IndexBuilder {
- public:
-  IndexBuilder(const IndexRecord& index, SortedKeys* keys) : index_(index), keys_(keys) {}
-
-  Status Add(NodeId id, std::string_view bytes) {
-    if (!storage::PeekNodeRecord(bytes, index_.label, index_.property_key, &has_label_, &value_)) {
-      NodeRecord record;  // for the error
-      Status s = storage::DecodeRecord(bytes, &record, "node", id);
-      return s.ok() ? Status::Corruption("node " + std::to_string(id) + " is damaged") : s;
-    }
-    if (!has_label_ || !value_) return Status::OK();
-    return keys_->AddWith([&](std::string* out) { key::AppendIndexEntry(out, index_.id, *value_, id); });
-  }
-
- private:
-  IndexRecord index_;  // a copy: the caller moves its own into the catalog
-  SortedKeys* keys_;
-  bool has_label_ = false;
-  std::optional<Value> value_;
-};
 
 // A unique constraint's keys, seen in order: two nodes with one value are
 // next to each other.
@@ -107,65 +82,21 @@ class UniqueCheck {
   NodeId last_node_ = 0;
 };
 
-// The nodes a scan reads, each shown to the builder of every new index.
-class NodeScan {
- public:
-  Status Add(NodeId id, std::string_view bytes) {
-    for (IndexBuilder& b : builders_)
-      if (Status s = b.Add(id, bytes); !s.ok()) return s;
-    return Status::OK();
-  }
-  // Every node of the family from it (positioned) to the end, or up to
-  // the key end when it is not empty.
-  Status Scan(rocksdb::Iterator* it, std::string_view end) {
-    for (; it->Valid(); it->Next()) {
-      std::string_view k(it->key().data(), it->key().size());
-      if (!end.empty() && k >= end) break;
-      if (Status s = Add(key::NodeOf(k), std::string_view(it->value().data(), it->value().size())); !s.ok()) return s;
-    }
-    return storage::FromRocks(it->status(), "node scan");
-  }
-  std::vector<IndexBuilder> builders_;
-};
-
-// The nodes of one label, from the label family in id order: one forward
-// pass over the node family reads them, stepping when the next is near and
-// seeking when it is far.
-Status ScanLabel(StoreTransaction& txn, uint32_t label, IndexBuilder* builder) {
-  auto nodes = txn.NewIterator(Keyspace::kNodes);
-  nodes->SeekToFirst();
-  auto labels = txn.NewIterator(Keyspace::kLabels);
-  std::string prefix = key::LabelPrefix(label);
-  for (labels->Seek(prefix); labels->Valid() && labels->key().starts_with(prefix); labels->Next()) {
-    NodeId id = key::NodeOfLabelKey(std::string_view(labels->key().data(), labels->key().size()));
-    std::string node_key = key::Node(id);
-    rocksdb::Slice target(node_key);
-    int steps = 0;
-    while (nodes->Valid() && nodes->key().compare(target) < 0 && steps++ < 8) nodes->Next();
-    if (!nodes->Valid() || nodes->key().compare(target) < 0) nodes->Seek(target);
-    if (!nodes->Valid() || nodes->key() != target) {
-      if (!nodes->status().ok()) return storage::FromRocks(nodes->status(), "node scan");
-      return Status::Corruption("label index names node " + std::to_string(id) + " which is missing");
-    }
-    if (Status s = builder->Add(id, std::string_view(nodes->value().data(), nodes->value().size())); !s.ok())
-      return s;
-  }
-  if (!labels->status().ok()) return storage::FromRocks(labels->status(), "label scan");
-  return Status::OK();
-}
-
 // The keys of new indexes, (*parts)[i] for records[i] (one SortedKeys per
 // scanning thread): every node that has the index's label and property,
-// read in the catalog change's own transaction.
-Status BuildIndexes(StoreTransaction& txn, std::span<const IndexRecord> records, const storage::Store& store,
-                    const std::string& dir, std::vector<std::vector<std::unique_ptr<SortedKeys>>>* parts) {
-  auto all = txn.Counter(storage::CounterKind::kNodes, 0);
+// read through the graph interface in the catalog change's own transaction.
+Status BuildIndexes(const graph::GraphTxn& reader, std::span<const IndexRecord> records,
+                    const storage::Store& store, const std::string& dir,
+                    std::vector<std::vector<std::unique_ptr<SortedKeys>>>* parts) {
+  auto all = reader.CountNodes(std::nullopt);
   if (!all.ok()) return all.status();
   int64_t labelled = 0;  // nodes the indexes cover, a node counted once per index
+  std::vector<graph::GraphTxn::LabelKey> wanted;
   for (const IndexRecord& r : records) {
-    auto with_label = txn.Counter(storage::CounterKind::kLabel, r.label);
+    auto with_label = reader.CountNodes(r.label);
     if (!with_label.ok()) return with_label.status();
     labelled += *with_label;
+    wanted.push_back({r.label, r.property_key});
   }
   // The sorting memory is shared by the indexes (a budget of 0 would mean none).
   const size_t budget = std::max<size_t>(1, store.options().sort_memory_bytes / records.size());
@@ -175,37 +106,37 @@ Status BuildIndexes(StoreTransaction& txn, std::span<const IndexRecord> records,
     p.push_back(std::make_unique<SortedKeys>(dir, "index." + std::to_string(i) + "." + std::to_string(p.size()), budget));
     return p.back().get();
   };
-  auto scan_for_all = [&]() {
-    NodeScan scan;
-    for (size_t i = 0; i < records.size(); ++i) scan.builders_.emplace_back(records[i], add_part(i));
-    return scan;
+  // Each scan adds to parts of its own.
+  auto scan = [&](std::span<const graph::GraphTxn::LabelKey> these, size_t first_record, std::optional<uint32_t> by_label,
+                  NodeId from, NodeId to) {
+    std::vector<SortedKeys*> keys;
+    for (size_t i = 0; i < these.size(); ++i) keys.push_back(add_part(first_record + i));
+    return [&reader, these, first_record, by_label, from, to, keys, records]() {
+      return reader.ScanProperties(these, by_label, from, to, [&](NodeId node, size_t i, const Value& value) {
+        return keys[i]->AddWith(
+            [&](std::string* out) { key::AppendIndexEntry(out, records[first_record + i].id, value, node); });
+      });
+    };
   };
   // Labels few nodes have: each index reads its own label's nodes.
   if (labelled * 4 < *all) {
-    for (size_t i = 0; i < records.size(); ++i) {
-      IndexBuilder builder(records[i], add_part(i));
-      if (Status s = ScanLabel(txn, records[i].label, &builder); !s.ok()) return s;
-    }
+    for (size_t i = 0; i < records.size(); ++i)
+      if (Status s = scan(std::span(wanted).subspan(i, 1), i, records[i].label, 0, 0)(); !s.ok()) return s;
     return Status::OK();
   }
-  // Otherwise one pass over the node family serves them all; a large one
-  // goes in two halves by node id, on two threads.
-  auto nodes = txn.NewIterator(Keyspace::kNodes);
-  nodes->SeekToFirst();
-  if (!nodes->Valid()) return storage::FromRocks(nodes->status(), "node scan");
-  NodeScan first = scan_for_all();
-  if (*all < kSplitScanFrom) return first.Scan(nodes.get(), {});
-  auto second = txn.NewIterator(Keyspace::kNodes);
-  second->SeekToLast();
-  if (!second->Valid()) return storage::FromRocks(second->status(), "node scan");
-  NodeId first_id = key::NodeOf(std::string_view(nodes->key().data(), nodes->key().size()));
-  NodeId last_id = key::NodeOf(std::string_view(second->key().data(), second->key().size()));
-  std::string middle = key::Node(first_id + (last_id - first_id) / 2);
-  second->Seek(middle);
-  NodeScan second_half = scan_for_all();
+  // Otherwise one pass over every node serves them all; a large one goes
+  // in two halves by node id, on two threads.
+  if (*all < kSplitScanFrom) return scan(wanted, 0, std::nullopt, 0, 0)();
+  auto bounds = reader.NodeIdBounds();
+  if (!bounds.ok()) return bounds.status();
+  if (!*bounds) return Status::OK();
+  auto [first_id, last_id] = **bounds;
+  NodeId middle = first_id + (last_id - first_id) / 2;
+  auto first_half = scan(wanted, 0, std::nullopt, 0, middle);
+  auto second_half = scan(wanted, 0, std::nullopt, middle, 0);
   Status second_status;
-  std::thread half([&] { second_status = second_half.Scan(second.get(), {}); });
-  Status s = first.Scan(nodes.get(), middle);
+  std::thread half([&] { second_status = second_half(); });
+  Status s = first_half();
   half.join();
   return s.ok() ? second_status : s;
 }
@@ -265,7 +196,8 @@ Status Database::CreateIndexes(std::span<const IndexSpec> specs, std::vector<boo
     // Keys past the sorting budget spill to runs in the bulk directory.
     dir = store.BulkDirectory();
     std::vector<std::vector<std::unique_ptr<SortedKeys>>> parts;
-    if (Status s = BuildIndexes(txn, records, store, dir, &parts); !s.ok()) return s;
+    Transaction::Impl reader(&txn);
+    if (Status s = BuildIndexes(reader, records, store, dir, &parts); !s.ok()) return s;
     // Records are in id order, so their keys (and definitions) follow one
     // another in that order.
     std::vector<SortedKeys::Source> sources(records.size());

@@ -140,6 +140,21 @@ class GraphTxn : public std::enable_shared_from_this<GraphTxn> {
   virtual Status Expand(NodeId node, Direction dir, std::optional<uint32_t> type,
                         FunctionRef<bool(const AdjacentEdge&, bool outgoing)> fn) const = 0;
 
+  // One pass that reads, for every node in [from, to) (to 0: no end) in
+  // id order, the wanted (label, key) pairs it has: fn(node, i, value) for
+  // each wanted[i] whose label the node has and whose key it holds.
+  // Records are peeked at, not decoded. With by_label the nodes come from
+  // that label's list instead of a pass over every node. Safe to run on
+  // several threads at once over disjoint ranges; stops at fn's first error.
+  struct LabelKey {
+    uint32_t label = 0;
+    uint32_t key = 0;
+  };
+  virtual Status ScanProperties(std::span<const LabelKey> wanted, std::optional<uint32_t> by_label, NodeId from,
+                                NodeId to, FunctionRef<Status(NodeId, size_t, const Value&)> fn) const = 0;
+  // The lowest and the highest node id; nullopt when there is no node.
+  virtual Result<std::optional<std::pair<NodeId, NodeId>>> NodeIdBounds() const = 0;
+
   // ---- indexes ----
   virtual bool HasIndex(uint32_t label, uint32_t key) const = 0;
   // The nodes with label whose key equals value (Cypher equality, above),

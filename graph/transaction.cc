@@ -57,7 +57,9 @@ Status Missing(const Status& s, const std::string& what) {
 }  // namespace
 
 Transaction::Impl::Impl(std::shared_ptr<storage::Store> store, bool read_only)
-    : kv_(std::move(store), read_only) {}
+    : owned_(std::in_place, std::move(store), read_only), kv_(*owned_) {}
+
+Transaction::Impl::Impl(storage::StoreTransaction* borrowed) : kv_(*borrowed) {}
 
 Status Transaction::Impl::CheckActive() const {
   if (kv_.finished()) return Status::Aborted("the transaction has already ended");
@@ -709,6 +711,72 @@ Status Transaction::Impl::ScanLabel(uint32_t label, graph::FunctionRef<bool(Node
   if (Status s = CheckActive(); !s.ok()) return s;
   return kv_.ScanPrefix(Keyspace::kLabels, key::LabelPrefix(label),
                         [&](std::string_view k, std::string_view) { return fn(key::NodeOfLabelKey(k)); });
+}
+
+Status Transaction::Impl::ScanProperties(std::span<const LabelKey> wanted, std::optional<uint32_t> by_label,
+                                         NodeId from, NodeId to,
+                                         graph::FunctionRef<Status(NodeId, size_t, const Value&)> fn) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  auto peek = [&](NodeId id, std::string_view bytes) -> Status {
+    for (size_t i = 0; i < wanted.size(); ++i) {
+      bool has_label = false;
+      std::optional<Value> value;
+      if (!storage::PeekNodeRecord(bytes, wanted[i].label, wanted[i].key, &has_label, &value)) {
+        NodeRecord record;  // for the error
+        Status s = storage::DecodeRecord(bytes, &record, "node", id);
+        return s.ok() ? Status::Corruption(NodeName(id) + " is damaged (run kg check)") : s;
+      }
+      if (has_label && value)
+        if (Status s = fn(id, i, *value); !s.ok()) return s;
+    }
+    return Status::OK();
+  };
+  auto nodes = kv_.NewIterator(Keyspace::kNodes);
+  const std::string end = to ? key::Node(to) : std::string();
+  if (!by_label) {
+    for (nodes->Seek(key::Node(from)); nodes->Valid(); nodes->Next()) {
+      std::string_view k(nodes->key().data(), nodes->key().size());
+      if (!end.empty() && k >= end) break;
+      if (Status s = peek(key::NodeOf(k), std::string_view(nodes->value().data(), nodes->value().size())); !s.ok())
+        return s;
+    }
+    return storage::FromRocks(nodes->status(), "node scan");
+  }
+  // The label's nodes in id order: one forward pass over the node family
+  // reads them, stepping when the next is near and seeking when it is far.
+  nodes->Seek(key::Node(from));
+  auto labels = kv_.NewIterator(Keyspace::kLabels);
+  const std::string prefix = key::LabelPrefix(*by_label);
+  for (labels->Seek(key::Label(*by_label, from)); labels->Valid() && labels->key().starts_with(prefix); labels->Next()) {
+    NodeId id = key::NodeOfLabelKey(std::string_view(labels->key().data(), labels->key().size()));
+    if (to && id >= to) break;
+    const std::string target = key::Node(id);
+    auto at = [&] { return std::string_view(nodes->key().data(), nodes->key().size()); };
+    int steps = 0;
+    while (nodes->Valid() && at() < target && steps++ < 8) nodes->Next();
+    if (!nodes->Valid() || at() < target) nodes->Seek(target);
+    if (!nodes->Valid() || at() != target) {
+      if (!nodes->status().ok()) return storage::FromRocks(nodes->status(), "node scan");
+      return Status::Corruption("the label index names " + NodeName(id) + ", which is missing (run kg check)");
+    }
+    if (Status s = peek(id, std::string_view(nodes->value().data(), nodes->value().size())); !s.ok()) return s;
+  }
+  return storage::FromRocks(labels->status(), "label scan");
+}
+
+Result<std::optional<std::pair<NodeId, NodeId>>> Transaction::Impl::NodeIdBounds() const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  auto it = kv_.NewIterator(Keyspace::kNodes);
+  it->SeekToFirst();
+  if (!it->Valid()) {
+    if (Status s = storage::FromRocks(it->status(), "node scan"); !s.ok()) return s;
+    return std::optional<std::pair<NodeId, NodeId>>();
+  }
+  NodeId first = key::NodeOf(std::string_view(it->key().data(), it->key().size()));
+  it->SeekToLast();
+  if (!it->Valid()) return storage::FromRocks(it->status(), "node scan");
+  NodeId last = key::NodeOf(std::string_view(it->key().data(), it->key().size()));
+  return std::optional<std::pair<NodeId, NodeId>>(std::pair(first, last));
 }
 
 Status Transaction::Impl::ScanEdges(graph::FunctionRef<bool(EdgeId, uint32_t, NodeId, NodeId)> fn) const {

@@ -26,6 +26,9 @@ namespace kg {
 class Transaction::Impl final : public graph::GraphTxn {
  public:
   Impl(std::shared_ptr<storage::Store> store, bool read_only);
+  // Reads (and writes) through a transaction someone else owns, which must
+  // outlive this: a catalog change's own transaction, for example.
+  explicit Impl(storage::StoreTransaction* borrowed);
 
   storage::StoreTransaction& kv() { return kv_; }
   const storage::StoreTransaction& kv() const { return kv_; }
@@ -49,6 +52,9 @@ class Transaction::Impl final : public graph::GraphTxn {
   Status ScanNodes(graph::FunctionRef<bool(NodeId)> fn) const override;
   Status ScanLabel(uint32_t label, graph::FunctionRef<bool(NodeId)> fn) const override;
   Status ScanEdges(graph::FunctionRef<bool(EdgeId, uint32_t, NodeId, NodeId)> fn) const override;
+  Status ScanProperties(std::span<const LabelKey> wanted, std::optional<uint32_t> by_label, NodeId from, NodeId to,
+                        graph::FunctionRef<Status(NodeId, size_t, const Value&)> fn) const override;
+  Result<std::optional<std::pair<NodeId, NodeId>>> NodeIdBounds() const override;
   Status ScanBySource(std::optional<uint32_t> type,
                       graph::FunctionRef<bool(const graph::AdjacentEdge&)> fn) const override;
   Status Expand(NodeId node, Direction dir, std::optional<uint32_t> type,
@@ -150,7 +156,8 @@ class Transaction::Impl final : public graph::GraphTxn {
   // own or an entry of a block.
   Status RemoveAdjacency(storage::Keyspace ks, std::span<const storage::key::AdjacencyEntry> entries);
 
-  storage::StoreTransaction kv_;
+  std::optional<storage::StoreTransaction> owned_;  // unless borrowed
+  storage::StoreTransaction& kv_;
   // The last record read, or handed over by a scan (edges): a second read
   // of the same element before the transaction writes again decodes these
   // bytes instead of reading it again (a row reading several properties of

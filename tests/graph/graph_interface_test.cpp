@@ -2,6 +2,7 @@
 // CSR snapshots read and write through: each call against what the public
 // API says of the same graph.
 #include <algorithm>
+#include <tuple>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -50,6 +51,31 @@ TEST_CASE("the graph interface reads what the public API wrote", "[graph][interf
   int seen = 0;
   test::Ok(g->ScanNodes([&](NodeId) { return ++seen < 2; }));
   CHECK(seen == 2);
+
+  // Many (label, property) pairs in one pass, over every node or one
+  // label's, within a range of ids.
+  using Found = std::vector<std::tuple<NodeId, size_t, Value>>;
+  auto properties = [&](std::vector<graph::GraphTxn::LabelKey> wanted, std::optional<uint32_t> by_label, NodeId from,
+                        NodeId to) {
+    Found out;
+    test::Ok(g->ScanProperties(wanted, by_label, from, to, [&](NodeId id, size_t i, const Value& v) {
+      out.emplace_back(id, i, v);
+      return Status::OK();
+    }));
+    return out;
+  };
+  CHECK(properties({{county, code}, {province, name}}, std::nullopt, 0, 0) ==
+        Found{{yunnan, 1, Value("Yunnan")}, {zhenxiong, 0, Value(530627)}, {yiliang, 0, Value(530628.0)}});
+  CHECK(properties({{county, name}}, county, 0, 0) == Found{{zhenxiong, 0, Value("Zhenxiong")}, {yiliang, 0, Value("Yiliang")}});
+  CHECK(properties({{county, name}}, std::nullopt, zhenxiong + 1, 0) == Found{{yiliang, 0, Value("Yiliang")}});
+  CHECK(properties({{county, name}}, county, 0, yiliang) == Found{{zhenxiong, 0, Value("Zhenxiong")}});
+  CHECK(properties({{paired, code}}, std::nullopt, 0, 0) == Found{{zhenxiong, 0, Value(530627)}});
+  Status stop = g->ScanProperties(std::vector<graph::GraphTxn::LabelKey>{{county, name}}, std::nullopt, 0, 0,
+                                  [](NodeId, size_t, const Value&) { return Status::Aborted("enough"); });
+  CHECK(stop.code() == StatusCode::kAborted);
+  auto bounds = test::Ok(g->NodeIdBounds());
+  REQUIRE(bounds);
+  CHECK(*bounds == std::pair<NodeId, NodeId>(yunnan, yiliang));
 
   CHECK(test::Ok(g->CountNodes(std::nullopt)) == 3);
   CHECK(test::Ok(g->CountNodes(county)) == 2);
