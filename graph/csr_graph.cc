@@ -56,7 +56,7 @@ Result<std::unique_ptr<CsrSnapshot>> BuildCsr(const Transaction& txn, const Grap
 
   std::vector<std::pair<uint32_t, uint32_t>> edges;
   std::vector<CsrEdge> props;
-  Status scanned = g.ScanBySource(std::nullopt, [&](const AdjacentEdge& e) {
+  Status scanned = g.ScanAdjacency(Direction::kOut, std::nullopt, [&](const AdjacentEdge& e) {
     if (filter_types && !std::binary_search(types.begin(), types.end(), e.type)) return true;
     uint32_t s = vertex_of(e.anchor), t = vertex_of(e.neighbor);
     if (s == absent || t == absent) return true;

@@ -94,6 +94,8 @@ class GraphTxn : public std::enable_shared_from_this<GraphTxn> {
   // Creates the name when new. InvalidArgument for an empty one.
   virtual Result<uint32_t> Intern(NameKind kind, std::string_view name) = 0;
   virtual std::string Name(NameKind kind, uint32_t id) const = 0;
+  // Every name of a kind ever used, with its id, in id order.
+  virtual std::vector<std::pair<uint32_t, std::string>> Names(NameKind kind) const = 0;
   std::optional<uint32_t> ResolveLabel(std::string_view n) const { return Resolve(NameKind::kLabel, n); }
   std::optional<uint32_t> ResolveType(std::string_view n) const { return Resolve(NameKind::kType, n); }
   std::optional<uint32_t> ResolveKey(std::string_view n) const { return Resolve(NameKind::kKey, n); }
@@ -131,9 +133,11 @@ class GraphTxn : public std::enable_shared_from_this<GraphTxn> {
   // Every relationship, in id order, with its type and ends; a ReadEdge of
   // that relationship inside fn costs no second read.
   virtual Status ScanEdges(FunctionRef<bool(EdgeId, uint32_t type, NodeId source, NodeId target)> fn) const = 0;
-  // Every relationship (of type, when given) from its source's side:
-  // grouped by source in ascending order, then by type, target and id.
-  virtual Status ScanBySource(std::optional<uint32_t> type, FunctionRef<bool(const AdjacentEdge&)> fn) const = 0;
+  // Every relationship (of type, when given) as the adjacency lists hold
+  // it, from its source's side (kOut) or its target's (kIn): grouped by
+  // that end (the anchor) in ascending order, then by type, other end and id.
+  virtual Status ScanAdjacency(Direction side, std::optional<uint32_t> type,
+                               FunctionRef<bool(const AdjacentEdge&)> fn) const = 0;
   // The relationships of node in dir (only of type when given), outgoing
   // ones first; fn gets each and whether it leaves node. With kBoth a
   // self-loop comes twice.
@@ -156,6 +160,18 @@ class GraphTxn : public std::enable_shared_from_this<GraphTxn> {
   virtual Result<std::optional<std::pair<NodeId, NodeId>>> NodeIdBounds() const = 0;
 
   // ---- indexes ----
+  struct IndexDef {
+    uint32_t id = 0;
+    std::string name;
+    uint32_t label = 0;
+    uint32_t key = 0;
+    bool unique = false;
+  };
+  // The property indexes and unique constraints this transaction sees.
+  virtual std::vector<IndexDef> Indexes() const = 0;
+  // Every entry of one index (IndexDef::id) in key order: the value it
+  // files the node under, and the node.
+  virtual Status IndexEntries(uint32_t index_id, FunctionRef<bool(const Value&, NodeId)> fn) const = 0;
   virtual bool HasIndex(uint32_t label, uint32_t key) const = 0;
   // The nodes with label whose key equals value (Cypher equality, above),
   // in ascending id order. NotFound when no index covers (label, key).

@@ -99,6 +99,14 @@ Result<uint32_t> Transaction::Impl::Intern(graph::NameKind kind, std::string_vie
 
 std::string Transaction::Impl::Name(graph::NameKind kind, uint32_t id) const { return store().Name(DictOf(kind), id); }
 
+std::vector<std::pair<uint32_t, std::string>> Transaction::Impl::Names(graph::NameKind kind) const {
+  std::vector<std::pair<uint32_t, std::string>> out;
+  for (std::string& name : store().Names(DictOf(kind)))
+    if (auto id = store().Lookup(DictOf(kind), name)) out.emplace_back(*id, std::move(name));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // ---- nodes ----
 
 void Transaction::Impl::WriteNode(NodeId id, const NodeRecord& record) {
@@ -624,6 +632,22 @@ Result<std::vector<NodeId>> Transaction::Impl::IndexLookup(uint32_t label, uint3
 
 // ---- the graph interface ----
 
+std::vector<graph::GraphTxn::IndexDef> Transaction::Impl::Indexes() const {
+  std::vector<IndexDef> out;
+  for (const IndexRecord& r : kv_.catalog().indexes) out.push_back({r.id, r.name, r.label, r.property_key, r.unique});
+  return out;
+}
+
+Status Transaction::Impl::IndexEntries(uint32_t index_id, graph::FunctionRef<bool(const Value&, NodeId)> fn) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  return kv_.ScanPrefix(Keyspace::kIndex, key::IndexPrefix(index_id), [&](std::string_view k, std::string_view) {
+    std::string_view encoded = key::IndexEntryValue(k);
+    Value v;
+    if (!storage::DecodeValue(&encoded, &v)) v = Value();  // an undecodable entry matches no node
+    return fn(v, key::NodeOfIndexEntry(k));
+  });
+}
+
 namespace {
 // A property key no record holds: a peek for labels alone.
 constexpr uint32_t kNoKey = UINT32_MAX;
@@ -805,10 +829,12 @@ Status Transaction::Impl::ScanEdges(graph::FunctionRef<bool(EdgeId, uint32_t, No
   return storage::FromRocks(it->status(), "relationship scan");
 }
 
-Status Transaction::Impl::ScanBySource(std::optional<uint32_t> type,
-                                       graph::FunctionRef<bool(const graph::AdjacentEdge&)> fn) const {
+Status Transaction::Impl::ScanAdjacency(Direction side, std::optional<uint32_t> type,
+                                        graph::FunctionRef<bool(const graph::AdjacentEdge&)> fn) const {
   if (Status s = CheckActive(); !s.ok()) return s;
-  auto it = kv_.NewIterator(Keyspace::kOut, true);
+  if (side == Direction::kBoth) return Status::InvalidArgument("an adjacency scan reads one side: kOut or kIn");
+  const Keyspace ks = side == Direction::kOut ? Keyspace::kOut : Keyspace::kIn;
+  auto it = kv_.NewIterator(ks, true);
   key::AdjacencyEntries entries;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view k(it->key().data(), it->key().size());
@@ -816,7 +842,7 @@ Status Transaction::Impl::ScanBySource(std::optional<uint32_t> type,
     for (key::AdjacencyEntry e; entries.Next(&e);)
       if ((!type || e.type == *type) && !fn(graph::AdjacentEdge{e.anchor, e.type, e.neighbor, e.edge}))
         return Status::OK();
-    if (!entries.ok()) return DamagedAdjacency(Keyspace::kOut, k);
+    if (!entries.ok()) return DamagedAdjacency(ks, k);
   }
   return storage::FromRocks(it->status(), "edge scan");
 }

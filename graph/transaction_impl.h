@@ -39,6 +39,7 @@ class Transaction::Impl final : public graph::GraphTxn {
   std::optional<uint32_t> Resolve(graph::NameKind kind, std::string_view name) const override;
   Result<uint32_t> Intern(graph::NameKind kind, std::string_view name) override;
   std::string Name(graph::NameKind kind, uint32_t id) const override;
+  std::vector<std::pair<uint32_t, std::string>> Names(graph::NameKind kind) const override;
   Status CheckActive() const override;
   bool read_only() const override { return kv_.read_only(); }
   uint64_t write_count() const override { return kv_.write_count(); }
@@ -55,10 +56,12 @@ class Transaction::Impl final : public graph::GraphTxn {
   Status ScanProperties(std::span<const LabelKey> wanted, std::optional<uint32_t> by_label, NodeId from, NodeId to,
                         graph::FunctionRef<Status(NodeId, size_t, const Value&)> fn) const override;
   Result<std::optional<std::pair<NodeId, NodeId>>> NodeIdBounds() const override;
-  Status ScanBySource(std::optional<uint32_t> type,
-                      graph::FunctionRef<bool(const graph::AdjacentEdge&)> fn) const override;
+  Status ScanAdjacency(Direction side, std::optional<uint32_t> type,
+                       graph::FunctionRef<bool(const graph::AdjacentEdge&)> fn) const override;
   Status Expand(NodeId node, Direction dir, std::optional<uint32_t> type,
                 graph::FunctionRef<bool(const graph::AdjacentEdge&, bool)> fn) const override;
+  std::vector<IndexDef> Indexes() const override;
+  Status IndexEntries(uint32_t index_id, graph::FunctionRef<bool(const Value&, NodeId)> fn) const override;
   bool HasIndex(uint32_t label, uint32_t key) const override { return IndexFor(label, key) != nullptr; }
   Result<std::vector<NodeId>> IndexSeek(uint32_t label, uint32_t key, const Value& value) const override;
   Result<std::vector<NodeId>> IndexRange(uint32_t label, uint32_t key, const std::optional<IndexBound>& lower,

@@ -1,5 +1,9 @@
-// Integrity check over one snapshot of a store: every cross-reference the
-// write path maintains is verified against the records themselves.
+// The storage half of `kg check`, over one snapshot: every record and key
+// of every family has the shape the format defines. Records decode; the
+// relationship family's keys are single records or blocks, in id order,
+// blocks only within a bulk load's range; adjacency blocks parse. What the
+// records say of one another (ends exist, adjacency, labels, indexes,
+// counts) is checked above, through the graph interface (graph/check.cc).
 #pragma once
 
 #include <cstdint>
@@ -10,17 +14,8 @@
 
 namespace kg::storage {
 
-struct IntegrityReport {
-  uint64_t nodes = 0, edges = 0, index_entries = 0;
-  std::vector<std::string> problems;  // each names the element and what is wrong
-};
-
-// Reads through txn (a read-only transaction's snapshot). Checks: records
-// decode; each edge's endpoints exist and its out and in keys exist; every
-// out/in key has its edge with the same endpoints and type; the label
-// family matches the nodes' labels; every index holds exactly the entries
-// of the nodes it covers (and unique ones no duplicates); node, edge,
-// label and type counters match the data. Stops listing after max_problems.
-Status CheckIntegrity(const StoreTransaction& txn, IntegrityReport* report, size_t max_problems = 100);
+// Appends each problem found (up to max_problems in all) to *problems.
+// Fails only when the store cannot be read.
+Status CheckFormat(const StoreTransaction& txn, std::vector<std::string>* problems, size_t max_problems = 100);
 
 }  // namespace kg::storage

@@ -439,6 +439,10 @@ void AppendIndexEntry(std::string* out, uint32_t index_id, const Value& value, u
 
 uint64_t NodeOfIndexEntry(std::string_view k) { return GetU64(k.data() + k.size() - 8); }
 
+uint32_t IndexOfIndexEntry(std::string_view k) { return GetU32(k.data()); }
+
+uint32_t LabelOfLabelKey(std::string_view k) { return GetU32(k.data()); }
+
 std::string_view IndexEntryWithoutNode(std::string_view k) { return k.substr(0, k.size() - 8); }
 
 std::string_view IndexEntryValue(std::string_view k) { return k.substr(4, k.size() - 4 - 8); }

@@ -274,6 +274,10 @@ std::string_view IndexEntryValue(std::string_view key);
 // number as a double (integers and floats alike). REQUIRES: number.is_number().
 std::string IndexNumberPrefix(uint32_t index_id, const Value& number);
 uint64_t NodeOfIndexEntry(std::string_view key);
+// The index an entry belongs to. REQUIRES: key has at least 4 bytes.
+uint32_t IndexOfIndexEntry(std::string_view key);
+// The label of a label index key. REQUIRES: key has at least 4 bytes.
+uint32_t LabelOfLabelKey(std::string_view key);
 
 // Smallest key greater than every key starting with prefix; empty when none
 // (prefix all 0xFF).

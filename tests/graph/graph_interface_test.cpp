@@ -117,7 +117,7 @@ TEST_CASE("the graph interface reads what the public API wrote", "[graph][interf
   }));
   CHECK(scanned == std::vector<EdgeId>{e1, e2});
   std::vector<EdgeId> by_source;
-  test::Ok(g->ScanBySource(located, [&](const graph::AdjacentEdge& a) {
+  test::Ok(g->ScanAdjacency(Direction::kOut, located, [&](const graph::AdjacentEdge& a) {
     by_source.push_back(a.edge);
     return true;
   }));

@@ -650,6 +650,39 @@ TEST_CASE("check finds broken adjacency, labels, indexes and counts", "[io]") {
   CHECK(bad->problems[2].starts_with("property index: stray entry for node 1 in index"));
 }
 
+TEST_CASE("check finds entries of unknown labels and indexes, shared unique values and wrong counts", "[io]") {
+  TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  Connection conn(*db);
+  REQUIRE(conn.Execute("CREATE CONSTRAINT FOR (p:Person) REQUIRE p.name IS UNIQUE").ok());
+  REQUIRE(conn.Execute("CREATE (:Person {name: 'a'})-[:KNOWS]->(:Person {name: 'b'})").ok());
+  REQUIRE(Check(*db)->ok());
+  auto store = internal::Access::Of(*db).store;
+  {
+    storage::StoreTransaction kv(store, false);
+    uint32_t unique = store->catalog()->indexes[0].id;
+    // Node 2 filed under 'a' as well: a second node with one unique value.
+    kv.Put(storage::Keyspace::kIndex, storage::key::IndexEntry(unique, Value("a"), 2), "");
+    kv.Put(storage::Keyspace::kIndex, storage::key::IndexEntry(unique + 7, Value("x"), 1), "");
+    kv.Put(storage::Keyspace::kLabels, storage::key::Label(4242, 1), "");
+    auto person = store->Lookup(storage::DictKind::kLabel, "Person");
+    kv.AddToCounter(storage::CounterKind::kLabel, *person, 5);
+    REQUIRE(kv.Commit().ok());
+  }
+  auto bad = Check(*db);
+  REQUIRE(bad.ok());
+  std::string all;
+  for (const std::string& p : bad->problems) all += p + "\n";
+  INFO(all);
+  CHECK(bad->problems.size() == 5);
+  auto has = [&](const std::string& part) { return all.find(part) != std::string::npos; };
+  CHECK(has("label index: an entry for node 1 under label id 4242, which no label has"));
+  CHECK(has("property index: an entry for node 1 in index id "));
+  CHECK(has("property index: stray entry for node 2 in index constraint_Person_name"));
+  CHECK(has(": nodes 1 and 2 share a value"));
+  CHECK(has("label Person: the stored count is 7 but there are 2"));
+}
+
 }  // namespace
 }  // namespace kg
 
