@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <cstdlib>
@@ -17,6 +19,7 @@
 #include "cli/output.h"
 #include "cli/shell.h"
 #include "kg/kg.h"
+#include "server/bolt_server.h"
 
 #ifndef KG_DATASETS_DIR
 #define KG_DATASETS_DIR ""
@@ -37,6 +40,10 @@ constexpr const char* kUsage =
     "               [--skip-bad N] [--rejects FILE] [--no-compact] [FILE]...\n"
     "       kg export [--db DIR] --format jsonl|csv|cypher|graphml|dot [-o PATH] [--query QUERY] [--param NAME=JSON]...\n"
     "       kg check [--db DIR]\n"
+    "       kg serve [--db DIR] [--listen HOST:PORT] [--auth USER:PASSWORD | --auth-file FILE]\n"
+    "               [--max-connections N] [--idle-timeout SECONDS] [--max-message-bytes N]\n"
+    "                                                    serve the database to Neo4j drivers over Bolt\n"
+    "                                                    (default 127.0.0.1:7687; port 0: any free port)\n"
     "       kg example [NAME] [--db DIR] [--no-question] [--wordnet-dir DIR]\n"
     "                                                    load an example dataset (no NAME: list them)\n"
     "       kg --version\n"
@@ -340,6 +347,84 @@ int Check(const std::vector<std::string>& argv) {
   return report->ok() ? 0 : 1;
 }
 
+// ---- kg serve ----
+
+std::atomic<bool> g_stop_serving{false};
+
+extern "C" void StopServing(int) { g_stop_serving.store(true); }
+
+int Serve(const std::vector<std::string>& argv) {
+  Args args;
+  int status = 0;
+  if (!ParseArgs(argv, {"--listen", "--auth", "--auth-file", "--max-connections", "--idle-timeout", "--max-message-bytes"},
+                 {}, &args, &status))
+    return status;
+  if (!args.positional.empty()) return Usage("unexpected argument " + args.positional[0]);
+  kg::server::ServeOptions options;
+  options.log = &std::cerr;
+  if (args.Has("--listen")) {
+    std::string listen = args.Get("--listen");
+    size_t colon = listen.rfind(':');
+    if (colon == std::string::npos) return Usage("--listen takes HOST:PORT, got '" + listen + "'");
+    options.host = listen.substr(0, colon);
+    if (options.host.size() > 1 && options.host.front() == '[' && options.host.back() == ']')
+      options.host = options.host.substr(1, options.host.size() - 2);
+    char* end = nullptr;
+    long port = std::strtol(listen.c_str() + colon + 1, &end, 10);
+    if (*end != '\0' || colon + 1 == listen.size() || port < 0 || port > 65535)
+      return Usage("--listen: '" + listen.substr(colon + 1) + "' is not a port");
+    options.port = static_cast<uint16_t>(port);
+  }
+  std::string auth = args.Get("--auth");
+  if (args.Has("--auth-file")) {
+    if (args.Has("--auth")) return Usage("give --auth or --auth-file, not both");
+    std::ifstream in(args.Get("--auth-file"));
+    if (!in || !std::getline(in, auth)) {
+      std::cerr << "kg serve: cannot read " << args.Get("--auth-file") << "\n";
+      return 1;
+    }
+  }
+  if (args.Has("--auth") || args.Has("--auth-file")) {
+    size_t colon = auth.find(':');
+    if (colon == std::string::npos || colon == 0) return Usage("the credentials take the form USER:PASSWORD");
+    options.user = auth.substr(0, colon);
+    options.password = auth.substr(colon + 1);
+  }
+  auto positive = [&](const char* name, long* out) {
+    if (!args.Has(name)) return true;
+    char* end = nullptr;
+    std::string v = args.Get(name);
+    *out = std::strtol(v.c_str(), &end, 10);
+    return *end == '\0' && !v.empty() && *out > 0;
+  };
+  long max_connections = static_cast<long>(options.max_connections), idle = 600;
+  long max_message = static_cast<long>(options.max_message_bytes);
+  if (!positive("--max-connections", &max_connections)) return Usage("--max-connections takes a positive number");
+  if (!positive("--max-message-bytes", &max_message)) return Usage("--max-message-bytes takes a positive number");
+  options.max_message_bytes = static_cast<size_t>(max_message);
+  if (!positive("--idle-timeout", &idle)) return Usage("--idle-timeout takes a positive number of seconds");
+  options.max_connections = static_cast<size_t>(max_connections);
+  options.idle_timeout = std::chrono::seconds(idle);
+
+  auto db = OpenDb(args.db);
+  if (!db) return 1;
+  struct sigaction action {};
+  action.sa_handler = StopServing;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+  kg::Status s = kg::server::Serve(*db, options, &g_stop_serving, [&](uint16_t port) {
+    std::cout << "kg serve: " << args.db << " on bolt://" << options.host << ":" << port
+              << (options.user.empty() ? " (no authentication)" : "") << std::endl;
+  });
+  if (!s.ok()) {
+    std::cerr << "kg serve: " << s.ToString() << "\n";
+    return 1;
+  }
+  std::cerr << "kg serve: stopped\n";
+  return 0;
+}
+
 // ---- Example datasets ----
 
 struct Example {
@@ -492,6 +577,7 @@ int main(int argc, char** argv) {
   if (command == "load") return Load(rest);
   if (command == "export") return Export(rest);
   if (command == "check") return Check(rest);
+  if (command == "serve") return Serve(rest);
   if (command == "example") return RunExample(rest);
   if (command == "shell") {
     Args a;

@@ -19,7 +19,8 @@ class Connection::Impl {
   explicit Impl(Database& db) : db_(db) {}
 
   QueryResult Run(std::string_view text, const QueryParams& params,
-                  const std::function<bool(const std::vector<Value>&)>* on_row);
+                  const std::function<bool(const std::vector<Value>&)>* on_row,
+                  const std::function<void(const std::vector<std::string>&)>* on_columns = nullptr);
 
   Database& db_;
   std::shared_ptr<graph::GraphTxn> explicit_;
@@ -186,7 +187,8 @@ void Connection::Impl::RunSchema(const query::SchemaCommand& cmd, QueryResult* r
 }
 
 QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& params,
-                                  const std::function<bool(const std::vector<Value>&)>* on_row) {
+                                  const std::function<bool(const std::vector<Value>&)>* on_row,
+                                  const std::function<void(const std::vector<std::string>&)>* on_columns) {
   QueryResult result;
   auto start = std::chrono::steady_clock::now();
   cancel_ = false;
@@ -213,6 +215,7 @@ QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& para
     query::BuildPlan(st, rt, support, &plan);
     eval.set_pattern_width(plan.pattern_width);
     result.columns_ = plan.columns;
+    if (on_columns) (*on_columns)(plan.columns);
     if (st.explain) {
       result.plan_ = query::DescribePlan(plan, false);
       if (auto_commit) txn->Rollback();
@@ -298,6 +301,12 @@ QueryResult Connection::Execute(std::string_view statement, const QueryParams& p
 QueryResult Connection::Stream(std::string_view statement, const QueryParams& params,
                                const std::function<bool(const std::vector<Value>&)>& on_row) {
   return impl_->Run(statement, params, &on_row);
+}
+
+QueryResult Connection::Stream(std::string_view statement, const QueryParams& params,
+                               const std::function<void(const std::vector<std::string>&)>& on_columns,
+                               const std::function<bool(const std::vector<Value>&)>& on_row) {
+  return impl_->Run(statement, params, &on_row, &on_columns);
 }
 
 void Connection::ExecuteScript(std::span<const ScriptStatement> statements, const QueryParams& params,

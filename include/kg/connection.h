@@ -44,6 +44,12 @@ class Connection {
   // on_row returns false to stop early (the statement still succeeds).
   QueryResult Stream(std::string_view statement, const QueryParams& params,
                      const std::function<bool(const std::vector<Value>& row)>& on_row);
+  // As Stream, and on_columns gets the column names once the statement is
+  // planned, before its first row (a server sends them ahead of the rows).
+  // Index and constraint statements have no plan: it is not called.
+  QueryResult Stream(std::string_view statement, const QueryParams& params,
+                     const std::function<void(const std::vector<std::string>& columns)>& on_columns,
+                     const std::function<bool(const std::vector<Value>& row)>& on_row);
 
   // Runs a script's statements in order, handing each result to on_result,
   // and stops after the first that fails. A run of index and constraint

@@ -1,0 +1,275 @@
+#include "server/packstream.h"
+
+#include <cstring>
+
+#include "kg/element.h"
+
+namespace kg::server {
+namespace {
+
+constexpr int kMaxDepth = 64;
+
+class Unpacker {
+ public:
+  explicit Unpacker(std::string_view in) : in_(in) {}
+
+  Status Fail(const std::string& what) const {
+    return Status::InvalidArgument("malformed message at byte " + std::to_string(at_) + ": " + what);
+  }
+  bool Need(size_t n) const { return in_.size() - at_ >= n; }
+  uint64_t Read(size_t n) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<uint8_t>(in_[at_ + i]);
+    at_ += n;
+    return v;
+  }
+  size_t at() const { return at_; }
+  bool done() const { return at_ == in_.size(); }
+
+  // The size that follows a marker of `width` bytes (0: in the marker).
+  Status Size(size_t width, uint8_t marker_low, size_t* n) {
+    if (width == 0) {
+      *n = marker_low;
+      return Status::OK();
+    }
+    if (!Need(width)) return Fail("a size past the end");
+    *n = static_cast<size_t>(Read(width));
+    return Status::OK();
+  }
+
+  Status Value(kg::Value* out, int depth) {
+    if (depth > kMaxDepth) return Fail("nested deeper than " + std::to_string(kMaxDepth));
+    if (!Need(1)) return Fail("a value past the end");
+    uint8_t m = static_cast<uint8_t>(in_[at_++]);
+    if (m < 0x80) {
+      *out = kg::Value(static_cast<int64_t>(m));
+      return Status::OK();
+    }
+    if (m >= 0xF0) {
+      *out = kg::Value(static_cast<int64_t>(static_cast<int8_t>(m)));
+      return Status::OK();
+    }
+    size_t n = 0;
+    switch (m) {
+      case 0xC0: *out = kg::Value(); return Status::OK();
+      case 0xC2: *out = kg::Value(false); return Status::OK();
+      case 0xC3: *out = kg::Value(true); return Status::OK();
+      case 0xC1: {
+        if (!Need(8)) return Fail("a float past the end");
+        uint64_t bits = Read(8);
+        double d;
+        std::memcpy(&d, &bits, 8);
+        *out = kg::Value(d);
+        return Status::OK();
+      }
+      case 0xC8: case 0xC9: case 0xCA: case 0xCB: {
+        size_t width = size_t{1} << (m - 0xC8);
+        if (!Need(width)) return Fail("an integer past the end");
+        uint64_t raw = Read(width);
+        int shift = static_cast<int>(64 - 8 * width);
+        *out = kg::Value(static_cast<int64_t>(raw << shift) >> shift);
+        return Status::OK();
+      }
+      case 0xCC: case 0xCD: case 0xCE: return Fail("byte arrays are not supported");
+      default: break;
+    }
+    uint8_t high = m & 0xF0;
+    if (high == 0x80 || (m >= 0xD0 && m <= 0xD2)) {
+      if (Status s = high == 0x80 ? Size(0, m & 0x0F, &n) : Size(size_t{1} << (m - 0xD0), 0, &n); !s.ok()) return s;
+      if (!Need(n)) return Fail("a string of " + std::to_string(n) + " bytes past the end");
+      *out = kg::Value(std::string(in_.substr(at_, n)));
+      at_ += n;
+      return Status::OK();
+    }
+    if (high == 0x90 || (m >= 0xD4 && m <= 0xD6)) {
+      if (Status s = high == 0x90 ? Size(0, m & 0x0F, &n) : Size(size_t{1} << (m - 0xD4), 0, &n); !s.ok()) return s;
+      if (n > in_.size() - at_) return Fail("a list of " + std::to_string(n) + " items past the end");
+      ValueList list(n);
+      for (auto& item : list)
+        if (Status s = Value(&item, depth + 1); !s.ok()) return s;
+      *out = kg::Value(std::move(list));
+      return Status::OK();
+    }
+    if (high == 0xA0 || (m >= 0xD8 && m <= 0xDA)) {
+      if (Status s = high == 0xA0 ? Size(0, m & 0x0F, &n) : Size(size_t{1} << (m - 0xD8), 0, &n); !s.ok()) return s;
+      if (n > (in_.size() - at_) / 2) return Fail("a map of " + std::to_string(n) + " entries past the end");
+      ValueMap map;
+      for (size_t i = 0; i < n; ++i) {
+        kg::Value key;
+        if (Status s = Value(&key, depth + 1); !s.ok()) return s;
+        if (!key.is_string()) return Fail("a map key that is not a string");
+        kg::Value v;
+        if (Status s = Value(&v, depth + 1); !s.ok()) return s;
+        map[key.as_string()] = std::move(v);
+      }
+      *out = kg::Value(std::move(map));
+      return Status::OK();
+    }
+    if (high == 0xB0) {
+      uint8_t tag = Need(1) ? static_cast<uint8_t>(in_[at_]) : 0;
+      return Fail("a structure (tag 0x" + Hex(tag) + ") as a value; kg takes no temporal or spatial values");
+    }
+    return Fail("unknown marker 0x" + Hex(m));
+  }
+
+  static std::string Hex(uint8_t b) {
+    const char* digits = "0123456789ABCDEF";
+    return {digits[b >> 4], digits[b & 15]};
+  }
+
+ private:
+  std::string_view in_;
+  size_t at_ = 0;
+};
+
+}  // namespace
+
+Result<Message> DecodeMessage(std::string_view bytes) {
+  Unpacker u(bytes);
+  if (bytes.size() < 2) return u.Fail("shorter than a structure header");
+  uint8_t m = static_cast<uint8_t>(bytes[0]);
+  if ((m & 0xF0) != 0xB0) return u.Fail("not a structure");
+  Message msg;
+  size_t n = m & 0x0F;
+  u.Read(1);
+  msg.tag = static_cast<uint8_t>(u.Read(1));
+  msg.fields.resize(n);
+  for (auto& f : msg.fields)
+    if (Status s = u.Value(&f, 1); !s.ok()) return s;
+  if (!u.done()) return u.Fail("bytes after the message's last field");
+  return msg;
+}
+
+void Packer::Size(size_t n, uint8_t tiny, uint8_t b8, uint8_t b16, uint8_t b32) {
+  auto put = [&](uint64_t v, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  };
+  if (n < 16 && tiny) {
+    out_.push_back(static_cast<char>(tiny | n));
+  } else if (n <= 0xFF && b8) {
+    out_.push_back(static_cast<char>(b8));
+    put(n, 1);
+  } else if (n <= 0xFFFF) {
+    out_.push_back(static_cast<char>(b16));
+    put(n, 2);
+  } else {
+    out_.push_back(static_cast<char>(b32));
+    put(n, 4);
+  }
+}
+
+void Packer::Null() { out_.push_back(static_cast<char>(0xC0)); }
+void Packer::Bool(bool b) { out_.push_back(static_cast<char>(b ? 0xC3 : 0xC2)); }
+
+void Packer::Int(int64_t v) {
+  auto put = [&](uint8_t marker, int bytes) {
+    out_.push_back(static_cast<char>(marker));
+    for (int i = bytes - 1; i >= 0; --i) out_.push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF));
+  };
+  if (v >= -16 && v <= 127) out_.push_back(static_cast<char>(static_cast<int8_t>(v)));
+  else if (v >= INT8_MIN && v <= INT8_MAX) put(0xC8, 1);
+  else if (v >= INT16_MIN && v <= INT16_MAX) put(0xC9, 2);
+  else if (v >= INT32_MIN && v <= INT32_MAX) put(0xCA, 4);
+  else put(0xCB, 8);
+}
+
+void Packer::Float(double d) {
+  uint64_t bits;
+  std::memcpy(&bits, &d, 8);
+  out_.push_back(static_cast<char>(0xC1));
+  for (int i = 7; i >= 0; --i) out_.push_back(static_cast<char>((bits >> (8 * i)) & 0xFF));
+}
+
+void Packer::String(std::string_view s) {
+  Size(s.size(), 0x80, 0xD0, 0xD1, 0xD2);
+  out_.append(s);
+}
+void Packer::ListHeader(size_t n) { Size(n, 0x90, 0xD4, 0xD5, 0xD6); }
+void Packer::MapHeader(size_t n) { Size(n, 0xA0, 0xD8, 0xD9, 0xDA); }
+void Packer::StructHeader(size_t fields, uint8_t tag) {
+  out_.push_back(static_cast<char>(0xB0 | fields));
+  out_.push_back(static_cast<char>(tag));
+}
+
+void Packer::Node(const Value& v) {
+  const auto& ref = v.as_node_ref();
+  StructHeader(4, 0x4E);
+  Int(static_cast<int64_t>(ref.id));
+  if (ref.data) {
+    ListHeader(ref.data->labels.size());
+    for (const std::string& l : ref.data->labels) String(l);
+    Pack(Value(ref.data->properties));
+  } else {
+    ListHeader(0);
+    MapHeader(0);
+  }
+  String("n" + std::to_string(ref.id));
+}
+
+void Packer::Relationship(const Value& v, bool bound) {
+  const auto& ref = v.as_edge_ref();
+  StructHeader(bound ? 8 : 4, bound ? 0x52 : 0x72);
+  Int(static_cast<int64_t>(ref.id));
+  if (bound) {
+    Int(static_cast<int64_t>(ref.source));
+    Int(static_cast<int64_t>(ref.target));
+  }
+  String(ref.data ? ref.data->type : "");
+  if (ref.data) Pack(Value(ref.data->properties));
+  else MapHeader(0);
+  String("r" + std::to_string(ref.id));
+  if (bound) {
+    String("n" + std::to_string(ref.source));
+    String("n" + std::to_string(ref.target));
+  }
+}
+
+void Packer::Pack(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull: Null(); return;
+    case Value::Type::kBool: Bool(v.as_bool()); return;
+    case Value::Type::kInt: Int(v.as_int()); return;
+    case Value::Type::kFloat: Float(v.as_float()); return;
+    case Value::Type::kString: String(v.as_string()); return;
+    case Value::Type::kList:
+      ListHeader(v.as_list().size());
+      for (const Value& x : v.as_list()) Pack(x);
+      return;
+    case Value::Type::kMap:
+      MapHeader(v.as_map().size());
+      for (const auto& [k, x] : v.as_map()) {
+        String(k);
+        Pack(x);
+      }
+      return;
+    case Value::Type::kNode: Node(v); return;
+    case Value::Type::kEdge: Relationship(v, true); return;
+    case Value::Type::kPath: {
+      // The nodes and relationships in path order; the indices walk them:
+      // a relationship's 1-based position, negative when the path goes
+      // against its direction, then the next node's position.
+      const Path& p = v.as_path();
+      StructHeader(3, 0x50);
+      ListHeader(p.nodes.size());
+      for (const Value& n : p.nodes) Node(n);
+      ListHeader(p.edges.size());
+      for (const Value& e : p.edges) Relationship(e, false);
+      ListHeader(2 * p.edges.size());
+      for (size_t i = 0; i < p.edges.size(); ++i) {
+        bool forward = p.edges[i].as_edge_ref().source == p.nodes[i].as_node_ref().id;
+        Int(forward ? static_cast<int64_t>(i + 1) : -static_cast<int64_t>(i + 1));
+        Int(static_cast<int64_t>(i + 1));
+      }
+      return;
+    }
+  }
+}
+
+std::string PackMessage(uint8_t tag, const std::vector<Value>& fields) {
+  Packer p;
+  p.StructHeader(fields.size(), tag);
+  for (const Value& f : fields) p.Pack(f);
+  return std::move(p.bytes());
+}
+
+}  // namespace kg::server
