@@ -75,6 +75,34 @@ TEST_CASE("streaming stops early when the caller has enough", "[query][connectio
   REQUIRE(limited.rows().size() == 3);
 }
 
+TEST_CASE("a stream hands over its columns before its first row", "[query][connection]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Connection conn(*db);
+  std::vector<std::string> events;
+  auto on_columns = [&](const std::vector<std::string>& columns) {
+    std::string all = "columns:";
+    for (const auto& c : columns) all += c + ",";
+    events.push_back(all);
+  };
+  auto on_row = [&](const std::vector<Value>& row) {
+    events.push_back("row:" + row[0].ToString());
+    return true;
+  };
+  REQUIRE(conn.Stream("UNWIND [1, 2] AS x RETURN x, x * 2 AS y", {}, on_columns, on_row).ok());
+  CHECK(events == std::vector<std::string>{"columns:x,y,", "row:1", "row:2"});
+  // No rows: the columns still come; a failing statement sends none.
+  events.clear();
+  REQUIRE(conn.Stream("MATCH (n:Nothing) RETURN n.name AS name", {}, on_columns, on_row).ok());
+  CHECK(events == std::vector<std::string>{"columns:name,"});
+  events.clear();
+  REQUIRE(!conn.Stream("RETURN nope", {}, on_columns, on_row).ok());
+  CHECK(events.empty());
+  // A schema statement has no plan, so no columns are announced.
+  REQUIRE(conn.Stream("CREATE INDEX FOR (n:P) ON (n.name)", {}, on_columns, on_row).ok());
+  CHECK(events.empty());
+}
+
 TEST_CASE("UNWIND range() streams, so a huge range with LIMIT answers at once", "[query][connection]") {
   TempDir dir;
   auto db = OpenDb(dir.db());
