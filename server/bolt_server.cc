@@ -79,15 +79,16 @@ class RowStream {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return started_ || done_; });
   }
-  // Waits for the next row; false when there is none (the statement ended).
-  bool Next(std::vector<Value>* row) {
+  // Waits up to `wait` for the next row: 1 with a row, 0 when none came
+  // yet, -1 when the statement has ended.
+  int NextFor(std::vector<Value>* row, std::chrono::milliseconds wait) {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !rows_.empty() || done_; });
-    if (rows_.empty()) return false;
+    if (!cv_.wait_for(lock, wait, [&] { return !rows_.empty() || done_; })) return 0;
+    if (rows_.empty()) return -1;
     *row = std::move(rows_.front());
     rows_.pop_front();
     cv_.notify_all();
-    return true;
+    return 1;
   }
   bool HasMore() {
     std::unique_lock lock(mu_);
@@ -292,28 +293,14 @@ class Session {
     if (!WriteAll(std::string_view(answer, 4))) return "write failed";
     Log("connection " + std::to_string(id_) + " from " + peer_ + ": Bolt 5." + std::to_string(minor_));
 
-    std::string message;
     for (;;) {
-      message.clear();
-      // Chunks until an empty one; an empty message is a keep-alive.
-      bool first = true;
-      for (;;) {
-        unsigned char header[2];
-        if (!ReadExact(reinterpret_cast<char*>(header), 2, first, &why)) return why;
-        first = false;
-        size_t n = (size_t{header[0]} << 8) | header[1];
-        if (n == 0) break;
-        if (message.size() + n > options_.max_message_bytes) {
-          Failure("Neo.ClientError.Request.Invalid",
-                  "a message larger than " + std::to_string(options_.max_message_bytes) + " bytes");
-          Flush();
-          return "a message over the size limit";
-        }
-        size_t at = message.size();
-        message.resize(at + n);
-        if (!ReadExact(message.data() + at, n, false, &why)) return why;
+      std::string message;
+      if (!pending_.empty()) {
+        message = std::move(pending_.front());
+        pending_.pop_front();
+      } else if (!ReadMessage(&message, &why)) {
+        return why;
       }
-      if (message.empty()) continue;
       auto decoded = DecodeMessage(message);
       if (!decoded.ok()) {
         Failure("Neo.ClientError.Request.InvalidFormat", decoded.status().message());
@@ -323,6 +310,49 @@ class Session {
       std::optional<std::string> end = Handle(*decoded);
       if (!Flush() || write_failed_) return "write failed";
       if (end) return *end;
+    }
+  }
+
+  // Reads one message: chunks until an empty one (an empty message, a
+  // keep-alive, is skipped). False with *why when the connection ends.
+  bool ReadMessage(std::string* message, std::string* why) {
+    message->clear();
+    bool first = true;
+    for (;;) {
+      unsigned char header[2];
+      if (!ReadExact(reinterpret_cast<char*>(header), 2, first, why)) return false;
+      size_t n = (size_t{header[0]} << 8) | header[1];
+      if (n == 0) {
+        if (message->empty()) continue;
+        return true;
+      }
+      first = false;
+      if (message->size() + n > options_.max_message_bytes) {
+        Failure("Neo.ClientError.Request.Invalid",
+                "a message larger than " + std::to_string(options_.max_message_bytes) + " bytes");
+        Flush();
+        *why = "a message over the size limit";
+        return false;
+      }
+      size_t at = message->size();
+      message->resize(at + n);
+      if (!ReadExact(message->data() + at, n, false, why)) return false;
+    }
+  }
+
+  // While a result is being produced: reads what the client sent meanwhile
+  // (pipelined requests, kept for later) and says whether a RESET is among
+  // it. False with *why when the connection ends.
+  bool ResetArrived(bool* reset, std::string* why) {
+    *reset = false;
+    for (;;) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 0) <= 0) return true;
+      std::string message;
+      if (!ReadMessage(&message, why)) return false;
+      if (message.size() >= 2 && static_cast<uint8_t>(message[1]) == kReset) *reset = true;
+      pending_.push_back(std::move(message));
+      if (*reset) return true;
     }
   }
 
@@ -515,7 +545,27 @@ class Session {
       s.Stop();
     } else {
       std::vector<Value> row;
-      for (int64_t sent = 0; (n < 0 || sent < n) && s.Next(&row); ++sent) Send(kRecord, {Value(std::move(row))});
+      for (int64_t sent = 0; n < 0 || sent < n;) {
+        int got = s.NextFor(&row, kTick);
+        if (got < 0) break;
+        if (got > 0) {
+          Send(kRecord, {Value(std::move(row))});
+          ++sent;
+          continue;
+        }
+        // No row yet: a RESET sent meanwhile interrupts the statement.
+        Flush();
+        bool reset = false;
+        std::string why;
+        if (!ResetArrived(&reset, &why)) return why;
+        if (reset) {
+          conn_.Cancel();
+          s.Stop();
+          streams_.erase(found);
+          Failure("Neo.TransientError.Transaction.Terminated", "the statement was interrupted by RESET");
+          return std::nullopt;
+        }
+      }
       if (write_failed_) return std::string("write failed");
       if (s.HasMore()) {
         Success({{"has_more", Value(true)}});
@@ -587,6 +637,7 @@ class Session {
   bool write_failed_ = false;
   std::string out_;
   std::map<int64_t, std::unique_ptr<RowStream>> streams_;
+  std::deque<std::string> pending_;  // requests read ahead while a result was produced
   int64_t next_qid_ = 0, last_qid_ = -1;
 };
 

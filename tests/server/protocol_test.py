@@ -143,6 +143,33 @@ def main():
     try:
         check(works(port), "a well-formed exchange works")
 
+        # Bolt 5.0: the credentials come with HELLO, no LOGON.
+        s = connect(port, handshake=False)
+        s.sendall(MAGIC + bytes([0, 0, 0, 5]) + bytes(12))
+        check(recv_exact(s, 4) == bytes([0, 0, 0, 5]), "5.0 alone offered: 5.0 chosen")
+        s.sendall(chunk(bytes([0xB1, 0x01]) + pack_map({"user_agent": "t/1", "scheme": "none"})) +
+                  chunk(run("RETURN 5 AS five")) + chunk(pull()))
+        tags = [read_message(s)[1] for _ in range(4)]
+        check(tags == [0x70, 0x70, 0x71, 0x70], "5.0: HELLO with credentials, then RUN and PULL", tags)
+        s.close()
+
+        # RESET interrupts a statement that has produced nothing yet.
+        s = connect(port)
+        s.sendall(chunk(hello()) + chunk(logon()) +
+                  chunk(run("UNWIND range(1, 2000000000) AS x WITH x WHERE x < 0 RETURN x")) + chunk(pull()))
+        tags = [read_message(s)[1] for _ in range(3)]
+        started = time.time()
+        time.sleep(0.5)
+        s.sendall(chunk(bytes([0xB0, 0x0F])))
+        replies = [read_message(s) for _ in range(2)]
+        took = time.time() - started
+        check(tags == [0x70, 0x70, 0x70] and [m[1] for m in replies if m] == [0x7F, 0x70] and took < 10,
+              "RESET interrupts a running statement: FAILURE for it, SUCCESS for RESET", (tags, replies, took))
+        s.sendall(chunk(run("RETURN 1")) + chunk(pull()))
+        tags = [read_message(s)[1] for _ in range(3)]
+        check(tags == [0x70, 0x71, 0x70], "... and the connection runs the next statement", tags)
+        s.close()
+
         s = connect(port, handshake=False)
         s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         check(closed(s), "an HTTP request is closed")
