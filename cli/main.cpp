@@ -34,20 +34,22 @@ using kg::cli::Format;
 
 constexpr const char* kUsage =
     "usage: kg [DIR]                                   open the shell on the database in DIR\n"
-    "       kg shell [--db DIR]\n"
-    "       kg query [--db DIR] [--format table|csv|json|typed] [--param NAME=JSON]... (QUERY | --file FILE)\n"
+    "       kg shell [--db DIR] [--read-only]\n"
+    "       kg query [--db DIR] [--read-only] [--format table|csv|json|typed] [--param NAME=JSON]... (QUERY | --file FILE)\n"
     "       kg load [--db DIR] [--format csv|jsonl|cypher] [--nodes FILE]... [--relationships FILE]...\n"
     "               [--skip-bad N] [--rejects FILE] [--no-compact] [FILE]...\n"
     "       kg export [--db DIR] --format jsonl|csv|cypher|graphml|dot [-o PATH] [--query QUERY] [--param NAME=JSON]...\n"
     "       kg check [--db DIR]\n"
-    "       kg serve [--db DIR] [--listen HOST:PORT] [--auth USER:PASSWORD | --auth-file FILE]\n"
+    "       kg serve [--db DIR] [--read-only] [--listen HOST:PORT] [--auth USER:PASSWORD | --auth-file FILE]\n"
     "               [--max-connections N] [--idle-timeout SECONDS] [--max-message-bytes N]\n"
     "                                                    serve the database to Neo4j drivers over Bolt\n"
     "                                                    (default 127.0.0.1:7687; port 0: any free port)\n"
     "       kg example [NAME] [--db DIR] [--no-question] [--wordnet-dir DIR]\n"
     "                                                    load an example dataset (no NAME: list them)\n"
     "       kg --version\n"
-    "Without --db, the database is $KG_DB, else ~/.local/share/kg/default.\n";
+    "Without --db, the database is $KG_DB, else ~/.local/share/kg/default. One process at a time opens it\n"
+    "for writing; with --read-only (kg check and kg export always) any number read beside it, each\n"
+    "statement seeing every commit made before it began.\n";
 
 int Usage(const std::string& problem) {
   std::cerr << "kg: " << problem << "\n" << kUsage;
@@ -128,10 +130,14 @@ bool ParseArgs(const std::vector<std::string>& args, const std::vector<std::stri
   return true;
 }
 
-std::unique_ptr<kg::Database> OpenDb(const std::string& dir) {
+// A read-only open reads beside a process that writes, and needs no write
+// access to the directory.
+std::unique_ptr<kg::Database> OpenDb(const std::string& dir, bool read_only = false) {
+  kg::Options options;
+  options.read_only = read_only;
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  auto db = kg::Database::Open(dir);
+  if (!read_only) std::filesystem::create_directories(dir, ec);
+  auto db = kg::Database::Open(dir, options);
   if (!db.ok()) {
     std::cerr << "kg: " << dir << ": " << db.status().ToString() << "\n";
     return nullptr;
@@ -160,7 +166,7 @@ bool ParseParams(const Args& args, kg::QueryParams* params, int* status) {
 int Query(const std::vector<std::string>& argv) {
   Args args;
   int status = 0;
-  if (!ParseArgs(argv, {"--format", "--file", "--param"}, {}, &args, &status)) return status;
+  if (!ParseArgs(argv, {"--format", "--file", "--param"}, {"--read-only"}, &args, &status)) return status;
   Format format = Format::kTable;
   if (args.Has("--format") && !kg::cli::ParseFormat(args.Get("--format"), &format))
     return Usage("--format takes table, csv, json or typed");
@@ -171,7 +177,7 @@ int Query(const std::vector<std::string>& argv) {
   bool have_query = args.positional.size() == 1;
   if (have_query == !file.empty()) return Usage("give either a QUERY or --file FILE");
 
-  auto db = OpenDb(args.db);
+  auto db = OpenDb(args.db, args.Has("--read-only"));
   if (!db) return 1;
   kg::Connection conn(*db);
   std::vector<kg::ScriptStatement> statements;
@@ -298,7 +304,7 @@ int Export(const std::vector<std::string>& argv) {
   options.query = args.Get("--query");
   if (!ParseParams(args, &options.params, &status)) return status;
   std::string path = args.Has("-o") ? args.Get("-o") : args.Get("--output");
-  auto db = OpenDb(args.db);
+  auto db = OpenDb(args.db, /*read_only=*/true);
   if (!db) return 1;
   kg::Result<kg::ExportStats> s = kg::Status::OK();
   if (options.format == kg::ExportFormat::kCsv) {
@@ -333,7 +339,7 @@ int Check(const std::vector<std::string>& argv) {
     std::cerr << "kg check: " << args.db << ": no such database\n";
     return 1;
   }
-  auto db = OpenDb(args.db);
+  auto db = OpenDb(args.db, /*read_only=*/true);
   if (!db) return 1;
   auto report = kg::Check(*db);
   if (!report.ok()) {
@@ -357,7 +363,7 @@ int Serve(const std::vector<std::string>& argv) {
   Args args;
   int status = 0;
   if (!ParseArgs(argv, {"--listen", "--auth", "--auth-file", "--max-connections", "--idle-timeout", "--max-message-bytes"},
-                 {}, &args, &status))
+                 {"--read-only"}, &args, &status))
     return status;
   if (!args.positional.empty()) return Usage("unexpected argument " + args.positional[0]);
   kg::server::ServeOptions options;
@@ -406,7 +412,7 @@ int Serve(const std::vector<std::string>& argv) {
   options.max_connections = static_cast<size_t>(max_connections);
   options.idle_timeout = std::chrono::seconds(idle);
 
-  auto db = OpenDb(args.db);
+  auto db = OpenDb(args.db, args.Has("--read-only"));
   if (!db) return 1;
   struct sigaction action {};
   action.sa_handler = StopServing;
@@ -533,9 +539,9 @@ void OnInterrupt(int) {
   if (g_shell) g_shell->Cancel();
 }
 
-int RunShell(const std::string& dir) {
+int RunShell(const std::string& dir, bool read_only = false) {
   bool interactive = isatty(0) != 0;
-  auto db = OpenDb(dir);
+  auto db = OpenDb(dir, read_only);
   if (!db) return 1;
   kg::cli::Shell shell(*db, std::cout, std::cerr, {.interactive = interactive, .timing = interactive});
   if (!interactive) {
@@ -582,9 +588,9 @@ int main(int argc, char** argv) {
   if (command == "shell") {
     Args a;
     int status = 0;
-    if (!ParseArgs(rest, {}, {}, &a, &status)) return status;
-    if (!a.positional.empty()) return Usage("kg shell takes --db DIR");
-    return RunShell(a.db);
+    if (!ParseArgs(rest, {}, {"--read-only"}, &a, &status)) return status;
+    if (!a.positional.empty()) return Usage("kg shell takes --db DIR and --read-only");
+    return RunShell(a.db, a.Has("--read-only"));
   }
   if (command[0] == '-') return Usage("unknown option " + command);
   if (args.size() > 1) return Usage("unknown command '" + command + "'");

@@ -94,8 +94,9 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.IsIOError()) {
     // RocksDB reports a held LOCK file as an IO error.
     if (s.ToString().find("lock") != std::string::npos)
-      return Status::Busy(std::string(context) + ": the database is open in another process (" +
-                          s.ToString() + ")");
+      return Status::Busy(std::string(context) + ": the database is open for writing in another process; " +
+                          "a read-only open (Options::read_only, --read-only) reads beside it (" + s.ToString() +
+                          ")");
     return Status::IOError(m);
   }
   if (s.IsNotSupported()) return Status::NotSupported(m);
@@ -145,6 +146,11 @@ Store::~Store() {
   for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
   handles_.clear();
   db_->Close();
+  db_.reset();
+  if (!secondary_path_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(secondary_path_, ec);
+  }
 }
 
 Result<std::shared_ptr<Store>> Store::Open(const std::string& path, const Options& options) {
@@ -233,7 +239,16 @@ Status Store::OpenDb() {
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (options_.read_only) {
-    s = rocksdb::DB::OpenForReadOnly(db_options, path_, descriptors, &handles_, &raw);
+    // A secondary instance: safe beside a primary in another process (a
+    // plain read-only open is not), and it writes only to a directory of
+    // its own. It keeps every table file open, as secondaries must.
+    std::string pattern = (std::filesystem::temp_directory_path(ec) / "kg-reader-XXXXXX").string();
+    if (ec || !::mkdtemp(pattern.data()))
+      return Status::IOError("cannot make a directory for a reader's files in " +
+                             std::filesystem::temp_directory_path(ec).string());
+    secondary_path_ = pattern;
+    db_options.max_open_files = -1;
+    s = rocksdb::DB::OpenAsSecondary(db_options, path_, secondary_path_, descriptors, &handles_, &raw);
   } else if (exists) {
     s = rocksdb::DB::Open(db_options, path_, descriptors, &handles_, &raw);
   } else {
@@ -308,8 +323,28 @@ Status Store::LoadMeta() {
     if (!s.ok()) return FromRocks(s, "writing the format version");
   }
 
+  if (Status st = LoadNamesAndCatalog(); !st.ok()) return st;
+  auto read_mark = [&](const std::string& k, uint64_t* next, uint64_t* reserved) -> Status {
+    std::string v;
+    rocksdb::Status rs = db_->Get(ro, meta, k, &v);
+    if (rs.IsNotFound()) return Status::OK();
+    if (!rs.ok()) return FromRocks(rs, "reading id marks");
+    if (v.size() != 8) return Status::Corruption("bad id mark record");
+    *next = *reserved = key::GetU64(v.data());
+    return Status::OK();
+  };
+  if (Status st = read_mark(key::NodeIdMark(), &next_node_, &reserved_node_); !st.ok()) return st;
+  if (Status st = read_mark(key::EdgeIdMark(), &next_edge_, &reserved_edge_); !st.ok()) return st;
+  return Status::OK();
+}
+
+Status Store::LoadNamesAndCatalog() {
+  rocksdb::ReadOptions ro;
+  auto* meta = cf(Keyspace::kMeta);
+  std::unique_lock dict_lock(dict_mu_);
   for (DictKind kind : {DictKind::kLabel, DictKind::kEdgeType, DictKind::kPropertyKey}) {
     Dictionary& d = dict(kind);
+    d.ids.clear();
     d.names.assign(1, std::string());
     std::string prefix = key::DictByIdPrefix(kind);
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta));
@@ -322,15 +357,7 @@ Status Store::LoadMeta() {
     if (!it->status().ok()) return FromRocks(it->status(), "reading the dictionary");
   }
 
-  auto read_mark = [&](const std::string& k, uint64_t* next, uint64_t* reserved) -> Status {
-    std::string v;
-    rocksdb::Status rs = db_->Get(ro, meta, k, &v);
-    if (rs.IsNotFound()) return Status::OK();
-    if (!rs.ok()) return FromRocks(rs, "reading id marks");
-    if (v.size() != 8) return Status::Corruption("bad id mark record");
-    *next = *reserved = key::GetU64(v.data());
-    return Status::OK();
-  };
+  dict_lock.unlock();
   for (auto [prefix, ranges, what] : {std::tuple{key::BlockRangePrefix(), &block_nodes_, "adjacency block ranges"},
                                       std::tuple{key::EdgeBlockRangePrefix(), &block_edges_, "relationship block ranges"}}) {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta));
@@ -341,9 +368,6 @@ Status Store::LoadMeta() {
     }
     if (!it->status().ok()) return FromRocks(it->status(), std::string("reading ") + what);
   }
-  if (Status st = read_mark(key::NodeIdMark(), &next_node_, &reserved_node_); !st.ok()) return st;
-  if (Status st = read_mark(key::EdgeIdMark(), &next_edge_, &reserved_edge_); !st.ok()) return st;
-
   auto catalog = std::make_shared<IndexCatalog>();
   std::string prefix = key::IndexDefPrefix();
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta));
@@ -356,8 +380,23 @@ Status Store::LoadMeta() {
     catalog->indexes.push_back(std::move(r));
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading index definitions");
+  std::lock_guard catalog_lock(catalog_mu_);
+  if (catalog_) catalog->version = catalog_->version + 1;
   catalog_ = std::move(catalog);
   return Status::OK();
+}
+
+void Store::BeginRead() {
+  std::lock_guard lock(reading_mu_);
+  if (open_reads_++ > 0) return;
+  // Nothing of this process reads now: a good moment to take in what the
+  // writer committed. A failure leaves the state as it was, still whole.
+  if (db_->TryCatchUpWithPrimary().ok()) (void)LoadNamesAndCatalog();
+}
+
+void Store::EndRead() {
+  std::lock_guard lock(reading_mu_);
+  --open_reads_;
 }
 
 Result<uint32_t> Store::Intern(DictKind kind, std::string_view name) {
@@ -438,6 +477,9 @@ std::shared_ptr<const IndexCatalog> Store::catalog() const {
 }
 
 const rocksdb::Snapshot* Store::AcquireSnapshot() {
+  // A reader's state changes only when it catches up, never under an open
+  // transaction: it needs (and a secondary allows) no snapshot.
+  if (read_only()) return nullptr;
   std::lock_guard lock(snapshots_mu_);
   const rocksdb::Snapshot* s = db_->GetSnapshot();
   live_snapshots_.insert(s->GetSequenceNumber());
@@ -445,6 +487,7 @@ const rocksdb::Snapshot* Store::AcquireSnapshot() {
 }
 
 void Store::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) {
+  if (!snapshot) return;
   {
     std::lock_guard lock(snapshots_mu_);
     auto it = live_snapshots_.find(snapshot->GetSequenceNumber());

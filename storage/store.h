@@ -66,6 +66,11 @@ class Store : public std::enable_shared_from_this<Store> {
   Store& operator=(const Store&) = delete;
 
   const std::string& path() const { return path_; }
+  // A read-only store is a RocksDB secondary instance: it opens beside a
+  // process that writes (or none), needs no write access to the directory,
+  // and catches up with the writer's commits when a transaction begins
+  // while no other transaction of this process is open, so that every
+  // transaction reads one state from its first read to its last.
   bool read_only() const { return options_.read_only; }
   const Options& options() const { return options_; }
 
@@ -163,6 +168,12 @@ class Store : public std::enable_shared_from_this<Store> {
   Store(std::string path, const Options& options);
   Status OpenDb();
   Status LoadMeta();
+  // The names, bulk-load ranges and index catalog, read again (a reader,
+  // after catching up).
+  Status LoadNamesAndCatalog();
+  // A reader's transactions: the first of a quiet moment catches up.
+  void BeginRead();
+  void EndRead();
   Status Reserve(const std::string& mark_key, uint64_t* reserved, uint64_t needed);
   Status CommitLocked(StoreTransaction& txn);
   Status IngestLocked(const std::vector<IngestFile>& files);
@@ -172,6 +183,9 @@ class Store : public std::enable_shared_from_this<Store> {
   rocksdb::WriteOptions write_options_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::string secondary_path_;  // a reader's own files (its log), removed on close
+  std::mutex reading_mu_;
+  int open_reads_ = 0;
 
   mutable std::shared_mutex dict_mu_;
   struct Dictionary {

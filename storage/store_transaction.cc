@@ -7,13 +7,21 @@ namespace kg::storage {
 StoreTransaction::StoreTransaction(std::shared_ptr<Store> store, bool read_only)
     : store_(std::move(store)),
       read_only_(read_only || store_->read_only()),
-      snapshot_(store_->AcquireSnapshot()),
+      snapshot_(Start(*store_)),
       catalog_(store_->catalog()),
       batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
 
 StoreTransaction::~StoreTransaction() {
   for (auto& c : cached_) c.it.reset();
   store_->ReleaseSnapshot(snapshot_);
+  if (store_->read_only()) store_->EndRead();
+}
+
+const rocksdb::Snapshot* StoreTransaction::Start(Store& store) {
+  // A reader catches up (when nothing else of its process reads) before
+  // the transaction's first look at anything, the catalog included.
+  if (store.read_only()) store.BeginRead();
+  return store.AcquireSnapshot();
 }
 
 rocksdb::ReadOptions StoreTransaction::ReadOptionsFor(Keyspace ks, bool total_order) const {

@@ -130,6 +130,7 @@ class StoreTransaction {
   std::shared_ptr<Store> store_;
   bool read_only_;
   bool finished_ = false;
+  static const rocksdb::Snapshot* Start(Store& store);
   const rocksdb::Snapshot* snapshot_;
   std::shared_ptr<const IndexCatalog> catalog_;
   // Writes are appended to pending_ (cheap) until a read needs to see them;
