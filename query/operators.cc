@@ -18,6 +18,7 @@ void Check(const Status& s) {
   if (s.ok()) return;
   if (s.code() == StatusCode::kConstraintViolation)
     throw ErrorAt("ConstraintValidationFailed", "", true, s.message());
+  if (s.code() == StatusCode::kReadOnly) throw ErrorAt("ClientError", "ReadOnly", true, s.message());
   Db(s);
 }
 

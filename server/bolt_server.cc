@@ -110,9 +110,10 @@ class RowStream {
     cv_.notify_all();
     cv_.wait(lock, [&] { return done_; });
   }
-  bool done() {
+  // Whether the statement has ended (rows it produced may still wait).
+  bool finished() {
     std::lock_guard lock(mu_);
-    return done_ && rows_.empty();
+    return done_;
   }
   // REQUIRES: started or done.
   const std::vector<std::string>& columns() const { return columns_; }
@@ -180,7 +181,7 @@ class Session {
   // Cancels a statement still running and forgets every open result.
   void EndStreams() {
     bool running = false;
-    for (auto& [qid, s] : streams_) running = running || !s->done();
+    for (auto& [qid, s] : streams_) running = running || !s->finished();
     if (running) conn_.Cancel();
     streams_.clear();
   }

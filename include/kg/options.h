@@ -10,8 +10,10 @@ struct Options {
   bool create_if_missing = true;
   // Fail when a database already exists in the directory.
   bool error_if_exists = false;
-  // Open for reading only: every write fails with StatusCode::kReadOnly, and
-  // several read-only processes may open the same directory at once.
+  // Open for reading only: every write fails with StatusCode::kReadOnly.
+  // Any number of read-only processes open a directory at once, beside the
+  // one process that has it open for writing; each transaction sees every
+  // commit made before it began. No write access to the directory is needed.
   bool read_only = false;
   // Memory for cached data blocks, shared by every column family.
   size_t block_cache_bytes = size_t{256} << 20;

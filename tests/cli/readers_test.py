@@ -64,6 +64,26 @@ def main():
     got, err = read()
     check(got == (0, 2 * pairs), "the next read sees the last commit", (got, err))
 
+    # The shell and kg serve read-only, beside a writer that holds the directory.
+    holder = subprocess.Popen([kg, "serve", "--db", db, "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    holder.stdout.readline()  # listening: the directory is open for writing
+    r = subprocess.run([kg, "query", "--db", db, "RETURN 1"], capture_output=True, text=True)
+    check(r.returncode != 0 and "--read-only" in r.stderr, "a second writer is refused, told how to read beside",
+          r.stderr)
+    r = subprocess.run([kg, "shell", "--db", db, "--read-only"], input="MATCH (n:P) RETURN count(n) AS c;\nCREATE (:X);\n",
+                       capture_output=True, text=True)
+    check("ClientError" in r.stderr and "read-only" in r.stderr and str(2 * pairs) in r.stdout,
+          "the read-only shell reads, and refuses writes as a client error",
+          (r.stdout[-300:], r.stderr[-300:]))
+    reader = subprocess.Popen([kg, "serve", "--db", db, "--read-only", "--listen", "127.0.0.1:0"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = reader.stdout.readline()
+    check("bolt://" in line, "kg serve --read-only serves beside the writer", line)
+    for p in (reader, holder):
+        p.terminate()
+        p.wait(timeout=30)
+
     # A directory its user cannot write.
     if os.geteuid() == 0 and shutil.which("runuser"):
         os.chmod(work, 0o755)
