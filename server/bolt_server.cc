@@ -303,6 +303,13 @@ class Session {
         return why;
       }
       auto decoded = DecodeMessage(message);
+      if (!decoded.ok() && decoded.status().code() == StatusCode::kNotSupported) {
+        // A value kg does not have: the request fails, the connection stays.
+        if (state_ == State::kFailed) Send(kIgnored, {});
+        else Failure("Neo.ClientError.Statement.TypeError", decoded.status().message());
+        if (!Flush()) return "write failed";
+        continue;
+      }
       if (!decoded.ok()) {
         Failure("Neo.ClientError.Request.InvalidFormat", decoded.status().message());
         Flush();

@@ -106,8 +106,11 @@ class Unpacker {
       return Status::OK();
     }
     if (high == 0xB0) {
+      // Well-formed Bolt, but a value kg does not have (a date, a point, ...).
       uint8_t tag = Need(1) ? static_cast<uint8_t>(in_[at_]) : 0;
-      return Fail("a structure (tag 0x" + Hex(tag) + ") as a value; kg takes no temporal or spatial values");
+      return Status::NotSupported("a structure (tag 0x" + Hex(tag) +
+                                  ") as a value at byte " + std::to_string(at_ - 1) +
+                                  "; kg has no temporal or spatial values");
     }
     return Fail("unknown marker 0x" + Hex(m));
   }

@@ -20,9 +20,10 @@ struct Message {
   std::vector<Value> fields;
 };
 
-// Decodes one message (a structure) that fills bytes exactly. Structures
-// other than the message itself, byte arrays, nesting deeper than 64 and
-// sizes past the end are errors (InvalidArgument, naming the offset).
+// Decodes one message (a structure) that fills bytes exactly. Byte arrays,
+// nesting deeper than 64 and sizes past the end are malformed
+// (InvalidArgument, naming the offset); a structure as a value (a temporal
+// or spatial value, which kg does not have) is NotSupported.
 Result<Message> DecodeMessage(std::string_view bytes);
 
 class Packer {

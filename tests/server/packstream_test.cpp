@@ -105,6 +105,7 @@ TEST_CASE("hostile PackStream is refused with its offset", "[server][packstream]
   refused(std::string("\xB1\x01\xA1\x01\x01", 5), "map key that is not a string");
   refused(std::string("\xB1\x01\xCC\x01\x00", 5), "byte arrays");
   refused(std::string("\xB1\x01\xB3\x44\x01\x02\x03", 7), "temporal or spatial");
+  CHECK(DecodeMessage(std::string("\xB1\x10\xB1\x44\x01", 5)).status().code() == StatusCode::kNotSupported);
   refused(std::string("\xB1\x01\x01\x01", 4), "after the message's last field");
   refused("\xB1\x01" + std::string(100, '\x91') + "\x01", "nested deeper than 64");
   refused(std::string("\xB1\x01\xC9\x01", 4), "an integer past the end");

@@ -170,6 +170,19 @@ def main():
         check(tags == [0x70, 0x71, 0x70], "... and the connection runs the next statement", tags)
         s.close()
 
+        # A date parameter (a structure kg does not have): the request fails
+        # with a TypeError, the connection stays.
+        s = connect(port)
+        date_run = bytes([0xB3, 0x10]) + pack_string("RETURN $d") + bytes([0xA1]) + pack_string("d") + \
+            bytes([0xB1, 0x44, 0x01]) + bytes([0xA0])
+        s.sendall(chunk(hello()) + chunk(logon()) + chunk(date_run) + chunk(bytes([0xB0, 0x0F])) +
+                  chunk(run("RETURN 1")) + chunk(pull()))
+        replies = [read_message(s) for _ in range(6)]
+        tags = [m[1] if m else None for m in replies]
+        check(tags == [0x70, 0x70, 0x7F, 0x70, 0x70, 0x71] and b"Statement.TypeError" in replies[2],
+              "a value kg does not have: TypeError, and the connection goes on", tags)
+        s.close()
+
         s = connect(port, handshake=False)
         s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         check(closed(s), "an HTTP request is closed")
