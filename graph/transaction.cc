@@ -100,10 +100,11 @@ Result<uint32_t> Transaction::Impl::Intern(graph::NameKind kind, std::string_vie
 std::string Transaction::Impl::Name(graph::NameKind kind, uint32_t id) const { return store().Name(DictOf(kind), id); }
 
 std::vector<std::pair<uint32_t, std::string>> Transaction::Impl::Names(graph::NameKind kind) const {
+  // Store::Names lists the names in id order, from id 1.
   std::vector<std::pair<uint32_t, std::string>> out;
-  for (std::string& name : store().Names(DictOf(kind)))
-    if (auto id = store().Lookup(DictOf(kind), name)) out.emplace_back(*id, std::move(name));
-  std::sort(out.begin(), out.end());
+  std::vector<std::string> names = store().Names(DictOf(kind));
+  for (size_t i = 0; i < names.size(); ++i)
+    if (!names[i].empty()) out.emplace_back(static_cast<uint32_t>(i + 1), std::move(names[i]));
   return out;
 }
 

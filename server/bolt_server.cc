@@ -164,8 +164,10 @@ class RowStream {
 
 class Session {
  public:
-  Session(int fd, std::string peer, int id, Database& db, const ServeOptions& options, const std::atomic<bool>& stop)
-      : fd_(fd), peer_(std::move(peer)), id_(id), conn_(db), options_(options), stop_(stop) {}
+  // port: the one the server listens on, which ROUTE names.
+  Session(int fd, std::string peer, int id, uint16_t port, Database& db, const ServeOptions& options,
+          const std::atomic<bool>& stop)
+      : fd_(fd), peer_(std::move(peer)), id_(id), port_(port), conn_(db), options_(options), stop_(stop) {}
 
   void Serve() {
     std::string why = Run();
@@ -426,7 +428,7 @@ class Session {
         return std::nullopt;
       case kRoute: {
         if (state_ != State::kReady) return bad("ROUTE outside the ready state");
-        std::string address = options_.host + ":" + std::to_string(bound_port_);
+        std::string address = options_.host + ":" + std::to_string(port_);
         ValueList servers;
         for (const char* role : {"ROUTE", "READ", "WRITE"})
           servers.push_back(Value(ValueMap{{"addresses", Value(ValueList{Value(address)})}, {"role", Value(role)}}));
@@ -629,13 +631,11 @@ class Session {
     return meta;
   }
 
- public:
-  uint16_t bound_port_ = 0;
-
  private:
   int fd_;
   std::string peer_;
   int id_;
+  uint16_t port_;
   Connection conn_;
   const ServeOptions& options_;
   const std::atomic<bool>& stop_;
@@ -668,7 +668,6 @@ std::string PeerName(const sockaddr_storage& addr) {
 
 Status Serve(Database& db, const ServeOptions& options, const std::atomic<bool>* stop,
              const std::function<void(uint16_t port)>& on_listening) {
-  in6_addr any6{};
   sockaddr_storage addr{};
   socklen_t addr_len = 0;
   int family = AF_INET;
@@ -683,7 +682,6 @@ Status Serve(Database& db, const ServeOptions& options, const std::atomic<bool>*
     addr_len = sizeof(sockaddr_in6);
     family = AF_INET6;
   } else {
-    (void)any6;
     return Status::InvalidArgument("--listen: '" + options.host + "' is not an IPv4 or IPv6 address");
   }
   int listener = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -737,8 +735,7 @@ Status Serve(Database& db, const ServeOptions& options, const std::atomic<bool>*
     auto finished = std::make_shared<std::atomic<bool>>(false);
     std::string name = PeerName(peer);
     sessions.push_back(Running{std::thread([&db, &options, stop, fd, name, id, finished, port] {
-                                 Session session(fd, name, id, db, options, *stop);
-                                 session.bound_port_ = port;
+                                 Session session(fd, name, id, port, db, options, *stop);
                                  session.Serve();
                                  finished->store(true);
                                }),

@@ -147,9 +147,9 @@ void Packer::Size(size_t n, uint8_t tiny, uint8_t b8, uint8_t b16, uint8_t b32) 
   auto put = [&](uint64_t v, int bytes) {
     for (int i = bytes - 1; i >= 0; --i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
   };
-  if (n < 16 && tiny) {
+  if (n < 16) {
     out_.push_back(static_cast<char>(tiny | n));
-  } else if (n <= 0xFF && b8) {
+  } else if (n <= 0xFF) {
     out_.push_back(static_cast<char>(b8));
     put(n, 1);
   } else if (n <= 0xFFFF) {

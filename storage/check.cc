@@ -63,6 +63,7 @@ Status CheckFormat(const StoreTransaction& txn, std::vector<std::string>* proble
         if (!key::ParseAdjacency(k)) problem(what + ": a key of " + std::to_string(k.size()) + " bytes");
         continue;
       }
+      // Walk the block to its end: a malformed one stops early.
       for (key::AdjacencyEntry e; entries.Next(&e);) {
       }
       if (!entries.ok()) {

@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "kg/connection.h"
 #include "kg/database.h"
 #include "kg/export.h"
 #include "kg/load.h"
@@ -47,6 +48,14 @@ inline Transaction Begin(const Database& db, bool read_only = false) {
   auto txn = db.Begin({.read_only = read_only});
   REQUIRE(txn.ok());
   return std::move(*txn);
+}
+
+// The integer in the first column of the first row of query's result.
+inline int64_t Count(Connection& conn, const std::string& query) {
+  QueryResult r = conn.Execute(query);
+  INFO(r.error().pretty);
+  REQUIRE(r.ok());
+  return r.rows().at(0).at(0).as_int();
 }
 
 template <class T>

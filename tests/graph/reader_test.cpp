@@ -9,12 +9,7 @@
 namespace kg {
 namespace {
 
-int64_t Count(Connection& conn, const std::string& query) {
-  QueryResult r = conn.Execute(query);
-  INFO(r.error().message);
-  REQUIRE(r.ok());
-  return r.rows().at(0).at(0).as_int();
-}
+using test::Count;
 
 TEST_CASE("a reader beside a writer sees each commit made before its transaction began", "[graph][reader]") {
   test::TempDir dir;
@@ -24,9 +19,8 @@ TEST_CASE("a reader beside a writer sees each commit made before its transaction
 
   Options ro;
   ro.read_only = true;
-  auto reader = Database::Open(dir.db(), ro);
-  REQUIRE(reader.ok());
-  Connection r(**reader);
+  auto reader = test::OpenDb(dir.db(), ro);
+  Connection r(*reader);
   CHECK(Count(r, "MATCH (n:P) RETURN count(n)") == 10);
 
   // Committed after the reader opened: seen by its next statement, with

@@ -11,17 +11,6 @@
 using namespace kg;
 using namespace kg::test;
 
-namespace {
-
-int64_t Count(Connection& conn, const std::string& q) {
-  QueryResult r = conn.Execute(q);
-  INFO(r.error().pretty);
-  REQUIRE(r.ok());
-  return r.rows().at(0).at(0).as_int();
-}
-
-}  // namespace
-
 TEST_CASE("a failing statement changes nothing", "[query][connection]") {
   TempDir dir;
   auto db = OpenDb(dir.db());
