@@ -39,7 +39,9 @@ const std::string& Database::path() const { return impl_->store->path(); }
 bool Database::read_only() const { return impl_->store->read_only(); }
 
 Result<Transaction> Database::Begin(const TransactionOptions& options) const {
-  return internal::Access::Wrap(std::make_shared<Transaction::Impl>(impl_->store, options.read_only));
+  auto txn = Transaction::Impl::Begin(impl_->store, options.read_only, nullptr);
+  if (!txn.ok()) return txn.status();
+  return internal::Access::Wrap(std::move(*txn));
 }
 
 namespace {

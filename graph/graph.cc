@@ -13,8 +13,10 @@ const Value* FindProperty(PropertySpan props, uint32_t key) { return storage::Fi
 
 bool NodeData::HasLabel(uint32_t label) const { return std::binary_search(labels.begin(), labels.end(), label); }
 
-std::shared_ptr<GraphTxn> Begin(const Database& db, bool read_only) {
-  return std::make_shared<Transaction::Impl>(internal::Access::Of(db).store, read_only);
+Result<std::shared_ptr<GraphTxn>> Begin(const Database& db, bool read_only, const std::atomic<bool>* cancel) {
+  auto txn = Transaction::Impl::Begin(internal::Access::Of(db).store, read_only, cancel);
+  if (!txn.ok()) return txn.status();
+  return std::shared_ptr<GraphTxn>(std::move(*txn));
 }
 
 GraphTxn& Of(const Transaction& txn) { return internal::Access::Of(txn); }

@@ -14,6 +14,7 @@
 // equals a value of another type.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -214,8 +215,11 @@ class GraphTxn : public std::enable_shared_from_this<GraphTxn> {
   virtual Result<PropertyList> FromProperties(const Properties& props) = 0;
 };
 
-// A new transaction on db.
-std::shared_ptr<GraphTxn> Begin(const Database& db, bool read_only);
+// A new transaction on db. A write transaction first waits for its
+// process's turn to write (Options::busy_timeout; fails with kBusy, or with
+// kAborted once *cancel is set).
+Result<std::shared_ptr<GraphTxn>> Begin(const Database& db, bool read_only,
+                                        const std::atomic<bool>* cancel = nullptr);
 // The transaction behind a public handle.
 GraphTxn& Of(const Transaction& txn);
 

@@ -59,6 +59,17 @@ Status Missing(const Status& s, const std::string& what) {
 Transaction::Impl::Impl(std::shared_ptr<storage::Store> store, bool read_only)
     : owned_(std::in_place, std::move(store), read_only), kv_(*owned_) {}
 
+Transaction::Impl::Impl(std::shared_ptr<storage::Store> store, storage::WriteTurn turn)
+    : owned_(std::in_place, std::move(store), std::move(turn)), kv_(*owned_) {}
+
+Result<std::shared_ptr<Transaction::Impl>> Transaction::Impl::Begin(std::shared_ptr<storage::Store> store,
+                                                                   bool read_only, const std::atomic<bool>* cancel) {
+  if (read_only || store->read_only()) return std::make_shared<Impl>(std::move(store), true);
+  auto turn = store->TakeTurn(cancel);
+  if (!turn.ok()) return turn.status();
+  return std::make_shared<Impl>(std::move(store), std::move(*turn));
+}
+
 Transaction::Impl::Impl(storage::StoreTransaction* borrowed) : kv_(*borrowed) {}
 
 Status Transaction::Impl::CheckActive() const {

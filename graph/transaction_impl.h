@@ -25,7 +25,12 @@ namespace kg {
 
 class Transaction::Impl final : public graph::GraphTxn {
  public:
+  // A write transaction holds turn (see storage::StoreTransaction).
   Impl(std::shared_ptr<storage::Store> store, bool read_only);
+  Impl(std::shared_ptr<storage::Store> store, storage::WriteTurn turn);
+  // A new transaction; a write transaction waits for its turn first.
+  static Result<std::shared_ptr<Impl>> Begin(std::shared_ptr<storage::Store> store, bool read_only,
+                                             const std::atomic<bool>* cancel);
   // Reads (and writes) through a transaction someone else owns, which must
   // outlive this: a catalog change's own transaction, for example.
   explicit Impl(storage::StoreTransaction* borrowed);

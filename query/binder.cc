@@ -675,4 +675,18 @@ void Binder::BindProjection(Projection& p, bool is_return) {
 
 void Bind(Statement& st, const Params& params) { Binder(params).BindStatement(st); }
 
+bool Writes(const Statement& st) {
+  for (const SingleQuery& part : st.parts)
+    for (const Clause& c : part.clauses)
+      switch (c.kind) {
+        case ClauseKind::kCreate:
+        case ClauseKind::kMerge:
+        case ClauseKind::kSet:
+        case ClauseKind::kRemove:
+        case ClauseKind::kDelete: return true;
+        default: break;
+      }
+  return false;
+}
+
 }  // namespace kg::query

@@ -18,4 +18,8 @@ namespace kg::query {
 // Binds st in place. Throws QueryError.
 void Bind(Statement& st, const Params& params);
 
+// Whether st has a clause that writes (CREATE, MERGE, SET, REMOVE, DELETE):
+// one that does not runs in a read-only transaction.
+bool Writes(const Statement& st);
+
 }  // namespace kg::query

@@ -76,6 +76,7 @@ std::string Pretty(std::string_view text, const QueryError& e) {
 QueryError FromStatus(const Status& s, bool runtime) {
   switch (s.code()) {
     case StatusCode::kConflict: return query::ErrorAt("TransientError", "Conflict", runtime, s.message());
+    case StatusCode::kBusy: return query::ErrorAt("TransientError", "Busy", runtime, s.message());
     case StatusCode::kConstraintViolation: return query::ErrorAt("ConstraintValidationFailed", "", runtime, s.message());
     case StatusCode::kReadOnly: return query::ErrorAt("ClientError", "ReadOnly", runtime, s.message());
     case StatusCode::kInvalidArgument: return query::ErrorAt("ClientError", "InvalidArgument", runtime, s.message());
@@ -201,7 +202,14 @@ QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& para
       result.seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       return result;
     }
-    txn = auto_commit ? graph::Begin(db_, false) : explicit_;
+    if (auto_commit) {
+      // A statement that only reads takes no turn to write: it never waits.
+      auto begun = graph::Begin(db_, !query::Writes(st), &cancel_);
+      if (!begun.ok()) throw FromStatus(begun.status(), true);
+      txn = std::move(*begun);
+    } else {
+      txn = explicit_;
+    }
     if (!auto_commit) txn->SetSavePoint();
     query::ExecContext ctx(*txn, params);
     ctx.cancel = &cancel_;
@@ -346,9 +354,12 @@ void Connection::ExecuteScript(std::span<const ScriptStatement> statements, cons
   }
 }
 
-Status Connection::Begin() {
+Status Connection::Begin(const TransactionOptions& options) {
   if (impl_->explicit_) return Status::InvalidArgument("a transaction is already open");
-  impl_->explicit_ = graph::Begin(impl_->db_, false);
+  impl_->cancel_ = false;
+  auto txn = graph::Begin(impl_->db_, options.read_only, &impl_->cancel_);
+  if (!txn.ok()) return txn.status();
+  impl_->explicit_ = std::move(*txn);
   return Status::OK();
 }
 

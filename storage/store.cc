@@ -1,10 +1,19 @@
 #include "storage/store.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <random>
+#include <set>
 #include <tuple>
 
 #include <rocksdb/cache.h>
@@ -83,8 +92,92 @@ constexpr uint32_t kSortBatchFrom = 256;
 constexpr uint64_t kIdReservation = 1 << 16;
 // Conflict-table size at which entries no live snapshot needs are dropped.
 constexpr size_t kPruneThreshold = 1 << 16;
+// A primary handed to another process is flushed first only when its
+// memtables hold this much: the next primary replays the rest of the log.
+constexpr uint64_t kFlushOnHandOverFrom = 8 << 20;
+// Logs a primary closed for good may leave behind, holding nothing unflushed.
+constexpr size_t kLogsKept = 8;
+
+// The process holding RocksDB's LOCK on dir, or 0 when none does (or this
+// process does). The descriptor stays open for the life of the process:
+// closing any descriptor of a file drops every POSIX lock the process
+// holds on it, RocksDB's own included.
+pid_t LockHolder(const std::string& dir) {
+  static std::mutex mu;
+  static std::map<std::string, int> descriptors;
+  std::lock_guard lock(mu);
+  int& fd = descriptors[dir];
+  if (fd <= 0) fd = ::open((dir + "/LOCK").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  struct flock query = {};
+  query.l_type = F_WRLCK;
+  query.l_whence = SEEK_SET;
+  if (::fcntl(fd, F_GETLK, &query) != 0 || query.l_type == F_UNLCK) return 0;
+  return query.l_pid;
+}
 
 }  // namespace
+
+// The watcher of a process's primaries: one thread and one inotify
+// instance for every store, woken as soon as a turn file is written (a
+// look every second besides; every 20 ms without inotify). Neither is ever
+// closed: closing an inotify instance waits for the kernel to retire its
+// watches, milliseconds that every close of a database would pay.
+class TurnWatcher {
+ public:
+  static TurnWatcher& Get() {
+    static TurnWatcher* watcher = new TurnWatcher();
+    return *watcher;
+  }
+
+  void Add(Store* store, const std::string& file) {
+    std::lock_guard lock(mu_);
+    int wd = fd_ >= 0 ? ::inotify_add_watch(fd_, file.c_str(), IN_MODIFY) : -1;
+    stores_[store] = wd;
+  }
+
+  // After Remove returns, the watcher never calls store again.
+  void Remove(Store* store) {
+    std::lock_guard lock(mu_);
+    auto it = stores_.find(store);
+    if (it == stores_.end()) return;
+    int wd = it->second;
+    stores_.erase(it);
+    // Stores of one file share its watch.
+    bool shared = std::any_of(stores_.begin(), stores_.end(), [&](const auto& e) { return e.second == wd; });
+    if (wd >= 0 && !shared) ::inotify_rm_watch(fd_, wd);
+  }
+
+ private:
+  TurnWatcher() {
+    fd_ = ::inotify_init1(IN_CLOEXEC);
+    std::thread([this] { Run(); }).detach();
+  }
+
+  void Run() {
+    for (;;) {
+      pollfd p = {fd_, POLLIN, 0};
+      int n = fd_ >= 0 ? ::poll(&p, 1, 1000) : ::poll(nullptr, 0, 20);
+      std::set<int> written;
+      if (n > 0) {
+        alignas(inotify_event) char events[4096];
+        ssize_t got = ::read(fd_, events, sizeof events);
+        for (ssize_t at = 0; at + static_cast<ssize_t>(sizeof(inotify_event)) <= got;) {
+          const auto* e = reinterpret_cast<const inotify_event*>(events + at);
+          written.insert(e->wd);
+          at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+        }
+      }
+      std::lock_guard lock(mu_);
+      for (auto& [store, wd] : stores_)
+        if (n <= 0 || wd < 0 || written.count(wd)) store->HandOverIfAsked();
+    }
+  }
+
+  std::mutex mu_;
+  int fd_ = -1;
+  std::map<Store*, int> stores_;  // store -> its watch
+};
 
 Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.ok()) return Status::OK();
@@ -92,11 +185,11 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.IsNotFound()) return Status::NotFound(m);
   if (s.IsCorruption()) return Status::Corruption(m);
   if (s.IsIOError()) {
-    // RocksDB reports a held LOCK file as an IO error.
+    // RocksDB reports a held LOCK file as an IO error: another instance is
+    // the primary (the caller waits for it to be handed over).
     if (s.ToString().find("lock") != std::string::npos)
-      return Status::Busy(std::string(context) + ": the database is open for writing in another process; " +
-                          "a read-only open (Options::read_only, --read-only) reads beside it (" + s.ToString() +
-                          ")");
+      return Status::Busy(std::string(context) + ": another process has the database open for writing (" +
+                          s.ToString() + ")");
     return Status::IOError(m);
   }
   if (s.IsNotSupported()) return Status::NotSupported(m);
@@ -135,28 +228,60 @@ Store::Store(std::string path, const Options& options) : path_(std::move(path)),
   write_options_.sync = options.sync_commits;
 }
 
-Store::~Store() {
-  if (!db_) return;
-  // Flushed memtables make the next open fast: nothing to replay from the log.
-  if (!read_only()) {
-    rocksdb::FlushOptions flush;
-    flush.allow_write_stall = true;
-    db_->Flush(flush, handles_);
+Store::Instance::~Instance() {
+  if (!db) return;
+  if (primary()) {
+    // A primary closed for good is flushed, so that the next open has
+    // nothing to replay; one handed to another process only when its
+    // memtables are large, so that the hand-over stays quick.
+    uint64_t unflushed = 0, entries = 0;
+    for (auto* h : handles) {
+      uint64_t n = 0;
+      if (db->GetIntProperty(h, "rocksdb.cur-size-all-mem-tables", &n)) unflushed += n;
+      if (db->GetIntProperty(h, "rocksdb.num-entries-active-mem-table", &n)) entries += n;
+      if (db->GetIntProperty(h, "rocksdb.num-entries-imm-mem-tables", &n)) entries += n;
+    }
+    if (flush_on_close && entries == 0) {
+      // RocksDB lets a log go only once a flush moves past it, and a flush
+      // of empty memtables does nothing: each open that writes nothing
+      // would leave one more (empty) log for every later open to replay.
+      // Rewriting one key, unchanged, gives the flush something to do.
+      size_t logs = 0;
+      std::error_code ec;
+      for (const auto& entry : std::filesystem::directory_iterator(db->GetName(), ec))
+        logs += entry.path().extension() == ".log";
+      std::string version;
+      auto* meta = cf(Keyspace::kMeta);
+      if (logs > kLogsKept && db->Get(rocksdb::ReadOptions(), meta, key::FormatVersion(), &version).ok())
+        entries = db->Put(rocksdb::WriteOptions(), meta, key::FormatVersion(), version).ok() ? 1 : 0;
+    }
+    if ((flush_on_close && entries > 0) || unflushed >= kFlushOnHandOverFrom) {
+      rocksdb::FlushOptions flush;
+      flush.allow_write_stall = true;
+      db->Flush(flush, handles);
+    }
   }
-  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
-  handles_.clear();
-  db_->Close();
-  db_.reset();
-  if (!secondary_path_.empty()) {
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  handles.clear();
+  db->Close();
+  db.reset();
+  if (!secondary_path.empty()) {
     std::error_code ec;
-    std::filesystem::remove_all(secondary_path_, ec);
+    std::filesystem::remove_all(secondary_path, ec);
   }
+}
+
+Store::~Store() {
+  if (watched_) TurnWatcher::Get().Remove(this);
+  if (primary_) primary_->flush_on_close = true;
+  primary_.reset();
+  secondary_.reset();
+  if (turn_fd_ >= 0) ::close(turn_fd_);
 }
 
 Result<std::shared_ptr<Store>> Store::Open(const std::string& path, const Options& options) {
   std::shared_ptr<Store> store(new Store(path, options));
   if (Status s = store->OpenDb(); !s.ok()) return s;
-  if (Status s = store->LoadMeta(); !s.ok()) return s;
   return store;
 }
 
@@ -172,7 +297,51 @@ Status Store::OpenDb() {
     fs::create_directories(path_, ec);
     if (ec) return Status::IOError("cannot create directory '" + path_ + "': " + ec.message());
   }
+  block_cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes);
+  merge_ = std::make_shared<CounterAddOperator>();
 
+  if (options_.read_only) {
+    auto inst = OpenInstance(/*primary=*/false, false);
+    if (!inst.ok()) return inst.status();
+    secondary_ = std::move(*inst);
+    return LoadMeta(*secondary_);
+  }
+
+  if (Status s = OpenTurnFile(); !s.ok()) return s;
+  // The primary is free to take when no process holds the turn and none
+  // has the primary open; otherwise this store reads through a secondary
+  // until it first writes. A new database is made by whoever has the turn.
+  auto deadline = std::chrono::steady_clock::now() + options_.busy_timeout;
+  bool locked = TryLockTurn();
+  while (!locked && !exists) {
+    if (std::chrono::steady_clock::now() >= deadline) return BusyError("its turn to create the database");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    locked = TryLockTurn();
+    exists = fs::exists(fs::path(path_) / "CURRENT", ec);
+  }
+  std::shared_ptr<Instance> inst;
+  if (locked && (!exists || LockHolder(path_) == 0)) {
+    auto primary = OpenInstance(/*primary=*/true, !exists);
+    if (primary.ok()) inst = std::move(*primary);
+    else if (primary.status().code() != StatusCode::kBusy || !exists) {
+      ::flock(turn_fd_, LOCK_UN);
+      return primary.status();
+    }
+  }
+  if (inst) {
+    WriteToken();
+    Status s = Promoted(inst);
+    ::flock(turn_fd_, LOCK_UN);
+    return s;
+  }
+  if (locked) ::flock(turn_fd_, LOCK_UN);
+  auto secondary = OpenInstance(/*primary=*/false, false);
+  if (!secondary.ok()) return secondary.status();
+  secondary_ = std::move(*secondary);
+  return LoadMeta(*secondary_);
+}
+
+rocksdb::DBOptions Store::DbOptions() const {
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
@@ -186,100 +355,111 @@ Status Store::OpenDb() {
   db_options.max_total_wal_size = 256 << 20;
   db_options.max_manifest_file_size = 64 << 20;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  // Reads through mmap: no system call per block a cold process touches.
   db_options.allow_mmap_reads = false;
+  return db_options;
+}
 
-  auto cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
-  auto merge = std::make_shared<CounterAddOperator>();
-  auto make_cf = [&](Keyspace ks) {
-    rocksdb::ColumnFamilyOptions cf;
-    cf.write_buffer_size = options_.write_buffer_bytes;
-    cf.max_write_buffer_number = 3;
-    cf.level_compaction_dynamic_level_bytes = true;
-    cf.compression = rocksdb::kLZ4Compression;
-    cf.bottommost_compression = rocksdb::kLZ4Compression;
-    rocksdb::BlockBasedTableOptions table;
-    table.block_cache = cache;
-    table.format_version = 5;
-    // Bloom filters serve point reads and (adjacency) prefix seeks; the
-    // label and index families are only scanned from a seek, which no
-    // filter can answer, so they go without.
-    if (ks != Keyspace::kLabels && ks != Keyspace::kIndex)
-      table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-    // Index and filter blocks stay in the table readers, loaded when the
-    // database opens: a point read then costs one data block.
-    table.cache_index_and_filter_blocks = false;
-    // A hash index in each data block speeds up point reads; the adjacency,
-    // label and index families are only ever scanned.
-    if (ks == Keyspace::kMeta || ks == Keyspace::kNodes || ks == Keyspace::kEdges)
-      table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
-    if (ks == Keyspace::kOut || ks == Keyspace::kIn) {
-      // Adjacency is only ever read by node prefix.
-      cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(key::kAdjacencyPrefixSize));
-      // The memtable's prefix filter takes 1% of the write buffer: a few
-      // bits for each key a full memtable holds, and little to zero each
-      // time the database opens.
-      cf.memtable_prefix_bloom_size_ratio = 0.01;
-      table.whole_key_filtering = false;
-      table.block_size = 16 << 10;
-    }
-    if (ks == Keyspace::kLabels || ks == Keyspace::kIndex) table.block_size = 16 << 10;
-    if (ks == Keyspace::kMeta) cf.merge_operator = merge;
-    cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-    return cf;
-  };
+rocksdb::ColumnFamilyOptions Store::CfOptions(Keyspace ks) const {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.write_buffer_size = options_.write_buffer_bytes;
+  cf.max_write_buffer_number = 3;
+  cf.level_compaction_dynamic_level_bytes = true;
+  cf.compression = rocksdb::kLZ4Compression;
+  cf.bottommost_compression = rocksdb::kLZ4Compression;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = block_cache_;
+  table.format_version = 5;
+  // Bloom filters serve point reads and (adjacency) prefix seeks; the
+  // label and index families are only scanned from a seek, which no
+  // filter can answer, so they go without.
+  if (ks != Keyspace::kLabels && ks != Keyspace::kIndex)
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Index and filter blocks stay in the table readers, loaded when the
+  // database opens: a point read then costs one data block.
+  table.cache_index_and_filter_blocks = false;
+  // A hash index in each data block speeds up point reads; the adjacency,
+  // label and index families are only ever scanned.
+  if (ks == Keyspace::kMeta || ks == Keyspace::kNodes || ks == Keyspace::kEdges)
+    table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+  if (ks == Keyspace::kOut || ks == Keyspace::kIn) {
+    // Adjacency is only ever read by node prefix.
+    cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(key::kAdjacencyPrefixSize));
+    // The memtable's prefix filter takes 1% of the write buffer: a few
+    // bits for each key a full memtable holds, and little to zero each
+    // time the database opens.
+    cf.memtable_prefix_bloom_size_ratio = 0.01;
+    table.whole_key_filtering = false;
+    table.block_size = 16 << 10;
+  }
+  if (ks == Keyspace::kLabels || ks == Keyspace::kIndex) table.block_size = 16 << 10;
+  if (ks == Keyspace::kMeta) cf.merge_operator = merge_;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
 
+Result<std::shared_ptr<Store::Instance>> Store::OpenInstance(bool primary, bool create, bool handing_over) {
+  rocksdb::DBOptions db_options = DbOptions();
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, make_cf(Keyspace::kMeta));
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, CfOptions(Keyspace::kMeta));
   for (int i = 1; i < kKeyspaceCount; ++i) {
     auto ks = static_cast<Keyspace>(i);
-    descriptors.emplace_back(KeyspaceName(ks), make_cf(ks));
+    descriptors.emplace_back(KeyspaceName(ks), CfOptions(ks));
   }
 
+  auto inst = std::make_shared<Instance>();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
-  if (options_.read_only) {
+  if (!primary) {
     // A secondary instance: safe beside a primary in another process (a
     // plain read-only open is not), and it writes only to a directory of
     // its own. It keeps every table file open, as secondaries must.
+    std::error_code ec;
     std::string pattern = (std::filesystem::temp_directory_path(ec) / "kg-reader-XXXXXX").string();
     if (ec || !::mkdtemp(pattern.data()))
       return Status::IOError("cannot make a directory for a reader's files in " +
                              std::filesystem::temp_directory_path(ec).string());
-    secondary_path_ = pattern;
+    inst->secondary_path = pattern;
     db_options.max_open_files = -1;
-    s = rocksdb::DB::OpenAsSecondary(db_options, path_, secondary_path_, descriptors, &handles_, &raw);
-  } else if (exists) {
-    s = rocksdb::DB::Open(db_options, path_, descriptors, &handles_, &raw);
+    s = rocksdb::DB::OpenAsSecondary(db_options, path_, inst->secondary_path, descriptors, &inst->handles, &raw);
+  } else if (!create) {
+    // A primary taken over from another process keeps the log it replays
+    // in its memtables rather than flushing them into small table files
+    // first: the hand-over stays quick. An open at the start flushes, so
+    // that the logs those hand-overs kept are let go.
+    db_options.avoid_flush_during_recovery = handing_over;
+    s = rocksdb::DB::Open(db_options, path_, descriptors, &inst->handles, &raw);
   } else {
     // A new database gets its families in one step: RocksDB rewrites and
     // re-reads its options file for every family created one at a time.
     // Should the process die in between, the next open creates the rest.
-    s = rocksdb::DB::Open(db_options, path_, {descriptors.front()}, &handles_, &raw);
+    s = rocksdb::DB::Open(db_options, path_, {descriptors.front()}, &inst->handles, &raw);
     if (s.ok()) {
       std::vector<rocksdb::ColumnFamilyHandle*> rest;
       s = raw->CreateColumnFamilies({descriptors.begin() + 1, descriptors.end()}, &rest);
-      handles_.insert(handles_.end(), rest.begin(), rest.end());
+      inst->handles.insert(inst->handles.end(), rest.begin(), rest.end());
       if (!s.ok()) {
-        for (auto* h : handles_) raw->DestroyColumnFamilyHandle(h);
-        handles_.clear();
+        for (auto* h : inst->handles) raw->DestroyColumnFamilyHandle(h);
+        inst->handles.clear();
         delete raw;
         raw = nullptr;
       }
     }
   }
   if (!s.ok()) return FromRocks(s, "opening '" + path_ + "'");
-  db_.reset(raw);
-  if (!options_.read_only) {
-    // Sorted files of a bulk load that never finished (the process died):
-    // nothing refers to them. The database is ours alone now (RocksDB's
-    // lock), so no other load can be using them.
+  inst->db.reset(raw);
+  if (primary) {
+    // Sorted files of a bulk load whose process died: nothing refers to
+    // them. A live process's load may be making its files meanwhile.
     std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(path_, ec))
-      if (entry.is_directory(ec) && entry.path().filename().string().starts_with("bulk-"))
-        std::filesystem::remove_all(entry.path(), ec);
+    for (const auto& entry : std::filesystem::directory_iterator(path_, ec)) {
+      std::string name = entry.path().filename().string();
+      if (!entry.is_directory(ec) || !name.starts_with("bulk-")) continue;
+      long pid = std::strtol(name.c_str() + 5, nullptr, 10);
+      if (pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH)) continue;
+      std::filesystem::remove_all(entry.path(), ec);
+    }
   }
-  return Status::OK();
+  return inst;
 }
 
 Store::Dictionary& Store::dict(DictKind kind) {
@@ -295,14 +475,14 @@ const Store::Dictionary& Store::dict(DictKind kind) const {
   return const_cast<Store*>(this)->dict(kind);
 }
 
-Status Store::LoadMeta() {
+Status Store::LoadMeta(Instance& inst) {
   rocksdb::ReadOptions ro;
-  auto* meta = cf(Keyspace::kMeta);
+  auto* meta = inst.cf(Keyspace::kMeta);
   std::string value;
-  rocksdb::Status s = db_->Get(ro, meta, key::FormatVersion(), &value);
+  rocksdb::Status s = inst.db->Get(ro, meta, key::FormatVersion(), &value);
   bool write_version = false;
   if (s.IsNotFound()) {
-    if (read_only()) return Status::Corruption("'" + path_ + "' has no kg format version");
+    if (!inst.primary()) return Status::Corruption("'" + path_ + "' has no kg format version");
     write_version = true;
   } else if (!s.ok()) {
     return FromRocks(s, "reading the format version");
@@ -314,40 +494,28 @@ Status Store::LoadMeta() {
                                   std::to_string(version) + ", newer than this kg supports (" +
                                   std::to_string(kFormatVersion) + "); upgrade kg to open it");
     // Every older format is a subset of this one.
-    write_version = version < kFormatVersion && !read_only();
+    write_version = version < kFormatVersion && inst.primary();
   }
   if (write_version) {
     std::string v;
     key::PutU32(&v, kFormatVersion);
-    s = db_->Put(rocksdb::WriteOptions(), meta, key::FormatVersion(), v);
+    s = inst.db->Put(rocksdb::WriteOptions(), meta, key::FormatVersion(), v);
     if (!s.ok()) return FromRocks(s, "writing the format version");
   }
-
-  if (Status st = LoadNamesAndCatalog(); !st.ok()) return st;
-  auto read_mark = [&](const std::string& k, uint64_t* next, uint64_t* reserved) -> Status {
-    std::string v;
-    rocksdb::Status rs = db_->Get(ro, meta, k, &v);
-    if (rs.IsNotFound()) return Status::OK();
-    if (!rs.ok()) return FromRocks(rs, "reading id marks");
-    if (v.size() != 8) return Status::Corruption("bad id mark record");
-    *next = *reserved = key::GetU64(v.data());
-    return Status::OK();
-  };
-  if (Status st = read_mark(key::NodeIdMark(), &next_node_, &reserved_node_); !st.ok()) return st;
-  if (Status st = read_mark(key::EdgeIdMark(), &next_edge_, &reserved_edge_); !st.ok()) return st;
-  return Status::OK();
+  return LoadNamesAndCatalog(inst);
 }
 
-Status Store::LoadNamesAndCatalog() {
+Status Store::LoadNamesAndCatalog(Instance& inst) {
   rocksdb::ReadOptions ro;
-  auto* meta = cf(Keyspace::kMeta);
+  rocksdb::DB* db = inst.db.get();
+  auto* meta = inst.cf(Keyspace::kMeta);
   std::unique_lock dict_lock(dict_mu_);
   for (DictKind kind : {DictKind::kLabel, DictKind::kEdgeType, DictKind::kPropertyKey}) {
     Dictionary& d = dict(kind);
     d.ids.clear();
     d.names.assign(1, std::string());
     std::string prefix = key::DictByIdPrefix(kind);
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta));
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, meta));
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       uint32_t id = key::DictIdOf(std::string_view(it->key().data(), it->key().size()));
       if (d.names.size() <= id) d.names.resize(id + 1);
@@ -360,7 +528,7 @@ Status Store::LoadNamesAndCatalog() {
   dict_lock.unlock();
   for (auto [prefix, ranges, what] : {std::tuple{key::BlockRangePrefix(), &block_nodes_, "adjacency block ranges"},
                                       std::tuple{key::EdgeBlockRangePrefix(), &block_edges_, "relationship block ranges"}}) {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta));
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, meta));
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       if (it->key().size() != prefix.size() + 8 || it->value().size() != 8)
         return Status::Corruption(std::string("bad record among the ") + what);
@@ -370,7 +538,7 @@ Status Store::LoadNamesAndCatalog() {
   }
   auto catalog = std::make_shared<IndexCatalog>();
   std::string prefix = key::IndexDefPrefix();
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta));
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, meta));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     IndexRecord r;
     if (Status st = DecodeRecord(std::string_view(it->value().data(), it->value().size()), &r,
@@ -381,22 +549,70 @@ Status Store::LoadNamesAndCatalog() {
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading index definitions");
   std::lock_guard catalog_lock(catalog_mu_);
-  if (catalog_) catalog->version = catalog_->version + 1;
+  // The version changes only with the catalog: a transaction begun before
+  // an unchanged reload still commits.
+  if (catalog_) {
+    auto same = [](const IndexRecord& a, const IndexRecord& b) {
+      return a.id == b.id && a.name == b.name && a.label == b.label && a.property_key == b.property_key &&
+             a.unique == b.unique;
+    };
+    if (std::equal(catalog->indexes.begin(), catalog->indexes.end(), catalog_->indexes.begin(),
+                   catalog_->indexes.end(), same))
+      return Status::OK();
+    catalog->version = catalog_->version + 1;
+  }
   catalog_ = std::move(catalog);
   return Status::OK();
 }
 
-void Store::BeginRead() {
+Result<std::shared_ptr<Store::Instance>> Store::BeginRead() {
+  {
+    std::lock_guard lock(instances_mu_);
+    if (primary_) return primary_;
+  }
   std::lock_guard lock(reading_mu_);
-  if (open_reads_++ > 0) return;
-  // Nothing of this process reads now: a good moment to take in what the
-  // writer committed. A failure leaves the state as it was, still whole.
-  if (db_->TryCatchUpWithPrimary().ok()) (void)LoadNamesAndCatalog();
+  if (Status s = OpenSecondaryLocked(); !s.ok()) return s;
+  if (open_reads_++ == 0) {
+    // Nothing of this process reads the secondary now: a good moment to
+    // take in what the writer committed. A failure leaves the state as it
+    // was, still whole.
+    if (secondary_->db->TryCatchUpWithPrimary().ok()) (void)LoadNamesAndCatalog(*secondary_);
+  }
+  return secondary_;
 }
 
-void Store::EndRead() {
+Status Store::OpenSecondaryLocked() {
+  if (secondary_) return Status::OK();
+  // The primary may be changing hands meanwhile, its files with it: a
+  // failed open is tried again a few times.
+  Status last;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto inst = OpenInstance(/*primary=*/false, false);
+    if (inst.ok()) {
+      std::lock_guard ilock(instances_mu_);
+      secondary_ = std::move(*inst);
+      return Status::OK();
+    }
+    last = inst.status();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2 << attempt));
+  }
+  return last;
+}
+
+void Store::EndRead(const Instance& instance) {
+  if (instance.primary()) return;
   std::lock_guard lock(reading_mu_);
   --open_reads_;
+}
+
+std::shared_ptr<Store::Instance> Store::WriteInstance() const {
+  std::lock_guard lock(instances_mu_);
+  return primary_;
+}
+
+std::shared_ptr<Store::Instance> Store::Current() const {
+  std::lock_guard lock(instances_mu_);
+  return primary_ ? primary_ : secondary_;
 }
 
 Result<uint32_t> Store::Intern(DictKind kind, std::string_view name) {
@@ -406,6 +622,11 @@ Result<uint32_t> Store::Intern(DictKind kind, std::string_view name) {
     if (auto it = d.ids.find(std::string(name)); it != d.ids.end()) return it->second;
   }
   if (read_only()) return Status::ReadOnly("the database is open read-only");
+  // The primary's dictionary is the latest: it was read on becoming the
+  // primary, and only the primary adds to it.
+  auto turn = TakeTurn();
+  if (!turn.ok()) return turn.status();
+  std::shared_ptr<Instance> primary = WriteInstance();
   std::unique_lock lock(dict_mu_);
   Dictionary& d = dict(kind);
   if (auto it = d.ids.find(std::string(name)); it != d.ids.end()) return it->second;
@@ -413,9 +634,9 @@ Result<uint32_t> Store::Intern(DictKind kind, std::string_view name) {
   rocksdb::WriteBatch batch;
   std::string id_bytes;
   key::PutU32(&id_bytes, id);
-  batch.Put(cf(Keyspace::kMeta), key::DictByName(kind, name), id_bytes);
-  batch.Put(cf(Keyspace::kMeta), key::DictById(kind, id), rocksdb::Slice(name.data(), name.size()));
-  rocksdb::Status s = db_->Write(write_options_, &batch);
+  batch.Put(primary->cf(Keyspace::kMeta), key::DictByName(kind, name), id_bytes);
+  batch.Put(primary->cf(Keyspace::kMeta), key::DictById(kind, id), rocksdb::Slice(name.data(), name.size()));
+  rocksdb::Status s = primary->db->Write(write_options_, &batch);
   if (!s.ok()) return FromRocks(s, "storing name '" + std::string(name) + "'");
   d.names.emplace_back(name);
   d.ids.emplace(std::string(name), id);
@@ -441,11 +662,20 @@ std::vector<std::string> Store::Names(DictKind kind) const {
   return {d.names.begin() + 1, d.names.end()};
 }
 
-Status Store::Reserve(const std::string& mark_key, uint64_t* reserved, uint64_t needed) {
-  uint64_t mark = needed + kIdReservation;
+Status Store::Reserve(Instance& primary, const std::string& mark_key, uint64_t* next, uint64_t* reserved,
+                      uint64_t count) {
+  // Another process may have reserved since: start above the mark as stored.
+  std::string stored;
+  rocksdb::Status s = primary.db->Get(rocksdb::ReadOptions(), primary.cf(Keyspace::kMeta), mark_key, &stored);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading id marks");
+  if (s.ok()) {
+    if (stored.size() != 8) return Status::Corruption("bad id mark record");
+    *next = std::max(*next, key::GetU64(stored.data()));
+  }
+  uint64_t mark = *next + count + kIdReservation;
   std::string v;
   key::PutU64(&v, mark);
-  rocksdb::Status s = db_->Put(write_options_, cf(Keyspace::kMeta), mark_key, v);
+  s = primary.db->Put(write_options_, primary.cf(Keyspace::kMeta), mark_key, v);
   if (!s.ok()) return FromRocks(s, "reserving ids");
   *reserved = mark;
   return Status::OK();
@@ -453,9 +683,16 @@ Status Store::Reserve(const std::string& mark_key, uint64_t* reserved, uint64_t 
 
 Result<uint64_t> Store::AllocateNodeId() {
   if (read_only()) return Status::ReadOnly("the database is open read-only");
+  {
+    std::lock_guard lock(id_mu_);
+    if (next_node_ < reserved_node_) return next_node_++;
+  }
+  auto turn = TakeTurn();
+  if (!turn.ok()) return turn.status();
+  std::shared_ptr<Instance> primary = WriteInstance();
   std::lock_guard lock(id_mu_);
   if (next_node_ >= reserved_node_)
-    if (Status s = Reserve(key::NodeIdMark(), &reserved_node_, next_node_); !s.ok()) return s;
+    if (Status s = Reserve(*primary, key::NodeIdMark(), &next_node_, &reserved_node_, 1); !s.ok()) return s;
   return next_node_++;
 }
 
@@ -463,9 +700,20 @@ Result<uint64_t> Store::AllocateEdgeId() { return AllocateEdgeIds(1); }
 
 Result<uint64_t> Store::AllocateEdgeIds(uint64_t count) {
   if (read_only()) return Status::ReadOnly("the database is open read-only");
+  {
+    std::lock_guard lock(id_mu_);
+    if (next_edge_ + count <= reserved_edge_) {
+      uint64_t first = next_edge_;
+      next_edge_ += count;
+      return first;
+    }
+  }
+  auto turn = TakeTurn();
+  if (!turn.ok()) return turn.status();
+  std::shared_ptr<Instance> primary = WriteInstance();
   std::lock_guard lock(id_mu_);
   if (next_edge_ + count > reserved_edge_)
-    if (Status s = Reserve(key::EdgeIdMark(), &reserved_edge_, next_edge_ + count); !s.ok()) return s;
+    if (Status s = Reserve(*primary, key::EdgeIdMark(), &next_edge_, &reserved_edge_, count); !s.ok()) return s;
   uint64_t first = next_edge_;
   next_edge_ += count;
   return first;
@@ -476,24 +724,21 @@ std::shared_ptr<const IndexCatalog> Store::catalog() const {
   return catalog_;
 }
 
-const rocksdb::Snapshot* Store::AcquireSnapshot() {
-  // A reader's state changes only when it catches up, never under an open
-  // transaction: it needs (and a secondary allows) no snapshot.
-  if (read_only()) return nullptr;
+const rocksdb::Snapshot* Store::AcquireSnapshot(Instance& primary) {
   std::lock_guard lock(snapshots_mu_);
-  const rocksdb::Snapshot* s = db_->GetSnapshot();
+  const rocksdb::Snapshot* s = primary.db->GetSnapshot();
   live_snapshots_.insert(s->GetSequenceNumber());
   return s;
 }
 
-void Store::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) {
+void Store::ReleaseSnapshot(Instance& primary, const rocksdb::Snapshot* snapshot) {
   if (!snapshot) return;
   {
     std::lock_guard lock(snapshots_mu_);
     auto it = live_snapshots_.find(snapshot->GetSequenceNumber());
     if (it != live_snapshots_.end()) live_snapshots_.erase(it);
   }
-  db_->ReleaseSnapshot(snapshot);
+  primary.db->ReleaseSnapshot(snapshot);
 }
 
 Status Store::Commit(StoreTransaction& txn) {
@@ -511,12 +756,15 @@ Status Store::Commit(StoreTransaction& txn) {
 }
 
 Status Store::CommitLocked(StoreTransaction& txn) {
+  Instance& primary = txn.instance();
+  if (!primary.primary()) return Status::Internal("a commit outside the write turn");
+  rocksdb::DB* db = primary.db.get();
   rocksdb::WriteBatch* batch = txn.write_batch();
   for (const auto& [k, delta] : txn.counter_deltas()) {
     if (delta == 0) continue;
     std::string v;
     key::PutI64(&v, delta);
-    batch->Merge(cf(Keyspace::kMeta), k, v);
+    batch->Merge(primary.cf(Keyspace::kMeta), k, v);
   }
   rocksdb::Status s;
   if (batch->Count() >= kSortBatchFrom) {
@@ -524,14 +772,14 @@ Status Store::CommitLocked(StoreTransaction& txn) {
     s = batch->Iterate(&sorter);
     if (!s.ok()) return FromRocks(s, "commit");
     rocksdb::WriteBatch sorted(batch->GetDataSize());
-    sorter.Build(handles_, &sorted);
-    s = db_->Write(write_options_, &sorted);
+    sorter.Build(primary.handles, &sorted);
+    s = db->Write(write_options_, &sorted);
   } else {
-    s = db_->Write(write_options_, batch);
+    s = db->Write(write_options_, batch);
   }
   if (!s.ok()) return FromRocks(s, "commit");
   if (!txn.publish_keys().empty()) {
-    rocksdb::SequenceNumber seq = db_->GetLatestSequenceNumber();
+    rocksdb::SequenceNumber seq = db->GetLatestSequenceNumber();
     for (const std::string& k : txn.publish_keys()) last_publish_[k] = seq;
     if (last_publish_.size() > kPruneThreshold) {
       rocksdb::SequenceNumber oldest;
@@ -546,7 +794,7 @@ Status Store::CommitLocked(StoreTransaction& txn) {
 }
 
 rocksdb::Options Store::SstOptions(Keyspace ks, bool new_ids) const {
-  rocksdb::Options options = db_->GetOptions(cf(ks));
+  rocksdb::Options options(DbOptions(), CfOptions(ks));
   if (new_ids && (ks == Keyspace::kNodes || ks == Keyspace::kEdges)) {
     rocksdb::BlockBasedTableOptions table = *options.table_factory->GetOptions<rocksdb::BlockBasedTableOptions>();
     table.filter_policy.reset();
@@ -565,6 +813,11 @@ Status Store::Ingest(uint64_t catalog_version, std::vector<IngestFile> files,
                      const std::function<Status(const StoreTransaction&, std::vector<IngestFile>*)>& prepare,
                      const std::vector<std::string>& publish_keys) {
   if (read_only()) return Status::ReadOnly("the database is open read-only");
+  // A bulk load takes its turn for this step only: its files were made
+  // while other processes went on writing.
+  auto turn = TakeTurn();
+  if (!turn.ok()) return turn.status();
+  std::shared_ptr<Instance> primary = WriteInstance();
   std::lock_guard lock(commit_mu_);
   if (catalog()->version != catalog_version)
     return Status::Conflict("an index or constraint was created or dropped during the load; run it again");
@@ -572,20 +825,20 @@ Status Store::Ingest(uint64_t catalog_version, std::vector<IngestFile> files,
     StoreTransaction latest(shared_from_this(), /*read_only=*/true);
     if (Status s = prepare(latest, &files); !s.ok()) return s;
   }
-  if (Status s = IngestLocked(files); !s.ok()) return s;
-  rocksdb::SequenceNumber seq = db_->GetLatestSequenceNumber();
+  if (Status s = IngestLocked(*primary, files); !s.ok()) return s;
+  rocksdb::SequenceNumber seq = primary->db->GetLatestSequenceNumber();
   for (const std::string& k : publish_keys) last_publish_[k] = seq;
   return Status::OK();
 }
 
-Status Store::IngestLocked(const std::vector<IngestFile>& files) {
+Status Store::IngestLocked(Instance& primary, const std::vector<IngestFile>& files) {
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (const IngestFile& f : files) {
-    auto it = std::find_if(args.begin(), args.end(), [&](const auto& a) { return a.column_family == cf(f.keyspace); });
+    auto it = std::find_if(args.begin(), args.end(), [&](const auto& a) { return a.column_family == primary.cf(f.keyspace); });
     if (it == args.end()) {
       args.emplace_back();
       it = args.end() - 1;
-      it->column_family = cf(f.keyspace);
+      it->column_family = primary.cf(f.keyspace);
       it->options.move_files = true;
       it->options.snapshot_consistency = true;
       it->options.allow_global_seqno = true;
@@ -594,7 +847,7 @@ Status Store::IngestLocked(const std::vector<IngestFile>& files) {
     it->external_files.push_back(f.path);
   }
   if (args.empty()) return Status::OK();
-  if (rocksdb::Status s = db_->IngestExternalFiles(args); !s.ok()) return FromRocks(s, "ingesting sorted files");
+  if (rocksdb::Status s = primary.db->IngestExternalFiles(args); !s.ok()) return FromRocks(s, "ingesting sorted files");
   return Status::OK();
 }
 
@@ -631,24 +884,31 @@ bool Store::IdRanges::Contains(uint64_t id) const {
 
 Status Store::Compact() {
   if (read_only()) return Status::ReadOnly("the database is open read-only");
+  auto turn = TakeTurn();
+  if (!turn.ok()) return turn.status();
+  std::shared_ptr<Instance> primary = WriteInstance();
   rocksdb::FlushOptions flush;
-  if (rocksdb::Status s = db_->Flush(flush, handles_); !s.ok()) return FromRocks(s, "flush");
+  if (rocksdb::Status s = primary->db->Flush(flush, primary->handles); !s.ok()) return FromRocks(s, "flush");
   rocksdb::CompactRangeOptions options;
   options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
-  for (auto* h : handles_)
-    if (rocksdb::Status s = db_->CompactRange(options, h, nullptr, nullptr); !s.ok()) return FromRocks(s, "compaction");
+  for (auto* h : primary->handles)
+    if (rocksdb::Status s = primary->db->CompactRange(options, h, nullptr, nullptr); !s.ok())
+      return FromRocks(s, "compaction");
   return Status::OK();
 }
 
 Status Store::ChangeCatalog(const CatalogChange& change) {
   if (read_only()) return Status::ReadOnly("the database is open read-only");
+  auto turn = TakeTurn();
+  if (!turn.ok()) return turn.status();
+  std::shared_ptr<Instance> primary = WriteInstance();
   std::lock_guard lock(commit_mu_);
   std::shared_ptr<const IndexCatalog> old = catalog();
   auto next = std::make_shared<IndexCatalog>(*old);
   next->version = old->version + 1;
   std::vector<IngestFile> files;
   {
-    StoreTransaction txn(shared_from_this(), false);
+    StoreTransaction txn(shared_from_this(), /*read_only=*/false);
     if (Status s = change(txn, *old, next.get(), &files); !s.ok()) return s;
     if (files.empty()) {
       if (Status s = CommitLocked(txn); !s.ok()) return s;
@@ -661,10 +921,177 @@ Status Store::ChangeCatalog(const CatalogChange& change) {
   // every commit out meanwhile): with no snapshot to hide them from, they
   // need no sequence number of their own, which a compaction would later
   // spend a rewrite of the whole file to clear.
-  if (Status s = IngestLocked(files); !s.ok()) return s;
+  if (Status s = IngestLocked(*primary, files); !s.ok()) return s;
   std::lock_guard clock(catalog_mu_);
   catalog_ = std::move(next);
   return Status::OK();
+}
+
+WriteTurn& WriteTurn::operator=(WriteTurn&& o) noexcept {
+  if (this != &o) {
+    Release();
+    store_ = o.store_;
+    o.store_ = nullptr;
+  }
+  return *this;
+}
+
+void WriteTurn::Release() {
+  if (store_) store_->ReleaseTurn();
+  store_ = nullptr;
+}
+
+Status Store::OpenTurnFile() {
+  std::string file = path_ + "/kg-turn";
+  turn_fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (turn_fd_ < 0)
+    return Status::IOError("cannot open '" + file + "', where writing processes take turns: " + std::strerror(errno) +
+                           "; a read-only open (Options::read_only, --read-only) needs no write access");
+  std::random_device random;
+  char tag[32];
+  std::snprintf(tag, sizeof tag, "%08x%08x", random(), random());
+  token_ = std::to_string(::getpid()) + " " + tag + "\n";
+  return Status::OK();
+}
+
+bool Store::TryLockTurn() {
+  while (::flock(turn_fd_, LOCK_EX | LOCK_NB) != 0)
+    if (errno != EINTR) return false;
+  return true;
+}
+
+void Store::WriteToken() {
+  (void)!::pwrite(turn_fd_, token_.data(), token_.size(), 0);
+  (void)!::ftruncate(turn_fd_, static_cast<off_t>(token_.size()));
+}
+
+std::string Store::ReadToken() const {
+  char buf[64];
+  ssize_t n = ::pread(turn_fd_, buf, sizeof buf, 0);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+Status Store::BusyError(std::string_view waiting_for) const {
+  long pid = std::strtol(ReadToken().c_str(), nullptr, 10);
+  std::string who = pid > 0 ? "process " + std::to_string(pid) : std::string("another process");
+  return Status::Busy(who + " is writing to '" + path_ + "': waited " + std::to_string(options_.busy_timeout.count()) +
+                      " ms for " + std::string(waiting_for) +
+                      " (Options::busy_timeout, --busy-timeout MS); retry when it is done");
+}
+
+Result<WriteTurn> Store::TakeTurn(const std::atomic<bool>* cancel) {
+  if (read_only()) return Status::ReadOnly("the database is open read-only");
+  {
+    std::lock_guard lock(turn_mu_);
+    if (turns_ > 0) {
+      ++turns_;
+      return WriteTurn(this);
+    }
+  }
+  std::lock_guard acquiring(turn_acquire_mu_);
+  {
+    std::lock_guard lock(turn_mu_);
+    if (turns_ > 0) {
+      ++turns_;
+      return WriteTurn(this);
+    }
+  }
+  using std::chrono::steady_clock;
+  auto deadline = steady_clock::now() + options_.busy_timeout;
+  auto pause = std::chrono::microseconds(50);
+  while (!TryLockTurn()) {
+    if (errno != EWOULDBLOCK) return Status::IOError("locking '" + path_ + "/kg-turn': " + std::strerror(errno));
+    if (cancel && cancel->load()) return Status::Aborted("gave up waiting for the turn to write to '" + path_ + "'");
+    if (steady_clock::now() >= deadline) return BusyError("the turn to write");
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(2000));
+  }
+  {
+    std::lock_guard lock(turn_mu_);
+    turns_ = 1;
+    // The token changes hands only when the turn does: a process writing
+    // transaction after transaction wakes nobody.
+    if (ReadToken() != token_) WriteToken();
+  }
+  WriteTurn turn(this);
+  if (Status s = BecomePrimary(deadline, cancel); !s.ok()) return s;
+  return turn;
+}
+
+void Store::ReleaseTurn() {
+  std::lock_guard lock(turn_mu_);
+  if (--turns_ == 0) ::flock(turn_fd_, LOCK_UN);
+}
+
+Status Store::BecomePrimary(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* cancel) {
+  {
+    std::lock_guard lock(instances_mu_);
+    if (primary_) return Status::OK();
+    // A primary given up but still open: no other process can have
+    // written since, as it still holds RocksDB's lock.
+    if (auto kept = released_.lock()) {
+      primary_ = std::move(kept);
+      return Status::OK();
+    }
+  }
+  using std::chrono::steady_clock;
+  auto nudged = steady_clock::now();
+  for (;;) {
+    pid_t holder = LockHolder(path_);
+    if (holder == 0) {
+      auto inst = OpenInstance(/*primary=*/true, false, /*handing_over=*/true);
+      if (inst.ok()) return Promoted(*inst);
+      if (inst.status().code() != StatusCode::kBusy) return inst.status();
+    }
+    if (cancel && cancel->load()) return Status::Aborted("gave up waiting for the turn to write to '" + path_ + "'");
+    auto now = steady_clock::now();
+    if (now >= deadline)
+      return Status::Busy((holder > 0 ? "process " + std::to_string(holder) : std::string("another process")) +
+                          " has '" + path_ + "' open for writing and did not hand it over within " +
+                          std::to_string(options_.busy_timeout.count()) +
+                          " ms (Options::busy_timeout, --busy-timeout MS); retry");
+    // The holder's watcher wakes on each write of the token; one that
+    // missed the first (it was busy closing a reader) sees the next.
+    if (now - nudged >= std::chrono::milliseconds(10)) {
+      WriteToken();
+      nudged = now;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(300));
+  }
+}
+
+Status Store::Promoted(const std::shared_ptr<Instance>& primary) {
+  // Other processes may have added names and indexes since this one last
+  // read them.
+  if (Status s = LoadMeta(*primary); !s.ok()) return s;
+  {
+    std::lock_guard lock(instances_mu_);
+    primary_ = primary;
+  }
+  if (!watched_) {
+    TurnWatcher::Get().Add(this, path_ + "/kg-turn");
+    watched_ = true;
+  }
+  return Status::OK();
+}
+
+void Store::HandOverIfAsked() {
+  std::shared_ptr<Instance> giving;
+  {
+    std::lock_guard lock(turn_mu_);
+    if (turns_ > 0) return;
+    std::string token = ReadToken();
+    if (token.empty() || token == token_) return;
+    std::lock_guard ilock(instances_mu_);
+    if (!primary_) return;
+    released_ = primary_;
+    giving = std::move(primary_);
+  }
+  // Closed here, or by the last transaction still reading it. The
+  // process reads through a secondary from now on.
+  giving.reset();
+  std::lock_guard lock(reading_mu_);
+  (void)OpenSecondaryLocked();  // else the next read opens it, or says why not
 }
 
 }  // namespace kg::storage

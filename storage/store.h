@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -17,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -39,6 +41,26 @@ namespace kg::storage {
 inline constexpr uint32_t kFormatVersion = 4;
 
 class StoreTransaction;
+class Store;
+class TurnWatcher;
+
+// This process's turn to write (Store::TakeTurn): given back when it is
+// destroyed or released. Turns nest within a process: while any thread
+// holds one, the others' are free.
+class WriteTurn {
+ public:
+  WriteTurn() = default;
+  WriteTurn(WriteTurn&& o) noexcept : store_(o.store_) { o.store_ = nullptr; }
+  WriteTurn& operator=(WriteTurn&& o) noexcept;
+  ~WriteTurn() { Release(); }
+  bool held() const { return store_ != nullptr; }
+  void Release();
+
+ private:
+  friend class Store;
+  explicit WriteTurn(Store* store) : store_(store) {}
+  Store* store_ = nullptr;
+};
 
 // The property indexes and unique constraints, as one immutable version.
 // Transactions keep the version they started with; a commit made against an
@@ -66,17 +88,30 @@ class Store : public std::enable_shared_from_this<Store> {
   Store& operator=(const Store&) = delete;
 
   const std::string& path() const { return path_; }
-  // A read-only store is a RocksDB secondary instance: it opens beside a
-  // process that writes (or none), needs no write access to the directory,
-  // and catches up with the writer's commits when a transaction begins
-  // while no other transaction of this process is open, so that every
-  // transaction reads one state from its first read to its last.
+  // Several processes share a directory. RocksDB lets one of them at a time
+  // open it as the primary, the one instance that writes; the others open
+  // secondary instances, which read the primary's files and log and catch
+  // up with its commits when a transaction begins while no other
+  // transaction of their process reads, so that every transaction reads
+  // one state from its first read to its last.
+  //
+  // A read-only store is only ever a secondary: it needs no write access
+  // to the directory. A store that writes takes turns with the other
+  // processes (TakeTurn): the turn is a lock on the file kg-turn, which
+  // dies with its process, and whoever takes it writes its process id and
+  // a token of its store there. The primary stays with the last process
+  // that wrote, which reads through it, until another process takes the
+  // turn: a thread of the primary's store watches kg-turn and, seeing a
+  // token not its own while its own process holds no turn, closes its
+  // primary (once the transactions reading it end) and reads through a
+  // secondary from then on; the new turn holder opens the primary as soon
+  // as RocksDB's LOCK is free.
   bool read_only() const { return options_.read_only; }
   const Options& options() const { return options_; }
 
   // Dictionary. Intern assigns an id to a new name and stores it at once, in
-  // its own write: ids are cheap and harmless if the transaction that asked
-  // for one rolls back.
+  // its own write (taking a turn if the caller holds none): ids are cheap
+  // and harmless if the transaction that asked for one rolls back.
   Result<uint32_t> Intern(DictKind kind, std::string_view name);
   std::optional<uint32_t> Lookup(DictKind kind, std::string_view name) const;
   // The name of id; an empty string for an id never assigned.
@@ -84,7 +119,9 @@ class Store : public std::enable_shared_from_this<Store> {
   std::vector<std::string> Names(DictKind kind) const;
 
   // Ids are allocated in memory from a high-water mark that is persisted
-  // ahead of use, so an id is never handed out twice, even after a crash.
+  // ahead of use, so an id is never handed out twice, even after a crash or
+  // by two processes: a range is reserved (with a turn) above the mark as
+  // stored, and is this process's alone.
   Result<uint64_t> AllocateNodeId();
   Result<uint64_t> AllocateEdgeId();
   // count consecutive edge ids; returns the first. Those a caller does not
@@ -102,9 +139,37 @@ class Store : public std::enable_shared_from_this<Store> {
       std::function<Status(StoreTransaction&, const IndexCatalog&, IndexCatalog*, std::vector<IngestFile>*)>;
   Status ChangeCatalog(const CatalogChange& change);
 
-  // Starts tracking a transaction's snapshot; returns it.
-  const rocksdb::Snapshot* AcquireSnapshot();
-  void ReleaseSnapshot(const rocksdb::Snapshot* snapshot);
+  // Waits for this process's turn to write (at most Options::busy_timeout,
+  // giving up early once *cancel is set), then makes this store the
+  // primary. Fails with kBusy naming the process that holds the turn, or
+  // kAborted when cancelled. Immediate while another thread of the process
+  // holds a turn.
+  Result<WriteTurn> TakeTurn(const std::atomic<bool>* cancel = nullptr);
+
+  // One RocksDB open of the directory: the primary, or a secondary.
+  struct Instance {
+    std::unique_ptr<rocksdb::DB> db;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    std::string secondary_path;  // a secondary's own files, removed on close
+    bool flush_on_close = false;
+    bool primary() const { return secondary_path.empty(); }
+    rocksdb::ColumnFamilyHandle* cf(Keyspace ks) const { return handles[static_cast<int>(ks)]; }
+    Instance() = default;
+    Instance(const Instance&) = delete;
+    Instance& operator=(const Instance&) = delete;
+    ~Instance();
+  };
+  // The instance a transaction reads: the primary while this process has
+  // it, else the secondary (caught up when the process reads nothing).
+  // EndRead(instance) when done.
+  Result<std::shared_ptr<Instance>> BeginRead();
+  void EndRead(const Instance& instance);
+  // REQUIRES: a turn is held. The primary.
+  std::shared_ptr<Instance> WriteInstance() const;
+
+  // Starts tracking a transaction's snapshot on the primary; returns it.
+  const rocksdb::Snapshot* AcquireSnapshot(Instance& primary);
+  void ReleaseSnapshot(Instance& primary, const rocksdb::Snapshot* snapshot);
 
   // Validates txn against commits made after its snapshot and writes it.
   Status Commit(StoreTransaction& txn);
@@ -162,30 +227,59 @@ class Store : public std::enable_shared_from_this<Store> {
   // The RocksDB handles stay inside storage/: transactions, sorted files
   // and the integrity check reach them; tests through StoreInternals.
   friend class StoreTransaction;
+  friend class WriteTurn;
+  friend class TurnWatcher;
   friend struct StoreInternals;
-  rocksdb::DB* db() const { return db_.get(); }
-  rocksdb::ColumnFamilyHandle* cf(Keyspace ks) const { return handles_[static_cast<int>(ks)]; }
+  // The instance this process reads now (tests and the integrity check).
+  std::shared_ptr<Instance> Current() const;
   Store(std::string path, const Options& options);
   Status OpenDb();
-  Status LoadMeta();
-  // The names, bulk-load ranges and index catalog, read again (a reader,
-  // after catching up).
-  Status LoadNamesAndCatalog();
-  // A reader's transactions: the first of a quiet moment catches up.
-  void BeginRead();
-  void EndRead();
-  Status Reserve(const std::string& mark_key, uint64_t* reserved, uint64_t needed);
+  Result<std::shared_ptr<Instance>> OpenInstance(bool primary, bool create, bool handing_over = false);
+  // REQUIRES: reading_mu_ held.
+  Status OpenSecondaryLocked();
+  rocksdb::DBOptions DbOptions() const;
+  rocksdb::ColumnFamilyOptions CfOptions(Keyspace ks) const;
+  Status LoadMeta(Instance& inst);
+  // The names, bulk-load ranges and index catalog, read again (after
+  // catching up, or on becoming the primary).
+  Status LoadNamesAndCatalog(Instance& inst);
+  // The turn file: its lock, the token in it, the process holding it.
+  Status OpenTurnFile();
+  bool TryLockTurn();
+  void WriteToken();
+  std::string ReadToken() const;
+  Status BusyError(std::string_view waiting_for) const;
+  // With the turn held: the primary, opened (or kept) as soon as RocksDB's
+  // LOCK is free, waiting until deadline.
+  Status BecomePrimary(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* cancel);
+  Status Promoted(const std::shared_ptr<Instance>& primary);
+  void ReleaseTurn();
+  // Called by the process's watcher (TurnWatcher) when the turn file was
+  // written: gives up the primary when another process has the turn.
+  void HandOverIfAsked();
+  Status Reserve(Instance& primary, const std::string& mark_key, uint64_t* next, uint64_t* reserved, uint64_t count);
   Status CommitLocked(StoreTransaction& txn);
-  Status IngestLocked(const std::vector<IngestFile>& files);
+  Status IngestLocked(Instance& primary, const std::vector<IngestFile>& files);
 
   std::string path_;
   Options options_;
   rocksdb::WriteOptions write_options_;
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  std::string secondary_path_;  // a reader's own files (its log), removed on close
+  std::shared_ptr<rocksdb::Cache> block_cache_;
+  std::shared_ptr<rocksdb::MergeOperator> merge_;
+
+  mutable std::mutex instances_mu_;
+  std::shared_ptr<Instance> primary_;    // while this process writes, or wrote last
+  std::weak_ptr<Instance> released_;     // a primary given up, while transactions still read it
+  std::shared_ptr<Instance> secondary_;  // reads while another process has the primary
   std::mutex reading_mu_;
-  int open_reads_ = 0;
+  int open_reads_ = 0;  // transactions reading the secondary
+
+  int turn_fd_ = -1;  // kg-turn, locked (flock) while this process has a turn
+  std::string token_;
+  std::mutex turn_acquire_mu_;  // one thread of the process waits for the turn
+  mutable std::mutex turn_mu_;
+  int turns_ = 0;  // turns this process holds
+  bool watched_ = false;  // registered with the TurnWatcher
 
   mutable std::shared_mutex dict_mu_;
   struct Dictionary {
@@ -226,8 +320,8 @@ class Store : public std::enable_shared_from_this<Store> {
 
 // A store's RocksDB handles, for storage/ itself and white-box tests.
 struct StoreInternals {
-  static rocksdb::DB* db(const Store& store) { return store.db(); }
-  static rocksdb::ColumnFamilyHandle* cf(const Store& store, Keyspace ks) { return store.cf(ks); }
+  static rocksdb::DB* db(const Store& store) { return store.Current()->db.get(); }
+  static rocksdb::ColumnFamilyHandle* cf(const Store& store, Keyspace ks) { return store.Current()->cf(ks); }
 };
 
 }  // namespace kg::storage

@@ -7,21 +7,46 @@ namespace kg::storage {
 StoreTransaction::StoreTransaction(std::shared_ptr<Store> store, bool read_only)
     : store_(std::move(store)),
       read_only_(read_only || store_->read_only()),
-      snapshot_(Start(*store_)),
-      catalog_(store_->catalog()),
-      batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+      batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {
+  if (!read_only_) {
+    auto turn = store_->TakeTurn();
+    if (turn.ok()) turn_ = std::move(*turn);
+    else start_error_ = turn.status();
+  }
+  Start();
+}
+
+StoreTransaction::StoreTransaction(std::shared_ptr<Store> store, WriteTurn turn)
+    : store_(std::move(store)),
+      turn_(std::move(turn)),
+      read_only_(false),
+      batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {
+  Start();
+}
+
+void StoreTransaction::Start() {
+  // A write transaction reads the primary its turn keeps open; any other
+  // reads the instance its process reads now, a secondary catching up
+  // before the transaction's first look at anything, the catalog included.
+  if (turn_.held()) {
+    inst_ = store_->WriteInstance();
+  } else {
+    auto inst = store_->BeginRead();
+    if (inst.ok()) {
+      inst_ = std::move(*inst);
+      reading_ = true;
+    } else if (start_error_.ok()) {
+      start_error_ = inst.status();  // nothing to read through: every read fails with it
+    }
+  }
+  catalog_ = store_->catalog();
+  if (inst_ && inst_->primary()) snapshot_ = store_->AcquireSnapshot(*inst_);
+}
 
 StoreTransaction::~StoreTransaction() {
   for (auto& c : cached_) c.it.reset();
-  store_->ReleaseSnapshot(snapshot_);
-  if (store_->read_only()) store_->EndRead();
-}
-
-const rocksdb::Snapshot* StoreTransaction::Start(Store& store) {
-  // A reader catches up (when nothing else of its process reads) before
-  // the transaction's first look at anything, the catalog included.
-  if (store.read_only()) store.BeginRead();
-  return store.AcquireSnapshot();
+  if (inst_) store_->ReleaseSnapshot(*inst_, snapshot_);
+  if (reading_) store_->EndRead(*inst_);
 }
 
 rocksdb::ReadOptions StoreTransaction::ReadOptionsFor(Keyspace ks, bool total_order) const {
@@ -38,7 +63,7 @@ namespace {
 // Replays a plain batch into an indexed one.
 class Reindex : public rocksdb::WriteBatch::Handler {
  public:
-  Reindex(rocksdb::WriteBatchWithIndex* out, const Store& store) : out_(out), store_(store) {}
+  Reindex(rocksdb::WriteBatchWithIndex* out, const Store::Instance& inst) : out_(out), inst_(inst) {}
   rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& k, const rocksdb::Slice& v) override {
     return out_->Put(Handle(cf), k, v);
   }
@@ -50,48 +75,51 @@ class Reindex : public rocksdb::WriteBatch::Handler {
  private:
   rocksdb::ColumnFamilyHandle* Handle(uint32_t id) const {
     for (int i = 0; i < kKeyspaceCount; ++i)
-      if (StoreInternals::cf(store_, static_cast<Keyspace>(i))->GetID() == id) return StoreInternals::cf(store_, static_cast<Keyspace>(i));
-    return StoreInternals::cf(store_, Keyspace::kMeta);
+      if (inst_.cf(static_cast<Keyspace>(i))->GetID() == id) return inst_.cf(static_cast<Keyspace>(i));
+    return inst_.cf(Keyspace::kMeta);
   }
   rocksdb::WriteBatchWithIndex* out_;
-  const Store& store_;
+  const Store::Instance& inst_;
 };
 
 }  // namespace
 
 void StoreTransaction::IndexWrites() const {
   if (indexed_) return;
-  Reindex handler(&batch_, *store_);
+  Reindex handler(&batch_, *inst_);
   pending_.Iterate(&handler);
   pending_.Clear();
   indexed_ = true;
 }
 
 Status StoreTransaction::Get(Keyspace ks, std::string_view key, std::string* value) const {
+  if (!inst_) return start_error_;
   if (NeedsIndex(ks)) IndexWrites();
   rocksdb::ReadOptions ro = ReadOptionsFor(ks, true);
   rocksdb::Slice k(key.data(), key.size());
   rocksdb::Status s =
       writes_per_keyspace_[static_cast<int>(ks)] == 0
-          ? store_->db()->Get(ro, store_->cf(ks), k, value)
+          ? inst_->db->Get(ro, inst_->cf(ks), k, value)
           : const_cast<rocksdb::WriteBatchWithIndex&>(batch_).GetFromBatchAndDB(
-                store_->db(), ro, store_->cf(ks), k, value);
+                inst_->db.get(), ro, inst_->cf(ks), k, value);
   if (s.IsNotFound()) return Status(StatusCode::kNotFound, "");
   return FromRocks(s, KeyspaceName(ks));
 }
 
 void StoreTransaction::Put(Keyspace ks, std::string_view key, std::string_view value) {
+  if (!inst_) return;  // the commit fails with start_error_
   rocksdb::Slice k(key.data(), key.size()), v(value.data(), value.size());
-  if (indexed_) batch_.Put(store_->cf(ks), k, v);
-  else pending_.Put(store_->cf(ks), k, v);
+  if (indexed_) batch_.Put(inst_->cf(ks), k, v);
+  else pending_.Put(inst_->cf(ks), k, v);
   ++writes_;
   ++writes_per_keyspace_[static_cast<int>(ks)];
 }
 
 void StoreTransaction::Delete(Keyspace ks, std::string_view key) {
+  if (!inst_) return;
   rocksdb::Slice k(key.data(), key.size());
-  if (indexed_) batch_.Delete(store_->cf(ks), k);
-  else pending_.Delete(store_->cf(ks), k);
+  if (indexed_) batch_.Delete(inst_->cf(ks), k);
+  else pending_.Delete(inst_->cf(ks), k);
   ++writes_;
   ++writes_per_keyspace_[static_cast<int>(ks)];
 }
@@ -103,10 +131,11 @@ void StoreTransaction::AddToCounter(CounterKind kind, uint32_t id, int64_t delta
 Result<int64_t> StoreTransaction::Counter(CounterKind kind, uint32_t id) const {
   std::string k = key::Counter(kind, id);
   std::string v;
+  if (!inst_) return start_error_;
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_;
   int64_t count = 0;
-  rocksdb::Status s = store_->db()->Get(ro, store_->cf(Keyspace::kMeta), k, &v);
+  rocksdb::Status s = inst_->db->Get(ro, inst_->cf(Keyspace::kMeta), k, &v);
   if (s.ok() && v.size() == 8) count = key::GetI64(v.data());
   else if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading a counter");
   if (auto it = counter_deltas_.find(k); it != counter_deltas_.end()) count += it->second;
@@ -114,12 +143,13 @@ Result<int64_t> StoreTransaction::Counter(CounterKind kind, uint32_t id) const {
 }
 
 std::unique_ptr<rocksdb::Iterator> StoreTransaction::NewIterator(Keyspace ks, bool total_order) const {
+  if (!inst_) return std::unique_ptr<rocksdb::Iterator>(rocksdb::NewErrorIterator(rocksdb::Status::Busy(start_error_.message())));
   if (NeedsIndex(ks)) IndexWrites();
   rocksdb::ReadOptions ro = ReadOptionsFor(ks, total_order);
-  std::unique_ptr<rocksdb::Iterator> base(store_->db()->NewIterator(ro, store_->cf(ks)));
+  std::unique_ptr<rocksdb::Iterator> base(inst_->db->NewIterator(ro, inst_->cf(ks)));
   if (writes_per_keyspace_[static_cast<int>(ks)] == 0) return base;
   return std::unique_ptr<rocksdb::Iterator>(
-      const_cast<rocksdb::WriteBatchWithIndex&>(batch_).NewIteratorWithBase(store_->cf(ks),
+      const_cast<rocksdb::WriteBatchWithIndex&>(batch_).NewIteratorWithBase(inst_->cf(ks),
                                                                             base.release()));
 }
 
@@ -169,6 +199,9 @@ void StoreTransaction::PopSavePoint() {
 
 void StoreTransaction::MarkFinished() {
   finished_ = true;
+  // The turn goes back with the end of the writes, before the transaction
+  // object does.
+  turn_.Release();
   batch_.Clear();
   pending_.Clear();
   indexed_ = false;
@@ -187,7 +220,7 @@ Status StoreTransaction::Commit() {
     return Status::OK();
   }
   if (read_only_) return Status::ReadOnly("cannot commit writes in a read-only transaction");
-  Status s = store_->Commit(*this);
+  Status s = start_error_.ok() ? store_->Commit(*this) : start_error_;
   MarkFinished();
   return s;
 }

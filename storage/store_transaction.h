@@ -23,12 +23,18 @@ namespace kg::storage {
 
 class StoreTransaction {
  public:
+  // A write transaction holds its process's turn to write (Store::TakeTurn)
+  // from its beginning to its end; given none, it takes one, and should
+  // that fail its commit fails with the reason.
   StoreTransaction(std::shared_ptr<Store> store, bool read_only);
+  StoreTransaction(std::shared_ptr<Store> store, WriteTurn turn);
   ~StoreTransaction();
   StoreTransaction(const StoreTransaction&) = delete;
   StoreTransaction& operator=(const StoreTransaction&) = delete;
 
   Store& store() const { return *store_; }
+  // The RocksDB instance it reads: the primary for a write transaction.
+  Store::Instance& instance() const { return *inst_; }
   bool read_only() const { return read_only_; }
   // True after Commit or Rollback: every further call fails.
   bool finished() const { return finished_; }
@@ -127,11 +133,15 @@ class StoreTransaction {
   IteratorLease Lease(Keyspace ks) const;
   rocksdb::ReadOptions ReadOptionsFor(Keyspace ks, bool total_order) const;
 
+  void Start();
   std::shared_ptr<Store> store_;
+  WriteTurn turn_;
   bool read_only_;
   bool finished_ = false;
-  static const rocksdb::Snapshot* Start(Store& store);
-  const rocksdb::Snapshot* snapshot_;
+  Status start_error_;
+  std::shared_ptr<Store::Instance> inst_;  // null when the start failed
+  bool reading_ = false;                   // began with Store::BeginRead
+  const rocksdb::Snapshot* snapshot_ = nullptr;
   std::shared_ptr<const IndexCatalog> catalog_;
   // Writes are appended to pending_ (cheap) until a read needs to see them;
   // then they move into batch_, which indexes them for reads, and later

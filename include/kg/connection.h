@@ -61,14 +61,16 @@ class Connection {
                      const std::function<void(size_t index, const QueryResult& result)>& on_result);
 
   // Explicit transactions: statements run in one transaction until
-  // Commit or Rollback. Begin fails if one is already open.
-  Status Begin();
+  // Commit or Rollback. Begin fails if one is already open. A transaction
+  // that may write holds the process's turn to write until it ends (see
+  // Options::busy_timeout); Cancel() gives up the wait for it.
+  Status Begin(const TransactionOptions& options = {});
   Status Commit();
   void Rollback();
   bool in_transaction() const;
 
-  // Makes the running statement fail with a TransientError soon. Callable
-  // from any thread (e.g. a Ctrl-C handler).
+  // Makes the running statement (or the wait for the turn to write) fail
+  // soon. Callable from any thread (e.g. a Ctrl-C handler).
   void Cancel();
   // A statement running longer than this fails (zero: no limit).
   void set_timeout(std::chrono::milliseconds limit);

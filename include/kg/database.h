@@ -37,8 +37,9 @@ struct IndexInfo {
 class Database {
  public:
   // Opens (or, with options.create_if_missing, creates) the database in the
-  // directory path. Fails with kBusy when another process has it open for
-  // writing, kNotSupported when it was written by a newer kg.
+  // directory path. Several processes may have one directory open at once
+  // (see Options::busy_timeout). Fails with kNotSupported when it was
+  // written by a newer kg.
   static Result<std::unique_ptr<Database>> Open(const std::string& path, const Options& options = {});
 
   // Closes the database. Transactions still alive keep the storage open
@@ -50,7 +51,10 @@ class Database {
   const std::string& path() const;
   bool read_only() const;
 
-  // Begins a transaction on a snapshot of the current state.
+  // Begins a transaction on a snapshot of the current state, which holds
+  // every commit of any process made before. A write transaction holds its
+  // process's turn to write until it ends: Begin waits while another
+  // process writes, and fails with kBusy after Options::busy_timeout.
   Result<Transaction> Begin(const TransactionOptions& options = {}) const;
 
   // Creates an index (or unique constraint) and fills it from existing data,

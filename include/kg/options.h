@@ -1,6 +1,7 @@
 // Options for opening a database and for starting a transaction.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 
 namespace kg {
@@ -10,10 +11,15 @@ struct Options {
   bool create_if_missing = true;
   // Fail when a database already exists in the directory.
   bool error_if_exists = false;
+  // Any number of processes open a directory at once, each transaction
+  // seeing every commit any of them made before it began. Reads never wait.
+  // Writers take turns: a write transaction (and an index change, a bulk
+  // load's ingestion) waits while another process writes, at most
+  // busy_timeout, then fails with StatusCode::kBusy naming that process.
+  // Between write transactions a process holds no turn.
+  std::chrono::milliseconds busy_timeout{5000};
   // Open for reading only: every write fails with StatusCode::kReadOnly.
-  // Any number of read-only processes open a directory at once, beside the
-  // one process that has it open for writing; each transaction sees every
-  // commit made before it began. No write access to the directory is needed.
+  // No write access to the directory is needed.
   bool read_only = false;
   // Memory for cached data blocks, shared by every column family.
   size_t block_cache_bytes = size_t{256} << 20;

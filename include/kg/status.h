@@ -21,7 +21,7 @@ enum class StatusCode : int {
   kIOError = 6,            // the file system refused
   kNotSupported = 7,       // e.g. a database written by a newer format
   kReadOnly = 8,           // a write on a read-only database or transaction
-  kBusy = 9,               // the database directory is in use by another process
+  kBusy = 9,               // another process kept the turn to write past the busy timeout: retry
   kAborted = 10,           // cancelled, or the transaction is no longer usable
   kInternal = 11,          // a bug in kg
 };
@@ -55,7 +55,7 @@ class Status {
   bool IsNotFound() const { return code_ == StatusCode::kNotFound; }
   bool IsConflict() const { return code_ == StatusCode::kConflict; }
   // True when retrying the whole transaction may succeed.
-  bool IsRetryable() const { return code_ == StatusCode::kConflict; }
+  bool IsRetryable() const { return code_ == StatusCode::kConflict || code_ == StatusCode::kBusy; }
 
   // "Conflict: node 7 was changed by another transaction" or "OK".
   std::string ToString() const;

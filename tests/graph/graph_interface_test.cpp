@@ -29,7 +29,7 @@ TEST_CASE("the graph interface reads what the public API wrote", "[graph][interf
     e2 = test::Ok(txn.CreateEdge(yiliang, "LOCATED_IN", yunnan));
     test::Ok(txn.Commit());
   }
-  std::shared_ptr<graph::GraphTxn> g = graph::Begin(*db, /*read_only=*/true);
+  std::shared_ptr<graph::GraphTxn> g = *graph::Begin(*db, /*read_only=*/true);
   uint32_t county = *g->ResolveLabel("County"), paired = *g->ResolveLabel("Paired");
   uint32_t province = *g->ResolveLabel("Province");
   uint32_t code = *g->ResolveKey("code"), name = *g->ResolveKey("name");
@@ -138,7 +138,7 @@ TEST_CASE("the graph interface reads what the public API wrote", "[graph][interf
 TEST_CASE("writes through the graph interface are one transaction", "[graph][interface]") {
   test::TempDir dir;
   auto db = test::OpenDb(dir.db());
-  std::shared_ptr<graph::GraphTxn> g = graph::Begin(*db, /*read_only=*/false);
+  std::shared_ptr<graph::GraphTxn> g = *graph::Begin(*db, /*read_only=*/false);
   uint32_t person = test::Ok(g->InternLabel("Person")), knows = test::Ok(g->InternType("KNOWS"));
   uint32_t name = test::Ok(g->InternKey("name"));
   CHECK(g->InternLabel("").status().code() == StatusCode::kInvalidArgument);

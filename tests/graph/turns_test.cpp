@@ -1,0 +1,138 @@
+// Writers taking turns on one directory. Two Database objects on one
+// directory behave as two processes do (each has its own lock on the turn
+// file, and the primary moves between them), so the mechanism is tested
+// here in one process; tests/cli/writers_test.py runs it across processes.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "kg/kg.h"
+#include "tests/test_util.h"
+
+namespace kg {
+namespace {
+
+using test::Count;
+
+TEST_CASE("two writers on one directory take turns and each sees the other's commits", "[graph][turns]") {
+  test::TempDir dir;
+  auto a = test::OpenDb(dir.db());
+  auto b = test::OpenDb(dir.db());
+  Connection ca(*a), cb(*b);
+  REQUIRE(ca.Execute("CREATE (:Counter {n: 0})").ok());
+  for (int i = 0; i < 20; ++i) {
+    Connection& c = i % 2 ? cb : ca;
+    QueryResult r = c.Execute("MATCH (c:Counter) SET c.n = c.n + 1");
+    INFO(r.error().pretty);
+    REQUIRE(r.ok());
+  }
+  CHECK(Count(ca, "MATCH (c:Counter) RETURN c.n") == 20);
+  CHECK(Count(cb, "MATCH (c:Counter) RETURN c.n") == 20);
+
+  // Names and indexes made by one are the other's, and neither hands out
+  // an id the other has used.
+  REQUIRE(cb.Execute("CREATE (:Fresh {k: 1})-[:LINK]->(:Fresh {k: 2})").ok());
+  REQUIRE(ca.Execute("CREATE INDEX fresh_k FOR (f:Fresh) ON (f.k)").ok());
+  REQUIRE(cb.Execute("CREATE (:Fresh {k: 3})").ok());
+  REQUIRE(ca.Execute("CREATE (:Fresh {k: 4})").ok());
+  CHECK(Count(cb, "MATCH (f:Fresh) RETURN count(DISTINCT id(f))") == 4);
+  CHECK(Count(ca, "MATCH (f:Fresh {k: 3}) RETURN count(f)") == 1);
+  QueryResult plan = cb.Execute("EXPLAIN MATCH (f:Fresh {k: 4}) RETURN f");
+  REQUIRE(plan.ok());
+  CHECK(plan.plan().find("NodeIndexSeek") != std::string::npos);
+  CHECK(Count(cb, "MATCH (:Fresh {k: 1})-[:LINK]->(f) RETURN f.k") == 2);
+  auto report = Check(*a);
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+}
+
+TEST_CASE("a writer waits for the other's transaction, then fails with Busy naming the process", "[graph][turns]") {
+  test::TempDir dir;
+  Options quick;
+  quick.busy_timeout = std::chrono::milliseconds(200);
+  auto a = test::OpenDb(dir.db(), quick);
+  auto b = test::OpenDb(dir.db(), quick);
+  Connection ca(*a), cb(*b);
+  REQUIRE(ca.Begin().ok());
+  REQUIRE(ca.Execute("CREATE (:Held)").ok());
+
+  // Reads never wait.
+  CHECK(Count(cb, "MATCH (n) RETURN count(n)") == 0);
+  auto start = std::chrono::steady_clock::now();
+  QueryResult w = cb.Execute("CREATE (:Waiting)");
+  auto waited = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(w.ok());
+  CHECK(w.error().code == "TransientError");
+  CHECK(w.error().detail == "Busy");
+  CHECK(w.error().message.find("process " + std::to_string(::getpid())) != std::string::npos);
+  CHECK(waited >= std::chrono::milliseconds(200));
+  auto txn = b->Begin();
+  REQUIRE(txn.status().code() == StatusCode::kBusy);
+  CHECK(txn.status().IsRetryable());
+
+  // Once the turn is given back, the other writes and sees what was committed.
+  REQUIRE(ca.Commit().ok());
+  REQUIRE(cb.Execute("CREATE (:Waiting)").ok());
+  CHECK(Count(cb, "MATCH (n) RETURN count(n)") == 2);
+}
+
+TEST_CASE("a writer waiting for its turn gives up when cancelled", "[graph][turns]") {
+  test::TempDir dir;
+  Options patient;
+  patient.busy_timeout = std::chrono::seconds(60);
+  auto a = test::OpenDb(dir.db(), patient);
+  auto b = test::OpenDb(dir.db(), patient);
+  Connection ca(*a), cb(*b);
+  REQUIRE(ca.Begin().ok());
+  std::atomic<bool> done{false};
+  Status begun;
+  std::thread waiter([&] {
+    begun = cb.Begin();
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK_FALSE(done.load());
+  cb.Cancel();
+  waiter.join();
+  CHECK(begun.code() == StatusCode::kAborted);
+  CHECK_FALSE(cb.in_transaction());
+  ca.Rollback();
+  REQUIRE(cb.Begin().ok());
+  cb.Rollback();
+}
+
+TEST_CASE("a bulk load beside a writer takes the turn for its ingestion only", "[graph][turns]") {
+  test::TempDir dir;
+  std::string csv = dir.path() + "/people.csv";
+  {
+    std::FILE* f = std::fopen(csv.c_str(), "w");
+    REQUIRE(f);
+    std::fputs("id:ID,name,:LABEL\n", f);
+    for (int i = 0; i < 1000; ++i) std::fprintf(f, "%d,p%d,Person\n", i, i);
+    std::fclose(f);
+  }
+  auto a = test::OpenDb(dir.db());
+  auto b = test::OpenDb(dir.db());
+  Connection ca(*a);
+  REQUIRE(ca.Execute("CREATE (:Before)").ok());
+  LoadFile file;
+  file.path = csv;
+  file.kind = LoadFile::Kind::kNodes;
+  LoadOptions bulk;
+  bulk.method = LoadOptions::Method::kBulk;
+  auto loaded = Load(*b, {file}, bulk);
+  INFO(loaded.status().ToString());
+  REQUIRE(loaded.ok());
+  CHECK(loaded->bulk);
+  REQUIRE(ca.Execute("CREATE (:After)").ok());
+  CHECK(Count(ca, "MATCH (p:Person) RETURN count(p)") == 1000);
+  CHECK(Count(ca, "MATCH (n) WHERE NOT n:Person RETURN count(n)") == 2);
+  CHECK(Count(ca, "MATCH (n) RETURN count(DISTINCT id(n))") == 1002);
+}
+
+}  // namespace
+}  // namespace kg
