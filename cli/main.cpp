@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -34,22 +35,26 @@ using kg::cli::Format;
 
 constexpr const char* kUsage =
     "usage: kg [DIR]                                   open the shell on the database in DIR\n"
-    "       kg shell [--db DIR] [--read-only]\n"
-    "       kg query [--db DIR] [--read-only] [--format table|csv|json|typed] [--param NAME=JSON]... (QUERY | --file FILE)\n"
+    "       kg shell [--db DIR] [--read-only] [--busy-timeout MS]\n"
+    "       kg query [--db DIR] [--read-only] [--busy-timeout MS] [--format table|csv|json|typed] [--param NAME=JSON]...\n"
+    "                (QUERY | --file FILE)\n"
     "       kg load [--db DIR] [--format csv|jsonl|cypher] [--nodes FILE]... [--relationships FILE]...\n"
     "               [--skip-bad N] [--rejects FILE] [--no-compact] [FILE]...\n"
     "       kg export [--db DIR] --format jsonl|csv|cypher|graphml|dot [-o PATH] [--query QUERY] [--param NAME=JSON]...\n"
     "       kg check [--db DIR]\n"
-    "       kg serve [--db DIR] [--read-only] [--listen HOST:PORT] [--auth USER:PASSWORD | --auth-file FILE]\n"
+    "       kg serve [--db DIR] [--read-only] [--busy-timeout MS] [--listen HOST:PORT]\n"
+    "               [--auth USER:PASSWORD | --auth-file FILE]\n"
     "               [--max-connections N] [--idle-timeout SECONDS] [--max-message-bytes N]\n"
     "                                                    serve the database to Neo4j drivers over Bolt\n"
     "                                                    (default 127.0.0.1:7687; port 0: any free port)\n"
     "       kg example [NAME] [--db DIR] [--no-question] [--wordnet-dir DIR]\n"
     "                                                    load an example dataset (no NAME: list them)\n"
     "       kg --version\n"
-    "Without --db, the database is $KG_DB, else ~/.local/share/kg/default. One process at a time opens it\n"
-    "for writing; with --read-only (kg check and kg export always) any number read beside it, each\n"
-    "statement seeing every commit made before it began.\n";
+    "Without --db, the database is $KG_DB, else ~/.local/share/kg/default. Any number of processes\n"
+    "open it at once, each statement seeing every commit made before it began. Reads never wait;\n"
+    "writers take turns: a write waits while another process writes, at most --busy-timeout MS\n"
+    "(default 5000; every subcommand takes it), then fails as busy, naming that process.\n"
+    "--read-only (kg check and kg export always) needs no write access to the directory.\n";
 
 int Usage(const std::string& problem) {
   std::cerr << "kg: " << problem << "\n" << kUsage;
@@ -82,6 +87,7 @@ std::string DatasetsDir() {
 // Options shared by the subcommands, parsed in one place.
 struct Args {
   std::string db;
+  std::optional<std::chrono::milliseconds> busy_timeout;  // --busy-timeout MS
   std::vector<std::string> positional;
   std::vector<std::pair<std::string, std::string>> options;  // in order
 
@@ -110,7 +116,16 @@ bool ParseArgs(const std::vector<std::string>& args, const std::vector<std::stri
     }
     bool takes = std::find(with_value.begin(), with_value.end(), a) != with_value.end();
     bool flag = std::find(flags.begin(), flags.end(), a) != flags.end();
-    if (a == "--db" || takes) {
+    if (a == "--busy-timeout") {
+      char* end = nullptr;
+      long long ms = i + 1 < args.size() ? std::strtoll(args[i + 1].c_str(), &end, 10) : -1;
+      if (i + 1 >= args.size() || args[i + 1].empty() || *end != '\0' || ms < 0) {
+        *status = Usage("--busy-timeout needs a number of milliseconds");
+        return false;
+      }
+      out->busy_timeout = std::chrono::milliseconds(ms);
+      ++i;
+    } else if (a == "--db" || takes) {
       if (i + 1 >= args.size()) {
         *status = Usage(a + " needs a value");
         return false;
@@ -130,11 +145,12 @@ bool ParseArgs(const std::vector<std::string>& args, const std::vector<std::stri
   return true;
 }
 
-// A read-only open reads beside a process that writes, and needs no write
-// access to the directory.
-std::unique_ptr<kg::Database> OpenDb(const std::string& dir, bool read_only = false) {
+// A read-only open needs no write access to the directory.
+std::unique_ptr<kg::Database> OpenDb(const Args& args, bool read_only = false) {
+  const std::string& dir = args.db;
   kg::Options options;
   options.read_only = read_only;
+  if (args.busy_timeout) options.busy_timeout = *args.busy_timeout;
   std::error_code ec;
   if (!read_only) std::filesystem::create_directories(dir, ec);
   auto db = kg::Database::Open(dir, options);
@@ -177,7 +193,7 @@ int Query(const std::vector<std::string>& argv) {
   bool have_query = args.positional.size() == 1;
   if (have_query == !file.empty()) return Usage("give either a QUERY or --file FILE");
 
-  auto db = OpenDb(args.db, args.Has("--read-only"));
+  auto db = OpenDb(args, args.Has("--read-only"));
   if (!db) return 1;
   kg::Connection conn(*db);
   std::vector<kg::ScriptStatement> statements;
@@ -272,7 +288,7 @@ int Load(const std::vector<std::string>& argv) {
   options.rejects_path = args.Get("--rejects");
   ProgressBar bar;
   options.progress = [&bar](const kg::LoadProgress& p) { bar(p); };
-  auto db = OpenDb(args.db);
+  auto db = OpenDb(args);
   if (!db) return 1;
   auto loaded = kg::Load(*db, files, options);
   bar.Done();
@@ -304,7 +320,7 @@ int Export(const std::vector<std::string>& argv) {
   options.query = args.Get("--query");
   if (!ParseParams(args, &options.params, &status)) return status;
   std::string path = args.Has("-o") ? args.Get("-o") : args.Get("--output");
-  auto db = OpenDb(args.db, /*read_only=*/true);
+  auto db = OpenDb(args, /*read_only=*/true);
   if (!db) return 1;
   kg::Result<kg::ExportStats> s = kg::Status::OK();
   if (options.format == kg::ExportFormat::kCsv) {
@@ -339,7 +355,7 @@ int Check(const std::vector<std::string>& argv) {
     std::cerr << "kg check: " << args.db << ": no such database\n";
     return 1;
   }
-  auto db = OpenDb(args.db, /*read_only=*/true);
+  auto db = OpenDb(args, /*read_only=*/true);
   if (!db) return 1;
   auto report = kg::Check(*db);
   if (!report.ok()) {
@@ -412,7 +428,7 @@ int Serve(const std::vector<std::string>& argv) {
   options.max_connections = static_cast<size_t>(max_connections);
   options.idle_timeout = std::chrono::seconds(idle);
 
-  auto db = OpenDb(args.db, args.Has("--read-only"));
+  auto db = OpenDb(args, args.Has("--read-only"));
   if (!db) return 1;
   struct sigaction action {};
   action.sa_handler = StopServing;
@@ -471,7 +487,7 @@ int RunExample(const std::vector<std::string>& argv) {
   for (const Example& e : Examples())
     if (args.positional[0] == e.name) example = &e;
   if (!example) return Usage("no example named '" + args.positional[0] + "'; `kg example` lists them");
-  auto db = OpenDb(args.db);
+  auto db = OpenDb(args);
   if (!db) return 1;
   std::cerr << "kg example " << example->name << ": database " << args.db << "\n";
   if (std::string(example->name) == "wordnet") {
@@ -539,16 +555,16 @@ void OnInterrupt(int) {
   if (g_shell) g_shell->Cancel();
 }
 
-int RunShell(const std::string& dir, bool read_only = false) {
+int RunShell(const Args& args, bool read_only = false) {
   bool interactive = isatty(0) != 0;
-  auto db = OpenDb(dir, read_only);
+  auto db = OpenDb(args, read_only);
   if (!db) return 1;
   kg::cli::Shell shell(*db, std::cout, std::cerr, {.interactive = interactive, .timing = interactive});
   if (!interactive) {
     kg::cli::StreamLineSource in(std::cin);
     return shell.Run(in);
   }
-  std::cout << "kg 0.1.0 shell on " << dir << "\n"
+  std::cout << "kg 0.1.0 shell on " << args.db << "\n"
             << "Statements end with ';'. :help lists the commands, :quit (or Ctrl-D) leaves.\n";
   g_shell = &shell;
   struct sigaction sa {};
@@ -576,7 +592,11 @@ int main(int argc, char** argv) {
     std::cout << "kg 0.1.0\n";
     return 0;
   }
-  if (args.empty()) return RunShell(DefaultDb());
+  if (args.empty()) {
+    Args defaults;
+    defaults.db = DefaultDb();
+    return RunShell(defaults);
+  }
   std::string command = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "query") return Query(rest);
@@ -589,10 +609,12 @@ int main(int argc, char** argv) {
     Args a;
     int status = 0;
     if (!ParseArgs(rest, {}, {"--read-only"}, &a, &status)) return status;
-    if (!a.positional.empty()) return Usage("kg shell takes --db DIR and --read-only");
-    return RunShell(a.db, a.Has("--read-only"));
+    if (!a.positional.empty()) return Usage("kg shell takes --db DIR, --read-only and --busy-timeout MS");
+    return RunShell(a, a.Has("--read-only"));
   }
   if (command[0] == '-') return Usage("unknown option " + command);
   if (args.size() > 1) return Usage("unknown command '" + command + "'");
-  return RunShell(command);  // kg DIR
+  Args dir;  // kg DIR
+  dir.db = command;
+  return RunShell(dir);
 }

@@ -21,7 +21,7 @@ constexpr const char* kHelp =
     "  :schema                       labels and relationship types with counts, property keys, indexes\n"
     "  :param NAME => VALUE          set a parameter ($NAME); VALUE is a Cypher expression\n"
     "  :params                       list the parameters\n"
-    "  :begin / :commit / :rollback  an explicit transaction\n"
+    "  :begin / :commit / :rollback  an explicit transaction (it holds the turn to write)\n"
     "  :source FILE                  run the statements in FILE\n"
     "  :format table|csv|json|typed  how results print\n"
     "  :timing on|off                show how long each statement took\n"
@@ -78,7 +78,12 @@ int Shell::Run(LineSource& in) {
   bool failed = false;
   while (!quit_) {
     bool interrupted = false;
-    std::string prompt = buffer.empty() ? (conn_.in_transaction() ? "kg(tx)> " : "kg> ") : "   ...> ";
+    // In a transaction on a database open for writing, the shell holds the
+    // turn to write, and says so.
+    std::string prompt = !buffer.empty()              ? "   ...> "
+                         : !conn_.in_transaction()    ? "kg> "
+                         : db_.read_only()            ? "kg(tx)> "
+                                                      : "kg(tx, writing)> ";
     if (!in.ReadLine(prompt, &line, &interrupted)) break;
     if (interrupted) {  // Ctrl-C at the prompt drops the statement being typed
       buffer.clear();
@@ -228,8 +233,11 @@ bool Shell::Command(const std::string& line) {
     return true;
   }
   if (cmd == ":begin") {
+    // Waits while another process writes; Ctrl-C gives up the wait.
     if (Status s = conn_.Begin(); !s.ok()) return Fail(":begin: " + s.message());
-    out_ << "transaction open; :commit or :rollback ends it\n";
+    out_ << (db_.read_only() ? "transaction open"
+                             : "transaction open, holding the turn to write (other processes' writes wait)")
+         << "; :commit or :rollback ends it\n";
     return true;
   }
   if (cmd == ":commit") {

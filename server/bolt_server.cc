@@ -50,6 +50,7 @@ std::string Neo4jCode(const QueryError& e) {
   if (c == "ExternalResourceError") return "Neo.ClientError.Statement.ExternalResourceFailed";
   if (c == "TransientError") {
     if (e.detail == "Conflict") return "Neo.TransientError.Transaction.DeadlockDetected";
+    if (e.detail == "Busy") return "Neo.TransientError.Transaction.LockAcquisitionTimeout";
     if (e.detail == "Timeout") return "Neo.ClientError.Transaction.TransactionTimedOut";
     return "Neo.TransientError.Transaction.Terminated";
   }
@@ -442,8 +443,15 @@ class Session {
         const ValueMap* extra = field_map(0);
         if (!extra) return bad("BEGIN takes a map");
         ApplyTimeout(*extra);
-        if (Status s = conn_.Begin(); !s.ok()) {
-          Failure("Neo.ClientError.Transaction.TransactionStartFailed", s.ToString());
+        // A read transaction (mode "r": a driver's executeRead) takes no
+        // turn to write, so it never waits for another process.
+        TransactionOptions txn_options;
+        if (auto mode = extra->find("mode"); mode != extra->end() && mode->second.type() == Value::Type::kString)
+          txn_options.read_only = mode->second.as_string() == "r";
+        if (Status s = conn_.Begin(txn_options); !s.ok()) {
+          Failure(s.code() == StatusCode::kBusy ? "Neo.TransientError.Transaction.LockAcquisitionTimeout"
+                                                : "Neo.ClientError.Transaction.TransactionStartFailed",
+                  s.ToString());
           return std::nullopt;
         }
         state_ = State::kTxReady;
