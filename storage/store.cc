@@ -300,12 +300,7 @@ Status Store::OpenDb() {
   block_cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes);
   merge_ = std::make_shared<CounterAddOperator>();
 
-  if (options_.read_only) {
-    auto inst = OpenInstance(/*primary=*/false, false);
-    if (!inst.ok()) return inst.status();
-    secondary_ = std::move(*inst);
-    return LoadMeta(*secondary_);
-  }
+  if (options_.read_only) return OpenFirstSecondary();
 
   if (Status s = OpenTurnFile(); !s.ok()) return s;
   // The primary is free to take when no process holds the turn and none
@@ -335,10 +330,24 @@ Status Store::OpenDb() {
     return s;
   }
   if (locked) ::flock(turn_fd_, LOCK_UN);
-  auto secondary = OpenInstance(/*primary=*/false, false);
-  if (!secondary.ok()) return secondary.status();
-  secondary_ = std::move(*secondary);
-  return LoadMeta(*secondary_);
+  return OpenFirstSecondary();
+}
+
+Status Store::OpenFirstSecondary() {
+  // A database another process is making has its CURRENT file before its
+  // column families and format version: an open that fails is tried again
+  // for a moment.
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  for (;;) {
+    auto inst = OpenInstance(/*primary=*/false, false);
+    Status s = inst.ok() ? LoadMeta(**inst) : inst.status();
+    if (s.ok()) {
+      secondary_ = std::move(*inst);
+      return s;
+    }
+    if (s.code() == StatusCode::kNotSupported || std::chrono::steady_clock::now() >= give_up) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 rocksdb::DBOptions Store::DbOptions() const {

@@ -234,6 +234,7 @@ class Store : public std::enable_shared_from_this<Store> {
   std::shared_ptr<Instance> Current() const;
   Store(std::string path, const Options& options);
   Status OpenDb();
+  Status OpenFirstSecondary();
   Result<std::shared_ptr<Instance>> OpenInstance(bool primary, bool create, bool handing_over = false);
   // REQUIRES: reading_mu_ held.
   Status OpenSecondaryLocked();
