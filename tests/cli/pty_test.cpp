@@ -137,4 +137,39 @@ TEST_CASE("the shell on a terminal: history, completion, Ctrl-C, Ctrl-D", "[shel
   }
 }
 
+TEST_CASE("two shells: :begin holds the turn to write, and Ctrl-C gives up a wait for it", "[shell][pty]") {
+  kg::test::TempDir dir;
+  Terminal first(dir.path(), dir.db()), second(dir.path(), dir.db());
+  INFO(first.output() << "\n----\n" << second.output());
+  REQUIRE(first.Expect("kg> "));
+  REQUIRE(second.Expect("kg> "));
+  first.Send(":begin\r");
+  REQUIRE(first.Expect("holding the turn to write"));
+  REQUIRE(first.Expect("kg(tx, writing)> "));
+  first.Send("CREATE (:First);\r");
+  REQUIRE(first.Expect("1 nodes created"));
+  // The other shell reads at once, and waits to write.
+  second.Send("MATCH (n) RETURN count(n) AS c;\r");
+  REQUIRE(second.Expect("| 0 |"));
+  REQUIRE(second.Expect("kg> "));
+  second.Send(":begin\r");
+  usleep(300 * 1000);
+  second.Send("\x03");
+  REQUIRE(second.Expect("gave up waiting"));
+  REQUIRE(second.Expect("kg> "));
+  first.Send(":commit\r");
+  REQUIRE(first.Expect("committed"));
+  REQUIRE(first.Expect("kg> "));
+  second.Send(":begin\r");
+  REQUIRE(second.Expect("kg(tx, writing)> "));
+  second.Send("MATCH (n:First) RETURN count(n) AS c;\r");
+  REQUIRE(second.Expect("| 1 |"));
+  second.Send(":rollback\r");
+  REQUIRE(second.Expect("kg> "));
+  first.Send(":quit\r");
+  second.Send(":quit\r");
+  CHECK(first.Wait() == 0);
+  CHECK(second.Wait() == 0);
+}
+
 }  // namespace

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writers in several processes taking turns on one directory:
 
+- processes opening a new database at once all open it;
 - four processes (three `kg query --file`, one `kg shell` writing in explicit
   transactions) increment one counter, each increment creating a node in the
   same transaction: the counter ends at the exact total;
@@ -53,6 +54,16 @@ def main():
         if r.returncode != 0:
             return ("error", r.stderr)
         return int(r.stdout.strip().splitlines()[-1])
+
+    # 0. Processes opening a database that does not exist yet, all at once:
+    # one makes it, the others open it (once it is whole).
+    for attempt in range(5):
+        fresh = os.path.join(work, f"fresh{attempt}")
+        opens = [subprocess.Popen([kg, "query", "--db", fresh, "RETURN 1"], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        errors = [p.communicate(timeout=60)[1] for p in opens]
+        check(all(p.returncode == 0 for p in opens), f"four processes opening a new database at once ({attempt})",
+              errors)
 
     query("CREATE (:Counter {n: 0})")
 
