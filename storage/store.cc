@@ -1096,11 +1096,10 @@ void Store::HandOverIfAsked() {
     released_ = primary_;
     giving = std::move(primary_);
   }
-  // Closed here, or by the last transaction still reading it. The
-  // process reads through a secondary from now on.
+  // Closed here, or by the last transaction still reading it. The next
+  // read of this process opens a secondary (not now: the new primary is
+  // opening meanwhile).
   giving.reset();
-  std::lock_guard lock(reading_mu_);
-  (void)OpenSecondaryLocked();  // else the next read opens it, or says why not
 }
 
 }  // namespace kg::storage
