@@ -13,6 +13,8 @@ struct Access {
   static Transaction::Impl& Of(const Transaction& txn) { return *txn.impl_; }
   static std::shared_ptr<Transaction::Impl> Shared(const Transaction& txn) { return txn.impl_; }
   static Transaction Wrap(std::shared_ptr<Transaction::Impl> impl) { return Transaction(std::move(impl)); }
+  // Lets go of txn's transaction without ending it.
+  static void Release(Transaction& txn) { txn.impl_.reset(); }
   static Database::Impl& Of(const Database& db) { return *db.impl_; }
   // Templates so that the Impl types need to be complete only where used.
   template <class CursorImpl>

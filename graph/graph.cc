@@ -19,6 +19,15 @@ Result<std::shared_ptr<GraphTxn>> Begin(const Database& db, bool read_only, cons
   return std::shared_ptr<GraphTxn>(std::move(*txn));
 }
 
+Status WithTransaction(GraphTxn& txn, FunctionRef<Status(const Transaction&)> fn) {
+  Transaction shared = internal::Access::Wrap(std::static_pointer_cast<Transaction::Impl>(txn.shared_from_this()));
+  struct Release {
+    Transaction& t;
+    ~Release() { internal::Access::Release(t); }
+  } release{shared};
+  return fn(shared);
+}
+
 GraphTxn& Of(const Transaction& txn) { return internal::Access::Of(txn); }
 
 }  // namespace kg::graph

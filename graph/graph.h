@@ -215,6 +215,10 @@ class GraphTxn : public std::enable_shared_from_this<GraphTxn> {
   virtual Result<PropertyList> FromProperties(const Properties& props) = 0;
 };
 
+// Runs fn with txn as a public Transaction (the same transaction, which fn
+// must not end), for the algorithms of kg/algorithms.h.
+Status WithTransaction(GraphTxn& txn, FunctionRef<Status(const Transaction&)> fn);
+
 // A new transaction on db. A write transaction first waits for its
 // process's turn to write (Options::busy_timeout; fails with kBusy, or with
 // kAborted once *cancel is set).

@@ -161,7 +161,17 @@ struct RemoveItem {
   Position pos;
 };
 
-enum class ClauseKind { kMatch, kUnwind, kLoadCsv, kWith, kReturn, kCreate, kMerge, kSet, kRemove, kDelete };
+enum class ClauseKind { kMatch, kUnwind, kLoadCsv, kWith, kReturn, kCreate, kMerge, kSet, kRemove, kDelete, kCall };
+
+struct Procedure;
+
+// CALL's YIELD field [AS alias].
+struct YieldItem {
+  std::string field, alias;
+  Position pos;
+  int slot = -1;    // bound
+  int output = -1;  // bound: the field's index among the procedure's outputs
+};
 
 struct Clause {
   ClauseKind kind;
@@ -179,7 +189,13 @@ struct Clause {
   std::vector<RemoveItem> remove_items;
   std::vector<ExprPtr> delete_exprs;
   bool detach = false;
+  std::string procedure;                // CALL name (dotted)
+  std::vector<ExprPtr> call_args;       // CALL's arguments
+  bool implicit_args = false;           // CALL name without parentheses: the parameters of the same names
+  std::vector<YieldItem> yields;        // CALL ... YIELD (WHERE in `where`)
+  bool yield_all = false;               // YIELD *, or a standalone CALL without YIELD
   // Bound:
+  const Procedure* proc = nullptr;       // CALL
   PatternBinding bound_pattern;  // MATCH, CREATE, MERGE
   int alias_slot = -1;           // UNWIND / LOAD CSV
   size_t width = 0;              // the row's width once the clause has bound its names
@@ -190,7 +206,10 @@ struct SingleQuery {
   std::vector<Clause> clauses;
 };
 
-enum class SchemaKind { kNone, kCreateIndex, kDropIndex, kCreateConstraint, kDropConstraint, kShowIndexes, kShowConstraints };
+enum class SchemaKind {
+  kNone, kCreateIndex, kDropIndex, kCreateConstraint, kDropConstraint, kShowIndexes, kShowConstraints,
+  kShowProcedures, kShowFunctions
+};
 
 struct SchemaCommand {
   SchemaKind kind = SchemaKind::kNone;

@@ -11,6 +11,7 @@
 #include "query/evaluator.h"
 #include "query/functions.h"
 #include "query/lexer.h"
+#include "query/procedures.h"
 
 namespace kg::query {
 namespace {
@@ -82,6 +83,8 @@ class Binder {
   void BindSetItems(std::vector<SetItem>& items);
   // UNWIND expr AS x, LOAD CSV FROM expr AS x.
   void BindExpressionAlias(Clause& c, const char* clause);
+  // CALL name(args) YIELD ...; a standalone call's yields are the columns.
+  void BindCall(Clause& c, bool standalone, std::vector<std::string>* columns);
 
   int NewSlot();
   VarInfo* Find(const std::string& name);
@@ -410,19 +413,22 @@ std::vector<std::string> Binder::BindSingle(SingleQuery& q) {
     bool last = ci + 1 == q.clauses.size();
     if (c.kind == ClauseKind::kReturn && !last)
       SyntaxError("InvalidClauseComposition", "RETURN can only be the last clause", c.pos);
+    const bool standalone_call = c.kind == ClauseKind::kCall && q.clauses.size() == 1 && st_->parts.size() == 1;
     if (last && (c.kind == ClauseKind::kMatch || c.kind == ClauseKind::kWith || c.kind == ClauseKind::kUnwind ||
-                 c.kind == ClauseKind::kLoadCsv))
+                 c.kind == ClauseKind::kLoadCsv || (c.kind == ClauseKind::kCall && !standalone_call)))
       SyntaxError("InvalidClauseComposition",
                   "a query cannot end with " +
                       std::string(c.kind == ClauseKind::kMatch    ? "MATCH"
                                   : c.kind == ClauseKind::kWith   ? "WITH"
                                   : c.kind == ClauseKind::kUnwind ? "UNWIND"
+                                  : c.kind == ClauseKind::kCall   ? "CALL ... YIELD"
                                                                   : "LOAD CSV") +
                       "; add a RETURN clause",
                   c.pos);
     switch (c.kind) {
       case ClauseKind::kMatch: BindPattern(c.pattern, PatternUse::kMatch, c.where.get(), &c.bound_pattern); break;
       case ClauseKind::kUnwind: BindExpressionAlias(c, "UNWIND"); break;
+      case ClauseKind::kCall: BindCall(c, standalone_call, &columns); break;
       case ClauseKind::kLoadCsv: BindExpressionAlias(c, "LOAD CSV"); break;
       case ClauseKind::kWith:
       case ClauseKind::kReturn:
@@ -472,6 +478,80 @@ void Binder::BindExpressionAlias(Clause& c, const char* clause) {
   if (Find(c.alias)) SyntaxError("VariableAlreadyBound", "variable `" + c.alias + "` is already bound", c.pos);
   c.alias_slot = NewSlot();
   scope_[c.alias] = {c.alias_slot, Kind::kAny};
+}
+
+void Binder::BindCall(Clause& c, bool standalone, std::vector<std::string>* columns) {
+  c.proc = FindProcedure(c.procedure);
+  if (!c.proc)
+    SyntaxError("ProcedureNotFound", "there is no procedure " + c.procedure + " (SHOW PROCEDURES lists them)", c.pos);
+  const Procedure& p = *c.proc;
+  std::string name(p.name);
+  if (c.implicit_args) {
+    // CALL name: each argument is the parameter of its name.
+    if (!standalone)
+      SyntaxError("InvalidArgumentPassingMode",
+                  "a CALL inside a query gives its arguments in parentheses: " + name + "(...)", c.pos);
+    for (size_t i = 0; i < p.args.size(); ++i) {
+      std::string arg(p.args[i].name);
+      if (!params_.count(arg)) {
+        if (i < p.required_args)
+          SyntaxError("ParameterMissing", "CALL " + name + " without arguments needs the parameter $" + arg, c.pos);
+        break;
+      }
+      auto e = std::make_unique<Expr>(ExprKind::kParameter, c.pos);
+      e->name = arg;
+      e->text = "$" + arg;
+      c.call_args.push_back(std::move(e));
+    }
+  }
+  if (c.call_args.size() < p.required_args || c.call_args.size() > p.args.size())
+    SyntaxError("InvalidNumberOfArguments",
+                "procedure " + name + " takes " +
+                    (p.required_args == p.args.size() ? std::to_string(p.args.size())
+                                                      : std::to_string(p.required_args) + " to " +
+                                                            std::to_string(p.args.size())) +
+                    " argument" + (p.args.size() == 1 ? "" : "s") + ", got " + std::to_string(c.call_args.size()) +
+                    ": " + Signature(p),
+                c.pos);
+  ExprContext cx;
+  cx.clause = "CALL";
+  for (auto& a : c.call_args) {
+    if (ContainsAggregate(*a)) SyntaxError("InvalidAggregation", "a procedure's argument cannot aggregate", a->pos);
+    Resolve(*a, cx);
+  }
+  if (c.yield_all) {
+    if (!standalone && !p.outputs.empty())
+      SyntaxError(c.yields.empty() ? "InvalidClauseComposition" : "UnexpectedSyntax",
+                  "a CALL inside a query names the fields it yields: CALL " + name + "(...) YIELD " +
+                      std::string(p.outputs[0].name),
+                  c.pos);
+    for (const ProcedureField& f : p.outputs) {
+      YieldItem y;
+      y.field = y.alias = std::string(f.name);
+      y.pos = c.pos;
+      c.yields.push_back(std::move(y));
+    }
+  }
+  for (YieldItem& y : c.yields) {
+    auto it = std::find_if(p.outputs.begin(), p.outputs.end(), [&](const ProcedureField& f) { return f.name == y.field; });
+    if (it == p.outputs.end()) {
+      std::string fields;
+      for (const ProcedureField& f : p.outputs) fields += (fields.empty() ? "" : ", ") + std::string(f.name);
+      SyntaxError("UndefinedField", "procedure " + name + " has no field `" + y.field + "` (it yields " + fields + ")",
+                  y.pos);
+    }
+    y.output = static_cast<int>(it - p.outputs.begin());
+    if (Find(y.alias)) SyntaxError("VariableAlreadyBound", "variable `" + y.alias + "` is already bound", y.pos);
+    y.slot = NewSlot();
+    scope_[y.alias] = {y.slot, Kind::kAny};
+    if (standalone) columns->push_back(y.alias);
+  }
+  if (c.where) {
+    ExprContext wx;
+    wx.clause = "WHERE";
+    Resolve(*c.where, wx);
+    CheckPredicate(*c.where);
+  }
 }
 
 void Binder::BindSetItems(std::vector<SetItem>& items) {

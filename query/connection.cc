@@ -7,9 +7,11 @@
 
 #include "graph/graph.h"
 #include "query/binder.h"
+#include "query/functions.h"
 #include "query/lexer.h"
 #include "query/parser.h"
 #include "query/planner.h"
+#include "query/procedures.h"
 
 namespace kg {
 
@@ -180,6 +182,27 @@ void Connection::Impl::RunSchema(const query::SchemaCommand& cmd, QueryResult* r
         if (i.unique != constraints && !(i.unique && !constraints)) continue;
         result->rows_.push_back({Value(i.name), Value(i.label), Value(i.property),
                                  Value(constraints ? "UNIQUENESS" : (i.unique ? "UNIQUE RANGE" : "RANGE"))});
+      }
+      return;
+    }
+    case SchemaKind::kShowProcedures: {
+      result->columns_ = {"name", "signature", "description"};
+      for (const query::Procedure& p : query::Procedures())
+        result->rows_.push_back({Value(std::string(p.name)), Value(query::Signature(p)), Value(std::string(p.description))});
+      return;
+    }
+    case SchemaKind::kShowFunctions: {
+      result->columns_ = {"name", "signature", "aggregating"};
+      std::vector<const query::Function*> functions;
+      for (const query::Function& f : query::Functions()) functions.push_back(&f);
+      std::sort(functions.begin(), functions.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
+      for (const query::Function* f : functions) {
+        std::string args = f->max_args == query::kAnyCount ? "..." : "";
+        if (f->max_args != query::kAnyCount)
+          for (int i = 0; i < f->max_args; ++i)
+            args += (i ? ", " : "") + std::string(i < f->min_args ? "arg" : "arg?") + std::to_string(i + 1);
+        result->rows_.push_back({Value(std::string(f->name)), Value(std::string(f->name) + "(" + args + ")"),
+                                 Value(f->kind == query::FunctionKind::kAggregate)});
       }
       return;
     }

@@ -1,5 +1,7 @@
 #include "query/operators.h"
 
+#include "query/procedures.h"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -7,6 +9,7 @@
 
 #include "graph/csv.h"
 #include "query/functions.h"
+#include "query/procedures.h"
 
 namespace kg::query {
 
@@ -52,6 +55,31 @@ bool FilterOp::Push(Row& row) {
   ++rows_in;
   if (!rt_.eval.IsTrue(*predicate_, row)) return true;
   return Emit(row);
+}
+
+bool ProcedureCallOp::Push(Row& row) {
+  ++rows_in;
+  const Procedure& proc = *call_->proc;
+  std::vector<Value> args;
+  for (const auto& a : call_->call_args) args.push_back(rt_.eval.Eval(*a, row));
+  args.resize(proc.args.size());
+  if (row.size() < call_->width) row.resize(call_->width);
+  bool more = true;
+  std::function<bool(std::vector<Value>&)> emit = [&](std::vector<Value>& fields) {
+    for (const YieldItem& y : call_->yields) row[y.slot] = fields[y.output];
+    if (call_->where && !rt_.eval.IsTrue(*call_->where, row)) return true;
+    more = Emit(row);
+    return more;
+  };
+  ProcedureCall call{rt_.ctx, std::move(args), emit};
+  proc.impl(call);
+  return more;
+}
+
+std::string ProcedureCallOp::Detail() const {
+  std::string out(call_->proc->name);
+  for (const YieldItem& y : call_->yields) out += (&y == &call_->yields.front() ? " YIELD " : ", ") + y.alias;
+  return out;
 }
 
 bool UnwindOp::Push(Row& row) {

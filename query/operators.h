@@ -124,6 +124,20 @@ class FilterOp : public Operator {
   const Expr* predicate_;
 };
 
+// CALL: runs the procedure for each row, each of its rows extending the
+// input with the yielded fields (kept when the YIELD's WHERE holds).
+class ProcedureCallOp : public Operator {
+ public:
+  ProcedureCallOp(Runtime& rt, const Clause* call) : rt_(rt), call_(call) {}
+  bool Push(Row& row) override;
+  std::string Name() const override { return "ProcedureCall"; }
+  std::string Detail() const override;
+
+ private:
+  Runtime& rt_;
+  const Clause* call_;
+};
+
 class UnwindOp : public Operator {
  public:
   UnwindOp(Runtime& rt, const Expr* list, int slot, size_t width) : rt_(rt), list_(list), slot_(slot), width_(width) {}

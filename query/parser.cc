@@ -110,6 +110,12 @@ class Parser {
 
   // ---- schema statements ----
   bool ParseSchema(SchemaCommand* cmd) {
+    if (IsKeyword("SHOW") && (IsKeyword("PROCEDURES", 1) || IsKeyword("FUNCTIONS", 1))) {
+      Next();
+      cmd->kind = IsKeyword("PROCEDURES") ? SchemaKind::kShowProcedures : SchemaKind::kShowFunctions;
+      Next();
+      return true;
+    }
     if (IsKeyword("SHOW") && (IsKeyword("INDEXES", 1) || IsKeyword("INDEX", 1) || IsKeyword("CONSTRAINTS", 1) ||
                               IsKeyword("CONSTRAINT", 1))) {
       Next();
@@ -171,7 +177,7 @@ class Parser {
   // ---- clauses ----
   bool AtClauseStart() const {
     for (const char* kw : {"MATCH", "OPTIONAL", "UNWIND", "LOAD", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE",
-                           "DELETE", "DETACH"})
+                           "DELETE", "DETACH", "CALL"})
       if (IsKeyword(kw)) return true;
     return false;
   }
@@ -197,6 +203,40 @@ class Parser {
       Clause c(ClauseKind::kMatch, pos);
       c.pattern = ParsePattern();
       if (AcceptKeyword("WHERE")) c.where = ParseExpr();
+      return c;
+    }
+    if (AcceptKeyword("CALL")) {
+      // CALL ns.name(args) [YIELD * | YIELD field [AS alias], ... [WHERE expr]]
+      Clause c(ClauseKind::kCall, pos);
+      c.procedure = ExpectName("a procedure name");
+      while (AcceptSymbol(".")) c.procedure += "." + ExpectName("a procedure name");
+      if (IsSymbol("(")) {
+        const Token paren = Cur();
+        Next();
+        if (!IsSymbol(")")) {
+          c.call_args.push_back(ParseExpr());
+          while (AcceptSymbol(",")) c.call_args.push_back(ParseExpr());
+        }
+        ExpectClosing(")", paren);
+      } else {
+        c.implicit_args = true;
+      }
+      if (AcceptKeyword("YIELD")) {
+        if (AcceptSymbol("*")) {
+          c.yield_all = true;
+        } else {
+          do {
+            YieldItem y;
+            y.pos = Cur().pos;
+            y.field = ExpectName("a field to yield");
+            y.alias = AcceptKeyword("AS") ? ExpectName("a variable") : y.field;
+            c.yields.push_back(std::move(y));
+          } while (AcceptSymbol(","));
+          if (AcceptKeyword("WHERE")) c.where = ParseExpr();
+        }
+      } else {
+        c.yield_all = true;  // standalone only (the binder checks)
+      }
       return c;
     }
     if (AcceptKeyword("UNWIND")) {

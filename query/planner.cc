@@ -328,6 +328,7 @@ class Planner {
       switch (c.kind) {
         case ClauseKind::kMatch: PlanMatch(c, last ? nullptr : &q.clauses[ci + 1]); break;
         case ClauseKind::kUnwind: Append(std::make_unique<UnwindOp>(rt_, c.expr.get(), c.alias_slot, c.width)); break;
+        case ClauseKind::kCall: Append(std::make_unique<ProcedureCallOp>(rt_, &c)); break;
         case ClauseKind::kLoadCsv:
           Append(std::make_unique<LoadCsvOp>(rt_, c.expr.get(), c.alias_slot, c.width, c.with_headers,
                                              c.field_terminator));

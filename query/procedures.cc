@@ -1,0 +1,346 @@
+#include "query/procedures.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "graph/graph.h"
+#include "kg/algorithms.h"
+#include "query/context.h"
+#include "query/lexer.h"
+#include "query/query_error.h"
+#include "query/value_ops.h"
+
+namespace kg::query {
+namespace {
+
+[[noreturn]] void Fail(const std::string& detail, const std::string& message) {
+  throw ErrorAt("ProcedureCallFailed", detail, true, message);
+}
+
+bool Emit(ProcedureCall& call, std::vector<Value> row) {
+  call.ctx.CheckInterrupt();
+  return call.emit(row);
+}
+
+// ---- db.* ----
+
+// The names of kind in use: a label some node has, a type some
+// relationship has (every property key, used or not, as Neo4j does).
+void EmitNames(ProcedureCall& call, graph::NameKind kind) {
+  graph::GraphTxn& txn = call.ctx.txn;
+  for (const auto& [id, name] : txn.Names(kind)) {
+    if (kind != graph::NameKind::kKey) {
+      auto n = kind == graph::NameKind::kLabel ? txn.CountNodes(id) : txn.CountEdges(id);
+      if (!n.ok()) Fail("", n.status().message());
+      if (*n == 0) continue;
+    }
+    if (!Emit(call, {Value(name)})) return;
+  }
+}
+
+void Labels(ProcedureCall& call) { EmitNames(call, graph::NameKind::kLabel); }
+void RelationshipTypes(ProcedureCall& call) { EmitNames(call, graph::NameKind::kType); }
+void PropertyKeys(ProcedureCall& call) { EmitNames(call, graph::NameKind::kKey); }
+
+void Indexes(ProcedureCall& call) {
+  graph::GraphTxn& txn = call.ctx.txn;
+  for (const auto& i : txn.Indexes()) {
+    std::string label = txn.Name(graph::NameKind::kLabel, i.label), key = txn.Name(graph::NameKind::kKey, i.key);
+    if (!Emit(call, {Value(i.name), Value(i.unique ? "UNIQUENESS" : "RANGE"), Value(ValueList{Value(label)}),
+                     Value(ValueList{Value(key)})}))
+      return;
+  }
+}
+
+// Per (label, key) of the nodes, or (type, key) of the relationships: the
+// types the values have, and whether every element has the key.
+void SchemaProperties(ProcedureCall& call, bool nodes) {
+  graph::GraphTxn& txn = call.ctx.txn;
+  struct Seen {
+    std::set<std::string> types;
+    int64_t count = 0;
+  };
+  std::map<std::string, std::map<std::string, Seen>> by_group;  // ":`A`:`B`" or ":`T`" -> key -> seen
+  std::map<std::string, int64_t> elements;
+  auto note = [&](const std::string& group, graph::PropertySpan props) {
+    ++elements[group];
+    auto& keys = by_group[group];
+    for (const auto& [key, value] : props) {
+      Seen& s = keys[txn.Name(graph::NameKind::kKey, key)];
+      s.types.insert(CypherTypeName(value));
+      ++s.count;
+    }
+  };
+  Status s;
+  if (nodes) {
+    s = txn.ScanNodes([&](NodeId id) {
+      call.ctx.CheckInterrupt();
+      graph::NodeData n;
+      if (!txn.ReadNode(id, &n).ok()) return true;
+      std::string group;
+      for (uint32_t l : n.labels) group += ":`" + txn.Name(graph::NameKind::kLabel, l) + "`";
+      note(group, n.properties);
+      return true;
+    });
+  } else {
+    s = txn.ScanEdges([&](EdgeId id, uint32_t type, NodeId, NodeId) {
+      call.ctx.CheckInterrupt();
+      graph::EdgeData e;
+      if (!txn.ReadEdge(id, &e).ok()) return true;
+      note(":`" + txn.Name(graph::NameKind::kType, type) + "`", e.properties);
+      return true;
+    });
+  }
+  if (!s.ok()) Fail("", s.message());
+  for (const auto& [group, keys] : by_group) {
+    ValueList labels;
+    if (nodes) {
+      size_t at = 0;
+      while ((at = group.find(":`", at)) != std::string::npos) {
+        size_t end = group.find('`', at + 2);
+        labels.push_back(Value(group.substr(at + 2, end - at - 2)));
+        at = end + 1;
+      }
+    }
+    auto row = [&](const std::string& key, const Seen* seen) {
+      ValueList types;
+      bool mandatory = false;
+      if (seen) {
+        for (const auto& t : seen->types) types.push_back(Value(t));
+        mandatory = seen->count == elements[group];
+      }
+      std::vector<Value> out;
+      out.push_back(Value(group));
+      if (nodes) out.push_back(Value(labels));
+      out.push_back(key.empty() ? Value() : Value(key));
+      out.push_back(seen ? Value(types) : Value());
+      out.push_back(Value(mandatory));
+      return Emit(call, std::move(out));
+    };
+    if (keys.empty()) {
+      if (!row("", nullptr)) return;
+    }
+    for (const auto& [key, seen] : keys)
+      if (!row(key, &seen)) return;
+  }
+}
+
+void NodeTypeProperties(ProcedureCall& call) { SchemaProperties(call, true); }
+void RelTypeProperties(ProcedureCall& call) { SchemaProperties(call, false); }
+
+// ---- algo.*: a projection given as a config map ----
+
+struct Projection {
+  GraphFilter filter;
+  std::string weight;  // empty: unweighted
+  double damping = 0.85;
+  int iterations = 20;
+};
+
+std::vector<std::string> StringList(const Value& v, const std::string& key) {
+  std::vector<std::string> out;
+  if (v.is_null()) return out;
+  if (v.is_string()) return {v.as_string()};
+  if (!v.is_list()) Fail("InvalidArgument", "config." + key + " must be a list of strings");
+  for (const Value& e : v.as_list()) {
+    if (!e.is_string()) Fail("InvalidArgument", "config." + key + " must be a list of strings");
+    out.push_back(e.as_string());
+  }
+  return out;
+}
+
+Projection ReadConfig(const Value& config, Direction default_direction) {
+  Projection p;
+  p.filter.direction = default_direction;
+  if (config.is_null()) return p;
+  if (!config.is_map()) Fail("InvalidArgument", "the config must be a map");
+  for (const auto& [key, v] : config.as_map()) {
+    if (key == "labels") {
+      p.filter.labels = StringList(v, key);
+    } else if (key == "types" || key == "relationshipTypes") {
+      p.filter.edge_types = StringList(v, key);
+    } else if (key == "direction") {
+      std::string d = v.is_string() ? AsciiUpper(v.as_string()) : "";
+      if (d == "OUT" || d == "OUTGOING") p.filter.direction = Direction::kOut;
+      else if (d == "IN" || d == "INCOMING") p.filter.direction = Direction::kIn;
+      else if (d == "BOTH" || d == "UNDIRECTED") p.filter.direction = Direction::kBoth;
+      else Fail("InvalidArgument", "config.direction must be 'OUT', 'IN' or 'BOTH'");
+    } else if (key == "weight" || key == "weightProperty") {
+      if (!v.is_null() && !v.is_string()) Fail("InvalidArgument", "config.weight must be a property name");
+      if (v.is_string()) p.weight = v.as_string();
+    } else if (key == "damping" || key == "dampingFactor") {
+      if (!v.is_number()) Fail("InvalidArgument", "config.damping must be a number");
+      p.damping = v.as_number();
+    } else if (key == "iterations" || key == "maxIterations") {
+      if (!v.is_int() || v.as_int() < 1 || v.as_int() > 1000000)
+        Fail("InvalidArgument", "config.iterations must be a positive integer");
+      p.iterations = static_cast<int>(v.as_int());
+    } else {
+      Fail("InvalidArgument", "unknown config key '" + key +
+                                  "' (known: labels, types, direction, weight, damping, iterations)");
+    }
+  }
+  return p;
+}
+
+NodeId NodeArgument(const Value& v, const char* what) {
+  if (v.is_node()) return v.as_node_ref().id;
+  if (v.is_int() && v.as_int() >= 0) return static_cast<NodeId>(v.as_int());
+  Fail("InvalidArgument", std::string(what) + " must be a node");
+}
+
+void Check(const Status& s) {
+  if (!s.ok()) Fail(s.code() == StatusCode::kNotFound ? "NotFound" : "", s.message());
+}
+
+Value NodeValue(NodeId id) { return Value(Value::NodeRef{id, nullptr}); }
+
+void PageRankProc(ProcedureCall& call) {
+  Projection p = ReadConfig(call.args[0], Direction::kOut);
+  std::vector<NodeScore> scores;
+  Check(graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
+    auto r = PageRank(t, p.filter, p.damping, p.iterations);
+    if (r.ok()) scores = std::move(*r);
+    return r.status();
+  }));
+  for (const NodeScore& s : scores)
+    if (!Emit(call, {NodeValue(s.node), Value(s.score)})) return;
+}
+
+void BetweennessProc(ProcedureCall& call) {
+  Projection p = ReadConfig(call.args[0], Direction::kOut);
+  std::vector<NodeScore> scores;
+  Check(graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
+    auto r = BetweennessCentrality(t, p.filter);
+    if (r.ok()) scores = std::move(*r);
+    return r.status();
+  }));
+  for (const NodeScore& s : scores)
+    if (!Emit(call, {NodeValue(s.node), Value(s.score)})) return;
+}
+
+void WccProc(ProcedureCall& call) {
+  Projection p = ReadConfig(call.args[0], Direction::kBoth);
+  std::vector<std::vector<NodeId>> components;
+  Check(graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
+    auto r = WeaklyConnectedComponents(t, p.filter);
+    if (r.ok()) components = std::move(*r);
+    return r.status();
+  }));
+  // A component is named by its smallest node id.
+  for (const auto& c : components) {
+    NodeId id = c.empty() ? 0 : *std::min_element(c.begin(), c.end());
+    for (NodeId n : c)
+      if (!Emit(call, {NodeValue(n), Value(static_cast<int64_t>(id))})) return;
+  }
+}
+
+void KHopProc(ProcedureCall& call) {
+  NodeId source = NodeArgument(call.args[0], "source");
+  if (!call.args[1].is_int() || call.args[1].as_int() < 0) Fail("InvalidArgument", "k must be a non-negative integer");
+  int k = static_cast<int>(std::min<int64_t>(call.args[1].as_int(), 1 << 30));
+  Projection p = ReadConfig(call.args[2], Direction::kOut);
+  std::vector<HopDistance> reached;
+  Check(graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
+    auto r = KHopNeighborhood(t, source, k, p.filter);
+    if (r.ok()) reached = std::move(*r);
+    return r.status();
+  }));
+  for (const HopDistance& h : reached)
+    if (!Emit(call, {NodeValue(h.node), Value(static_cast<int64_t>(h.hops))})) return;
+}
+
+void DijkstraProc(ProcedureCall& call) {
+  NodeId source = NodeArgument(call.args[0], "source"), target = NodeArgument(call.args[1], "target");
+  Projection p = ReadConfig(call.args[2], Direction::kOut);
+  std::optional<Path> path;
+  Check(graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
+    auto r = p.weight.empty() ? ShortestPath(t, source, target, p.filter)
+                              : CheapestPath(t, source, target, p.weight, p.filter);
+    if (r.ok()) path = std::move(*r);
+    return r.status();
+  }));
+  if (!path) return;
+  double cost = p.weight.empty() ? static_cast<double>(path->length()) : PathWeight(*path, p.weight);
+  Emit(call, {Value(std::make_shared<const Path>(std::move(*path))), Value(cost)});
+}
+
+constexpr ProcedureField kNoFields[] = {{"", ""}};
+constexpr ProcedureField kLabelOut[] = {{"label", "STRING"}};
+constexpr ProcedureField kTypeOut[] = {{"relationshipType", "STRING"}};
+constexpr ProcedureField kKeyOut[] = {{"propertyKey", "STRING"}};
+constexpr ProcedureField kIndexOut[] = {
+    {"name", "STRING"}, {"type", "STRING"}, {"labelsOrTypes", "LIST<STRING>"}, {"properties", "LIST<STRING>"}};
+constexpr ProcedureField kNodeTypeOut[] = {{"nodeType", "STRING"},
+                                           {"nodeLabels", "LIST<STRING>"},
+                                           {"propertyName", "STRING?"},
+                                           {"propertyTypes", "LIST<STRING>?"},
+                                           {"mandatory", "BOOLEAN"}};
+constexpr ProcedureField kRelTypeOut[] = {
+    {"relType", "STRING"}, {"propertyName", "STRING?"}, {"propertyTypes", "LIST<STRING>?"}, {"mandatory", "BOOLEAN"}};
+constexpr ProcedureField kConfigArg[] = {{"config", "MAP?"}};
+constexpr ProcedureField kScoreOut[] = {{"node", "NODE"}, {"score", "FLOAT"}};
+constexpr ProcedureField kComponentOut[] = {{"node", "NODE"}, {"component", "INTEGER"}};
+constexpr ProcedureField kKHopArgs[] = {{"source", "NODE"}, {"k", "INTEGER"}, {"config", "MAP?"}};
+constexpr ProcedureField kKHopOut[] = {{"node", "NODE"}, {"distance", "INTEGER"}};
+constexpr ProcedureField kDijkstraArgs[] = {{"source", "NODE"}, {"target", "NODE"}, {"config", "MAP?"}};
+constexpr ProcedureField kDijkstraOut[] = {{"path", "PATH"}, {"cost", "FLOAT"}};
+
+template <size_t N>
+constexpr std::span<const ProcedureField> F(const ProcedureField (&a)[N]) {
+  return {a, N};
+}
+constexpr std::span<const ProcedureField> kNone = std::span<const ProcedureField>(kNoFields, 0);
+
+// In name order.
+const Procedure kProcedures[] = {
+    {"algo.betweenness", F(kConfigArg), 0, F(kScoreOut),
+     "Betweenness centrality (Brandes, unnormalized) of each node of the projection", &BetweennessProc},
+    {"algo.dijkstra", F(kDijkstraArgs), 2, F(kDijkstraOut),
+     "The path of least total config.weight from source to target (fewest relationships without a weight)",
+     &DijkstraProc},
+    {"algo.kHop", F(kKHopArgs), 2, F(kKHopOut), "The nodes within k hops of source, with their distance", &KHopProc},
+    {"algo.pageRank", F(kConfigArg), 0, F(kScoreOut),
+     "PageRank of each node (config.damping 0.85, config.iterations 20), scores summing to 1", &PageRankProc},
+    {"algo.wcc", F(kConfigArg), 0, F(kComponentOut),
+     "Weakly connected components: each node with its component, named by its smallest node id", &WccProc},
+    {"db.indexes", kNone, 0, F(kIndexOut), "The property indexes and unique constraints", &Indexes},
+    {"db.labels", kNone, 0, F(kLabelOut), "The labels of the nodes", &Labels},
+    {"db.propertyKeys", kNone, 0, F(kKeyOut), "Every property key", &PropertyKeys},
+    {"db.relationshipTypes", kNone, 0, F(kTypeOut), "The types of the relationships", &RelationshipTypes},
+    {"db.schema.nodeTypeProperties", kNone, 0, F(kNodeTypeOut),
+     "Per combination of labels, each property key with its value types and whether every node has it",
+     &NodeTypeProperties},
+    {"db.schema.relTypeProperties", kNone, 0, F(kRelTypeOut),
+     "Per relationship type, each property key with its value types and whether every relationship has it",
+     &RelTypeProperties},
+};
+
+}  // namespace
+
+const Procedure* FindProcedure(std::string_view name) {
+  std::string folded = AsciiUpper(name);
+  for (const Procedure& p : kProcedures)
+    if (AsciiUpper(p.name) == folded) return &p;
+  return nullptr;
+}
+
+std::span<const Procedure> Procedures() { return kProcedures; }
+
+std::string Signature(const Procedure& p) {
+  std::string s = std::string(p.name) + "(";
+  for (size_t i = 0; i < p.args.size(); ++i) {
+    if (i) s += ", ";
+    s += std::string(p.args[i].name) + " :: " + std::string(p.args[i].type);
+    if (i >= p.required_args) s += " = null";
+  }
+  s += ") :: (";
+  for (size_t i = 0; i < p.outputs.size(); ++i) {
+    if (i) s += ", ";
+    s += std::string(p.outputs[i].name) + " :: " + std::string(p.outputs[i].type);
+  }
+  return s + ")";
+}
+
+}  // namespace kg::query
