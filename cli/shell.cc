@@ -19,6 +19,7 @@ constexpr const char* kHelp =
     "Statements end with ';' and may span lines. Commands:\n"
     "  :help                         this text\n"
     "  :schema                       labels and relationship types with counts, property keys, indexes\n"
+    "                                (SHOW PROCEDURES and SHOW FUNCTIONS list what CALL and expressions can use)\n"
     "  :param NAME => VALUE          set a parameter ($NAME); VALUE is a Cypher expression\n"
     "  :params                       list the parameters\n"
     "  :begin / :commit / :rollback  an explicit transaction (it holds the turn to write)\n"
@@ -40,7 +41,8 @@ constexpr const char* kKeywords[] = {
     "TRUE", "FALSE", "CASE", "WHEN", "THEN", "ELSE", "END", "UNION", "ALL", "EXPLAIN", "PROFILE", "CONTAINS",
     "STARTS", "ENDS", "ASC", "DESC", "INDEX", "CONSTRAINT", "LOAD", "CSV", "HEADERS", "FROM", "count", "collect",
     "sum", "avg", "min", "max", "size", "labels", "type", "keys", "properties", "nodes", "relationships",
-    "length", "shortestPath", "allShortestPaths", "coalesce", "toString", "toInteger", "exists", "id"};
+    "length", "shortestPath", "allShortestPaths", "coalesce", "toString", "toInteger", "exists", "id", "CALL",
+    "YIELD", "SHOW", "PROCEDURES", "FUNCTIONS"};
 
 std::string Trim(std::string s) {
   size_t a = s.find_first_not_of(" \t\r\n");
@@ -66,7 +68,11 @@ bool StreamLineSource::ReadLine(const std::string&, std::string* line, bool* int
 }
 
 Shell::Shell(Database& db, std::ostream& out, std::ostream& err, ShellOptions options)
-    : db_(db), conn_(db), out_(out), err_(err), options_(options) {}
+    : db_(db), conn_(db), out_(out), err_(err), options_(options) {
+  QueryResult procedures = conn_.Execute("SHOW PROCEDURES");
+  if (procedures.ok())
+    for (const auto& row : procedures.rows()) procedures_.push_back(row.at(0).as_string());
+}
 
 bool Shell::Fail(const std::string& message) {
   err_ << message << (message.ends_with('\n') ? "" : "\n");
@@ -304,6 +310,16 @@ bool Shell::Command(const std::string& line) {
   return Fail("unknown command " + cmd + "; :help lists the commands");
 }
 
+namespace {
+
+std::string AsciiUpperCopy(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> Shell::Complete(std::string_view line) const {
   size_t start = line.size();
   while (start > 0) {
@@ -313,8 +329,22 @@ std::vector<std::string> Shell::Complete(std::string_view line) const {
   }
   std::string word(line.substr(start));
   char before = start > 0 ? line[start - 1] : '\0';
+  // After CALL, a procedure name: its dotted part typed so far stays, the
+  // candidates are the rest of each name that goes on from it.
+  size_t dotted = start;
+  while (dotted > 0 && (std::isalnum(static_cast<unsigned char>(line[dotted - 1])) || line[dotted - 1] == '_' ||
+                        line[dotted - 1] == '.'))
+    --dotted;
+  size_t kw_end = dotted;
+  while (kw_end > 0 && std::isspace(static_cast<unsigned char>(line[kw_end - 1]))) --kw_end;
+  bool after_call = kw_end < dotted && kw_end >= 4 && AsciiUpperCopy(line.substr(kw_end - 4, 4)) == "CALL" &&
+                    (kw_end == 4 || !std::isalnum(static_cast<unsigned char>(line[kw_end - 5])));
   std::vector<std::string> pool;
-  if (!word.empty() && word[0] == ':') {
+  if (after_call) {
+    std::string typed(line.substr(dotted, start - dotted));
+    for (const std::string& p : procedures_)
+      if (AsciiUpperCopy(p).starts_with(AsciiUpperCopy(typed))) pool.push_back(p.substr(typed.size()));
+  } else if (!word.empty() && word[0] == ':') {
     for (const char* c : kCommands) pool.push_back(c);
   } else if (before == ':') {
     pool = db_.Labels();

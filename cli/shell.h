@@ -75,6 +75,7 @@ class Shell {
   std::ostream& err_;
   ShellOptions options_;
   QueryParams params_;
+  std::vector<std::string> procedures_;  // their names, for completion after CALL
   bool quit_ = false;
 };
 

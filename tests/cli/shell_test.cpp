@@ -117,6 +117,11 @@ TEST_CASE("completion offers commands, keywords, labels, types and keys", "[shel
   CHECK(shell.Complete("MATCH (p:Pro") == std::vector<std::string>{"Province"});
   CHECK(shell.Complete("MATCH (p)-[:LOC") == std::vector<std::string>{"LOCATED_IN"});
   CHECK(shell.Complete("MATCH (p) RETURN p.co") == std::vector<std::string>{"code"});
+  // After CALL, procedure names: the part typed before a dot stays.
+  CHECK(shell.Complete("CALL db.la") == std::vector<std::string>{"labels"});
+  CHECK(shell.Complete("call algo.pa") == std::vector<std::string>{"pageRank"});
+  CHECK(shell.Complete("MATCH (n) CALL al").size() == 5);
+  CHECK(shell.Complete("CALL db.schema.n") == std::vector<std::string>{"nodeTypeProperties"});
 }
 
 }  // namespace
