@@ -7,7 +7,6 @@
 #include <boost/graph/betweenness_centrality.hpp>
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
-#include <boost/graph/page_rank.hpp>
 #include <boost/pending/disjoint_sets.hpp>
 #include <boost/range/iterator_range.hpp>
 #include <boost/property_map/property_map.hpp>
@@ -252,15 +251,29 @@ Result<std::vector<NodeScore>> PageRank(const Transaction& txn, const GraphFilte
   auto csr = graph::BuildCsr(txn, filter);
   if (!csr.ok()) return csr.status();
   const graph::CsrGraph& g = (*csr)->graph;
-  std::vector<double> rank(num_vertices(g));
-  if (!rank.empty())
-    boost::graph::page_rank(g, boost::make_iterator_property_map(rank.begin(), get(boost::vertex_index, g)),
-                            boost::graph::n_iterations(static_cast<size_t>(iterations)), damping);
-  double total = 0;
-  for (double r : rank) total += r;
+  // Power iteration from 1/N: each round every node gets (1 - d)/N, d times
+  // its in-neighbours' shares (a node's rank split over its relationships)
+  // and d times an N-th of the rank of the nodes with no relationship out,
+  // whose rank would otherwise leak away. The ranks keep summing to 1.
+  const size_t n = num_vertices(g);
+  std::vector<double> rank(n, n ? 1.0 / static_cast<double>(n) : 0), next(n);
+  std::vector<double> share(n);
+  for (int round = 0; round < iterations && n; ++round) {
+    double dangling = 0;
+    for (uint32_t v = 0; v < n; ++v) {
+      size_t degree = out_degree(v, g);
+      if (degree == 0) dangling += rank[v];
+      share[v] = degree ? rank[v] / static_cast<double>(degree) : 0;
+    }
+    const double base = (1 - damping) / static_cast<double>(n) + damping * dangling / static_cast<double>(n);
+    std::fill(next.begin(), next.end(), base);
+    for (uint32_t u = 0; u < n; ++u)
+      for (auto e : boost::make_iterator_range(out_edges(u, g))) next[target(e, g)] += damping * share[u];
+    rank.swap(next);
+  }
   std::vector<NodeScore> out;
-  out.reserve(rank.size());
-  for (size_t v = 0; v < rank.size(); ++v) out.push_back({(*csr)->nodes[v], total > 0 ? rank[v] / total : 0});
+  out.reserve(n);
+  for (size_t v = 0; v < n; ++v) out.push_back({(*csr)->nodes[v], rank[v]});
   return out;
 }
 

@@ -61,8 +61,10 @@ double PathWeight(const Path& path, std::string_view weight_key);
 Result<std::vector<std::vector<NodeId>>> WeaklyConnectedComponents(const Transaction& txn,
                                                                    const GraphFilter& filter = {});
 
-// PageRank after `iterations` rounds with the given damping, normalized to
-// sum to 1, in node id order.
+// PageRank after `iterations` rounds of power iteration from 1/N with the
+// given damping: teleport (1 - damping)/N, the rank of nodes without an
+// outgoing relationship spread over all nodes (NetworkX's formula), so
+// the scores sum to 1. In node id order.
 Result<std::vector<NodeScore>> PageRank(const Transaction& txn, const GraphFilter& filter = {},
                                         double damping = 0.85, int iterations = 50);
 

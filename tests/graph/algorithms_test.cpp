@@ -137,6 +137,27 @@ TEST_CASE("PageRank", "[graph][algorithms]") {
   REQUIRE(ranks[3].score < ranks[2].score);
 }
 
+TEST_CASE("PageRank spreads a dangling node's rank over every node, as NetworkX does", "[graph][algorithms]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  auto txn = Begin(*db);
+  // a -> b, b has no relationship out. By hand, from (1/2, 1/2) with d = 0.85:
+  // each round a = 0.075 + 0.425 * b, b = 0.075 + 0.425 * b + 0.85 * a.
+  NodeId a = Ok(txn.CreateNode()), b = Ok(txn.CreateNode());
+  Ok(txn.CreateEdge(a, "T", b));
+  double ra = 0.5, rb = 0.5;
+  for (int i = 0; i < 3; ++i) {
+    double na = 0.075 + 0.425 * rb, nb = 0.075 + 0.425 * rb + 0.85 * ra;
+    ra = na;
+    rb = nb;
+  }
+  auto ranks = Ok(PageRank(txn, {}, 0.85, 3));
+  REQUIRE(ranks.size() == 2);
+  CHECK(ranks[0].score == Approx(ra).epsilon(1e-12));
+  CHECK(ranks[1].score == Approx(rb).epsilon(1e-12));
+  CHECK(ranks[0].score + ranks[1].score == Approx(1.0).epsilon(1e-12));
+}
+
 TEST_CASE("betweenness centrality", "[graph][algorithms]") {
   TempDir dir;
   auto db = OpenDb(dir.db());
