@@ -1,7 +1,5 @@
 #include "query/operators.h"
 
-#include "query/procedures.h"
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
