@@ -22,20 +22,15 @@
 #include <string>
 #include <vector>
 
+#include "stats.h"
 #include "kg/kg.h"
 
 extern char** environ;
 
 namespace {
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-double Percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
+using kg::bench::Median;
+using kg::bench::Percentile;
 
 // A writer: for each line on stdin, one transaction; its milliseconds on stdout.
 int Child(const std::string& dir) {

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "stats.h"
 #include "kg/kg.h"
 
 extern char** environ;
@@ -35,16 +36,8 @@ int64_t NowNs() {
       .count();
 }
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
+using kg::bench::Median;
+using kg::bench::Percentile;
 
 // The writer: `stamps` commits of the time, every 5 ms, or (steady) small
 // transactions back to back for `seconds`.

@@ -53,23 +53,27 @@ void Indexes(ProcedureCall& call) {
   }
 }
 
-// Per (label, key) of the nodes, or (type, key) of the relationships: the
-// types the values have, and whether every element has the key.
+// Per combination of labels of the nodes (or per type of the
+// relationships), each key with the types of its values and whether every
+// element has it.
 void SchemaProperties(ProcedureCall& call, bool nodes) {
   graph::GraphTxn& txn = call.ctx.txn;
   struct Seen {
     std::set<std::string> types;
     int64_t count = 0;
   };
-  std::map<std::string, std::map<std::string, Seen>> by_group;  // ":`A`:`B`" or ":`T`" -> key -> seen
-  std::map<std::string, int64_t> elements;
-  auto note = [&](const std::string& group, graph::PropertySpan props) {
-    ++elements[group];
-    auto& keys = by_group[group];
+  struct Group {
+    int64_t elements = 0;
+    std::map<std::string, Seen> keys;
+  };
+  std::map<std::vector<std::string>, Group> groups;  // by labels, or by {type}
+  auto note = [&](std::vector<std::string> names, graph::PropertySpan props) {
+    Group& g = groups[std::move(names)];
+    ++g.elements;
     for (const auto& [key, value] : props) {
-      Seen& s = keys[txn.Name(graph::NameKind::kKey, key)];
-      s.types.insert(CypherTypeName(value));
-      ++s.count;
+      Seen& seen = g.keys[txn.Name(graph::NameKind::kKey, key)];
+      seen.types.insert(CypherTypeName(value));
+      ++seen.count;
     }
   };
   Status s;
@@ -78,9 +82,9 @@ void SchemaProperties(ProcedureCall& call, bool nodes) {
       call.ctx.CheckInterrupt();
       graph::NodeData n;
       if (!txn.ReadNode(id, &n).ok()) return true;
-      std::string group;
-      for (uint32_t l : n.labels) group += ":`" + txn.Name(graph::NameKind::kLabel, l) + "`";
-      note(group, n.properties);
+      std::vector<std::string> labels;
+      for (uint32_t l : n.labels) labels.push_back(txn.Name(graph::NameKind::kLabel, l));
+      note(std::move(labels), n.properties);
       return true;
     });
   } else {
@@ -88,41 +92,35 @@ void SchemaProperties(ProcedureCall& call, bool nodes) {
       call.ctx.CheckInterrupt();
       graph::EdgeData e;
       if (!txn.ReadEdge(id, &e).ok()) return true;
-      note(":`" + txn.Name(graph::NameKind::kType, type) + "`", e.properties);
+      note({txn.Name(graph::NameKind::kType, type)}, e.properties);
       return true;
     });
   }
   if (!s.ok()) Fail("", s.message());
-  for (const auto& [group, keys] : by_group) {
+  for (const auto& [names, g] : groups) {
+    std::string group;  // ":`A`:`B`", as Neo4j names it
     ValueList labels;
-    if (nodes) {
-      size_t at = 0;
-      while ((at = group.find(":`", at)) != std::string::npos) {
-        size_t end = group.find('`', at + 2);
-        labels.push_back(Value(group.substr(at + 2, end - at - 2)));
-        at = end + 1;
-      }
+    for (const std::string& n : names) {
+      group += ":`" + n + "`";
+      labels.push_back(Value(n));
     }
-    auto row = [&](const std::string& key, const Seen* seen) {
-      ValueList types;
-      bool mandatory = false;
-      if (seen) {
-        for (const auto& t : seen->types) types.push_back(Value(t));
-        mandatory = seen->count == elements[group];
-      }
-      std::vector<Value> out;
-      out.push_back(Value(group));
+    auto row = [&](const std::string* key, const Seen* seen) {
+      std::vector<Value> out{Value(group)};
       if (nodes) out.push_back(Value(labels));
-      out.push_back(key.empty() ? Value() : Value(key));
-      out.push_back(seen ? Value(types) : Value());
-      out.push_back(Value(mandatory));
+      out.push_back(key ? Value(*key) : Value());
+      if (seen) {
+        ValueList types;
+        for (const auto& t : seen->types) types.push_back(Value(t));
+        out.push_back(Value(std::move(types)));
+      } else {
+        out.push_back(Value());
+      }
+      out.push_back(Value(seen && seen->count == g.elements));
       return Emit(call, std::move(out));
     };
-    if (keys.empty()) {
-      if (!row("", nullptr)) return;
-    }
-    for (const auto& [key, seen] : keys)
-      if (!row(key, &seen)) return;
+    if (g.keys.empty() && !row(nullptr, nullptr)) return;
+    for (const auto& [key, seen] : g.keys)
+      if (!row(&key, &seen)) return;
   }
 }
 
@@ -266,7 +264,6 @@ void DijkstraProc(ProcedureCall& call) {
   Emit(call, {Value(std::make_shared<const Path>(std::move(*path))), Value(cost)});
 }
 
-constexpr ProcedureField kNoFields[] = {{"", ""}};
 constexpr ProcedureField kLabelOut[] = {{"label", "STRING"}};
 constexpr ProcedureField kTypeOut[] = {{"relationshipType", "STRING"}};
 constexpr ProcedureField kKeyOut[] = {{"propertyKey", "STRING"}};
@@ -291,7 +288,7 @@ template <size_t N>
 constexpr std::span<const ProcedureField> F(const ProcedureField (&a)[N]) {
   return {a, N};
 }
-constexpr std::span<const ProcedureField> kNone = std::span<const ProcedureField>(kNoFields, 0);
+constexpr std::span<const ProcedureField> kNone;
 
 // In name order.
 const Procedure kProcedures[] = {

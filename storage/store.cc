@@ -300,7 +300,10 @@ Status Store::OpenDb() {
   block_cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes);
   merge_ = std::make_shared<CounterAddOperator>();
 
-  if (options_.read_only) return OpenFirstSecondary();
+  if (options_.read_only) {
+    std::lock_guard lock(reading_mu_);
+    return OpenSecondaryLocked();
+  }
 
   if (Status s = OpenTurnFile(); !s.ok()) return s;
   // The primary is free to take when no process holds the turn and none
@@ -330,24 +333,8 @@ Status Store::OpenDb() {
     return s;
   }
   if (locked) ::flock(turn_fd_, LOCK_UN);
-  return OpenFirstSecondary();
-}
-
-Status Store::OpenFirstSecondary() {
-  // A database another process is making has its CURRENT file before its
-  // column families and format version: an open that fails is tried again
-  // for a moment.
-  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-  for (;;) {
-    auto inst = OpenInstance(/*primary=*/false, false);
-    Status s = inst.ok() ? LoadMeta(**inst) : inst.status();
-    if (s.ok()) {
-      secondary_ = std::move(*inst);
-      return s;
-    }
-    if (s.code() == StatusCode::kNotSupported || std::chrono::steady_clock::now() >= give_up) return s;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  std::lock_guard lock(reading_mu_);
+  return OpenSecondaryLocked();
 }
 
 rocksdb::DBOptions Store::DbOptions() const {
@@ -592,20 +579,22 @@ Result<std::shared_ptr<Store::Instance>> Store::BeginRead() {
 
 Status Store::OpenSecondaryLocked() {
   if (secondary_) return Status::OK();
-  // The primary may be changing hands meanwhile, its files with it: a
-  // failed open is tried again a few times.
-  Status last;
-  for (int attempt = 0; attempt < 5; ++attempt) {
+  // The files may be changing under the open: a database another process
+  // is making has its CURRENT file before its column families and format
+  // version, and a primary changing hands switches its log. A failed open
+  // is tried again for a moment.
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  for (;;) {
     auto inst = OpenInstance(/*primary=*/false, false);
-    if (inst.ok()) {
+    Status s = inst.ok() ? LoadMeta(**inst) : inst.status();
+    if (s.ok()) {
       std::lock_guard ilock(instances_mu_);
       secondary_ = std::move(*inst);
-      return Status::OK();
+      return s;
     }
-    last = inst.status();
-    std::this_thread::sleep_for(std::chrono::milliseconds(2 << attempt));
+    if (s.code() == StatusCode::kNotSupported || std::chrono::steady_clock::now() >= give_up) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  return last;
 }
 
 void Store::EndRead(const Instance& instance) {
@@ -690,41 +679,34 @@ Status Store::Reserve(Instance& primary, const std::string& mark_key, uint64_t* 
   return Status::OK();
 }
 
-Result<uint64_t> Store::AllocateNodeId() {
-  if (read_only()) return Status::ReadOnly("the database is open read-only");
-  {
-    std::lock_guard lock(id_mu_);
-    if (next_node_ < reserved_node_) return next_node_++;
-  }
-  auto turn = TakeTurn();
-  if (!turn.ok()) return turn.status();
-  std::shared_ptr<Instance> primary = WriteInstance();
-  std::lock_guard lock(id_mu_);
-  if (next_node_ >= reserved_node_)
-    if (Status s = Reserve(*primary, key::NodeIdMark(), &next_node_, &reserved_node_, 1); !s.ok()) return s;
-  return next_node_++;
-}
+Result<uint64_t> Store::AllocateNodeId() { return AllocateIds(key::NodeIdMark(), &next_node_, &reserved_node_, 1); }
 
 Result<uint64_t> Store::AllocateEdgeId() { return AllocateEdgeIds(1); }
 
 Result<uint64_t> Store::AllocateEdgeIds(uint64_t count) {
+  return AllocateIds(key::EdgeIdMark(), &next_edge_, &reserved_edge_, count);
+}
+
+Result<uint64_t> Store::AllocateIds(const std::string& mark_key, uint64_t* next, uint64_t* reserved, uint64_t count) {
   if (read_only()) return Status::ReadOnly("the database is open read-only");
   {
     std::lock_guard lock(id_mu_);
-    if (next_edge_ + count <= reserved_edge_) {
-      uint64_t first = next_edge_;
-      next_edge_ += count;
+    if (*next + count <= *reserved) {
+      uint64_t first = *next;
+      *next += count;
       return first;
     }
   }
+  // A new range is reserved by the primary: take a turn first, outside
+  // id_mu_, as the wait for it may be long.
   auto turn = TakeTurn();
   if (!turn.ok()) return turn.status();
   std::shared_ptr<Instance> primary = WriteInstance();
   std::lock_guard lock(id_mu_);
-  if (next_edge_ + count > reserved_edge_)
-    if (Status s = Reserve(*primary, key::EdgeIdMark(), &next_edge_, &reserved_edge_, count); !s.ok()) return s;
-  uint64_t first = next_edge_;
-  next_edge_ += count;
+  if (*next + count > *reserved)
+    if (Status s = Reserve(*primary, mark_key, next, reserved, count); !s.ok()) return s;
+  uint64_t first = *next;
+  *next += count;
   return first;
 }
 

@@ -234,9 +234,9 @@ class Store : public std::enable_shared_from_this<Store> {
   std::shared_ptr<Instance> Current() const;
   Store(std::string path, const Options& options);
   Status OpenDb();
-  Status OpenFirstSecondary();
   Result<std::shared_ptr<Instance>> OpenInstance(bool primary, bool create, bool handing_over = false);
-  // REQUIRES: reading_mu_ held.
+  // The secondary, opened (with the format checked and the names read)
+  // unless it is. REQUIRES: reading_mu_ held.
   Status OpenSecondaryLocked();
   rocksdb::DBOptions DbOptions() const;
   rocksdb::ColumnFamilyOptions CfOptions(Keyspace ks) const;
@@ -259,6 +259,9 @@ class Store : public std::enable_shared_from_this<Store> {
   // written: gives up the primary when another process has the turn.
   void HandOverIfAsked();
   Status Reserve(Instance& primary, const std::string& mark_key, uint64_t* next, uint64_t* reserved, uint64_t count);
+  // count consecutive ids from *next, reserving a new range above the mark
+  // (mark_key) when *reserved is reached.
+  Result<uint64_t> AllocateIds(const std::string& mark_key, uint64_t* next, uint64_t* reserved, uint64_t count);
   Status CommitLocked(StoreTransaction& txn);
   Status IngestLocked(Instance& primary, const std::vector<IngestFile>& files);
 

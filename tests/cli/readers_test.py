@@ -12,14 +12,8 @@ import subprocess
 import sys
 import time
 
-failures = 0
-
-
-def check(ok, what, detail=""):
-    global failures
-    print(("ok   " if ok else "FAIL ") + what + ("" if ok else f": {detail}"))
-    if not ok:
-        failures += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import check, exit_status  # noqa: E402
 
 
 def main():
@@ -94,7 +88,7 @@ def main():
               (r.returncode, r.stderr))
     else:
         print("skip the unwritable directory: needs root and runuser")
-    return 1 if failures else 0
+    return exit_status()
 
 
 if __name__ == "__main__":

@@ -26,14 +26,8 @@ import subprocess
 import sys
 import time
 
-failures = 0
-
-
-def check(ok, what, detail=""):
-    global failures
-    print(("ok   " if ok else "FAIL ") + what + ("" if ok else f": {detail}"))
-    if not ok:
-        failures += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import check, exit_status  # noqa: E402
 
 
 INCREMENT = "MATCH (c:Counter) SET c.n = c.n + 1 CREATE (:Inc {{by: '{who}', i: {i}}});\n"
@@ -168,7 +162,7 @@ def main():
 
     r = subprocess.run([kg, "check", "--db", db], capture_output=True, text=True)
     check(r.returncode == 0, "kg check finds the database whole", r.stdout[-500:] + r.stderr[-500:])
-    return 1 if failures else 0
+    return exit_status()
 
 
 if __name__ == "__main__":

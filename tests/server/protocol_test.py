@@ -16,14 +16,8 @@ import time
 
 MAGIC = b"\x60\x60\xb0\x17"
 V54 = bytes([0, 4, 4, 5]) + bytes(12)  # 5.4 down to 5.0, then nothing
-failures = 0
-
-
-def check(ok, what, detail=""):
-    global failures
-    print(("ok   " if ok else "FAIL ") + what + ("" if ok else f": {detail}"))
-    if not ok:
-        failures += 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import check, exit_status  # noqa: E402
 
 
 def pack_string(s):
@@ -243,7 +237,7 @@ def main():
         server.send_signal(signal.SIGTERM)
         code = server.wait(timeout=30)
         check(code == 0, "SIGTERM stops the server cleanly", code)
-    return 1 if failures else 0
+    return exit_status()
 
 
 if __name__ == "__main__":
