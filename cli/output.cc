@@ -118,6 +118,7 @@ std::string PlainJson(const Value& v) {
 std::string CellText(const Value& v) {
   if (v.is_string()) return v.as_string();
   if (v.is_float()) return FloatText(v.as_float());
+  if (v.is_temporal()) return TemporalText(v);
   return v.ToString();
 }
 

@@ -58,6 +58,8 @@ Status ForEachEdge(const Transaction& txn, const Selection& sel, const std::func
 void AppendExactJson(std::string* out, const Value& v) {
   if (v.is_float() && !std::isfinite(v.as_float())) {
     out->append("{\"$type\":\"Float\",\"_value\":\"").append(FloatText(v.as_float())).append("\"}");
+  } else if (v.is_temporal()) {
+    AppendTypedJson(out, v);  // {"$type":"Date","_value":"2021-03-01"}
   } else if (v.is_list()) {
     AppendJsonArray(out, v.as_list(), AppendExactJson);
   } else {
@@ -140,6 +142,12 @@ void AppendCypher(std::string* out, const Value& v) {
       }
       out->push_back(']');
       return;
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration: out->append(v.ToString()); return;  // date('2021-03-01')
     default: out->append("null"); return;  // maps and elements are not property values
   }
 }
@@ -353,13 +361,18 @@ Status GraphmlOrDot(const Transaction& txn, const Selection& sel, bool graphml, 
 // ---- CSV in the neo4j-admin header convention ----
 
 
-// The CSV type of a value: int, float, boolean, string, or those with [];
-// empty when CSV cannot hold it (a list mixing types, a list of lists).
+// The CSV type of a value: int, float, boolean, string, date, localtime,
+// time, localdatetime, datetime, duration, or those with []; empty when CSV
+// cannot hold it (a list mixing types, a list of lists).
 std::string CsvType(const Value& v) {
   if (v.is_int()) return "int";
   if (v.is_float()) return "float";
   if (v.is_bool()) return "boolean";
   if (v.is_string()) return "string";
+  if (v.is_temporal()) {
+    static constexpr const char* kNames[] = {"date", "localtime", "time", "localdatetime", "datetime", "duration"};
+    return kNames[static_cast<int>(v.type()) - static_cast<int>(Value::Type::kDate)];
+  }
   if (v.is_list()) {
     std::string t;
     for (const Value& x : v.as_list()) {
@@ -378,6 +391,7 @@ std::string CsvText(const Value& v) {
   if (v.is_bool()) return v.as_bool() ? "true" : "false";
   if (v.is_int()) return std::to_string(v.as_int());
   if (v.is_string()) return v.as_string();
+  if (v.is_temporal()) return TemporalText(v);
   std::string out;
   for (size_t i = 0; i < v.as_list().size(); ++i) {
     if (i) out.push_back(';');

@@ -100,7 +100,8 @@ const Value* ObjectField(const ValueMap& m, const char* key) {
 struct Column {
   enum class Role { kProperty, kId, kLabel, kStart, kEnd, kType, kIgnore } role = Role::kProperty;
   std::string name;  // property name (kProperty, or kId with a name)
-  enum class Type { kString, kInt, kFloat, kBool } type = Type::kString;
+  enum class Type { kString, kInt, kFloat, kBool, kTemporal } type = Type::kString;
+  Value::Type temporal = Value::Type::kNull;  // kTemporal: which one
   bool array = false;
   std::string id_space;
   uint32_t key = 0;  // the sink's id of name
@@ -142,15 +143,29 @@ Status ParseHeader(const std::vector<CsvReader::Field>& fields, const std::strin
           {"string", Column::Type::kString}, {"int", Column::Type::kInt},     {"long", Column::Type::kInt},
           {"short", Column::Type::kInt},     {"byte", Column::Type::kInt},    {"float", Column::Type::kFloat},
           {"double", Column::Type::kFloat},  {"boolean", Column::Type::kBool}};
+      static const std::pair<const char*, Value::Type> kTemporalTypes[] = {
+          {"date", Value::Type::kDate},
+          {"localtime", Value::Type::kLocalTime},
+          {"time", Value::Type::kTime},
+          {"localdatetime", Value::Type::kLocalDateTime},
+          {"datetime", Value::Type::kDateTime},
+          {"duration", Value::Type::kDuration}};
       bool known = false;
       for (const auto& [n, k] : kTypes)
         if (t == n) {
           c.type = k;
           known = true;
         }
+      for (const auto& [n, k] : kTemporalTypes)
+        if (t == n) {
+          c.type = Column::Type::kTemporal;
+          c.temporal = k;
+          known = true;
+        }
       if (!known)
         return Status::InvalidArgument(where + ": unknown type '" + type + "' in header field '" + f +
-                                       "' (expected string, int, long, float, double or boolean, optionally with [])");
+                                       "' (expected string, int, long, float, double, boolean, date, localtime, "
+                                       "time, localdatetime, datetime or duration, optionally with [])");
     }
     out->push_back(std::move(c));
   }
@@ -190,6 +205,13 @@ Status Convert(const Column& c, std::string_view text, const Where& where, Value
         if (!ParseNumber(s, &d))
           return Status::InvalidArgument(where() + ": '" + std::string(s) + "' in column " + c.name + " is not a number");
         *v = Value(d);
+        return Status::OK();
+      }
+      case Column::Type::kTemporal: {
+        auto parsed = ParseTemporal(c.temporal, s);
+        if (!parsed.ok())
+          return Status::InvalidArgument(where() + ": in column " + c.name + ": " + parsed.status().message());
+        *v = std::move(*parsed);
         return Status::OK();
       }
       case Column::Type::kBool: break;

@@ -7,11 +7,34 @@
 
 #include <cctype>
 #include <charconv>
+#include <optional>
 #include <cmath>
 #include <cstdlib>
 
 namespace kg {
 namespace {
+const char* TypedTemporalName(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kDate: return "Date";
+    case Value::Type::kLocalTime: return "LocalTime";
+    case Value::Type::kTime: return "Time";
+    case Value::Type::kLocalDateTime: return "LocalDateTime";
+    case Value::Type::kDateTime: return v.as_date_time().zone == DateTime::kNoZone ? "OffsetDateTime" : "ZonedDateTime";
+    case Value::Type::kDuration: return "Duration";
+    default: return nullptr;
+  }
+}
+
+std::optional<Value::Type> TypedTemporal(std::string_view name) {
+  if (name == "Date") return Value::Type::kDate;
+  if (name == "LocalTime") return Value::Type::kLocalTime;
+  if (name == "Time") return Value::Type::kTime;
+  if (name == "LocalDateTime") return Value::Type::kLocalDateTime;
+  if (name == "OffsetDateTime" || name == "ZonedDateTime" || name == "DateTime") return Value::Type::kDateTime;
+  if (name == "Duration") return Value::Type::kDuration;
+  return std::nullopt;
+}
+
 
 class JsonParser {
  public:
@@ -239,6 +262,10 @@ class JsonParser {
       *out = v;
     } else if (t == "Map" && v.is_map()) {
       *out = v;
+    } else if (auto type = TypedTemporal(t); type && v.is_string()) {
+      auto parsed = ParseTemporal(*type, v.as_string());
+      if (!parsed.ok()) return Error(parsed.status().message());
+      *out = std::move(*parsed);
     } else {
       return Error("unsupported typed value " + t);
     }
@@ -252,6 +279,7 @@ class JsonParser {
 }  // namespace
 
 Result<Value> ParseJson(std::string_view text) { return JsonParser(text).ParseDocument(); }
+
 
 void AppendJsonString(std::string* out, std::string_view s) { graph::AppendQuotedEscaped(out, s, '"'); }
 
@@ -311,6 +339,7 @@ void AppendJson(std::string* out, const Value& v) {
       out->push_back('}');
       return;
     }
+    default: AppendJsonString(out, TemporalText(v)); return;
   }
 }
 
@@ -389,6 +418,12 @@ void AppendTypedJsonValue(std::string* out, const Value& v) {
         AppendTypedNode(out, p.nodes[i]);
       }
       out->append("]}");
+      return;
+    }
+    default: {
+      std::string text;
+      AppendJsonString(&text, TemporalText(v));
+      simple(TypedTemporalName(v), text);
       return;
     }
   }

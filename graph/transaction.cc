@@ -919,6 +919,8 @@ Result<std::vector<NodeId>> Transaction::Impl::IndexRange(uint32_t label, uint32
       lower->value.type() != upper->value.type())
     return Status::InvalidArgument("range bounds " + lower->value.ToString() + " and " +
                                    upper->value.ToString() + " are of different types");
+  // Durations have no order in Cypher: no range holds any.
+  if (kind_of->is_duration()) return std::vector<NodeId>{};
   // The encoded range of one kind of value: its tag byte.
   std::string kind_prefix;
   storage::EncodeValue(&kind_prefix, *kind_of);

@@ -76,6 +76,10 @@ struct ExecContext {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   uint64_t ticks = 0;
   std::string file_directory;  // LOAD CSV resolves relative paths against it
+  // The clock readings of date.statement() and date.transaction() (and of
+  // date(), the transaction's).
+  std::chrono::system_clock::time_point statement_time = std::chrono::system_clock::now();
+  std::chrono::system_clock::time_point transaction_time = statement_time;
 
   ExecContext(graph::GraphTxn& t, const Params& p) : txn(t), params(p), effects(t) {}
   // Called by long loops: throws when the statement was cancelled or ran out of time.

@@ -6,6 +6,7 @@
 
 #include "query/functions.h"
 #include "query/matcher.h"
+#include "query/temporal.h"
 
 namespace kg::query {
 
@@ -116,6 +117,7 @@ Value Evaluator::Property(const Value& base, const std::string& key, const Expr&
       return it == base.as_map().end() ? Value() : it->second;
     }
     default:
+      if (base.is_temporal()) return TemporalProperty(base, key, at);
       BadType(at, "cannot read property '" + key + "' of " + CypherTypeName(base) + " " + base.ToString());
   }
 }

@@ -8,6 +8,7 @@
 
 #include "query/evaluator.h"
 #include "query/lexer.h"
+#include "query/temporal.h"
 
 namespace kg::query {
 namespace {
@@ -279,6 +280,15 @@ Value ToString(FunctionCall& c, bool or_null) {
   const Value& x = First(c);
   if (x.is_string()) return x;
   if (x.is_int() || x.is_bool() || x.is_float()) return Value(x.ToString());
+  switch (x.type()) {
+    case Value::Type::kDate: return Value(temporal::ToString(x.as_date()));
+    case Value::Type::kLocalTime: return Value(temporal::ToString(x.as_local_time()));
+    case Value::Type::kTime: return Value(temporal::ToString(x.as_time()));
+    case Value::Type::kLocalDateTime: return Value(temporal::ToString(x.as_local_date_time()));
+    case Value::Type::kDateTime: return Value(temporal::ToString(x.as_date_time()));
+    case Value::Type::kDuration: return Value(temporal::ToString(x.as_duration()));
+    default: break;
+  }
   if (or_null) return Value();
   BadArgument(c.expr, "toString() cannot convert " + CypherTypeName(x));
 }
@@ -439,7 +449,12 @@ const std::vector<Function>& Registry() {
       Agg("percentileCont", 2, 2, Aggregate::kPercentileCont),
       Agg("percentileDisc", 2, 2, Aggregate::kPercentileDisc),
   };
-  return kRegistry;
+  static const std::vector<Function> kAll = [] {
+    std::vector<Function> all = kRegistry;
+    for (const Function& f : TemporalFunctions()) all.push_back(f);
+    return all;
+  }();
+  return kAll;
 }
 
 }  // namespace

@@ -120,13 +120,54 @@ bool PatternMatcher::ForEachCandidate(State& st, const MatchPart&, const Anchor&
       auto k = txn.ResolveKey(anchor.key);
       if (!label || !k) return true;
       Value v = st.eval.Eval(*anchor.value, st.row);
-      if (!(v.is_number() || v.is_string() || v.is_bool() || v.is_list())) return true;
+      if (!(v.is_number() || v.is_string() || v.is_bool() || v.is_list() || v.is_temporal())) return true;
       auto ids = txn.IndexSeek(*label, *k, v);
       if (ids.status().code() == StatusCode::kNotFound) return true;  // no such index (dropped meanwhile)
       CheckRead(ids.status());
       for (NodeId id : *ids)
         if (!fn(id)) return false;
       return true;
+    }
+    case Anchor::Kind::kIndexRange: {
+      auto label = txn.ResolveLabel(anchor.label);
+      auto k = txn.ResolveKey(anchor.key);
+      if (!label || !k) return true;
+      std::optional<IndexBound> lower, upper;
+      auto bound = [&](const Expr* e, bool inclusive, std::optional<IndexBound>* out) {
+        if (!e) return true;
+        Value v = st.eval.Eval(*e, st.row);
+        if (v.is_null()) return false;  // a comparison with null holds for no node
+        *out = IndexBound{std::move(v), inclusive};
+        return true;
+      };
+      if (!bound(anchor.lower, anchor.lower_inclusive, &lower) || !bound(anchor.upper, anchor.upper_inclusive, &upper))
+        return true;
+      // Only numbers, strings and temporal values have an index order that
+      // is Cypher's; two bounds of different kinds hold for no node.
+      auto ordered = [](const std::optional<IndexBound>& b) {
+        return !b || b->value.is_number() || b->value.is_string() || (b->value.is_temporal() && !b->value.is_duration());
+      };
+      if (lower && upper && lower->value.is_number() != upper->value.is_number() &&
+          lower->value.type() != upper->value.type())
+        return true;
+      if (ordered(lower) && ordered(upper)) {
+        auto ids = txn.IndexRange(*label, *k, lower, upper);
+        if (ids.status().code() != StatusCode::kNotFound) {
+          CheckRead(ids.status());
+          for (NodeId id : *ids)
+            if (!fn(id)) return false;
+          return true;
+        }
+      }
+      // Otherwise (or with the index dropped meanwhile) every node of the
+      // label, the comparisons deciding.
+      bool go = true;
+      CheckRead(txn.ScanLabel(*label, [&](NodeId id) {
+        st.ctx.CheckInterrupt();
+        go = fn(id);
+        return go;
+      }));
+      return go;
     }
     case Anchor::Kind::kLabelScan: {
       auto label = txn.ResolveLabel(anchor.label);
@@ -586,6 +627,7 @@ std::vector<std::string> PatternMatcher::Describe() const {
     switch (a.kind) {
       case Anchor::Kind::kBound: return std::string("Argument(slot ") + std::to_string(n.slot) + ")";
       case Anchor::Kind::kIndexSeek: return "NodeIndexSeek(:" + a.label + "(" + a.key + "))";
+      case Anchor::Kind::kIndexRange: return "NodeIndexSeekByRange(:" + a.label + "(" + a.key + "))";
       case Anchor::Kind::kLabelScan: return "NodeByLabelScan(:" + a.label + ")";
       case Anchor::Kind::kAllNodes: return std::string("AllNodesScan");
     }

@@ -37,9 +37,14 @@ struct RelStep {
 };
 
 struct Anchor {
-  enum class Kind { kBound, kIndexSeek, kLabelScan, kAllNodes } kind = Kind::kAllNodes;
+  enum class Kind { kBound, kIndexSeek, kIndexRange, kLabelScan, kAllNodes } kind = Kind::kAllNodes;
   std::string label, key;
   const Expr* value = nullptr;  // kIndexSeek: the value looked up
+  // kIndexRange: the bounds (either may be missing) and whether each is
+  // inclusive. The comparisons stay filters: the range only narrows.
+  const Expr* lower = nullptr;
+  const Expr* upper = nullptr;
+  bool lower_inclusive = false, upper_inclusive = false;
   double estimate = 0;          // expected candidate nodes
 };
 

@@ -938,12 +938,20 @@ class Parser {
       i_ = saved;
     }
     // Function call: name(...) or namespaced a.b(...)
+    std::string name = t.text;
+    size_t k = 1;
+    if (!t.quoted)
+      while (IsSymbol(".", k) && PeekTok(k + 1).kind == TokenKind::kIdentifier && !PeekTok(k + 1).quoted) k += 2;
+    if (k > 1 && IsSymbol("(", k)) {
+      for (size_t j = 1; j < k; j += 2) name += "." + PeekTok(j + 1).text;
+      for (size_t j = 1; j < k; ++j) Next();
+    }
     if (IsSymbol("(", 1)) {
       Next();
       const Token open = Cur();
       Next();
       auto e = Make(ExprKind::kFunction, pos);
-      e->name = t.text;
+      e->name = name;
       if (AcceptSymbol("*")) {
         e->star = true;
       } else {

@@ -139,6 +139,43 @@ class Planner {
         }
       }
     }
+    // A range on an indexed (label, key): bounds from WHERE's comparisons.
+    for (const auto& label : n.labels) {
+      auto lid = txn.ResolveLabel(label);
+      if (!lid) continue;
+      std::map<std::string, Anchor> ranges;
+      for (Expr* c : where_parts) {
+        if (c->kind != ExprKind::kBinary) continue;
+        const std::string& op = c->name;
+        if (op != "<" && op != "<=" && op != ">" && op != ">=") continue;
+        for (int side = 0; side < 2; ++side) {
+          const Expr& prop = *c->args[side];
+          const Expr& other = *c->args[1 - side];
+          if (prop.kind != ExprKind::kProperty || prop.args[0]->kind != ExprKind::kVariable || prop.args[0]->name != var)
+            continue;
+          std::set<int> used;
+          SlotsUsed(other, &used);
+          if (!std::all_of(used.begin(), used.end(), [&](int s) { return bound.count(s); })) continue;
+          auto kid = txn.ResolveKey(prop.name);
+          if (!kid || !txn.HasIndex(*lid, *kid)) continue;
+          Anchor& r = ranges[prop.name];
+          // prop > other, or other < prop: other is a lower bound.
+          bool lower = (side == 0) == (op[0] == '>');
+          bool inclusive = op.size() == 2;
+          if (lower && !r.lower) r.lower = &other, r.lower_inclusive = inclusive;
+          if (!lower && !r.upper) r.upper = &other, r.upper_inclusive = inclusive;
+        }
+      }
+      for (auto& [key, r] : ranges) {
+        auto c = txn.CountNodes(*lid);
+        double count = c.ok() ? static_cast<double>(*c) : 0;
+        r.kind = Anchor::Kind::kIndexRange;
+        r.label = label;
+        r.key = key;
+        r.estimate = std::max(1.0, count / (r.lower && r.upper ? 10 : 3));
+        return r;
+      }
+    }
     double best = -1;
     for (const auto& label : n.labels) {
       auto lid = txn.ResolveLabel(label);

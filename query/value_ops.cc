@@ -5,6 +5,7 @@
 
 #include "kg/element.h"
 #include "query/query_error.h"
+#include "query/temporal.h"
 
 namespace kg::query {
 namespace {
@@ -17,13 +18,19 @@ int OrderRank(const Value& v) {
     case Value::Type::kEdge: return 2;
     case Value::Type::kList: return 3;
     case Value::Type::kPath: return 4;
-    case Value::Type::kString: return 5;
-    case Value::Type::kBool: return 6;
+    case Value::Type::kDateTime: return 5;
+    case Value::Type::kLocalDateTime: return 6;
+    case Value::Type::kDate: return 7;
+    case Value::Type::kTime: return 8;
+    case Value::Type::kLocalTime: return 9;
+    case Value::Type::kDuration: return 10;
+    case Value::Type::kString: return 11;
+    case Value::Type::kBool: return 12;
     case Value::Type::kInt:
-    case Value::Type::kFloat: return 7;
-    case Value::Type::kNull: return 8;
+    case Value::Type::kFloat: return 13;
+    case Value::Type::kNull: return 14;
   }
-  return 9;
+  return 15;
 }
 
 int CompareNumbers(const Value& a, const Value& b) {
@@ -60,6 +67,12 @@ std::string CypherTypeName(const Value& v) {
     case Value::Type::kNode: return "Node";
     case Value::Type::kEdge: return "Relationship";
     case Value::Type::kPath: return "Path";
+    case Value::Type::kDate: return "Date";
+    case Value::Type::kLocalTime: return "LocalTime";
+    case Value::Type::kTime: return "Time";
+    case Value::Type::kLocalDateTime: return "LocalDateTime";
+    case Value::Type::kDateTime: return "DateTime";
+    case Value::Type::kDuration: return "Duration";
   }
   return "?";
 }
@@ -128,6 +141,8 @@ Ternary Compare(const Value& a, const Value& b, const std::string& op) {
       c = *lt ? -1 : 1;
     }
     if (c == 0) c = (x.size() > y.size()) - (x.size() < y.size());
+  } else if (a.is_temporal() && a.type() == b.type() && !a.is_duration()) {
+    c = CompareTemporal(a, b);
   } else {
     return std::nullopt;
   }
@@ -183,6 +198,7 @@ int OrderCompare(const Value& a, const Value& b) {
       }
       return (x.nodes.size() > y.nodes.size()) - (x.nodes.size() < y.nodes.size());
     }
+    default: return OrderTemporal(a, b);
   }
   return 0;
 }
@@ -246,6 +262,7 @@ size_t EquivalenceHash(const Value& v) {
       for (const Value& e : v.as_path().edges) h = mix(h, EquivalenceHash(e));
       return h;
     }
+    default: return TemporalHash(v);
   }
   return 0;
 }
@@ -265,6 +282,7 @@ namespace {
 
 Value Arithmetic(const std::string& op, const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value();
+  if (auto t = TemporalArithmetic(op, a, b)) return *t;
   if (op == "+") {
     if (a.is_list() || b.is_list()) {
       ValueList out;

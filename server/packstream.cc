@@ -1,5 +1,6 @@
 #include "server/packstream.h"
 
+#include <cstdlib>
 #include <cstring>
 
 #include "kg/element.h"
@@ -105,14 +106,77 @@ class Unpacker {
       *out = kg::Value(std::move(map));
       return Status::OK();
     }
-    if (high == 0xB0) {
-      // Well-formed Bolt, but a value kg does not have (a date, a point, ...).
-      uint8_t tag = Need(1) ? static_cast<uint8_t>(in_[at_]) : 0;
-      return Status::NotSupported("a structure (tag 0x" + Hex(tag) +
-                                  ") as a value at byte " + std::to_string(at_ - 1) +
-                                  "; kg has no temporal or spatial values");
-    }
+    if (high == 0xB0) return Structure(out, m & 0x0F, depth);
     return Fail("unknown marker 0x" + Hex(m));
+  }
+
+  // A structure as a value: the temporal ones (Bolt 5's, with UTC date
+  // times); others (a point, a node sent back) are NotSupported.
+  Status Structure(kg::Value* out, size_t fields, int depth) {
+    size_t start = at_ - 1;
+    if (!Need(1)) return Fail("a structure tag past the end");
+    uint8_t tag = static_cast<uint8_t>(Read(1));
+    std::vector<kg::Value> f(fields);
+    for (auto& x : f)
+      if (Status s = Value(&x, depth + 1); !s.ok()) return s;
+    auto ints = [&](size_t n) {
+      if (f.size() != n) return false;
+      for (size_t i = 0; i < n; ++i)
+        if (!f[i].is_int() && !(tag == 'i' && i == 2 && f[i].is_string())) return false;
+      return true;
+    };
+    auto bad = [&](const char* what) {
+      return Fail(std::string("a malformed ") + what + " structure at byte " + std::to_string(start));
+    };
+    auto nanos_ok = [&](int64_t n) { return n >= 0 && n < temporal::kNanosPerSecond; };
+    switch (tag) {
+      case 'D':
+        if (!ints(1)) return bad("Date");
+        *out = kg::Value(Date{f[0].as_int()});
+        return Status::OK();
+      case 't':
+        if (!ints(1) || f[0].as_int() < 0 || f[0].as_int() >= temporal::kNanosPerDay) return bad("LocalTime");
+        *out = kg::Value(LocalTime{f[0].as_int()});
+        return Status::OK();
+      case 'T':
+        if (!ints(2) || f[0].as_int() < 0 || f[0].as_int() >= temporal::kNanosPerDay ||
+            std::abs(f[1].as_int()) > temporal::kMaxOffset)
+          return bad("Time");
+        *out = kg::Value(Time{f[0].as_int(), static_cast<int32_t>(f[1].as_int())});
+        return Status::OK();
+      case 'd':
+        if (!ints(2) || !nanos_ok(f[1].as_int())) return bad("LocalDateTime");
+        *out = kg::Value(LocalDateTime{f[0].as_int(), static_cast<int32_t>(f[1].as_int())});
+        return Status::OK();
+      case 'I':
+        if (!ints(3) || !nanos_ok(f[1].as_int()) || std::abs(f[2].as_int()) > temporal::kMaxOffset) return bad("DateTime");
+        *out = kg::Value(DateTime{f[0].as_int(), static_cast<int32_t>(f[1].as_int()), static_cast<int32_t>(f[2].as_int())});
+        return Status::OK();
+      case 'i': {
+        if (!ints(3) || !nanos_ok(f[1].as_int())) return bad("DateTimeZoneId");
+        auto zone = temporal::FindZone(f[2].as_string());
+        if (!zone.ok()) return Status::InvalidArgument(zone.status().message());
+        int64_t secs = f[0].as_int();
+        *out = kg::Value(DateTime{secs, static_cast<int32_t>(f[1].as_int()), temporal::ZoneOffsetAt(*zone, secs), *zone});
+        return Status::OK();
+      }
+      case 'E':
+        if (!ints(4)) return bad("Duration");
+        {
+          temporal::DurationBuilder b;
+          b.Add("months", f[0].as_int());
+          b.Add("days", f[1].as_int());
+          b.Add("seconds", f[2].as_int());
+          b.Add("nanoseconds", f[3].as_int());
+          auto d = b.Build();
+          if (!d.ok()) return bad("Duration");
+          *out = kg::Value(*d);
+        }
+        return Status::OK();
+      default:
+        return Status::NotSupported("a structure (tag 0x" + Hex(tag) + ") as a value at byte " + std::to_string(start) +
+                                    "; kg takes temporal structures but no spatial or graph ones");
+    }
   }
 
   static std::string Hex(uint8_t b) {
@@ -263,6 +327,42 @@ void Packer::Pack(const Value& v) {
         Int(forward ? static_cast<int64_t>(i + 1) : -static_cast<int64_t>(i + 1));
         Int(static_cast<int64_t>(i + 1));
       }
+      return;
+    }
+    case Value::Type::kDate:
+      StructHeader(1, 'D');
+      Int(v.as_date().days);
+      return;
+    case Value::Type::kLocalTime:
+      StructHeader(1, 't');
+      Int(v.as_local_time().nanos);
+      return;
+    case Value::Type::kTime:
+      StructHeader(2, 'T');
+      Int(v.as_time().nanos);
+      Int(v.as_time().offset);
+      return;
+    case Value::Type::kLocalDateTime:
+      StructHeader(2, 'd');
+      Int(v.as_local_date_time().seconds);
+      Int(v.as_local_date_time().nanos);
+      return;
+    case Value::Type::kDateTime: {
+      const DateTime& t = v.as_date_time();
+      StructHeader(3, t.zone == DateTime::kNoZone ? 'I' : 'i');
+      Int(t.seconds);
+      Int(t.nanos);
+      if (t.zone == DateTime::kNoZone) Int(t.offset);
+      else String(temporal::ZoneName(t.zone));
+      return;
+    }
+    case Value::Type::kDuration: {
+      const Duration& d = v.as_duration();
+      StructHeader(4, 'E');
+      Int(d.months);
+      Int(d.days);
+      Int(d.seconds);
+      Int(d.nanos);
       return;
     }
   }

@@ -1,7 +1,9 @@
 // PackStream, the value encoding of the Bolt protocol, between bytes and
 // kg::Value: null, booleans, 64-bit integers, floats, strings, lists, maps,
-// and, written only, nodes, relationships and paths as Bolt 5 structures
-// with element ids ("n<id>", "r<id>"). Big-endian throughout.
+// temporal values as Bolt 5 structures (Date 'D', Time 'T', LocalTime 't',
+// DateTime 'I' and DateTimeZoneId 'i' in UTC seconds, LocalDateTime 'd',
+// Duration 'E'), and, written only, nodes, relationships and paths as Bolt 5
+// structures with element ids ("n<id>", "r<id>"). Big-endian throughout.
 #pragma once
 
 #include <cstdint>
@@ -21,9 +23,9 @@ struct Message {
 };
 
 // Decodes one message (a structure) that fills bytes exactly. Byte arrays,
-// nesting deeper than 64 and sizes past the end are malformed
-// (InvalidArgument, naming the offset); a structure as a value (a temporal
-// or spatial value, which kg does not have) is NotSupported.
+// nesting deeper than 64, malformed temporal structures and sizes past the
+// end are malformed (InvalidArgument, naming the offset); another structure
+// as a value (a point, a node) is NotSupported.
 Result<Message> DecodeMessage(std::string_view bytes);
 
 class Packer {

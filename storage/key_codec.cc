@@ -39,6 +39,12 @@ constexpr uint8_t kTagNumber = 0x20;
 constexpr uint8_t kTagString = 0x30;
 constexpr uint8_t kTagList = 0x40;
 constexpr uint8_t kTagMap = 0x50;
+constexpr uint8_t kTagDate = 0x60;
+constexpr uint8_t kTagLocalTime = 0x61;
+constexpr uint8_t kTagTime = 0x62;
+constexpr uint8_t kTagLocalDateTime = 0x63;
+constexpr uint8_t kTagDateTime = 0x64;
+constexpr uint8_t kTagDuration = 0x65;
 constexpr uint8_t kEnd = 0x00;
 
 uint64_t OrderedDoubleBits(double d) {
@@ -127,6 +133,44 @@ void EncodeValue(std::string* out, const Value& value) {
       }
       out->push_back(static_cast<char>(kEnd));
       return;
+    case Value::Type::kDate:
+      out->push_back(static_cast<char>(kTagDate));
+      key::PutI64(out, value.as_date().days);
+      return;
+    case Value::Type::kLocalTime:
+      out->push_back(static_cast<char>(kTagLocalTime));
+      key::PutI64(out, value.as_local_time().nanos);
+      return;
+    case Value::Type::kTime: {
+      const Time& t = value.as_time();
+      out->push_back(static_cast<char>(kTagTime));
+      key::PutI64(out, t.nanos - int64_t{t.offset} * temporal::kNanosPerSecond);
+      key::PutI64(out, t.offset);
+      return;
+    }
+    case Value::Type::kLocalDateTime:
+      out->push_back(static_cast<char>(kTagLocalDateTime));
+      key::PutI64(out, value.as_local_date_time().seconds);
+      key::PutI64(out, value.as_local_date_time().nanos);
+      return;
+    case Value::Type::kDateTime: {
+      const DateTime& t = value.as_date_time();
+      out->push_back(static_cast<char>(kTagDateTime));
+      key::PutI64(out, t.seconds);
+      key::PutI64(out, t.nanos);
+      key::PutI64(out, t.offset);
+      EncodeString(out, t.zone == DateTime::kNoZone ? std::string_view() : temporal::ZoneName(t.zone));
+      return;
+    }
+    case Value::Type::kDuration: {
+      const Duration& d = value.as_duration();
+      out->push_back(static_cast<char>(kTagDuration));
+      key::PutI64(out, d.months);
+      key::PutI64(out, d.days);
+      key::PutI64(out, d.seconds);
+      key::PutI64(out, d.nanos);
+      return;
+    }
     case Value::Type::kNode:
     case Value::Type::kEdge:
     case Value::Type::kPath:
@@ -197,6 +241,42 @@ bool DecodeValue(std::string_view* in, Value* value) {
       }
       *value = Value(std::move(map));
       return true;
+    }
+    case kTagDate:
+    case kTagLocalTime:
+    case kTagTime:
+    case kTagLocalDateTime:
+    case kTagDateTime:
+    case kTagDuration: {
+      size_t words = tag == kTagDate || tag == kTagLocalTime ? 1 : tag == kTagTime || tag == kTagLocalDateTime ? 2
+                     : tag == kTagDateTime ? 3 : 4;
+      if (in->size() < words * 8) return false;
+      int64_t w[4] = {};
+      for (size_t i = 0; i < words; ++i) w[i] = key::GetI64(in->data() + 8 * i);
+      in->remove_prefix(words * 8);
+      switch (tag) {
+        case kTagDate: *value = Value(Date{w[0]}); return true;
+        case kTagLocalTime: *value = Value(LocalTime{w[0]}); return true;
+        case kTagTime:
+          *value = Value(Time{w[0] + w[1] * temporal::kNanosPerSecond, static_cast<int32_t>(w[1])});
+          return true;
+        case kTagLocalDateTime: *value = Value(LocalDateTime{w[0], static_cast<int32_t>(w[1])}); return true;
+        case kTagDateTime: {
+          std::string zone;
+          if (!DecodeString(in, &zone)) return false;
+          DateTime t{w[0], static_cast<int32_t>(w[1]), static_cast<int32_t>(w[2]), DateTime::kNoZone};
+          if (!zone.empty()) {
+            auto id = temporal::FindZone(zone);
+            if (!id.ok()) return false;
+            t.zone = *id;
+          }
+          *value = Value(t);
+          return true;
+        }
+        default:
+          *value = Value(Duration{w[0], w[1], w[2], static_cast<int32_t>(w[3])});
+          return true;
+      }
     }
     default:
       return false;

@@ -60,6 +60,13 @@
 //   string 0x30 bytes with 0x00 escaped as 0x00 0xFF, then 0x00 0x01
 //   list   0x40 element... 0x00
 //   map    0x50 (string-key value)... 0x00, keys in sorted order
+//   date           0x60 days(i64)
+//   localtime      0x61 nanos-of-day(i64)
+//   time           0x62 utc-nanos-of-day(i64) offset(i64): by instant, then offset
+//   localdatetime  0x63 seconds(i64) nanos(i64)
+//   datetime       0x64 utc-seconds(i64) nanos(i64) offset(i64) zone-name(as a string)
+//   duration       0x65 months(i64) days(i64) seconds(i64) nanos(i64)
+//   so that a range over one temporal kind is one scan in its order.
 #pragma once
 
 #include <bit>

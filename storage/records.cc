@@ -37,12 +37,34 @@ void save(Archive& ar, const Value& v) {
       for (const auto& [k, e] : m) ar(k, e);
       break;
     }
+    case Value::Type::kDate: ar(v.as_date().days); break;
+    case Value::Type::kLocalTime: ar(v.as_local_time().nanos); break;
+    case Value::Type::kTime: ar(v.as_time().nanos, v.as_time().offset); break;
+    case Value::Type::kLocalDateTime: ar(v.as_local_date_time().seconds, v.as_local_date_time().nanos); break;
+    case Value::Type::kDateTime: {
+      const DateTime& t = v.as_date_time();
+      ar(t.seconds, t.nanos, t.offset, t.zone == DateTime::kNoZone ? std::string() : temporal::ZoneName(t.zone));
+      break;
+    }
+    case Value::Type::kDuration: {
+      const Duration& d = v.as_duration();
+      ar(d.months, d.days, d.seconds, d.nanos);
+      break;
+    }
     case Value::Type::kNode:
     case Value::Type::kEdge:
     case Value::Type::kPath:
       // Callers check IsStorable() first; reaching here is a bug.
       throw std::logic_error("a node, relationship or path cannot be stored");
   }
+}
+
+// A stored date time's zone by name: ids are per process.
+inline int32_t StoredZone(const std::string& name) {
+  if (name.empty()) return DateTime::kNoZone;
+  auto zone = temporal::FindZone(name);
+  if (!zone.ok()) throw std::runtime_error("stored date time names time zone '" + name + "', unknown here");
+  return *zone;
 }
 
 template <class Archive>
@@ -69,6 +91,19 @@ void load(Archive& ar, Value& v) {
       v = Value(std::move(m));
       break;
     }
+    case Value::Type::kDate: { Date d; ar(d.days); v = Value(d); break; }
+    case Value::Type::kLocalTime: { LocalTime t; ar(t.nanos); v = Value(t); break; }
+    case Value::Type::kTime: { Time t; ar(t.nanos, t.offset); v = Value(t); break; }
+    case Value::Type::kLocalDateTime: { LocalDateTime t; ar(t.seconds, t.nanos); v = Value(t); break; }
+    case Value::Type::kDateTime: {
+      DateTime t;
+      std::string zone;
+      ar(t.seconds, t.nanos, t.offset, zone);
+      t.zone = StoredZone(zone);
+      v = Value(t);
+      break;
+    }
+    case Value::Type::kDuration: { Duration d; ar(d.months, d.days, d.seconds, d.nanos); v = Value(d); break; }
     default:
       throw std::runtime_error("unknown value type " + std::to_string(type));
   }
@@ -174,10 +209,25 @@ class RecordBytes {
         for (const auto& [k, e] : v.as_map()) n += StringSize(k) + SizeOf(e);
         return n;
       }
+      case Value::Type::kDate: return 1 + IntSize(v.as_date().days);
+      case Value::Type::kLocalTime: return 1 + IntSize(v.as_local_time().nanos);
+      case Value::Type::kTime: return 1 + IntSize(v.as_time().nanos) + IntSize(v.as_time().offset);
+      case Value::Type::kLocalDateTime:
+        return 1 + IntSize(v.as_local_date_time().seconds) + IntSize(v.as_local_date_time().nanos);
+      case Value::Type::kDateTime: {
+        const DateTime& t = v.as_date_time();
+        return 1 + IntSize(t.seconds) + IntSize(t.nanos) + IntSize(t.offset) +
+               StringSize(t.zone == DateTime::kNoZone ? std::string_view() : temporal::ZoneName(t.zone));
+      }
+      case Value::Type::kDuration: {
+        const Duration& d = v.as_duration();
+        return 1 + IntSize(d.months) + IntSize(d.days) + IntSize(d.seconds) + IntSize(d.nanos);
+      }
       default: return 1;
     }
   }
   static size_t StringSize(std::string_view s) { return VarintSize(s.size()) + s.size(); }
+  static size_t IntSize(int64_t v) { return VarintSize(ZigZag(v)); }
   static size_t SizeOf(PropertySpan props) {
     size_t n = VarintSize(props.size());
     for (const auto& [k, v] : props) n += VarintSize(k) + SizeOf(v);
@@ -231,11 +281,38 @@ class RecordBytes {
           Val(e);
         }
         break;
+      case Value::Type::kDate: Int(v.as_date().days); break;
+      case Value::Type::kLocalTime: Int(v.as_local_time().nanos); break;
+      case Value::Type::kTime:
+        Int(v.as_time().nanos);
+        Int(v.as_time().offset);
+        break;
+      case Value::Type::kLocalDateTime:
+        Int(v.as_local_date_time().seconds);
+        Int(v.as_local_date_time().nanos);
+        break;
+      case Value::Type::kDateTime: {
+        const DateTime& t = v.as_date_time();
+        Int(t.seconds);
+        Int(t.nanos);
+        Int(t.offset);
+        String(t.zone == DateTime::kNoZone ? std::string_view() : temporal::ZoneName(t.zone));
+        break;
+      }
+      case Value::Type::kDuration: {
+        const Duration& d = v.as_duration();
+        Int(d.months);
+        Int(d.days);
+        Int(d.seconds);
+        Int(d.nanos);
+        break;
+      }
       case Value::Type::kNode:
       case Value::Type::kEdge:
       case Value::Type::kPath: throw std::logic_error("a node, relationship or path cannot be stored");
     }
   }
+  void Int(int64_t v) { Varint(ZigZag(v)); }
 
  private:
   char* p_;
@@ -347,6 +424,54 @@ class RecordReader {
           if (out) map.emplace(std::string(k), std::move(e));
         }
         if (out) *out = Value(std::move(map));
+        return;
+      }
+      case Value::Type::kDate: {
+        Date d{Int<int64_t>()};
+        if (out) *out = Value(d);
+        return;
+      }
+      case Value::Type::kLocalTime: {
+        LocalTime t{Int<int64_t>()};
+        if (out) *out = Value(t);
+        return;
+      }
+      case Value::Type::kTime: {
+        Time t;
+        t.nanos = Int<int64_t>();
+        t.offset = Int<int32_t>();
+        if (out) *out = Value(t);
+        return;
+      }
+      case Value::Type::kLocalDateTime: {
+        LocalDateTime t;
+        t.seconds = Int<int64_t>();
+        t.nanos = Int<int32_t>();
+        if (out) *out = Value(t);
+        return;
+      }
+      case Value::Type::kDateTime: {
+        DateTime t;
+        t.seconds = Int<int64_t>();
+        t.nanos = Int<int32_t>();
+        t.offset = Int<int32_t>();
+        std::string_view zone = String();
+        if (!ok_) return;
+        if (!zone.empty()) {
+          auto id = temporal::FindZone(zone);
+          if (!id.ok()) return Fail<void>();
+          t.zone = *id;
+        }
+        if (out) *out = Value(t);
+        return;
+      }
+      case Value::Type::kDuration: {
+        Duration d;
+        d.months = Int<int64_t>();
+        d.days = Int<int64_t>();
+        d.seconds = Int<int64_t>();
+        d.nanos = Int<int32_t>();
+        if (out) *out = Value(d);
         return;
       }
       default: return Fail<void>();

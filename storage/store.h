@@ -34,11 +34,12 @@ namespace kg::storage {
 // The on-disk format this kg writes. Opening a database with a larger value
 // fails with StatusCode::kNotSupported. Version 2 added adjacency blocks
 // (see key_codec.h); version 3 writes records with the compact archive (see
-// records.h); version 4 added relationship-record blocks (key_codec.h). A
+// records.h); version 4 added relationship-record blocks (key_codec.h);
+// version 5 added temporal property values (kg/temporal.h). A
 // database of an older version is one of this version too, and is marked
 // with this version when opened for writing, so that an older kg refuses
 // it.
-inline constexpr uint32_t kFormatVersion = 4;
+inline constexpr uint32_t kFormatVersion = 5;
 
 class StoreTransaction;
 class Store;

@@ -26,6 +26,12 @@ bool operator==(const Value& a, const Value& b) {
       const Path &x = a.as_path(), &y = b.as_path();
       return x.nodes == y.nodes && x.edges == y.edges;
     }
+    case Value::Type::kDate: return a.as_date() == b.as_date();
+    case Value::Type::kLocalTime: return a.as_local_time() == b.as_local_time();
+    case Value::Type::kTime: return a.as_time() == b.as_time();
+    case Value::Type::kLocalDateTime: return a.as_local_date_time() == b.as_local_date_time();
+    case Value::Type::kDateTime: return a.as_date_time() == b.as_date_time();
+    case Value::Type::kDuration: return a.as_duration() == b.as_duration();
   }
   return false;
 }
@@ -59,6 +65,12 @@ const char* TypeName(Value::Type type) {
     case Value::Type::kNode: return "NODE";
     case Value::Type::kEdge: return "RELATIONSHIP";
     case Value::Type::kPath: return "PATH";
+    case Value::Type::kDate: return "DATE";
+    case Value::Type::kLocalTime: return "LOCAL TIME";
+    case Value::Type::kTime: return "ZONED TIME";
+    case Value::Type::kLocalDateTime: return "LOCAL DATETIME";
+    case Value::Type::kDateTime: return "ZONED DATETIME";
+    case Value::Type::kDuration: return "DURATION";
   }
   return "?";
 }
@@ -160,10 +172,49 @@ void Append(std::string* out, const Value& v) {
       out->push_back('>');
       return;
     }
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration: {
+      static constexpr const char* kCtor[] = {"date", "localtime", "time", "localdatetime", "datetime", "duration"};
+      out->append(kCtor[static_cast<int>(v.type()) - static_cast<int>(Value::Type::kDate)]);
+      out->append("('").append(TemporalText(v)).append("')");
+      return;
+    }
   }
 }
 
 }  // namespace
+
+std::string TemporalText(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kDate: return temporal::ToString(v.as_date());
+    case Value::Type::kLocalTime: return temporal::ToString(v.as_local_time());
+    case Value::Type::kTime: return temporal::ToString(v.as_time());
+    case Value::Type::kLocalDateTime: return temporal::ToString(v.as_local_date_time());
+    case Value::Type::kDateTime: return temporal::ToString(v.as_date_time());
+    case Value::Type::kDuration: return temporal::ToString(v.as_duration());
+    default: return "";
+  }
+}
+
+Result<Value> ParseTemporal(Value::Type type, std::string_view text) {
+  auto wrap = [](auto r) -> Result<Value> {
+    if (!r.ok()) return r.status();
+    return Value(*r);
+  };
+  switch (type) {
+    case Value::Type::kDate: return wrap(temporal::ParseDate(text));
+    case Value::Type::kLocalTime: return wrap(temporal::ParseLocalTime(text));
+    case Value::Type::kTime: return wrap(temporal::ParseTime(text));
+    case Value::Type::kLocalDateTime: return wrap(temporal::ParseLocalDateTime(text));
+    case Value::Type::kDateTime: return wrap(temporal::ParseDateTime(text));
+    case Value::Type::kDuration: return wrap(temporal::ParseDuration(text));
+    default: return Status::InvalidArgument(std::string(TypeName(type)) + " is not a temporal type");
+  }
+}
 
 std::string Value::ToString() const {
   std::string out;

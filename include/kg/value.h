@@ -1,5 +1,6 @@
 // Value: a property value (null, boolean, 64-bit integer, double, UTF-8
-// string, list of values, or map from string to value), or, in query
+// string, list of values, map from string to value, or one of the temporal
+// values of kg/temporal.h), or, in query
 // results, a node, a relationship or a path. Integers and floats stay
 // distinct: Value(1) != Value(1.0). Nodes, relationships and paths cannot be
 // stored as properties.
@@ -12,6 +13,9 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#include "kg/status.h"
+#include "kg/temporal.h"
 
 namespace kg {
 
@@ -28,6 +32,7 @@ class Value {
   enum class Type : uint8_t {
     kNull = 0, kBool = 1, kInt = 2, kFloat = 3, kString = 4, kList = 5, kMap = 6,
     kNode = 7, kEdge = 8, kPath = 9,  // query results only, never stored
+    kDate = 10, kLocalTime = 11, kTime = 12, kLocalDateTime = 13, kDateTime = 14, kDuration = 15,
   };
 
   // A node in a query result: its id, and its labels and properties once the
@@ -57,6 +62,12 @@ class Value {
   Value(NodeRef n) : data_(std::move(n)) {}
   Value(EdgeRef e) : data_(std::move(e)) {}
   Value(std::shared_ptr<const Path> p) : data_(std::move(p)) {}
+  Value(Date v) : data_(v) {}
+  Value(LocalTime v) : data_(v) {}
+  Value(Time v) : data_(v) {}
+  Value(LocalDateTime v) : data_(v) {}
+  Value(DateTime v) : data_(v) {}
+  Value(Duration v) : data_(v) {}
 
   Type type() const { return static_cast<Type>(data_.index()); }
   bool is_null() const { return type() == Type::kNull; }
@@ -70,6 +81,14 @@ class Value {
   bool is_node() const { return type() == Type::kNode; }
   bool is_edge() const { return type() == Type::kEdge; }
   bool is_path() const { return type() == Type::kPath; }
+  bool is_date() const { return type() == Type::kDate; }
+  bool is_local_time() const { return type() == Type::kLocalTime; }
+  bool is_time() const { return type() == Type::kTime; }
+  bool is_local_date_time() const { return type() == Type::kLocalDateTime; }
+  bool is_date_time() const { return type() == Type::kDateTime; }
+  bool is_duration() const { return type() == Type::kDuration; }
+  // A date, time, date time or duration.
+  bool is_temporal() const { return type() >= Type::kDate; }
   // True for values that may be stored as properties: no node, relationship
   // or path anywhere inside.
   bool IsStorable() const;
@@ -91,21 +110,35 @@ class Value {
   const Edge& as_edge() const { return *as_edge_ref().data; }
   const Path& as_path() const { return *std::get<std::shared_ptr<const Path>>(data_); }
   const std::shared_ptr<const Path>& path_ptr() const { return std::get<std::shared_ptr<const Path>>(data_); }
+  const Date& as_date() const { return std::get<Date>(data_); }
+  const LocalTime& as_local_time() const { return std::get<LocalTime>(data_); }
+  const Time& as_time() const { return std::get<Time>(data_); }
+  const LocalDateTime& as_local_date_time() const { return std::get<LocalDateTime>(data_); }
+  const DateTime& as_date_time() const { return std::get<DateTime>(data_); }
+  const Duration& as_duration() const { return std::get<Duration>(data_); }
 
   // Structural equality: same type and same contents (1 != 1.0; NaN == NaN);
   // nodes and relationships by id.
   friend bool operator==(const Value& a, const Value& b);
 
   // Renders the value as Cypher literal text: null, true, 42, 1.5, 'text',
-  // [1, 2], {k: 'v'}.
+  // [1, 2], {k: 'v'}; a temporal value as its constructor call,
+  // date('2021-03-01').
   std::string ToString() const;
 
  private:
   std::variant<std::monostate, bool, int64_t, double, std::string,
                std::shared_ptr<ValueList>, std::shared_ptr<ValueMap>, NodeRef, EdgeRef,
-               std::shared_ptr<const Path>> data_;
+               std::shared_ptr<const Path>, Date, LocalTime, Time, LocalDateTime, DateTime, Duration>
+      data_;
 };
 
 const char* TypeName(Value::Type type);
+
+// A temporal value's ISO 8601 text ("2021-03-01", "P14DT16H12M"), as
+// kg::temporal::ToString writes it. REQUIRES: v.is_temporal().
+std::string TemporalText(const Value& v);
+// Reads text as a temporal value of type (kDate ... kDuration).
+Result<Value> ParseTemporal(Value::Type type, std::string_view text);
 
 }  // namespace kg

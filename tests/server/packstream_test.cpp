@@ -90,6 +90,26 @@ TEST_CASE("nodes, relationships and paths are written as Bolt 5 structures", "[s
   CHECK(bytes.ends_with("92" "FF" "01"));  // indices: -1 (against its direction), node 1
 }
 
+TEST_CASE("temporal values go out and come back as Bolt 5 structures", "[server][packstream]") {
+  std::vector<Value> values = {
+      Value(Date{-1}),
+      Value(LocalTime{3'600'000'000'001}),
+      Value(Time{60'000'000'000, -3600}),
+      Value(LocalDateTime{-86'401, 5}),
+      Value(DateTime{1'600'000'000, 7, 7200, DateTime::kNoZone}),
+      Value(DateTime{1'600'000'000, 7, 28800, *temporal::FindZone("Asia/Shanghai")}),
+      Value(Duration{14, -3, 70, 999'999'999}),
+  };
+  Packer p;
+  for (const Value& v : values) p.Pack(v);
+  CHECK(Hex(p.bytes()).starts_with("B144FF"));  // Date: days -1
+  for (const Value& v : values) {
+    auto m = DecodeMessage(PackMessage(0x10, {v}));
+    REQUIRE(m.ok());
+    CHECK(m->fields[0] == v);
+  }
+}
+
 TEST_CASE("hostile PackStream is refused with its offset", "[server][packstream]") {
   auto refused = [](const std::string& bytes, const std::string& part) {
     auto m = DecodeMessage(bytes);
@@ -104,8 +124,11 @@ TEST_CASE("hostile PackStream is refused with its offset", "[server][packstream]
   refused(std::string("\xB1\x01\xDA\x7F\xFF\xFF\xFF", 7), "past the end");
   refused(std::string("\xB1\x01\xA1\x01\x01", 5), "map key that is not a string");
   refused(std::string("\xB1\x01\xCC\x01\x00", 5), "byte arrays");
-  refused(std::string("\xB1\x01\xB3\x44\x01\x02\x03", 7), "temporal or spatial");
-  CHECK(DecodeMessage(std::string("\xB1\x10\xB1\x44\x01", 5)).status().code() == StatusCode::kNotSupported);
+  refused(std::string("\xB1\x01\xB3\x44\x01\x02\x03", 7), "malformed Date structure at byte 2");
+  refused(std::string("\xB1\x01\xB1\x44\x81\x61", 6), "malformed Date");
+  refused(std::string("\xB1\x01\xB3\x69\x01\x02\x84Mars", 11), "unknown time zone 'Mars'");
+  refused(std::string("\xB1\x01\xB3\x58\x01\x02\x03", 7), "no spatial or graph ones");
+  CHECK(DecodeMessage(std::string("\xB1\x10\xB3\x58\x01\x02\x03", 7)).status().code() == StatusCode::kNotSupported);
   refused(std::string("\xB1\x01\x01\x01", 4), "after the message's last field");
   refused("\xB1\x01" + std::string(100, '\x91') + "\x01", "nested deeper than 64");
   refused(std::string("\xB1\x01\xC9\x01", 4), "an integer past the end");

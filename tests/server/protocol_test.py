@@ -164,12 +164,12 @@ def main():
         check(tags == [0x70, 0x71, 0x70], "... and the connection runs the next statement", tags)
         s.close()
 
-        # A date parameter (a structure kg does not have): the request fails
+        # A point parameter (a structure kg does not have): the request fails
         # with a TypeError, the connection stays.
         s = connect(port)
-        date_run = bytes([0xB3, 0x10]) + pack_string("RETURN $d") + bytes([0xA1]) + pack_string("d") + \
-            bytes([0xB1, 0x44, 0x01]) + bytes([0xA0])
-        s.sendall(chunk(hello()) + chunk(logon()) + chunk(date_run) + chunk(bytes([0xB0, 0x0F])) +
+        point_run = bytes([0xB3, 0x10]) + pack_string("RETURN $p") + bytes([0xA1]) + pack_string("p") + \
+            bytes([0xB3, 0x58, 0x01, 0x02, 0x03]) + bytes([0xA0])
+        s.sendall(chunk(hello()) + chunk(logon()) + chunk(point_run) + chunk(bytes([0xB0, 0x0F])) +
                   chunk(run("RETURN 1")) + chunk(pull()))
         replies = [read_message(s) for _ in range(6)]
         tags = [m[1] if m else None for m in replies]
