@@ -104,6 +104,18 @@ TEST_CASE("minmetals: the flagship question and the promises of the schema", "[e
   CHECK(Count(conn, "MATCH (p:Person {name: 'Wang Wenhai'})-[a:ACCEPTED {on_behalf_of: 'China Minmetals'}]->(:Award) "
                     "RETURN count(a)") == 1);
   CHECK(Count(conn, "MATCH ()-[r {inferred: true}]->() RETURN count(r)") >= 4);
+  // Dates are temporal values: what the text says happened before the ceremony.
+  CHECK(Count(conn, "MATCH (d:Document) WHERE d.date = date('2021-03-01') RETURN count(d)") == 1);
+  auto before = conn.Execute(
+      "MATCH (ceremony:Event {date: date('2021-02-25')}) "
+      "MATCH (:Document)-[m:MENTIONS]->(e:Event) WHERE e.date < ceremony.date "
+      "RETURN e.name, toString(duration.between(e.date, ceremony.date)), m.quote");
+  REQUIRE(before.ok());
+  REQUIRE(before.rows().size() == 1);
+  CHECK(before.rows()[0][0].as_string() == "Paired counties removed from the poverty list");
+  CHECK(before.rows()[0][1].as_string() == "P2M26D");
+  CHECK(before.rows()[0][2].as_string().starts_with("By the end of November 2020"));
+  CHECK(Count(conn, "MATCH ()-[r:RECOGNIZED_BY]->() WHERE r.year < date('2021-02-25').year RETURN count(r)") == 2);
   auto report = Check(*db);
   REQUIRE(report.ok());
   CHECK(report->ok());

@@ -22,8 +22,9 @@ WITH collect(coalesce(line[0], '')) AS lines
 CREATE (:Document {
   id: 'minmetals-2021-03-01',
   title: 'China Minmetals Office of Poverty Alleviation is awarded with the Exemplary Organization in China’s Poverty Alleviation Fight',
-  date: '2021-03-01',
-  distributed: '2021-02-28 18:52',
+  date: date('2021-03-01'),
+  // The distribution time carries no zone in the source.
+  distributed: localdatetime('2021-02-28T18:52'),
   publisher: 'China Minmetals Corporation',
   kind: 'press release',
   text: reduce(s = head(lines), l IN tail(lines) | s + '\n' + l),
@@ -89,7 +90,7 @@ UNWIND [
 CREATE (n:Award {name: a.name})
 SET n += a;
 
-CREATE (:Event {name: "Gathering to mark China's accomplishments in poverty alleviation", date: '2021-02-25', city: 'Beijing',
+CREATE (:Event {name: "Gathering to mark China's accomplishments in poverty alleviation", date: date('2021-02-25'), city: 'Beijing',
                 aliases: ['grand gathering'], honored_individuals: 1981, honored_organizations: 1501});
 
 // The text's own spellings of the counties it names.
@@ -220,10 +221,10 @@ UNWIND [
   {person: 'Xi Jinping', inferred: true, inference: 'he presented awards and spoke; the text places this at the gathering only by context',
    quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."}
 ] AS f
-MATCH (p:Person {name: f.person}), (e:Event)
+MATCH (p:Person {name: f.person}), (e:Event {date: date('2021-02-25')})
 CREATE (p)-[r:ATTENDED {source: 'minmetals-2021-03-01'}]->(e)
 SET r += f { .quote, .inferred, .inference };
-MATCH (e:Event), (b:Province {name: 'Beijing'})
+MATCH (e:Event {date: date('2021-02-25')}), (b:Province {name: 'Beijing'})
 CREATE (e)-[:LOCATED_IN {source: 'minmetals-2021-03-01',
                          quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."}]->(b);
 
@@ -233,6 +234,16 @@ UNWIND [{program: 'futures + insurance', year: 2018}, {program: 'Small and Beaut
 MATCH (p:Program {name: f.program}), (c:Organization {name: 'CPAD'})
 CREATE (p)-[:RECOGNIZED_BY {source: 'minmetals-2021-03-01', year: f.year, as: 'model case of targeted poverty alleviation by enterprises', quote: quote}]->(c);
 
+// The counties' leaving the poverty list: an event the text dates "by the
+// end of November 2020", stored as that month's last day. The text says
+// seven counties but names six: the six PAIRED_WITH counties are linked.
+WITH 'By the end of November 2020, the seven impoverished counties paired with China Minmetals were removed from the poverty list as planned.' AS quote
+CREATE (e:Event {name: 'Paired counties removed from the poverty list', date: date('2020-11-30'),
+                 date_is: 'by the end of November 2020', counties_in_text: 7, quote: quote})
+WITH e, quote
+MATCH (:Organization {name: 'China Minmetals'})-[:PAIRED_WITH]->(k:County)
+CREATE (e)-[:CONCERNS {source: 'minmetals-2021-03-01', quote: quote}]->(k);
+
 // MENTIONS: the document to every entity it names, with the first sentence
 // that names it and the words it uses (`as`).
 MATCH (d:Document {id: 'minmetals-2021-03-01'})
@@ -241,6 +252,7 @@ WITH d, [
   {label: 'Organization', name: 'China Minmetals Office of Poverty Alleviation', as: 'China Minmetals Office of Poverty Alleviation', quote: 'China Minmetals Office of Poverty Alleviation is awarded with the Exemplary Organization in China’s Poverty Alleviation Fight'},
   {label: 'Award', name: "Exemplary Organization in China's Poverty Alleviation Fight", as: 'Exemplary Organization in China’s Poverty Alleviation Fight', quote: 'China Minmetals Office of Poverty Alleviation is awarded with the Exemplary Organization in China’s Poverty Alleviation Fight'},
   {label: 'Event', name: "Gathering to mark China's accomplishments in poverty alleviation", as: 'a grand gathering', quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."},
+  {label: 'Event', name: 'Paired counties removed from the poverty list', as: 'removed from the poverty list', quote: 'By the end of November 2020, the seven impoverished counties paired with China Minmetals were removed from the poverty list as planned.'},
   {label: 'Province', name: 'Beijing', as: 'Beijing', quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."},
   {label: 'Country', name: 'China', as: 'China', quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."},
   {label: 'Person', name: 'Xi Jinping', as: 'Xi Jinping', quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."},
