@@ -1,6 +1,8 @@
 #include "kg/algorithms.h"
 
 #include <algorithm>
+#include <cmath>
+#include <memory>
 #include <limits>
 #include <unordered_map>
 
@@ -19,6 +21,44 @@ namespace {
 
 // Thrown by visitors to end a search early; never leaves this file.
 struct StopSearch {};
+// Thrown when filter.stop asks an algorithm to stop; never leaves this file.
+struct Stopped {};
+
+Status StoppedStatus() { return Status::Aborted("the algorithm was stopped"); }
+
+// Polls filter.stop every 4Ki calls, throwing Stopped when it says so.
+class StopPoll {
+ public:
+  explicit StopPoll(const GraphFilter& filter) : stop_(&filter.stop) {}
+  void operator()() const {
+    if ((++*count_ & 0xFFF) == 0 && *stop_ && (*stop_)()) throw Stopped();
+  }
+  // Polls now.
+  bool Now() const { return *stop_ && (*stop_)(); }
+
+ private:
+  const std::function<bool()>* stop_;
+  std::shared_ptr<uint64_t> count_ = std::make_shared<uint64_t>(0);
+};
+
+// A vertex-indexed read/write map over a vector that polls on each write.
+class PollingMap {
+ public:
+  using key_type = uint32_t;
+  using value_type = double;
+  using reference = double&;
+  using category = boost::read_write_property_map_tag;
+  PollingMap(std::vector<double>* values, const StopPoll* poll) : values_(values), poll_(poll) {}
+  friend double get(const PollingMap& m, uint32_t v) { return (*m.values_)[v]; }
+  friend void put(const PollingMap& m, uint32_t v, double x) {
+    (*m.poll_)();
+    (*m.values_)[v] = x;
+  }
+
+ private:
+  std::vector<double>* values_;
+  const StopPoll* poll_;
+};
 
 template <class Map>
 using Assoc = boost::associative_property_map<Map>;
@@ -54,9 +94,11 @@ Status CheckNode(const Transaction& txn, NodeId id) {
 
 class KHopVisitor : public boost::default_bfs_visitor {
  public:
-  KHopVisitor(std::unordered_map<NodeId, int>* hops, int max_hops) : hops_(hops), max_(max_hops) {}
+  KHopVisitor(std::unordered_map<NodeId, int>* hops, int max_hops, StopPoll poll)
+      : hops_(hops), max_(max_hops), poll_(std::move(poll)) {}
   void tree_edge(const ViewEdge& e, const GraphView&) const { (*hops_)[e.target] = (*hops_)[e.source] + 1; }
   void examine_vertex(NodeId u, const GraphView&) const {
+    poll_();
     // FIFO order: once a vertex at max_hops is examined, every vertex within
     // max_hops has been discovered.
     if ((*hops_)[u] >= max_) throw StopSearch();
@@ -65,11 +107,14 @@ class KHopVisitor : public boost::default_bfs_visitor {
  private:
   std::unordered_map<NodeId, int>* hops_;
   int max_;
+  StopPoll poll_;
 };
 
 class PathVisitor : public boost::default_bfs_visitor {
  public:
-  PathVisitor(std::unordered_map<NodeId, ViewEdge>* parent, NodeId goal) : parent_(parent), goal_(goal) {}
+  PathVisitor(std::unordered_map<NodeId, ViewEdge>* parent, NodeId goal, StopPoll poll)
+      : parent_(parent), goal_(goal), poll_(std::move(poll)) {}
+  void examine_vertex(NodeId, const GraphView&) const { poll_(); }
   void tree_edge(const ViewEdge& e, const GraphView&) const {
     (*parent_)[e.target] = e;
     if (e.target == goal_) throw StopSearch();
@@ -78,6 +123,7 @@ class PathVisitor : public boost::default_bfs_visitor {
  private:
   std::unordered_map<NodeId, ViewEdge>* parent_;
   NodeId goal_;
+  StopPoll poll_;
 };
 
 // The nodes and edges from `from` to `to` along the parents a search left.
@@ -124,9 +170,11 @@ Result<std::vector<HopDistance>> KHopNeighborhood(const Transaction& txn, NodeId
     std::unordered_map<NodeId, boost::default_color_type> colors;
     boost::queue<NodeId> queue;
     try {
-      boost::breadth_first_visit(g, start, queue, KHopVisitor(&hops, max_hops),
+      boost::breadth_first_visit(g, start, queue, KHopVisitor(&hops, max_hops, StopPoll(filter)),
                                  Assoc<decltype(colors)>(colors));
     } catch (const StopSearch&) {
+    } catch (const Stopped&) {
+      return StoppedStatus();
     }
   }
   if (Status s = g.status(); !s.ok()) return s;
@@ -150,8 +198,11 @@ Result<std::optional<Path>> ShortestPath(const Transaction& txn, NodeId from, No
   std::unordered_map<NodeId, boost::default_color_type> colors;
   boost::queue<NodeId> queue;
   try {
-    boost::breadth_first_visit(g, from, queue, PathVisitor(&parent, to), Assoc<decltype(colors)>(colors));
+    boost::breadth_first_visit(g, from, queue, PathVisitor(&parent, to, StopPoll(filter)),
+                               Assoc<decltype(colors)>(colors));
   } catch (const StopSearch&) {
+  } catch (const Stopped&) {
+    return StoppedStatus();
   }
   if (Status s = g.status(); !s.ok()) return s;
   if (!parent.count(to)) return std::optional<Path>();
@@ -165,15 +216,18 @@ namespace {
 
 class DijkstraVisitor : public boost::default_dijkstra_visitor {
  public:
-  DijkstraVisitor(std::unordered_map<NodeId, ViewEdge>* parent, NodeId goal) : parent_(parent), goal_(goal) {}
+  DijkstraVisitor(std::unordered_map<NodeId, ViewEdge>* parent, NodeId goal, StopPoll poll)
+      : parent_(parent), goal_(goal), poll_(std::move(poll)) {}
   void edge_relaxed(const ViewEdge& e, const GraphView&) const { (*parent_)[e.target] = e; }
   void examine_vertex(NodeId u, const GraphView&) const {
+    poll_();
     if (u == goal_) throw StopSearch();
   }
 
  private:
   std::unordered_map<NodeId, ViewEdge>* parent_;
   NodeId goal_;
+  StopPoll poll_;
 };
 
 }  // namespace
@@ -196,9 +250,11 @@ Result<std::optional<Path>> CheapestPath(const Transaction& txn, NodeId from, No
     boost::dijkstra_shortest_paths_no_init(
         g, from, Assoc<decltype(predecessor)>(predecessor),
         SparseMap<NodeId, double>(&distance, std::numeric_limits<double>::infinity()), weights, Assoc<decltype(heap_index)>(heap_index),
-        std::less<double>(), boost::closed_plus<double>(), 0.0, DijkstraVisitor(&parent, to),
+        std::less<double>(), boost::closed_plus<double>(), 0.0, DijkstraVisitor(&parent, to, StopPoll(filter)),
         Assoc<decltype(colors)>(colors));
   } catch (const StopSearch&) {
+  } catch (const Stopped&) {
+    return StoppedStatus();
   } catch (const boost::negative_edge&) {
     return Status::InvalidArgument("an edge on the way has a negative " + weight_key);
   }
@@ -230,7 +286,15 @@ Result<std::vector<std::vector<NodeId>>> WeaklyConnectedComponents(const Transac
   std::vector<uint32_t> rank(n), parent(n);
   boost::disjoint_sets<uint32_t*, uint32_t*> sets(rank.data(), parent.data());
   for (uint32_t v = 0; v < n; ++v) sets.make_set(v);
-  for (auto e : boost::make_iterator_range(edges(g))) sets.union_set(source(e, g), target(e, g));
+  StopPoll poll(filter);
+  try {
+    for (auto e : boost::make_iterator_range(edges(g))) {
+      poll();
+      sets.union_set(source(e, g), target(e, g));
+    }
+  } catch (const Stopped&) {
+    return StoppedStatus();
+  }
   std::unordered_map<uint32_t, size_t> component_of_root;
   std::vector<std::vector<NodeId>> components;
   for (uint32_t v = 0; v < n; ++v) {
@@ -245,9 +309,10 @@ Result<std::vector<std::vector<NodeId>>> WeaklyConnectedComponents(const Transac
 }
 
 Result<std::vector<NodeScore>> PageRank(const Transaction& txn, const GraphFilter& filter, double damping,
-                                        int iterations) {
+                                        int iterations, double tolerance) {
   if (damping < 0 || damping > 1) return Status::InvalidArgument("damping must lie in [0, 1]");
   if (iterations < 1) return Status::InvalidArgument("iterations must be at least 1");
+  if (!(tolerance >= 0)) return Status::InvalidArgument("tolerance must not be negative");
   auto csr = graph::BuildCsr(txn, filter);
   if (!csr.ok()) return csr.status();
   const graph::CsrGraph& g = (*csr)->graph;
@@ -267,9 +332,17 @@ Result<std::vector<NodeScore>> PageRank(const Transaction& txn, const GraphFilte
     }
     const double base = (1 - damping) / static_cast<double>(n) + damping * dangling / static_cast<double>(n);
     std::fill(next.begin(), next.end(), base);
-    for (uint32_t u = 0; u < n; ++u)
+    for (uint32_t u = 0; u < n; ++u) {
+      if ((u & 0xFFFF) == 0xFFFF && filter.stop && filter.stop()) return StoppedStatus();
       for (auto e : boost::make_iterator_range(out_edges(u, g))) next[target(e, g)] += damping * share[u];
+    }
     rank.swap(next);
+    if (filter.stop && filter.stop()) return StoppedStatus();
+    if (tolerance > 0) {
+      double moved = 0;
+      for (size_t v = 0; v < n; ++v) moved += std::abs(rank[v] - next[v]);
+      if (moved < static_cast<double>(n) * tolerance) break;
+    }
   }
   std::vector<NodeScore> out;
   out.reserve(n);
@@ -282,10 +355,14 @@ Result<std::vector<NodeScore>> BetweennessCentrality(const Transaction& txn, con
   if (!csr.ok()) return csr.status();
   const graph::CsrGraph& g = (*csr)->graph;
   std::vector<double> centrality(num_vertices(g));
+  // Brandes adds each source's dependencies to the centrality map: the map
+  // polls filter.stop as it does.
+  StopPoll poll(filter);
+  PollingMap scores(&centrality, &poll);
+  try {
   if (filter.direction != Direction::kBoth) {
     // Reversing every edge leaves betweenness unchanged: kIn is kOut.
-    boost::brandes_betweenness_centrality(
-        g, boost::centrality_map(boost::make_iterator_property_map(centrality.begin(), get(boost::vertex_index, g))));
+    boost::brandes_betweenness_centrality(g, boost::centrality_map(scores));
   } else {
     // Undirected: each edge both ways; every unordered pair is then counted twice.
     std::vector<std::pair<uint32_t, uint32_t>> both;
@@ -296,9 +373,11 @@ Result<std::vector<NodeScore>> BetweennessCentrality(const Transaction& txn, con
     using Symmetric = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
                                                          boost::no_property, uint32_t, uint32_t>;
     Symmetric sym(boost::edges_are_unsorted_multi_pass, both.begin(), both.end(), num_vertices(g));
-    boost::brandes_betweenness_centrality(
-        sym, boost::centrality_map(boost::make_iterator_property_map(centrality.begin(), get(boost::vertex_index, sym))));
+    boost::brandes_betweenness_centrality(sym, boost::centrality_map(scores));
     for (double& c : centrality) c /= 2;
+  }
+  } catch (const Stopped&) {
+    return StoppedStatus();
   }
   std::vector<NodeScore> out;
   for (size_t v = 0; v < centrality.size(); ++v) out.push_back({(*csr)->nodes[v], centrality[v]});

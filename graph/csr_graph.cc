@@ -17,9 +17,16 @@ Result<std::unique_ptr<CsrSnapshot>> BuildCsr(const Transaction& txn, const Grap
   if (Status s = g.CheckActive(); !s.ok()) return s;
   auto snapshot = std::make_unique<CsrSnapshot>();
   std::vector<NodeId>& nodes = snapshot->nodes;
+  // Polls filter.stop every 64Ki steps.
+  uint64_t steps = 0;
+  bool stopped = false;
+  auto go_on = [&] {
+    if ((++steps & 0xFFFF) == 0 && filter.stop && filter.stop()) stopped = true;
+    return !stopped;
+  };
   auto add_node = [&](NodeId id) {
     nodes.push_back(id);
-    return true;
+    return go_on();
   };
   if (filter.labels.empty()) {
     if (Status s = g.ScanNodes(add_node); !s.ok()) return s;
@@ -32,6 +39,7 @@ Result<std::unique_ptr<CsrSnapshot>> BuildCsr(const Transaction& txn, const Grap
     std::sort(nodes.begin(), nodes.end());
     nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
   }
+  if (stopped) return Status::Aborted("stopped while reading the graph");
   if (nodes.size() >= UINT32_MAX) return Status::NotSupported("too many nodes for a CSR snapshot");
 
   // NodeId -> vertex: a direct table when ids are dense enough, else binary search.
@@ -57,14 +65,15 @@ Result<std::unique_ptr<CsrSnapshot>> BuildCsr(const Transaction& txn, const Grap
   std::vector<std::pair<uint32_t, uint32_t>> edges;
   std::vector<CsrEdge> props;
   Status scanned = g.ScanAdjacency(Direction::kOut, std::nullopt, [&](const AdjacentEdge& e) {
-    if (filter_types && !std::binary_search(types.begin(), types.end(), e.type)) return true;
+    if (filter_types && !std::binary_search(types.begin(), types.end(), e.type)) return go_on();
     uint32_t s = vertex_of(e.anchor), t = vertex_of(e.neighbor);
-    if (s == absent || t == absent) return true;
+    if (s == absent || t == absent) return go_on();
     edges.emplace_back(s, t);
     props.push_back(CsrEdge{e.edge});
-    return true;
+    return go_on();
   });
   if (!scanned.ok()) return scanned;
+  if (stopped) return Status::Aborted("stopped while reading the graph");
   if (edges.size() >= UINT32_MAX) return Status::NotSupported("too many edges for a CSR snapshot");
   snapshot->graph = CsrGraph(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(),
                              props.begin(), nodes.size());

@@ -85,6 +85,14 @@ struct ExecContext {
   // Called by long loops: throws when the statement was cancelled or ran out of time.
   void CheckInterrupt() {
     if ((++ticks & 1023) != 0) return;
+    ThrowIfInterrupted();
+  }
+  // Whether the statement was cancelled or ran out of time, now.
+  bool Interrupted() const {
+    return (cancel && cancel->load(std::memory_order_relaxed)) ||
+           (deadline && std::chrono::steady_clock::now() > *deadline);
+  }
+  void ThrowIfInterrupted() const {
     if (cancel && cancel->load(std::memory_order_relaxed))
       throw ErrorAt("TransientError", "Cancelled", true, "the query was cancelled");
     if (deadline && std::chrono::steady_clock::now() > *deadline)

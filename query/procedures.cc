@@ -134,6 +134,7 @@ struct Projection {
   std::string weight;  // empty: unweighted
   double damping = 0.85;
   int iterations = 20;
+  double tolerance = 0;  // 0: every iteration
 };
 
 std::vector<std::string> StringList(const Value& v, const std::string& key) {
@@ -170,13 +171,16 @@ Projection ReadConfig(const Value& config, Direction default_direction) {
     } else if (key == "damping" || key == "dampingFactor") {
       if (!v.is_number()) Fail("InvalidArgument", "config.damping must be a number");
       p.damping = v.as_number();
+    } else if (key == "tolerance") {
+      if (!v.is_number() || !(v.as_number() >= 0)) Fail("InvalidArgument", "config.tolerance must be a number >= 0");
+      p.tolerance = v.as_number();
     } else if (key == "iterations" || key == "maxIterations") {
       if (!v.is_int() || v.as_int() < 1 || v.as_int() > 1000000)
         Fail("InvalidArgument", "config.iterations must be a positive integer");
       p.iterations = static_cast<int>(v.as_int());
     } else {
       Fail("InvalidArgument", "unknown config key '" + key +
-                                  "' (known: labels, types, direction, weight, damping, iterations)");
+                                  "' (known: labels, types, direction, weight, damping, iterations, tolerance)");
     }
   }
   return p;
@@ -188,17 +192,28 @@ NodeId NodeArgument(const Value& v, const char* what) {
   Fail("InvalidArgument", std::string(what) + " must be a node");
 }
 
-void Check(const Status& s) {
+// An algorithm's failure; one it was stopped for is the statement's
+// cancellation or time limit.
+void Check(ExecContext& ctx, const Status& s) {
+  if (s.code() == StatusCode::kAborted) ctx.ThrowIfInterrupted();
   if (!s.ok()) Fail(s.code() == StatusCode::kNotFound ? "NotFound" : "", s.message());
+}
+
+// The projection of a call's config, stopping with the statement.
+Projection Config(ProcedureCall& call, const Value& config, Direction default_direction) {
+  Projection p = ReadConfig(config, default_direction);
+  ExecContext* ctx = &call.ctx;
+  p.filter.stop = [ctx] { return ctx->Interrupted(); };
+  return p;
 }
 
 Value NodeValue(NodeId id) { return Value(Value::NodeRef{id, nullptr}); }
 
 void PageRankProc(ProcedureCall& call) {
-  Projection p = ReadConfig(call.args[0], Direction::kOut);
+  Projection p = Config(call, call.args[0], Direction::kOut);
   std::vector<NodeScore> scores;
-  Check(graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
-    auto r = PageRank(t, p.filter, p.damping, p.iterations);
+  Check(call.ctx, graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
+    auto r = PageRank(t, p.filter, p.damping, p.iterations, p.tolerance);
     if (r.ok()) scores = std::move(*r);
     return r.status();
   }));
@@ -207,9 +222,9 @@ void PageRankProc(ProcedureCall& call) {
 }
 
 void BetweennessProc(ProcedureCall& call) {
-  Projection p = ReadConfig(call.args[0], Direction::kOut);
+  Projection p = Config(call, call.args[0], Direction::kOut);
   std::vector<NodeScore> scores;
-  Check(graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
+  Check(call.ctx, graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
     auto r = BetweennessCentrality(t, p.filter);
     if (r.ok()) scores = std::move(*r);
     return r.status();
@@ -219,9 +234,9 @@ void BetweennessProc(ProcedureCall& call) {
 }
 
 void WccProc(ProcedureCall& call) {
-  Projection p = ReadConfig(call.args[0], Direction::kBoth);
+  Projection p = Config(call, call.args[0], Direction::kBoth);
   std::vector<std::vector<NodeId>> components;
-  Check(graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
+  Check(call.ctx, graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
     auto r = WeaklyConnectedComponents(t, p.filter);
     if (r.ok()) components = std::move(*r);
     return r.status();
@@ -238,9 +253,9 @@ void KHopProc(ProcedureCall& call) {
   NodeId source = NodeArgument(call.args[0], "source");
   if (!call.args[1].is_int() || call.args[1].as_int() < 0) Fail("InvalidArgument", "k must be a non-negative integer");
   int k = static_cast<int>(std::min<int64_t>(call.args[1].as_int(), 1 << 30));
-  Projection p = ReadConfig(call.args[2], Direction::kOut);
+  Projection p = Config(call, call.args[2], Direction::kOut);
   std::vector<HopDistance> reached;
-  Check(graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
+  Check(call.ctx, graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
     auto r = KHopNeighborhood(t, source, k, p.filter);
     if (r.ok()) reached = std::move(*r);
     return r.status();
@@ -251,9 +266,9 @@ void KHopProc(ProcedureCall& call) {
 
 void DijkstraProc(ProcedureCall& call) {
   NodeId source = NodeArgument(call.args[0], "source"), target = NodeArgument(call.args[1], "target");
-  Projection p = ReadConfig(call.args[2], Direction::kOut);
+  Projection p = Config(call, call.args[2], Direction::kOut);
   std::optional<Path> path;
-  Check(graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
+  Check(call.ctx, graph::WithTransaction(call.ctx.txn, [&](const Transaction& t) {
     auto r = p.weight.empty() ? ShortestPath(t, source, target, p.filter)
                               : CheapestPath(t, source, target, p.weight, p.filter);
     if (r.ok()) path = std::move(*r);
@@ -299,7 +314,7 @@ const Procedure kProcedures[] = {
      &DijkstraProc},
     {"algo.kHop", F(kKHopArgs), 2, F(kKHopOut), "The nodes within k hops of source, with their distance", &KHopProc},
     {"algo.pageRank", F(kConfigArg), 0, F(kScoreOut),
-     "PageRank of each node (config.damping 0.85, config.iterations 20), scores summing to 1", &PageRankProc},
+     "PageRank of each node (config.damping 0.85, config.iterations 20, config.tolerance 0), scores summing to 1", &PageRankProc},
     {"algo.wcc", F(kConfigArg), 0, F(kComponentOut),
      "Weakly connected components: each node with its component, named by its smallest node id", &WccProc},
     {"db.indexes", kNone, 0, F(kIndexOut), "The property indexes and unique constraints", &Indexes},

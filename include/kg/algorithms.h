@@ -3,6 +3,7 @@
 // GraphView) or on a compressed snapshot of it; no Boost type appears here.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,10 @@ struct GraphFilter {
   // The direction edges are followed in: kOut as stored, kIn reversed,
   // kBoth as if undirected.
   Direction direction = Direction::kOut;
+  // Polled now and then while an algorithm runs (every few thousand steps,
+  // and while the snapshot is read); when it returns true the algorithm
+  // stops and fails with StatusCode::kAborted. Empty: never stops.
+  std::function<bool()> stop;
 };
 
 struct HopDistance {
@@ -64,9 +69,11 @@ Result<std::vector<std::vector<NodeId>>> WeaklyConnectedComponents(const Transac
 // PageRank after `iterations` rounds of power iteration from 1/N with the
 // given damping: teleport (1 - damping)/N, the rank of nodes without an
 // outgoing relationship spread over all nodes (NetworkX's formula), so
-// the scores sum to 1. In node id order.
+// the scores sum to 1. With tolerance > 0 it stops earlier, after the first
+// round whose ranks moved less than N * tolerance in all (NetworkX's test).
+// In node id order.
 Result<std::vector<NodeScore>> PageRank(const Transaction& txn, const GraphFilter& filter = {},
-                                        double damping = 0.85, int iterations = 50);
+                                        double damping = 0.85, int iterations = 50, double tolerance = 0);
 
 // Betweenness centrality (Brandes), unnormalized, following edge direction
 // (filter.direction kBoth: undirected, counted once per unordered pair), in node id order.

@@ -180,3 +180,54 @@ TEST_CASE("betweenness centrality", "[graph][algorithms]") {
   REQUIRE(star[0].score == Approx(3));
   REQUIRE(star[1].score == Approx(0));
 }
+
+TEST_CASE("an algorithm polls its stop function and fails with Aborted when it says so", "[graph][algorithms]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  // A ring of 20,000 nodes with chords: enough steps for every poll.
+  std::vector<NodeId> ids;
+  {
+    auto txn = Begin(*db);
+    for (int i = 0; i < 20000; ++i) ids.push_back(Ok(txn.CreateNode({"N"})));
+    for (int i = 0; i < 20000; ++i) {
+      Ok(txn.CreateEdge(ids[i], "R", ids[(i + 1) % 20000]));
+      Ok(txn.CreateEdge(ids[i], "R", ids[(i * 7 + 3) % 20000]));
+    }
+    Ok(txn.Commit());
+  }
+  auto txn = Begin(*db, true);
+  int polls = 0;
+  GraphFilter stopping;
+  stopping.stop = [&] {
+    ++polls;
+    return true;
+  };
+  CHECK(PageRank(txn, stopping).status().code() == StatusCode::kAborted);
+  CHECK(BetweennessCentrality(txn, stopping).status().code() == StatusCode::kAborted);
+  CHECK(WeaklyConnectedComponents(txn, stopping).status().code() == StatusCode::kAborted);
+  CHECK(KHopNeighborhood(txn, ids[0], 20000, stopping).status().code() == StatusCode::kAborted);
+  CHECK(ShortestPath(txn, ids[0], ids[19999], stopping).status().code() == StatusCode::kAborted);
+  CHECK(CheapestPath(txn, ids[0], ids[19999], "w", stopping).status().code() == StatusCode::kAborted);
+  CHECK(polls >= 6);
+  // A stop function that never says stop changes nothing.
+  GraphFilter going;
+  going.stop = [] { return false; };
+  auto a = PageRank(txn, going, 0.85, 20), b = PageRank(txn, {}, 0.85, 20);
+  REQUIRE((a.ok() && b.ok()));
+  CHECK(a->size() == b->size());
+  CHECK(a->at(17).score == b->at(17).score);
+}
+
+TEST_CASE("PageRank with a tolerance stops once the ranks settle", "[graph][algorithms]") {
+  Small s;
+  auto txn = Begin(*s.db, true);
+  auto exact = PageRank(txn, {}, 0.85, 1000);
+  auto settled = PageRank(txn, {}, 0.85, 1000, 1e-9);
+  auto rough = PageRank(txn, {}, 0.85, 1000, 0.1);
+  REQUIRE((exact.ok() && settled.ok() && rough.ok()));
+  for (size_t i = 0; i < exact->size(); ++i) CHECK(std::abs(exact->at(i).score - settled->at(i).score) < 1e-7);
+  double off = 0;
+  for (size_t i = 0; i < exact->size(); ++i) off += std::abs(exact->at(i).score - rough->at(i).score);
+  CHECK(off > 1e-6);  // a loose tolerance stopped early
+  CHECK(PageRank(txn, {}, 0.85, 20, -1).status().code() == StatusCode::kInvalidArgument);
+}

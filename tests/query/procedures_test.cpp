@@ -3,9 +3,11 @@
 // API on random graphs, YIELD and its WHERE, and located errors.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "kg/kg.h"
 #include "tests/test_util.h"
@@ -194,6 +196,41 @@ TEST_CASE("SHOW PROCEDURES and SHOW FUNCTIONS list what exists with signatures",
   for (const auto& row : functions.rows())
     if (row[0].as_string() == "count") count = row[2].as_bool();
   CHECK(count);
+}
+
+}  // namespace
+}  // namespace kg
+
+namespace kg {
+namespace {
+
+TEST_CASE("an algorithm call honours the statement's time limit and Cancel", "[query][call]") {
+  test::TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  Connection c(*db);
+  // Betweenness over 12,000 nodes and 24,000 relationships runs for seconds:
+  // stopped, the call returns at once, not when the algorithm would end.
+  Run(c, "CREATE INDEX FOR (n:N) ON (n.i)");
+  Run(c, "UNWIND range(0, 11999) AS i CREATE (:N {i: i})");
+  Run(c, "MATCH (a:N) UNWIND [(a.i + 1) % 12000, (a.i * 7 + 3) % 12000] AS j MATCH (b:N {i: j}) CREATE (a)-[:R]->(b)");
+  const char* slow = "CALL algo.betweenness({direction: 'BOTH'}) YIELD node, score RETURN count(*)";
+  c.set_timeout(std::chrono::milliseconds(50));
+  auto start = std::chrono::steady_clock::now();
+  QueryResult timed_out = c.Execute(slow);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+  REQUIRE_FALSE(timed_out.ok());
+  CHECK(timed_out.error().detail == "Timeout");
+  c.set_timeout(std::chrono::milliseconds(0));
+  QueryResult cancelled;
+  start = std::chrono::steady_clock::now();
+  std::thread runner([&] { cancelled = c.Execute(slow); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  c.Cancel();
+  runner.join();
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+  REQUIRE_FALSE(cancelled.ok());
+  CHECK(cancelled.error().detail == "Cancelled");
+  CHECK(Count(c, "CALL algo.pageRank({iterations: 100, tolerance: 0.001}) YIELD node RETURN count(node)") == 12000);
 }
 
 }  // namespace
