@@ -42,7 +42,9 @@ struct NodeScore {
 };
 
 // The nodes within max_hops of start (start itself at 0 hops), sorted by
-// hops then id. Reads only the part of the graph it visits.
+// hops then id. Reads only the part of the graph it visits, until that is
+// more than half the graph's relationships: then it finishes on a CSR
+// snapshot of the filtered graph.
 Result<std::vector<HopDistance>> KHopNeighborhood(const Transaction& txn, NodeId start, int max_hops,
                                                   const GraphFilter& filter = {});
 

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <random>
+
 #include "kg/database.h"
 #include "tests/test_util.h"
 
@@ -230,4 +233,53 @@ TEST_CASE("PageRank with a tolerance stops once the ranks settle", "[graph][algo
   for (size_t i = 0; i < exact->size(); ++i) off += std::abs(exact->at(i).score - rough->at(i).score);
   CHECK(off > 1e-6);  // a loose tolerance stopped early
   CHECK(PageRank(txn, {}, 0.85, 20, -1).status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("k-hop neighbourhoods agree with a plain BFS, whether they stay on the store or move to a CSR snapshot",
+          "[graph][algorithms]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  const int n = 3000, m = 20000;
+  std::vector<NodeId> ids;
+  std::vector<std::pair<int, int>> edges;
+  std::mt19937 rng(5);
+  {
+    auto txn = Begin(*db);
+    for (int i = 0; i < n; ++i) ids.push_back(Ok(txn.CreateNode({"N"})));
+    std::uniform_int_distribution<int> pick(0, n - 1);
+    for (int i = 0; i < m; ++i) {
+      // Mostly near neighbours, some far: neighbourhoods grow slowly, then fast.
+      int a = pick(rng), b = i % 4 ? (a + 1 + pick(rng) % 3) % n : pick(rng);
+      edges.emplace_back(a, b);
+      Ok(txn.CreateEdge(ids[a], "R", ids[b]));
+    }
+    Ok(txn.Commit());
+  }
+  auto txn = Begin(*db, true);
+  for (Direction dir : {Direction::kOut, Direction::kIn, Direction::kBoth}) {
+    std::vector<std::vector<int>> adj(n);
+    for (auto [a, b] : edges) {
+      if (dir != Direction::kIn) adj[a].push_back(b);
+      if (dir != Direction::kOut) adj[b].push_back(a);
+    }
+    for (int start : {0, 777, 2999})
+      for (int k : {1, 2, 4, 8, 30}) {
+        std::map<NodeId, int> expected{{ids[start], 0}};
+        std::vector<int> hop(n, -1), frontier{start};
+        hop[start] = 0;
+        for (int h = 1; h <= k; ++h) {
+          std::vector<int> next;
+          for (int v : frontier)
+            for (int w : adj[v])
+              if (hop[w] < 0) hop[w] = h, next.push_back(w), expected[ids[w]] = h;
+          frontier = next;
+        }
+        GraphFilter f;
+        f.direction = dir;
+        auto got = KHopNeighborhood(txn, ids[start], k, f);
+        REQUIRE(got.ok());
+        INFO("start " << start << " k " << k << " direction " << static_cast<int>(dir));
+        CHECK(AsMap(*got) == expected);
+      }
+  }
 }
