@@ -691,7 +691,12 @@ Status Transaction::Impl::NodeBytes(NodeId id) const {
   if (Status s = CheckActive(); !s.ok()) return s;
   if (last_node_.Holds(id, kv_.write_count())) return Status::OK();
   last_node_.id = 0;
-  Status s = kv_.Get(Keyspace::kNodes, key::Node(id), &last_node_.own);
+  // Nodes read in id order (a label scan, an algorithm's results) step an
+  // iterator forward rather than look each one up.
+  bool following = id > last_node_read_ && id - last_node_read_ <= 8;
+  last_node_read_ = id;
+  Status s = following ? kv_.GetFollowing(Keyspace::kNodes, key::Node(id), &last_node_.own)
+                       : kv_.Get(Keyspace::kNodes, key::Node(id), &last_node_.own);
   if (!s.ok()) return Missing(s, NodeName(id));
   last_node_.Set(id, kv_.write_count(), last_node_.own);
   if (!CreatedHere(id)) NoteExists(id);

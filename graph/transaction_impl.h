@@ -183,6 +183,7 @@ class Transaction::Impl final : public graph::GraphTxn {
     }
   };
   mutable ReadCache last_node_, last_edge_;
+  mutable NodeId last_node_read_ = 0;  // the node NodeBytes read last
   // A relationship block (see key_codec.h) read again, while the
   // transaction writes nothing: reads of its other records, as a scan by
   // id makes them, need no seek.

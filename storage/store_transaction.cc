@@ -45,6 +45,7 @@ void StoreTransaction::Start() {
 
 StoreTransaction::~StoreTransaction() {
   for (auto& c : cached_) c.it.reset();
+  following_.reset();
   if (inst_) store_->ReleaseSnapshot(*inst_, snapshot_);
   if (reading_) store_->EndRead(*inst_);
 }
@@ -104,6 +105,33 @@ Status StoreTransaction::Get(Keyspace ks, std::string_view key, std::string* val
                 inst_->db.get(), ro, inst_->cf(ks), k, value);
   if (s.IsNotFound()) return Status(StatusCode::kNotFound, "");
   return FromRocks(s, KeyspaceName(ks));
+}
+
+Status StoreTransaction::GetFollowing(Keyspace ks, std::string_view key, std::string* value) const {
+  if (!inst_) return start_error_;
+  if (writes_per_keyspace_[static_cast<int>(ks)] != 0) return Get(ks, key, value);
+  constexpr int kSteps = 8;
+  rocksdb::Slice k(key.data(), key.size());
+  bool there = false;
+  if (following_ && following_ks_ == ks && following_->Valid() && following_->key().compare(k) <= 0) {
+    for (int i = 0; i < kSteps && following_->Valid() && following_->key().compare(k) < 0; ++i) following_->Next();
+    there = !following_->Valid() ? following_->status().ok() : following_->key().compare(k) >= 0;
+  }
+  if (!there) {
+    if (!following_ || following_ks_ != ks) {
+      following_.reset(inst_->db->NewIterator(ReadOptionsFor(ks, true), inst_->cf(ks)));
+      following_ks_ = ks;
+    }
+    following_->Seek(k);
+  }
+  if (!following_->Valid()) {
+    if (!following_->status().ok()) return FromRocks(following_->status(), KeyspaceName(ks));
+    return Status(StatusCode::kNotFound, "");
+  }
+  if (following_->key() != k) return Status(StatusCode::kNotFound, "");
+  rocksdb::Slice v = following_->value();
+  value->assign(v.data(), v.size());
+  return Status::OK();
 }
 
 void StoreTransaction::Put(Keyspace ks, std::string_view key, std::string_view value) {

@@ -43,6 +43,11 @@ class StoreTransaction {
 
   // Point read. Returns NotFound (with an empty message) when absent.
   Status Get(Keyspace ks, std::string_view key, std::string* value) const;
+  // The same read, for a key expected a few keys after the one the previous
+  // GetFollowing read in ks (records read in id order): an iterator steps
+  // forward to it instead of a fresh lookup, and seeks when it is not there
+  // within a few steps. In a keyspace this transaction wrote to, a Get.
+  Status GetFollowing(Keyspace ks, std::string_view key, std::string* value) const;
 
   void Put(Keyspace ks, std::string_view key, std::string_view value);
   void Delete(Keyspace ks, std::string_view key);
@@ -162,6 +167,8 @@ class StoreTransaction {
     bool in_use = false;
   };
   mutable CachedIterator cached_[kKeyspaceCount];
+  mutable std::unique_ptr<rocksdb::Iterator> following_;  // GetFollowing's, in following_ks_
+  mutable Keyspace following_ks_ = Keyspace::kMeta;
   struct SavePoint {
     size_t writes;
     size_t writes_per_keyspace[kKeyspaceCount];

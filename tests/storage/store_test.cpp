@@ -1,12 +1,15 @@
 #include "storage/store.h"
 
 #include <algorithm>
+#include <random>
 
 #include <rocksdb/db.h>
 
 #include <catch2/catch.hpp>
 
 #include "kg/check.h"
+#include "storage/key_codec.h"
+#include "storage/store_transaction.h"
 #include "tests/test_util.h"
 
 using namespace kg;
@@ -56,4 +59,39 @@ TEST_CASE("a new database has every family, and keeps them across opens", "[stor
             families.end());
   auto store = storage::Store::Open(dir.db(), {});
   REQUIRE(store.ok());
+}
+
+TEST_CASE("GetFollowing reads what Get reads, in any order of keys, before and after writes", "[storage]") {
+  TempDir dir;
+  auto store = storage::Store::Open(dir.db(), Options{});
+  REQUIRE(store.ok());
+  {
+    auto turn = (*store)->TakeTurn();
+    REQUIRE(turn.ok());
+    storage::StoreTransaction kv(*store, std::move(*turn));
+    for (uint64_t id = 10; id < 2000; id += 3) kv.Put(storage::Keyspace::kNodes, storage::key::Node(id), "v" + std::to_string(id));
+    REQUIRE(kv.Commit().ok());
+  }
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<uint64_t> jump(0, 12), far(0, 2100);
+  storage::StoreTransaction kv(*store, true);
+  uint64_t id = 0;
+  for (int i = 0; i < 5000; ++i) {
+    // Mostly small steps forward, sometimes anywhere.
+    id = i % 10 == 9 ? far(rng) : id + jump(rng);
+    std::string a, b;
+    Status ga = kv.Get(storage::Keyspace::kNodes, storage::key::Node(id), &a);
+    Status gb = kv.GetFollowing(storage::Keyspace::kNodes, storage::key::Node(id), &b);
+    INFO(id);
+    REQUIRE(ga.code() == gb.code());
+    REQUIRE(a == (ga.ok() ? b : a));
+  }
+  // After a write to the keyspace, the transaction's own value.
+  storage::StoreTransaction writer(*store, false);
+  std::string v;
+  REQUIRE(writer.GetFollowing(storage::Keyspace::kNodes, storage::key::Node(13), &v).ok());
+  writer.Put(storage::Keyspace::kNodes, storage::key::Node(16), "mine");
+  REQUIRE(writer.GetFollowing(storage::Keyspace::kNodes, storage::key::Node(16), &v).ok());
+  CHECK(v == "mine");
+  writer.Rollback();
 }
