@@ -7,12 +7,14 @@
 
 #include <cctype>
 #include <charconv>
-#include <optional>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 
 namespace kg {
 namespace {
+
+// Neo4j's typed-JSON names of the temporal types.
 const char* TypedTemporalName(const Value& v) {
   switch (v.type()) {
     case Value::Type::kDate: return "Date";
@@ -34,7 +36,6 @@ std::optional<Value::Type> TypedTemporal(std::string_view name) {
   if (name == "Duration") return Value::Type::kDuration;
   return std::nullopt;
 }
-
 
 class JsonParser {
  public:
@@ -279,7 +280,6 @@ class JsonParser {
 }  // namespace
 
 Result<Value> ParseJson(std::string_view text) { return JsonParser(text).ParseDocument(); }
-
 
 void AppendJsonString(std::string* out, std::string_view s) { graph::AppendQuotedEscaped(out, s, '"'); }
 

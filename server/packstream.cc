@@ -129,9 +129,16 @@ class Unpacker {
       return Fail(std::string("a malformed ") + what + " structure at byte " + std::to_string(start));
     };
     auto nanos_ok = [&](int64_t n) { return n >= 0 && n < temporal::kNanosPerSecond; };
+    // Dates and instants within years -999,999,999 to +999,999,999.
+    static const int64_t kMinDay = temporal::FromCivil(temporal::kMinYear, 1, 1).days;
+    static const int64_t kMaxDay = temporal::FromCivil(temporal::kMaxYear, 12, 31).days;
+    auto day_ok = [&](int64_t d) { return d >= kMinDay && d <= kMaxDay; };
+    auto seconds_ok = [&](int64_t s) {
+      return s >= (kMinDay + 1) * temporal::kSecondsPerDay && s < kMaxDay * temporal::kSecondsPerDay;
+    };
     switch (tag) {
       case 'D':
-        if (!ints(1)) return bad("Date");
+        if (!ints(1) || !day_ok(f[0].as_int())) return bad("Date");
         *out = kg::Value(Date{f[0].as_int()});
         return Status::OK();
       case 't':
@@ -145,17 +152,20 @@ class Unpacker {
         *out = kg::Value(Time{f[0].as_int(), static_cast<int32_t>(f[1].as_int())});
         return Status::OK();
       case 'd':
-        if (!ints(2) || !nanos_ok(f[1].as_int())) return bad("LocalDateTime");
+        if (!ints(2) || !seconds_ok(f[0].as_int()) || !nanos_ok(f[1].as_int())) return bad("LocalDateTime");
         *out = kg::Value(LocalDateTime{f[0].as_int(), static_cast<int32_t>(f[1].as_int())});
         return Status::OK();
       case 'I':
-        if (!ints(3) || !nanos_ok(f[1].as_int()) || std::abs(f[2].as_int()) > temporal::kMaxOffset) return bad("DateTime");
+        if (!ints(3) || !seconds_ok(f[0].as_int()) || !nanos_ok(f[1].as_int()) ||
+            std::abs(f[2].as_int()) > temporal::kMaxOffset)
+          return bad("DateTime");
         *out = kg::Value(DateTime{f[0].as_int(), static_cast<int32_t>(f[1].as_int()), static_cast<int32_t>(f[2].as_int())});
         return Status::OK();
       case 'i': {
-        if (!ints(3) || !nanos_ok(f[1].as_int())) return bad("DateTimeZoneId");
+        if (!ints(3) || !seconds_ok(f[0].as_int()) || !nanos_ok(f[1].as_int())) return bad("DateTimeZoneId");
         auto zone = temporal::FindZone(f[2].as_string());
-        if (!zone.ok()) return Status::InvalidArgument(zone.status().message());
+        if (!zone.ok())
+          return Status::InvalidArgument(zone.status().message() + " in the structure at byte " + std::to_string(start));
         int64_t secs = f[0].as_int();
         *out = kg::Value(DateTime{secs, static_cast<int32_t>(f[1].as_int()), temporal::ZoneOffsetAt(*zone, secs), *zone});
         return Status::OK();

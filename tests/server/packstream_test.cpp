@@ -126,6 +126,8 @@ TEST_CASE("hostile PackStream is refused with its offset", "[server][packstream]
   refused(std::string("\xB1\x01\xCC\x01\x00", 5), "byte arrays");
   refused(std::string("\xB1\x01\xB3\x44\x01\x02\x03", 7), "malformed Date structure at byte 2");
   refused(std::string("\xB1\x01\xB1\x44\x81\x61", 6), "malformed Date");
+  refused(std::string("\xB1\x01\xB1\x44\xCB\x7F\xFF\xFF\xFF\xFF\xFF\xFF\xFF", 13), "malformed Date");
+  refused(std::string("\xB1\x01\xB3\x49\xCB\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00", 15), "malformed DateTime");
   refused(std::string("\xB1\x01\xB3\x69\x01\x02\x84Mars", 11), "unknown time zone 'Mars'");
   refused(std::string("\xB1\x01\xB3\x58\x01\x02\x03", 7), "no spatial or graph ones");
   CHECK(DecodeMessage(std::string("\xB1\x10\xB3\x58\x01\x02\x03", 7)).status().code() == StatusCode::kNotSupported);
