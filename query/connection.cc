@@ -26,6 +26,7 @@ class Connection::Impl {
 
   Database& db_;
   std::shared_ptr<graph::GraphTxn> explicit_;
+  std::chrono::system_clock::time_point explicit_began_;  // date.transaction() in explicit_
   std::atomic<bool> cancel_{false};
   std::chrono::milliseconds timeout_{0};
   std::string file_directory_;
@@ -235,6 +236,7 @@ QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& para
     }
     if (!auto_commit) txn->SetSavePoint();
     query::ExecContext ctx(*txn, params);
+    if (!auto_commit) ctx.transaction_time = explicit_began_;
     ctx.cancel = &cancel_;
     if (timeout_.count() > 0) ctx.deadline = start + timeout_;
     ctx.file_directory = file_directory_;
@@ -383,6 +385,7 @@ Status Connection::Begin(const TransactionOptions& options) {
   auto txn = graph::Begin(impl_->db_, options.read_only, &impl_->cancel_);
   if (!txn.ok()) return txn.status();
   impl_->explicit_ = std::move(*txn);
+  impl_->explicit_began_ = std::chrono::system_clock::now();
   return Status::OK();
 }
 

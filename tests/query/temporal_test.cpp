@@ -4,7 +4,9 @@
 // nothing.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <random>
+#include <thread>
 
 #include "kg/kg.h"
 #include "tests/test_util.h"
@@ -120,6 +122,23 @@ TEST_CASE("hand-checked arithmetic and differences", "[query][temporal]") {
   CHECK(One(c, "RETURN date.truncate('month', date('2021-03-17'))") == "2021-03-01");
   CHECK(One(c, "RETURN toString(datetime({epochMillis: 0, timezone: 'Asia/Shanghai'}))") ==
         "'1970-01-01T08:00+08:00[Asia/Shanghai]'");
+}
+
+TEST_CASE("date.transaction() holds for a whole transaction, date.statement() for a statement", "[query][temporal]") {
+  test::TempDir dir;
+  auto db = test::OpenDb(dir.db());
+  Connection c(*db);
+  REQUIRE(c.Begin().ok());
+  std::string first = One(c, "RETURN datetime.transaction()");
+  std::string statement = One(c, "RETURN datetime.statement()");
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(One(c, "RETURN datetime.transaction()") == first);
+  CHECK(One(c, "RETURN datetime.statement() > datetime.transaction()") == "true");
+  CHECK(One(c, "RETURN datetime.statement()") != statement);
+  CHECK(One(c, "RETURN datetime.realtime() >= datetime.statement()") == "true");
+  c.Rollback();
+  CHECK(One(c, "RETURN datetime.transaction() = datetime.statement()") == "true");
+  CHECK(One(c, "RETURN date({timezone: 'Asia/Shanghai'}) >= date('2026-01-01')") == "true");
 }
 
 TEST_CASE("invalid temporal values are located errors that change nothing", "[query][temporal]") {
