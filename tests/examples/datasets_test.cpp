@@ -101,6 +101,13 @@ TEST_CASE("minmetals: the flagship question and the promises of the schema", "[e
                     "Alleviation Fight\"}) RETURN count(DISTINCT o)") == 2);
   CHECK(Count(conn, "MATCH (:Organization {name: 'China Minmetals'})-[f:FUNDED]->(:Organization) RETURN f.amount_rmb") ==
         207000000);
+  // Money adds up: its own funds once each, the facilitated funds apart.
+  CHECK(Count(conn, "MATCH (:Organization {name: 'China Minmetals'})-[f:FUNDED]->() RETURN sum(f.amount_rmb)") ==
+        377000000);
+  CHECK(Count(conn, "MATCH (:Organization {name: 'China Minmetals'})-[f:FACILITATED]->() RETURN sum(f.amount_rmb)") ==
+        47113000);
+  CHECK(Count(conn, "MATCH (:Organization {name: 'China Minmetals'})-[:FUNDED]->(f:Funding)-[:RECIPIENT]->(c:County) "
+                    "WHERE f.amount_rmb = 170000000 RETURN count(c)") == 6);
   CHECK(Count(conn, "MATCH (p:Person {name: 'Wang Wenhai'})-[a:ACCEPTED {on_behalf_of: 'China Minmetals'}]->(:Award) "
                     "RETURN count(a)") == 1);
   CHECK(Count(conn, "MATCH ()-[r {inferred: true}]->() RETURN count(r)") >= 4);

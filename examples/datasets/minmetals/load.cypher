@@ -197,22 +197,27 @@ UNWIND [
 MATCH (a:Organization {name: f.part}), (b:Organization {name: f.whole})
 CREATE (a)-[:PART_OF {source: 'minmetals-2021-03-01', quote: f.quote}]->(b);
 
-// FUNDED: amounts in yuan. RMB 170 million went to the six counties together
-// (amount_shared_by: 6, so do not add it up per county); the RMB 47.113
-// million was "facilitated", to recipients the text does not name.
+// FUNDED: China Minmetals' own money, in yuan, one relationship per sum the
+// text names, so that adding them up is right (RMB 377 million). The RMB
+// 170 million went to the six counties together: it is one Funding node
+// with the six as recipients. The RMB 47.113 million it "facilitated" is
+// not its own money: FACILITATED, to a Funding node whose recipients the
+// text does not name.
 WITH "It has invested assistance funds of RMB 170 million to the six counties, allocated RMB 207 million to the Central SOEs Industrial Investment Fund for Poor Area, and facilitated the introduction of assistance funds of RMB 47.113 million." AS quote
+MATCH (o:Organization {name: 'China Minmetals'})
+CREATE (o)-[:FUNDED {source: 'minmetals-2021-03-01', amount_rmb: 170000000, quote: quote}]->
+       (f:Funding {name: 'Assistance funds invested in the six paired counties', amount_rmb: 170000000})
+WITH f, quote
 UNWIND ['530627', '530628', '530629', '433124', '520627', '520626'] AS code
-MATCH (o:Organization {name: 'China Minmetals'}), (k:County {code: code})
-CREATE (o)-[:FUNDED {source: 'minmetals-2021-03-01', amount_rmb: 170000000, amount_shared_by: 6, quote: quote}]->(k);
+MATCH (k:County {code: code})
+CREATE (f)-[:RECIPIENT {source: 'minmetals-2021-03-01', quote: quote}]->(k);
 MATCH (o:Organization {name: 'China Minmetals'}), (f:Organization {name: 'Central SOEs Industrial Investment Fund for Poor Area'})
 CREATE (o)-[:FUNDED {source: 'minmetals-2021-03-01', amount_rmb: 207000000,
                      quote: 'It has invested assistance funds of RMB 170 million to the six counties, allocated RMB 207 million to the Central SOEs Industrial Investment Fund for Poor Area, and facilitated the introduction of assistance funds of RMB 47.113 million.'}]->(f);
-WITH "It has invested assistance funds of RMB 170 million to the six counties, allocated RMB 207 million to the Central SOEs Industrial Investment Fund for Poor Area, and facilitated the introduction of assistance funds of RMB 47.113 million." AS quote
-UNWIND ['530627', '530628', '530629', '433124', '520627', '520626'] AS code
-MATCH (o:Organization {name: 'China Minmetals'}), (k:County {code: code})
-CREATE (o)-[:FUNDED {source: 'minmetals-2021-03-01', amount_rmb: 47113000, amount_shared_by: 6, facilitated: true, inferred: true,
-                     inference: 'the text does not say who received the funds it facilitated; the paired counties are assumed',
-                     quote: quote}]->(k);
+MATCH (o:Organization {name: 'China Minmetals'})
+CREATE (o)-[:FACILITATED {source: 'minmetals-2021-03-01', amount_rmb: 47113000,
+                          quote: 'It has invested assistance funds of RMB 170 million to the six counties, allocated RMB 207 million to the Central SOEs Industrial Investment Fund for Poor Area, and facilitated the introduction of assistance funds of RMB 47.113 million.'}]->
+       (:Funding {name: 'Assistance funds whose introduction China Minmetals facilitated', amount_rmb: 47113000});
 
 // ATTENDED and where the gathering was.
 UNWIND [
@@ -253,6 +258,8 @@ WITH d, [
   {label: 'Award', name: "Exemplary Organization in China's Poverty Alleviation Fight", as: 'Exemplary Organization in China’s Poverty Alleviation Fight', quote: 'China Minmetals Office of Poverty Alleviation is awarded with the Exemplary Organization in China’s Poverty Alleviation Fight'},
   {label: 'Event', name: "Gathering to mark China's accomplishments in poverty alleviation", as: 'a grand gathering', quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."},
   {label: 'Event', name: 'Paired counties removed from the poverty list', as: 'removed from the poverty list', quote: 'By the end of November 2020, the seven impoverished counties paired with China Minmetals were removed from the poverty list as planned.'},
+  {label: 'Funding', name: 'Assistance funds invested in the six paired counties', as: 'assistance funds of RMB 170 million', quote: 'It has invested assistance funds of RMB 170 million to the six counties, allocated RMB 207 million to the Central SOEs Industrial Investment Fund for Poor Area, and facilitated the introduction of assistance funds of RMB 47.113 million.'},
+  {label: 'Funding', name: 'Assistance funds whose introduction China Minmetals facilitated', as: 'assistance funds of RMB 47.113 million', quote: 'It has invested assistance funds of RMB 170 million to the six counties, allocated RMB 207 million to the Central SOEs Industrial Investment Fund for Poor Area, and facilitated the introduction of assistance funds of RMB 47.113 million.'},
   {label: 'Province', name: 'Beijing', as: 'Beijing', quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."},
   {label: 'Country', name: 'China', as: 'China', quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."},
   {label: 'Person', name: 'Xi Jinping', as: 'Xi Jinping', quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."},
