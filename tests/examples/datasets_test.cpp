@@ -108,6 +108,19 @@ TEST_CASE("minmetals: the flagship question and the promises of the schema", "[e
         47113000);
   CHECK(Count(conn, "MATCH (:Organization {name: 'China Minmetals'})-[:FUNDED]->(f:Funding)-[:RECIPIENT]->(c:County) "
                     "WHERE f.amount_rmb = 170000000 RETURN count(c)") == 6);
+  auto overseas = conn.Execute(
+      "MATCH (:Organization {name: 'China Minmetals'})-[f:FUNDED]->() WHERE f.purpose CONTAINS 'overseas foundations' "
+      "RETURN f.years_in_a_row, f.amount_rmb, f.quote");
+  REQUIRE(overseas.ok());
+  REQUIRE(overseas.rows().size() == 1);
+  CHECK(overseas.rows()[0][0] == Value(3));
+  CHECK(overseas.rows()[0][1].is_null());
+  CHECK(overseas.rows()[0][2].as_string().find("introducing overseas foundations") != std::string::npos);
+  // Coordinated is not launched; the rating's two years are counted from the mechanism's start.
+  CHECK(Count(conn, "MATCH (:Organization {name: 'China Minmetals'})-[:COORDINATED]->(p:Program) RETURN count(p)") == 1);
+  CHECK(Count(conn, "MATCH ()-[:LAUNCHED]->(:Program {name: 'Selling Zhaotong Products in Beijing'}) RETURN count(*)") == 0);
+  CHECK(Count(conn, "MATCH ()-[r:RECEIVED]->() WHERE r.since IS NOT NULL RETURN count(r)") == 0);
+  CHECK(Count(conn, "MATCH ()-[r:RECEIVED]->() RETURN max(r.assessment_launched)") == 2018);
   CHECK(Count(conn, "MATCH (p:Person {name: 'Wang Wenhai'})-[a:ACCEPTED {on_behalf_of: 'China Minmetals'}]->(:Award) "
                     "RETURN count(a)") == 1);
   CHECK(Count(conn, "MATCH ()-[r {inferred: true}]->() RETURN count(r)") >= 4);

@@ -111,15 +111,18 @@ UNWIND [
   {program: 'futures + insurance', quote: "It launched financial poverty alleviation models such as the 'futures + insurance' financial program, the 'Mineral Core' vocational education program, the 'Small and Beautiful' industrial program in Huahuan County."},
   {program: 'Mineral Core', quote: "It launched financial poverty alleviation models such as the 'futures + insurance' financial program, the 'Mineral Core' vocational education program, the 'Small and Beautiful' industrial program in Huahuan County."},
   {program: 'Small and Beautiful', quote: "It launched financial poverty alleviation models such as the 'futures + insurance' financial program, the 'Mineral Core' vocational education program, the 'Small and Beautiful' industrial program in Huahuan County."},
-  {program: 'Selling Zhaotong Products in Beijing', role: 'coordinated the implementation', inferred: true,
-   inference: 'the text says China Minmetals coordinated the implementation of the program, not that it started it',
-   quote: "It also coordinated the implementation of the 'Selling Zhaotong Products in Beijing' consumption program and invested a large amount of assistance funds in introducing overseas foundations to the impoverished counties for three year in a row."},
   {program: 'Industrial parks for poverty alleviation in Huahuan County', role: 'established',
    quote: "In Huahuan County, 'birthplace of targeted poverty alleviation,' seven industrial parks for poverty alleviation established by China Minmetals are growing, which have benefited over 2,000 people and helped over 3,000 impoverished residents in increasing income and rising out of poverty, leaving permeant engines for poverty alleviation in Huahuan County."}
 ] AS f
 MATCH (o:Organization {name: 'China Minmetals'}), (p:Program {name: f.program})
 CREATE (o)-[r:LAUNCHED {source: 'minmetals-2021-03-01'}]->(p)
 SET r += f { .quote, .role, .inferred, .inference };
+
+// COORDINATED: the program whose implementation China Minmetals coordinated
+// (the text does not say it started it).
+MATCH (o:Organization {name: 'China Minmetals'}), (p:Program {name: 'Selling Zhaotong Products in Beijing'})
+CREATE (o)-[:COORDINATED {source: 'minmetals-2021-03-01', as: 'coordinated the implementation',
+                          quote: "It also coordinated the implementation of the 'Selling Zhaotong Products in Beijing' consumption program and invested a large amount of assistance funds in introducing overseas foundations to the impoverished counties for three year in a row."}]->(p);
 
 // REACHED: the places and organizations each program got to.
 UNWIND [
@@ -147,12 +150,12 @@ UNWIND [
   {org: 'China Minmetals', award: "Exemplary Organization in China's Poverty Alleviation Fight",
    quote: "The gathering honored 1,981 Exemplary Individuals and 1,501 Exemplary Organizations in China's Poverty Alleviation Fight, including China Minmetals as an exemplary organization.",
    note: 'the body names China Minmetals; the title names the Office'},
-  {org: 'China Minmetals', award: "'Good' in the assessment for assistance for targeted poor areas", years_in_a_row: 2, since: 2018,
+  {org: 'China Minmetals', award: "'Good' in the assessment for assistance for targeted poor areas", years_in_a_row: 2, assessment_launched: 2018,
    quote: "With such great efforts, China Minmetals was ranked 'Good,' the highest rank in the assessment for assistance for targeted poor areas from central Party and government departments for two years in a row since the official launching of the assessment mechanism in 2018."}
 ] AS f
 MATCH (o:Organization {name: f.org}), (a:Award {name: f.award})
 CREATE (o)-[r:RECEIVED {source: 'minmetals-2021-03-01'}]->(a)
-SET r += f { .quote, .note, .years_in_a_row, .since };
+SET r += f { .quote, .note, .years_in_a_row, .assessment_launched };
 
 // ACCEPTED and PRESENTED.
 MATCH (p:Person {name: 'Wang Wenhai'}), (a:Award {name: "Exemplary Organization in China's Poverty Alleviation Fight"})
@@ -218,6 +221,20 @@ MATCH (o:Organization {name: 'China Minmetals'})
 CREATE (o)-[:FACILITATED {source: 'minmetals-2021-03-01', amount_rmb: 47113000,
                           quote: 'It has invested assistance funds of RMB 170 million to the six counties, allocated RMB 207 million to the Central SOEs Industrial Investment Fund for Poor Area, and facilitated the introduction of assistance funds of RMB 47.113 million.'}]->
        (:Funding {name: 'Assistance funds whose introduction China Minmetals facilitated', amount_rmb: 47113000});
+// The funds for overseas foundations: an amount the text does not give.
+MATCH (o:Organization {name: 'China Minmetals'})
+CREATE (o)-[:FUNDED {source: 'minmetals-2021-03-01', amount_text: 'a large amount', years_in_a_row: 3,
+                     purpose: 'introducing overseas foundations to the impoverished counties',
+                     quote: "It also coordinated the implementation of the 'Selling Zhaotong Products in Beijing' consumption program and invested a large amount of assistance funds in introducing overseas foundations to the impoverished counties for three year in a row."}]->
+       (:Funding {name: 'Assistance funds for introducing overseas foundations'});
+
+// LED_BY and MOBILIZED: how the work was organized.
+MATCH (office:Organization {name: 'China Minmetals Office of Poverty Alleviation'}), (g:Organization {name: 'Party Group of China Minmetals'})
+CREATE (office)-[:LED_BY {source: 'minmetals-2021-03-01',
+                          quote: 'In face of such an arduous and formidable situation, China Minmetals Office of Poverty Alleviation strived and took the initiative to innovate under the leadership of the Party Group of China Minmetals and with the strong support of officials serving temporary positions and directly-managed enterprises.'}]->(g);
+MATCH (o:Organization {name: 'China Minmetals'}), (u:Organization {name: 'China Minmetals Labor Union'})
+CREATE (o)-[:MOBILIZED {source: 'minmetals-2021-03-01', effect: 'doubled its contribution to pro-consumption campaigns for poverty alleviation',
+                        quote: 'In terms of pro-consumption campaigns to aid poverty alleviation, the Company doubled its contribution by mobilizing its labor union.'}]->(u);
 
 // ATTENDED and where the gathering was.
 UNWIND [
@@ -259,6 +276,7 @@ WITH d, [
   {label: 'Event', name: "Gathering to mark China's accomplishments in poverty alleviation", as: 'a grand gathering', quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."},
   {label: 'Event', name: 'Paired counties removed from the poverty list', as: 'removed from the poverty list', quote: 'By the end of November 2020, the seven impoverished counties paired with China Minmetals were removed from the poverty list as planned.'},
   {label: 'Funding', name: 'Assistance funds invested in the six paired counties', as: 'assistance funds of RMB 170 million', quote: 'It has invested assistance funds of RMB 170 million to the six counties, allocated RMB 207 million to the Central SOEs Industrial Investment Fund for Poor Area, and facilitated the introduction of assistance funds of RMB 47.113 million.'},
+  {label: 'Funding', name: 'Assistance funds for introducing overseas foundations', as: 'a large amount of assistance funds', quote: "It also coordinated the implementation of the 'Selling Zhaotong Products in Beijing' consumption program and invested a large amount of assistance funds in introducing overseas foundations to the impoverished counties for three year in a row."},
   {label: 'Funding', name: 'Assistance funds whose introduction China Minmetals facilitated', as: 'assistance funds of RMB 47.113 million', quote: 'It has invested assistance funds of RMB 170 million to the six counties, allocated RMB 207 million to the Central SOEs Industrial Investment Fund for Poor Area, and facilitated the introduction of assistance funds of RMB 47.113 million.'},
   {label: 'Province', name: 'Beijing', as: 'Beijing', quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."},
   {label: 'Country', name: 'China', as: 'China', quote: "On February 25, a grand gathering was held in Beijing to mark the China's accomplishments in poverty alleviation and honor its model poverty fighters."},
