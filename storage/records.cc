@@ -244,6 +244,7 @@ class RecordBytes {
   void Varint(uint64_t v) { p_ = PutVarint(p_, v); }
   void String(std::string_view s) {
     Varint(s.size());
+    if (s.empty()) return;  // an empty view may have no data pointer at all
     std::memcpy(p_, s.data(), s.size());
     p_ += s.size();
   }
