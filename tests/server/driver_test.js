@@ -51,6 +51,42 @@ async function main() {
       check(same, `parameter ${key} round-trips`, { sent: String(params[key]), got: String(back) });
     }
 
+    // Temporal values both ways: the driver's types as parameters, kg's values as results.
+    const sent = {
+      d: new neo4j.types.Date(2021, 3, 1),
+      lt: new neo4j.types.LocalTime(9, 30, 15, 5000),
+      t: new neo4j.types.Time(9, 30, 0, 0, 3600),
+      ldt: new neo4j.types.LocalDateTime(2021, 2, 28, 18, 52, 0, 0),
+      odt: new neo4j.types.DateTime(2021, 3, 1, 9, 0, 0, 0, 28800),
+      zdt: new neo4j.types.DateTime(2021, 2, 25, 9, 30, 0, 0, undefined, 'Asia/Shanghai'),
+      dur: new neo4j.types.Duration(14, 3, 7200, 1),
+    };
+    r = await session.run(
+      'RETURN $d AS d, $lt AS lt, $t AS t, $ldt AS ldt, $odt AS odt, $zdt AS zdt, $dur AS dur, ' +
+        'toString($zdt) AS zdt_text, $zdt.epochSeconds AS epoch, $d + duration({days: 1}) AS next', sent);
+    const tg = r.records[0];
+    for (const key of Object.keys(sent).filter(k => k !== 'zdt'))
+      check(tg.get(key).toString() === sent[key].toString(), `temporal parameter ${key} round-trips`,
+        { sent: sent[key].toString(), got: String(tg.get(key)) });
+    // Sent with a zone and no offset, it comes back with both.
+    const zdt = tg.get('zdt');
+    check(zdt.timeZoneId === 'Asia/Shanghai' && zdt.timeZoneOffsetSeconds.toNumber() === 28800 &&
+          zdt.day.toNumber() === 25 && zdt.hour.toNumber() === 9 && zdt.minute.toNumber() === 30,
+      'temporal parameter zdt round-trips', String(zdt));
+    check(tg.get('zdt_text') === '2021-02-25T09:30+08:00[Asia/Shanghai]', 'a zoned date time is read in its zone',
+      tg.get('zdt_text'));
+    check(tg.get('epoch').toNumber() === 1614216600, 'at the right instant', String(tg.get('epoch')));
+    check(neo4j.isDate(tg.get('next')) && tg.get('next').toString() === '2021-03-02', 'kg returns a driver Date',
+      String(tg.get('next')));
+    r = await session.run(
+      "RETURN datetime('2021-03-01T09:00[Europe/Berlin]') AS z, duration('P1Y2M3DT4H') AS dur, localtime('23:59') AS lt");
+    const z = r.records[0].get('z');
+    check(neo4j.isDateTime(z) && z.timeZoneId === 'Europe/Berlin' && z.hour.toNumber() === 9 &&
+          z.timeZoneOffsetSeconds.toNumber() === 3600, 'a zoned date time arrives with its zone and offset', String(z));
+    const dur = r.records[0].get('dur');
+    check(neo4j.isDuration(dur) && dur.months.toNumber() === 14 && dur.days.toNumber() === 3 &&
+          dur.seconds.toNumber() === 14400, 'a duration arrives in months, days and seconds', String(dur));
+
     // Nodes, relationships and paths with their labels, types and properties.
     r = await session.run(
       "CREATE p = (a:County:Place {name: 'Zhenxiong', code: 530627})-[:LOCATED_IN {since: 1950}]->" +
