@@ -10,6 +10,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -760,7 +761,9 @@ Result<Duration> ParseDuration(std::string_view text) {
           st = b.Add("seconds", neg ? -w : w);
           if (st.ok()) st = b.Add("nanoseconds", neg ? -f : f);
         } else {
-          st = b.Add(name, std::stod(number));
+          double v = std::strtod(number.c_str(), nullptr);
+          if (!std::isfinite(v)) return Malformed("duration", text, "a number out of range");
+          st = b.Add(name, v);
         }
       } else {
         int64_t v = 0;

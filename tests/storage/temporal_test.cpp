@@ -73,6 +73,9 @@ TEST_CASE("text forms: ISO 8601 in, Neo4j's forms out", "[temporal]") {
   CHECK_FALSE(ParseDuration("P1H").ok());
   CHECK_FALSE(ParseDuration("PT1S2M").ok());
   CHECK_FALSE(ParseDuration("P").ok());
+  auto huge = ParseDuration("P" + std::string(400, '9') + ".5D");
+  REQUIRE_FALSE(huge.ok());
+  CHECK(huge.status().message().find("out of range") != std::string::npos);
 }
 
 TEST_CASE("durations: fractions move down a unit, seconds and nanoseconds keep one sign", "[temporal]") {
