@@ -369,10 +369,7 @@ std::string CsvType(const Value& v) {
   if (v.is_float()) return "float";
   if (v.is_bool()) return "boolean";
   if (v.is_string()) return "string";
-  if (v.is_temporal()) {
-    static constexpr const char* kNames[] = {"date", "localtime", "time", "localdatetime", "datetime", "duration"};
-    return kNames[static_cast<int>(v.type()) - static_cast<int>(Value::Type::kDate)];
-  }
+  if (v.is_temporal()) return TemporalTypeName(v.type());
   if (v.is_list()) {
     std::string t;
     for (const Value& x : v.as_list()) {

@@ -143,21 +143,14 @@ Status ParseHeader(const std::vector<CsvReader::Field>& fields, const std::strin
           {"string", Column::Type::kString}, {"int", Column::Type::kInt},     {"long", Column::Type::kInt},
           {"short", Column::Type::kInt},     {"byte", Column::Type::kInt},    {"float", Column::Type::kFloat},
           {"double", Column::Type::kFloat},  {"boolean", Column::Type::kBool}};
-      static const std::pair<const char*, Value::Type> kTemporalTypes[] = {
-          {"date", Value::Type::kDate},
-          {"localtime", Value::Type::kLocalTime},
-          {"time", Value::Type::kTime},
-          {"localdatetime", Value::Type::kLocalDateTime},
-          {"datetime", Value::Type::kDateTime},
-          {"duration", Value::Type::kDuration}};
       bool known = false;
       for (const auto& [n, k] : kTypes)
         if (t == n) {
           c.type = k;
           known = true;
         }
-      for (const auto& [n, k] : kTemporalTypes)
-        if (t == n) {
+      for (auto k = Value::Type::kDate; k <= Value::Type::kDuration; k = static_cast<Value::Type>(static_cast<int>(k) + 1))
+        if (t == TemporalTypeName(k)) {
           c.type = Column::Type::kTemporal;
           c.temporal = k;
           known = true;

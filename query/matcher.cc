@@ -161,13 +161,7 @@ bool PatternMatcher::ForEachCandidate(State& st, const MatchPart&, const Anchor&
       }
       // Otherwise (or with the index dropped meanwhile) every node of the
       // label, the comparisons deciding.
-      bool go = true;
-      CheckRead(txn.ScanLabel(*label, [&](NodeId id) {
-        st.ctx.CheckInterrupt();
-        go = fn(id);
-        return go;
-      }));
-      return go;
+      [[fallthrough]];
     }
     case Anchor::Kind::kLabelScan: {
       auto label = txn.ResolveLabel(anchor.label);

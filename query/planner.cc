@@ -94,6 +94,18 @@ class Planner {
     support_.patterns[&e] = std::make_shared<PatternMatcher>(std::move(compiled.parts), std::move(compiled.filters));
   }
 
+  // In the comparison c, args[side] when it is var.key and the other side
+  // reads only bound slots (so it can be looked up before var is bound).
+  static const Expr* KeyOfVar(const Expr& c, int side, const std::string& var, const std::set<int>& bound) {
+    const Expr& prop = *c.args[side];
+    if (prop.kind != ExprKind::kProperty || prop.args[0]->kind != ExprKind::kVariable || prop.args[0]->name != var)
+      return nullptr;
+    std::set<int> used;
+    SlotsUsed(*c.args[1 - side], &used);
+    bool ready = std::all_of(used.begin(), used.end(), [&](int s) { return bound.count(s); });
+    return ready ? &prop : nullptr;
+  }
+
   Anchor ChooseAnchor(const NodeStep& n, const std::set<int>& bound, const std::vector<Expr*>& where_parts,
                       const std::string& var) {
     Anchor a;
@@ -127,16 +139,9 @@ class Planner {
       }
       for (Expr* c : where_parts) {
         if (c->kind != ExprKind::kBinary || c->name != "=") continue;
-        for (int side = 0; side < 2; ++side) {
-          const Expr& prop = *c->args[side];
-          const Expr& other = *c->args[1 - side];
-          if (prop.kind != ExprKind::kProperty || prop.args[0]->kind != ExprKind::kVariable || prop.args[0]->name != var)
-            continue;
-          std::set<int> used;
-          SlotsUsed(other, &used);
-          bool ready = std::all_of(used.begin(), used.end(), [&](int s) { return bound.count(s); });
-          if (ready && try_key(prop.name, &other)) return a;
-        }
+        for (int side = 0; side < 2; ++side)
+          if (const Expr* prop = KeyOfVar(*c, side, var, bound); prop && try_key(prop->name, c->args[1 - side].get()))
+            return a;
       }
     }
     // A range on an indexed (label, key): bounds from WHERE's comparisons.
@@ -149,16 +154,12 @@ class Planner {
         const std::string& op = c->name;
         if (op != "<" && op != "<=" && op != ">" && op != ">=") continue;
         for (int side = 0; side < 2; ++side) {
-          const Expr& prop = *c->args[side];
+          const Expr* prop = KeyOfVar(*c, side, var, bound);
+          if (!prop) continue;
           const Expr& other = *c->args[1 - side];
-          if (prop.kind != ExprKind::kProperty || prop.args[0]->kind != ExprKind::kVariable || prop.args[0]->name != var)
-            continue;
-          std::set<int> used;
-          SlotsUsed(other, &used);
-          if (!std::all_of(used.begin(), used.end(), [&](int s) { return bound.count(s); })) continue;
-          auto kid = txn.ResolveKey(prop.name);
+          auto kid = txn.ResolveKey(prop->name);
           if (!kid || !txn.HasIndex(*lid, *kid)) continue;
-          Anchor& r = ranges[prop.name];
+          Anchor& r = ranges[prop->name];
           // prop > other, or other < prop: other is a lower bound.
           bool lower = (side == 0) == (op[0] == '>');
           bool inclusive = op.size() == 2;

@@ -26,15 +26,9 @@ int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
 
 enum class Kind { kDate, kLocalTime, kTime, kLocalDateTime, kDateTime };
 
+// Kind follows Value::Type's order from kDate.
 const char* KindName(Kind k) {
-  switch (k) {
-    case Kind::kDate: return "date";
-    case Kind::kLocalTime: return "localtime";
-    case Kind::kTime: return "time";
-    case Kind::kLocalDateTime: return "localdatetime";
-    case Kind::kDateTime: return "datetime";
-  }
-  return "?";
+  return TemporalTypeName(static_cast<Value::Type>(static_cast<int>(Value::Type::kDate) + static_cast<int>(k)));
 }
 
 bool HasDate(Kind k) { return k == Kind::kDate || k == Kind::kLocalDateTime || k == Kind::kDateTime; }
@@ -278,7 +272,7 @@ Value FromMap(Kind kind, const ValueMap& map, Position pos, bool attach_zone = f
     int64_t base_nanos = base ? src_time.nanos : 0;
     if (!base) {
       if (!f[kHour].set && any_time_field) Invalid(std::string(KindName(kind)) + "() needs an hour", pos);
-      if (!f[kHour].set && !HasDate(kind) && !(timezone && map.size() == 1))
+      if (!f[kHour].set && !HasDate(kind))
         Invalid(std::string(KindName(kind)) + "() needs an hour", pos);
       if (f[kSecond].set && !f[kMinute].set) Invalid("a second needs a minute", pos);
       if ((f[kMillisecond].set || f[kMicrosecond].set || f[kNanosecond].set) && !f[kSecond].set)
@@ -521,7 +515,6 @@ Value DurationFn(FunctionCall& c) {
 // One side of duration.between, completed: its local date and time in the
 // zone both are compared in.
 struct Side {
-  bool has_date = false;
   int64_t days = 0, nanos = 0;
 };
 
@@ -576,7 +569,7 @@ Value DurationBetween(FunctionCall& c, Between what) {
     DateTime dt = MakeDateTime(local, n, z.offset, z.zone);
     return {dt.seconds, dt.nanos};
   };
-  Side sa{dates, a.days, a.nanos}, sb{dates, b.days, b.nanos};
+  Side sa{a.days, a.nanos}, sb{b.days, b.nanos};
   if (zoned) {
     // b seen in a's zone (or a's frame in b's), the way both wall clocks read.
     auto [bs, bn] = utc(b);
@@ -692,7 +685,7 @@ Value AddDuration(const Value& t, const Duration& d) {
       Civil c = ToCivil(Date{p.days});
       Wide total = static_cast<Wide>(c.year) * 12 + (c.month - 1) + d.months;
       if (total / 12 > kMaxYear + 1 || total / 12 < kMinYear - 1) Invalid("the date is out of range");
-      p.days = PlusMonths(Side{true, p.days, p.nanos}, d.months).days;
+      p.days = PlusMonths(Side{p.days, p.nanos}, d.months).days;
     }
     p.days = Checked(static_cast<Wide>(p.days) + d.days);
   }

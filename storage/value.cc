@@ -178,8 +178,7 @@ void Append(std::string* out, const Value& v) {
     case Value::Type::kLocalDateTime:
     case Value::Type::kDateTime:
     case Value::Type::kDuration: {
-      static constexpr const char* kCtor[] = {"date", "localtime", "time", "localdatetime", "datetime", "duration"};
-      out->append(kCtor[static_cast<int>(v.type()) - static_cast<int>(Value::Type::kDate)]);
+      out->append(TemporalTypeName(v.type()));
       out->append("('").append(TemporalText(v)).append("')");
       return;
     }
@@ -187,6 +186,11 @@ void Append(std::string* out, const Value& v) {
 }
 
 }  // namespace
+
+const char* TemporalTypeName(Value::Type type) {
+  static constexpr const char* kNames[] = {"date", "localtime", "time", "localdatetime", "datetime", "duration"};
+  return kNames[static_cast<int>(type) - static_cast<int>(Value::Type::kDate)];
+}
 
 std::string TemporalText(const Value& v) {
   switch (v.type()) {

@@ -135,6 +135,11 @@ class Value {
 
 const char* TypeName(Value::Type type);
 
+// The name Cypher's constructor and neo4j-admin CSV headers give a temporal
+// type: "date", "localtime", "time", "localdatetime", "datetime" or
+// "duration". REQUIRES: kDate <= type <= kDuration.
+const char* TemporalTypeName(Value::Type type);
+
 // A temporal value's ISO 8601 text ("2021-03-01", "P14DT16H12M"), as
 // kg::temporal::ToString writes it. REQUIRES: v.is_temporal().
 std::string TemporalText(const Value& v);
