@@ -461,6 +461,7 @@ Result<NodeId> BulkWriter::AddNode(std::span<const uint32_t> labels, storage::Pr
       publish_.push_back(conflict::Unique(*index, *v));
     }
   }
+  if (Status s = AddText(false, *id, labels, props); !s.ok()) return s;
   for (uint32_t label : labels) {
     if (Status s = labels_->Add(key::Label(label, *id)); !s.ok()) return s;
     Count(&label_counts_, label);
@@ -472,6 +473,26 @@ Result<NodeId> BulkWriter::AddNode(std::span<const uint32_t> labels, storage::Pr
   last_node_ = *id;
   if (Status s = Spill(); !s.ok()) return s;
   return *id;
+}
+
+Status BulkWriter::AddText(bool relationships, uint64_t element, std::span<const uint32_t> labels,
+                           storage::PropertySpan props) {
+  for (const storage::IndexRecord& index : txn_->kv().catalog().indexes) {
+    if (!index.fulltext || index.relationships != relationships || !TextIndexCovers(index, labels)) continue;
+    fulltext::Document doc = TextDocument(index, props);
+    Status s;
+    ForEachTextPosting(index, element, doc, [&](std::string_view k) {
+      if (s.ok()) s = index_->Add(k);
+    });
+    if (!s.ok()) return s;
+    for (size_t f = 0; f < doc.lengths.size(); ++f)
+      if (doc.lengths[f] > 0) {
+        auto& [docs, length] = text_stats_[key::TextFieldCounter(index.id, static_cast<uint8_t>(f))];
+        ++docs;
+        length += doc.lengths[f];
+      }
+  }
+  return Status::OK();
 }
 
 Result<EdgeId> BulkWriter::AddEdge(NodeId from, uint32_t type, NodeId to, storage::PropertySpan props) {
@@ -490,6 +511,7 @@ Result<EdgeId> BulkWriter::AddEdge(NodeId from, uint32_t type, NodeId to, storag
     end_edge_ = *first + kBlock;
   }
   auto id = next_edge_++;
+  if (Status s = AddText(true, id, std::span<const uint32_t>(&type, 1), props); !s.ok()) return s;
   record_.clear();
   storage::AppendEdgeRecord(&record_, type, from, to, props);
   if (Status s = edges_->Put(id, record_); !s.ok()) return s;
@@ -566,6 +588,10 @@ Status BulkWriter::Finish() {
       if (label_counts_[label]) deltas[key::Counter(CounterKind::kLabel, label)] = label_counts_[label];
     for (uint32_t type = 0; type < type_counts_.size(); ++type)
       if (type_counts_[type]) deltas[key::Counter(CounterKind::kEdgeType, type)] = type_counts_[type];
+    for (const auto& [id, stats] : text_stats_) {
+      deltas[key::Counter(CounterKind::kTextDocs, id)] = stats.first;
+      deltas[key::Counter(CounterKind::kTextLength, id)] = stats.second;
+    }
     std::map<std::string, std::string> values;
     for (const auto& [k, delta] : deltas) {
       std::string current;

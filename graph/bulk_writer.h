@@ -9,8 +9,10 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -88,6 +90,9 @@ class BulkWriter : public GraphSink {
   // Unique constraints: the values this load gives, per index.
   std::unordered_map<uint32_t, std::unordered_set<std::string>> unique_values_;
   std::vector<std::string> publish_;
+  // Full-text postings go with the index keys; the field statistics here.
+  Status AddText(bool relationships, uint64_t element, std::span<const uint32_t> labels, storage::PropertySpan props);
+  std::map<uint32_t, std::pair<int64_t, int64_t>> text_stats_;  // by counter id: elements, length
   int spills_ = 0;
 };
 

@@ -3,8 +3,10 @@
 // exist; each relationship is in its source's outgoing and its target's
 // incoming adjacency and nothing else is; the label lists hold exactly the
 // nodes with each label; every index holds exactly one entry per node it
-// covers, under the node's value, and unique ones no value twice; the
-// maintained counts match. All of it in one snapshot.
+// covers, under the node's value, and unique ones no value twice; every
+// full-text index holds exactly the postings its elements' text gives,
+// and its statistics match; the maintained counts match. All of it in one
+// snapshot.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -36,6 +38,7 @@ class Checker {
     if (Status s = Adjacency(Direction::kIn, "incoming adjacency", "end", "start", expected_in_); !s.ok()) return s;
     if (Status s = Labels(); !s.ok()) return s;
     if (Status s = Indexes(); !s.ok()) return s;
+    if (Status s = TextIndexes(); !s.ok()) return s;
     if (Status s = Counts(); !s.ok()) return s;
     report->nodes = nodes_.size();
     report->relationships = edges_;
@@ -57,7 +60,52 @@ class Checker {
     return Status::OK();
   }
 
+  // What a full-text index should hold of one element: the sum of its
+  // postings' hashes, and its fields' lengths.
+  struct TextExpected {
+    uint64_t hash = 0, count = 0;
+  };
+  struct TextIndexState {
+    graph::GraphTxn::TextIndexDef def;
+    std::unordered_map<uint64_t, TextExpected> expected, present;
+    std::vector<std::pair<int64_t, int64_t>> stats;  // per field: elements, length
+  };
+  static uint64_t Hash(std::string_view k) { return std::hash<std::string_view>{}(k) * 0x9E3779B97F4A7C15ull + 1; }
+  void ExpectText(bool relationships, uint64_t element, std::span<const uint32_t> labels, graph::PropertySpan props) {
+    for (TextIndexState& t : text_) {
+      if (t.def.relationships != relationships) continue;
+      bool covered = false;
+      for (uint32_t l : labels)
+        covered = covered || std::find(t.def.labels.begin(), t.def.labels.end(), l) != t.def.labels.end();
+      if (!covered) continue;
+      std::vector<std::string> keys = g_.TextPostingsOf(t.def.id, element, props);
+      if (keys.empty()) continue;
+      TextExpected& e = t.expected[element];
+      std::vector<uint32_t> lengths(t.def.keys.size(), 0);
+      for (const std::string& k : keys) {
+        e.hash += Hash(k);
+        ++e.count;
+        storage::key::TextPosting p;
+        if (storage::key::ParseTextPosting(k, &p) && p.field < lengths.size()) lengths[p.field] = p.length;
+      }
+      for (size_t f = 0; f < lengths.size(); ++f)
+        if (lengths[f] > 0) {
+          ++t.stats[f].first;
+          t.stats[f].second += lengths[f];
+        }
+    }
+  }
+
   Status Nodes() {
+    for (auto& def : g_.TextIndexes()) {
+      TextIndexState t;
+      t.stats.assign(def.keys.size(), {0, 0});
+      t.def = std::move(def);
+      text_.push_back(std::move(t));
+    }
+    bool node_text = false, edge_text = false;
+    for (const TextIndexState& t : text_) (t.def.relationships ? edge_text : node_text) = true;
+    edge_text_ = edge_text;
     std::vector<graph::GraphTxn::IndexDef> indexes = g_.Indexes();
     Status failed;
     Status s = g_.ScanNodes([&](NodeId id) {
@@ -68,6 +116,7 @@ class Checker {
         return false;
       }
       nodes_.insert(id);
+      if (node_text) ExpectText(false, id, node.labels, node.properties);
       for (uint32_t l : node.labels) {
         ++label_counts_[l];
         with_label_[l].push_back(id);
@@ -91,6 +140,10 @@ class Checker {
       std::string name = "relationship " + std::to_string(id);
       if (!nodes_.count(source)) Problem(name + ": its start node " + std::to_string(source) + " does not exist");
       if (!nodes_.count(target)) Problem(name + ": its end node " + std::to_string(target) + " does not exist");
+      if (edge_text_) {
+        graph::EdgeData edge;
+        if (g_.ReadEdge(id, &edge).ok()) ExpectText(true, id, std::span<const uint32_t>(&type, 1), edge.properties);
+      }
       expected_out_.emplace_back(source, type, target, id);
       expected_in_.emplace_back(target, type, source, id);
       return true;
@@ -176,6 +229,42 @@ class Checker {
     return Status::OK();
   }
 
+  Status TextIndexes() {
+    for (TextIndexState& t : text_) {
+      std::string where = "full-text index " + t.def.name;
+      const char* element = t.def.relationships ? "relationship " : "node ";
+      Status s = g_.TextPostings(t.def.id, [&](std::string_view k) {
+        storage::key::TextPosting p;
+        if (!storage::key::ParseTextPosting(k, &p)) return true;  // the format check has said so
+        TextExpected& e = t.present[p.element];
+        e.hash += Hash(k);
+        ++e.count;
+        return true;
+      });
+      if (Status r = Scanned(s, where); !r.ok()) return r;
+      if (!s.ok()) continue;
+      for (const auto& [id, present] : t.present) {
+        auto it = t.expected.find(id);
+        if (it == t.expected.end())
+          Problem(where + ": stray entries for " + element + std::to_string(id));
+        else if (it->second.hash != present.hash || it->second.count != present.count)
+          Problem(where + ": the entries of " + element + std::to_string(id) + " do not match its text");
+      }
+      for (const auto& [id, expected] : t.expected)
+        if (!t.present.count(id)) Problem(where + ": missing entries for " + element + std::to_string(id));
+      for (size_t f = 0; f < t.stats.size(); ++f) {
+        auto stored = g_.TextFieldStats(t.def.id, static_cast<uint8_t>(f));
+        if (!stored.ok()) return stored.status();
+        if (*stored != t.stats[f])
+          Problem(where + ": the statistics of field " + g_.Name(graph::NameKind::kKey, t.def.keys[f]) + " say " +
+                  std::to_string(stored->first) + " elements of " + std::to_string(stored->second) +
+                  " terms, but there are " + std::to_string(t.stats[f].first) + " of " +
+                  std::to_string(t.stats[f].second));
+      }
+    }
+    return Status::OK();
+  }
+
   Status Counts() {
     auto compare = [&](Result<int64_t> stored, int64_t actual, const std::string& what) -> Status {
       if (!stored.ok()) return stored.status();
@@ -203,6 +292,8 @@ class Checker {
   std::unordered_map<uint32_t, std::vector<NodeId>> with_label_;
   std::unordered_map<uint32_t, std::map<NodeId, Value>> expected_index_;
   std::vector<AdjacencyKey> expected_out_, expected_in_;
+  std::vector<TextIndexState> text_;
+  bool edge_text_ = false;
 };
 
 }  // namespace

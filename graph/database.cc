@@ -251,6 +251,168 @@ Status Database::CreateIndexes(std::span<const IndexSpec> specs, std::vector<boo
   return status;
 }
 
+Status Database::CreateFullTextIndex(const FullTextIndexSpec& spec) {
+  namespace fulltext = graph::fulltext;
+  auto analyzer = fulltext::AnalyzerByName(spec.analyzer.empty() ? "standard" : spec.analyzer);
+  if (!analyzer) {
+    std::string names;
+    for (const std::string& n : fulltext::AnalyzerNames()) names += (names.empty() ? "" : ", ") + n;
+    return Status::InvalidArgument("unknown full-text analyzer '" + spec.analyzer + "' (there are: " + names + ")");
+  }
+  if (spec.labels.empty())
+    return Status::InvalidArgument(std::string("a full-text index needs at least one ") +
+                                   (spec.relationships ? "relationship type" : "label"));
+  if (spec.properties.empty()) return Status::InvalidArgument("a full-text index needs at least one property");
+  if (spec.properties.size() > key::kMaxTextFields)
+    return Status::InvalidArgument("a full-text index takes at most " + std::to_string(key::kMaxTextFields) +
+                                   " properties");
+  storage::Store& store = *impl_->store;
+  if (store.read_only()) return Status::ReadOnly("the database is open read-only");
+  IndexRecord record;
+  record.fulltext = true;
+  record.relationships = spec.relationships;
+  record.analyzer = fulltext::AnalyzerName(*analyzer);
+  std::string made_name = "fulltext";
+  for (const std::string& l : spec.labels) {
+    if (l.empty()) return Status::InvalidArgument("a full-text index's label or type is empty");
+    auto id = store.Intern(spec.relationships ? DictKind::kEdgeType : DictKind::kLabel, l);
+    if (!id.ok()) return id.status();
+    if (std::find(record.labels.begin(), record.labels.end(), *id) == record.labels.end()) record.labels.push_back(*id);
+    made_name += "_" + l;
+  }
+  for (const std::string& p : spec.properties) {
+    if (p.empty()) return Status::InvalidArgument("a full-text index's property is empty");
+    auto id = store.Intern(DictKind::kPropertyKey, p);
+    if (!id.ok()) return id.status();
+    if (std::find(record.properties.begin(), record.properties.end(), *id) != record.properties.end())
+      return Status::InvalidArgument("property " + p + " is named twice in the full-text index");
+    record.properties.push_back(*id);
+    made_name += "_" + p;
+  }
+  record.name = spec.name.empty() ? made_name : spec.name;
+  record.label = record.labels.front();
+  record.property_key = record.properties.front();
+  std::string dir;
+  Status status = store.ChangeCatalog([&](StoreTransaction& txn, const IndexCatalog&, IndexCatalog* next,
+                                          std::vector<storage::Store::IngestFile>* files) {
+    if (const IndexRecord* same = next->ByName(record.name)) {
+      if (spec.if_not_exists) return Status::OK();
+      return Status::InvalidArgument("an index or constraint named " + same->name + " already exists");
+    }
+    auto sorted = [](std::vector<uint32_t> v) {
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    for (const IndexRecord& r : next->indexes)
+      if (r.fulltext && r.relationships == record.relationships && sorted(r.labels) == sorted(record.labels) &&
+          r.properties == record.properties && r.analyzer == record.analyzer) {
+        if (spec.if_not_exists) return Status::OK();
+        return Status::InvalidArgument("an equivalent full-text index already exists: " + r.name);
+      }
+    record.id = next->NextId();
+    next->indexes.push_back(record);
+    dir = store.BulkDirectory();
+    // Past the sorting budget, the builder's postings go to sorted runs.
+    const size_t budget = std::max<size_t>(1, store.options().sort_memory_bytes);
+    SortedKeys keys(dir, "fulltext", budget);
+    bool spilled = false;
+    graph::TextIndexBuilder builder(record, budget, [&](std::string_view k) {
+      spilled = true;
+      return keys.Add(k);
+    });
+    Transaction::Impl reader(&txn);
+    Status failed;
+    auto add = [&](uint64_t element, graph::PropertySpan props) {
+      failed = builder.Add(element, props);
+      return failed.ok();
+    };
+    if (record.relationships) {
+      Status s = reader.ScanEdges([&](EdgeId id, uint32_t type, NodeId, NodeId) {
+        if (std::find(record.labels.begin(), record.labels.end(), type) == record.labels.end()) return true;
+        graph::EdgeData edge;
+        if (Status r = reader.ReadEdge(id, &edge); !r.ok()) {
+          failed = r;
+          return false;
+        }
+        return add(id, edge.properties);
+      });
+      if (!s.ok()) return s;
+    } else {
+      std::vector<NodeId> nodes;
+      for (uint32_t label : record.labels) {
+        Status s = reader.ScanLabel(label, [&](NodeId id) {
+          nodes.push_back(id);
+          return true;
+        });
+        if (!s.ok()) return s;
+      }
+      if (record.labels.size() > 1) {
+        std::sort(nodes.begin(), nodes.end());
+        nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+      }
+      for (NodeId id : nodes) {
+        graph::NodeData node;
+        if (Status r = reader.ReadNode(id, &node); !r.ok()) return r;
+        if (!add(id, node.properties)) break;
+      }
+    }
+    const auto& stats = builder.stats();
+    if (!failed.ok()) return failed;
+    // The statistics and the definition, in key order ('C' before 'X').
+    std::vector<std::pair<std::string, std::string>> meta;
+    for (size_t f = 0; f < stats.size(); ++f) {
+      if (stats[f].first == 0) continue;
+      uint32_t id = key::TextFieldCounter(record.id, static_cast<uint8_t>(f));
+      std::string docs, length;
+      key::PutI64(&docs, stats[f].first);
+      key::PutI64(&length, stats[f].second);
+      meta.emplace_back(key::Counter(storage::CounterKind::kTextDocs, id), std::move(docs));
+      meta.emplace_back(key::Counter(storage::CounterKind::kTextLength, id), std::move(length));
+    }
+    meta.emplace_back(key::IndexDef(record.id), storage::EncodeRecord(record));
+    std::sort(meta.begin(), meta.end());
+    // The postings in key order: straight from the builder, or, once it
+    // has spilled, merged from the sorted runs.
+    if (spilled)
+      if (Status s = builder.Finish([&](std::string_view k) { return keys.Add(k); }); !s.ok()) return s;
+    const uint64_t count = spilled ? keys.count() : builder.count();
+    auto each_key = [&](const std::function<Status(std::string_view)>& fn) {
+      if (!spilled) return builder.Finish(fn);
+      SortedKeys* parts[] = {&keys};
+      return SortedKeys::Merge(parts, fn);
+    };
+    if (count < kIngestIndexFrom) {
+      Status s = each_key([&](std::string_view k) {
+        txn.Put(Keyspace::kIndex, k, {});
+        return Status::OK();
+      });
+      if (!s.ok()) return s;
+      for (const auto& [k, v] : meta) txn.Put(Keyspace::kMeta, k, v);
+      return Status::OK();
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Status::IOError(dir + ": " + ec.message());
+    files->push_back({Keyspace::kIndex, dir + "/fulltext.sst"});
+    files->push_back({Keyspace::kMeta, dir + "/meta.sst"});
+    storage::SstWriter writer(store, Keyspace::kIndex, files->at(0).path);
+    if (Status s = writer.Open(); !s.ok()) return s;
+    if (Status s = each_key([&](std::string_view k) { return writer.Put(k, {}); }); !s.ok()) return s;
+    if (Status s = writer.Finish(); !s.ok()) return s;
+    std::vector<std::string_view> mk, mv;
+    for (const auto& [k, v] : meta) {
+      mk.push_back(k);
+      mv.push_back(v);
+    }
+    return store.WriteSortedFile(Keyspace::kMeta, mk, mv, files->at(1).path);
+  });
+  if (!dir.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  return status;
+}
+
 Status Database::DropIndex(std::string_view name) {
   storage::Store& store = *impl_->store;
   return store.ChangeCatalog([&](StoreTransaction& txn, const IndexCatalog& old, IndexCatalog* next,
@@ -262,6 +424,12 @@ Status Database::DropIndex(std::string_view name) {
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
       txn.Delete(Keyspace::kIndex, std::string_view(it->key().data(), it->key().size()));
     if (!it->status().ok()) return storage::FromRocks(it->status(), "index scan");
+    if (r->fulltext)
+      for (size_t f = 0; f < r->properties.size(); ++f) {
+        uint32_t id = key::TextFieldCounter(r->id, static_cast<uint8_t>(f));
+        txn.Delete(Keyspace::kMeta, key::Counter(storage::CounterKind::kTextDocs, id));
+        txn.Delete(Keyspace::kMeta, key::Counter(storage::CounterKind::kTextLength, id));
+      }
     txn.Delete(Keyspace::kMeta, key::IndexDef(r->id));
     std::erase_if(next->indexes, [&](const IndexRecord& x) { return x.name == name; });
     return Status::OK();
@@ -271,9 +439,20 @@ Status Database::DropIndex(std::string_view name) {
 std::vector<IndexInfo> Database::Indexes() const {
   const storage::Store& store = *impl_->store;
   std::vector<IndexInfo> out;
-  for (const IndexRecord& r : store.catalog()->indexes)
-    out.push_back(IndexInfo{r.name, store.Name(DictKind::kLabel, r.label),
-                            store.Name(DictKind::kPropertyKey, r.property_key), r.unique});
+  for (const IndexRecord& r : store.catalog()->indexes) {
+    DictKind kind = r.relationships ? DictKind::kEdgeType : DictKind::kLabel;
+    IndexInfo info{r.name, store.Name(kind, r.label), store.Name(DictKind::kPropertyKey, r.property_key), r.unique};
+    info.fulltext = r.fulltext;
+    info.relationships = r.relationships;
+    for (uint32_t l : r.labels) info.labels.push_back(store.Name(kind, l));
+    for (uint32_t p : r.properties) info.properties.push_back(store.Name(DictKind::kPropertyKey, p));
+    if (!r.fulltext) {
+      info.labels = {info.label};
+      info.properties = {info.property};
+    }
+    info.analyzer = r.analyzer;
+    out.push_back(std::move(info));
+  }
   return out;
 }
 

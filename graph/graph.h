@@ -170,6 +170,32 @@ class GraphTxn : public std::enable_shared_from_this<GraphTxn> {
   };
   // The property indexes and unique constraints this transaction sees.
   virtual std::vector<IndexDef> Indexes() const = 0;
+  // The full-text indexes (graph/fulltext.h) this transaction sees.
+  struct TextIndexDef {
+    uint32_t id = 0;
+    std::string name;
+    bool relationships = false;
+    std::vector<uint32_t> labels;  // or types
+    std::vector<uint32_t> keys;
+    std::string analyzer;
+  };
+  virtual std::vector<TextIndexDef> TextIndexes() const = 0;
+  // A search of the full-text index called name (see Transaction::Search);
+  // interrupted is polled as it reads.
+  struct TextHit {
+    uint64_t element = 0;
+    double score = 0;
+  };
+  virtual Result<std::vector<TextHit>> TextSearch(std::string_view name, std::string_view query, size_t skip,
+                                                  size_t limit, FunctionRef<Status()> interrupted) const = 0;
+  // Every posting key of one full-text index, in key order.
+  virtual Status TextPostings(uint32_t index_id, FunctionRef<bool(std::string_view)> fn) const = 0;
+  // The posting keys an element with these properties has in a full-text
+  // index (whether it is in the index at all is the caller's to say).
+  virtual std::vector<std::string> TextPostingsOf(uint32_t index_id, uint64_t element, PropertySpan props) const = 0;
+  // A full-text index's field statistics as stored: elements with the
+  // field and their lengths' sum.
+  virtual Result<std::pair<int64_t, int64_t>> TextFieldStats(uint32_t index_id, uint8_t field) const = 0;
   // Every entry of one index (IndexDef::id) in key order: the value it
   // files the node under, and the node.
   virtual Status IndexEntries(uint32_t index_id, FunctionRef<bool(const Value&, NodeId)> fn) const = 0;

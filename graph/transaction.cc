@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <span>
 #include <tuple>
 
@@ -239,6 +240,7 @@ Result<NodeId> Transaction::Impl::CreateNode(std::vector<uint32_t> labels, Prope
     kv_.Put(Keyspace::kLabels, key::Label(label, *id), {});
     kv_.AddToCounter(CounterKind::kLabel, label, 1);
   }
+  UpdateText(false, *id, {}, {}, record.labels, record.properties);
   WriteNode(*id, record);
   kv_.AddToCounter(CounterKind::kNodes, 0, 1);
   created_nodes_.insert(*id);
@@ -256,6 +258,7 @@ Status Transaction::Impl::SetNodeProperty(NodeId id, uint32_t k, const Value& va
   if (Status s = CheckIndexEntries(id, updated, updated.labels, k); !s.ok()) return s;
   for (uint32_t label : record.labels) RemoveIndexEntries(id, record, label, k);
   for (uint32_t label : updated.labels) AddIndexEntries(id, updated, label, k);
+  UpdateText(false, id, record.labels, record.properties, updated.labels, updated.properties);
   record = std::move(updated);
   WriteNode(id, record);
   if (!CreatedHere(id)) kv_.ValidateAndPublish(conflict::Node(id));
@@ -267,6 +270,7 @@ Status Transaction::Impl::SetNodeLabel(NodeId id, uint32_t label, bool present) 
   NodeRecord record;
   if (Status s = ReadNodeRecord(id, &record); !s.ok()) return s;
   if (record.HasLabel(label) == present) return Status::OK();
+  const std::vector<uint32_t> old_labels = record.labels;
   if (present) {
     if (Status s = CheckIndexEntries(id, record, {label}, std::nullopt); !s.ok()) return s;
     AddIndexEntries(id, record, label, std::nullopt);
@@ -278,6 +282,7 @@ Status Transaction::Impl::SetNodeLabel(NodeId id, uint32_t label, bool present) 
     kv_.Delete(Keyspace::kLabels, key::Label(label, id));
   }
   kv_.AddToCounter(CounterKind::kLabel, label, present ? 1 : -1);
+  UpdateText(false, id, old_labels, record.properties, record.labels, record.properties);
   WriteNode(id, record);
   if (!CreatedHere(id)) kv_.ValidateAndPublish(conflict::Node(id));
   return Status::OK();
@@ -307,6 +312,7 @@ Status Transaction::Impl::DeleteNode(NodeId id, bool detach) {
     kv_.Delete(Keyspace::kLabels, key::Label(label, id));
     kv_.AddToCounter(CounterKind::kLabel, label, -1);
   }
+  UpdateText(false, id, record.labels, record.properties, {}, {});
   kv_.Delete(Keyspace::kNodes, key::Node(id));
   kv_.AddToCounter(CounterKind::kNodes, 0, -1);
   if (NodeId* known = KnownSlot(id); known && *known == id) *known = 0;
@@ -348,6 +354,7 @@ Result<EdgeId> Transaction::Impl::CreateEdge(NodeId source, uint32_t type, NodeI
   if (!id.ok()) return id.status();
   std::sort(props.begin(), props.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   EdgeRecord record{type, source, target, std::move(props)};
+  UpdateText(true, *id, {}, {}, std::span<const uint32_t>(&record.type, 1), record.properties);
   kv_.Put(Keyspace::kEdges, key::Edge(*id), storage::EncodeRecord(record));
   kv_.Put(Keyspace::kOut, key::Adjacency(source, type, target, *id), {});
   kv_.Put(Keyspace::kIn, key::Adjacency(target, type, source, *id), {});
@@ -464,7 +471,13 @@ Status Transaction::Impl::SetEdgeProperty(EdgeId id, uint32_t k, const Value& va
   }
   EdgeRecord record;
   if (Status s = ReadEdgeRecord(id, &record); !s.ok()) return s;
+  std::optional<PropertyList> old_props;
+  if (HasTextIndexes(true)) old_props = record.properties;
   if (!storage::SetProperty(&record.properties, k, value)) return Status::OK();
+  if (old_props) {
+    std::span<const uint32_t> type(&record.type, 1);
+    UpdateText(true, id, type, *old_props, type, record.properties);
+  }
   if (in_block)
     if (Status s = SplitEdgeBlock({}); !s.ok()) return s;
   kv_.Put(Keyspace::kEdges, key::Edge(id), storage::EncodeRecord(record));
@@ -485,6 +498,7 @@ Status Transaction::Impl::RemoveEdges(std::span<const EdgeId> ids,
   // memory is bounded by its size.
   constexpr size_t kChunk = 65536;
   std::vector<key::AdjacencyEntry> out, in;  // in the order of the chunk's ids
+  const bool text = HasTextIndexes(true);
   for (size_t at = 0; at < sorted.size(); at += kChunk) {
     std::span<const EdgeId> chunk(sorted.data() + at, std::min(kChunk, sorted.size() - at));
     out.clear();
@@ -492,6 +506,7 @@ Status Transaction::Impl::RemoveEdges(std::span<const EdgeId> ids,
     for (EdgeId id : chunk) {
       EdgeRecord record;
       if (Status s = ReadEdgeRecord(id, &record); !s.ok()) return s;
+      if (text) UpdateText(true, id, std::span<const uint32_t>(&record.type, 1), record.properties, {}, {});
       if (before) before(id, record);
       out.push_back({record.source, record.type, record.target, id});
       in.push_back({record.target, record.type, record.source, id});
@@ -646,7 +661,8 @@ Result<std::vector<NodeId>> Transaction::Impl::IndexLookup(uint32_t label, uint3
 
 std::vector<graph::GraphTxn::IndexDef> Transaction::Impl::Indexes() const {
   std::vector<IndexDef> out;
-  for (const IndexRecord& r : kv_.catalog().indexes) out.push_back({r.id, r.name, r.label, r.property_key, r.unique});
+  for (const IndexRecord& r : kv_.catalog().indexes)
+    if (!r.fulltext) out.push_back({r.id, r.name, r.label, r.property_key, r.unique});
   return out;
 }
 
@@ -1335,6 +1351,16 @@ Result<std::vector<NodeId>> Transaction::FindNodesInRange(std::string_view label
   auto k = impl_->ResolveKey(key);
   if (!l || !k) return impl_->NoIndex(label, key);
   return impl_->IndexRange(*l, *k, lower, upper);
+}
+
+Result<std::vector<SearchHit>> Transaction::Search(std::string_view index, std::string_view query, size_t limit,
+                                                  size_t skip) const {
+  auto hits = impl_->TextSearch(index, query, skip, limit, [] { return Status::OK(); });
+  if (!hits.ok()) return hits.status();
+  std::vector<SearchHit> out;
+  out.reserve(hits->size());
+  for (const auto& h : *hits) out.push_back({h.element, h.score});
+  return out;
 }
 
 Status Transaction::Commit() { return impl_->Commit(); }

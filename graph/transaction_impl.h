@@ -11,9 +11,11 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "graph/fulltext.h"
 #include "graph/graph.h"
 #include "kg/element.h"
 #include "kg/transaction.h"
@@ -71,6 +73,13 @@ class Transaction::Impl final : public graph::GraphTxn {
   Result<std::vector<NodeId>> IndexSeek(uint32_t label, uint32_t key, const Value& value) const override;
   Result<std::vector<NodeId>> IndexRange(uint32_t label, uint32_t key, const std::optional<IndexBound>& lower,
                                          const std::optional<IndexBound>& upper) const override;
+  std::vector<TextIndexDef> TextIndexes() const override;
+  Result<std::vector<TextHit>> TextSearch(std::string_view name, std::string_view query, size_t skip, size_t limit,
+                                          graph::FunctionRef<Status()> interrupted) const override;
+  Status TextPostings(uint32_t index_id, graph::FunctionRef<bool(std::string_view)> fn) const override;
+  std::vector<std::string> TextPostingsOf(uint32_t index_id, uint64_t element,
+                                          graph::PropertySpan props) const override;
+  Result<std::pair<int64_t, int64_t>> TextFieldStats(uint32_t index_id, uint8_t field) const override;
   Result<NodeId> CreateNode(std::vector<uint32_t> labels, graph::PropertyList props) override;
   Status SetNodeProperty(NodeId id, uint32_t key, const Value& value) override;
   Status SetNodeLabel(NodeId id, uint32_t label, bool present) override;
@@ -160,6 +169,12 @@ class Transaction::Impl final : public graph::GraphTxn {
   void RemoveIndexEntries(NodeId id, const storage::NodeRecord& record, uint32_t label,
                           std::optional<uint32_t> key);
   void WriteNode(NodeId id, const storage::NodeRecord& record);
+  // Keeps the full-text indexes in step with a change of an element (a node
+  // with labels, or a relationship of the one type in labels) from old to
+  // new (no labels: it did not exist, or no longer does).
+  void UpdateText(bool relationships, uint64_t element, std::span<const uint32_t> old_labels,
+                  graph::PropertySpan old_props, std::span<const uint32_t> new_labels, graph::PropertySpan new_props);
+  bool HasTextIndexes(bool relationships) const;
   // Removes edges' entries from the out or in family, each a key of its
   // own or an entry of a block.
   Status RemoveAdjacency(storage::Keyspace ks, std::span<const storage::key::AdjacencyEntry> entries);
@@ -222,6 +237,41 @@ class Transaction::Impl final : public graph::GraphTxn {
   std::unordered_set<NodeId> created_nodes_;
   std::vector<std::unordered_set<NodeId>> saved_created_;
 };
+
+namespace graph {
+// Full-text indexing of one element (graph/fulltext.h) under an index record.
+bool TextIndexCovers(const storage::IndexRecord& index, std::span<const uint32_t> labels);
+fulltext::Document TextDocument(const storage::IndexRecord& index, PropertySpan props);
+// Calls fn with each posting key of doc for element, in key order.
+void ForEachTextPosting(const storage::IndexRecord& index, uint64_t element, const fulltext::Document& doc,
+                        FunctionRef<void(std::string_view)> fn);
+
+// The postings of a full-text index built over existing elements, given in
+// ascending id order: held per term (no sort of every posting), handed on
+// in key order. Past budget bytes they go to overflow, whose sorted runs
+// spill to disk.
+class TextIndexBuilder {
+ public:
+  TextIndexBuilder(const storage::IndexRecord& index, size_t budget, std::function<Status(std::string_view)> overflow);
+  Status Add(uint64_t element, PropertySpan props);
+  // Calls fn with every key held, in key order (what went to overflow is
+  // not among them), and forgets them.
+  Status Finish(const std::function<Status(std::string_view)>& fn);
+  uint64_t count() const { return count_; }
+  // Per field: the elements that have it, and their lengths' sum.
+  const std::vector<std::pair<int64_t, int64_t>>& stats() const { return stats_; }
+
+ private:
+  Status Flush(const std::function<Status(std::string_view)>& fn);
+  const storage::IndexRecord& index_;
+  size_t budget_, bytes_ = 0;
+  std::function<Status(std::string_view)> overflow_;
+  // (term 0x00 field) -> its postings, each the key's part after the field.
+  std::unordered_map<std::string, std::string> postings_;
+  std::vector<std::pair<int64_t, int64_t>> stats_;
+  uint64_t count_ = 0;
+};
+}  // namespace graph
 
 // Conflict-key names; shown in conflict errors.
 namespace conflict {

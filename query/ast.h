@@ -208,12 +208,17 @@ struct SingleQuery {
 
 enum class SchemaKind {
   kNone, kCreateIndex, kDropIndex, kCreateConstraint, kDropConstraint, kShowIndexes, kShowConstraints,
-  kShowProcedures, kShowFunctions
+  kShowProcedures, kShowFunctions, kCreateFullTextIndex
 };
 
 struct SchemaCommand {
   SchemaKind kind = SchemaKind::kNone;
   std::string name, variable, label, property;
+  // CREATE FULLTEXT INDEX: labels (or types) and properties; the analyzer
+  // of OPTIONS {indexConfig: {`fulltext.analyzer`: ...}}, empty for the default.
+  bool relationships = false;
+  std::vector<std::string> labels, properties;
+  std::string analyzer;
   bool if_not_exists = false;
   bool if_exists = false;
 };

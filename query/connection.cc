@@ -165,6 +165,19 @@ void Connection::Impl::RunSchema(const query::SchemaCommand& cmd, QueryResult* r
       if (db_.Indexes().size() > before) (unique ? result->counters_.constraints_added : result->counters_.indexes_added) = 1;
       return;
     }
+    case SchemaKind::kCreateFullTextIndex: {
+      FullTextIndexSpec spec;
+      spec.name = cmd.name;
+      spec.relationships = cmd.relationships;
+      spec.labels = cmd.labels;
+      spec.properties = cmd.properties;
+      if (!cmd.analyzer.empty()) spec.analyzer = cmd.analyzer;
+      spec.if_not_exists = cmd.if_not_exists;
+      size_t before = db_.Indexes().size();
+      check(db_.CreateFullTextIndex(spec));
+      if (db_.Indexes().size() > before) result->counters_.indexes_added = 1;
+      return;
+    }
     case SchemaKind::kDropIndex:
     case SchemaKind::kDropConstraint: {
       if (!exists(cmd.name)) {
@@ -178,11 +191,28 @@ void Connection::Impl::RunSchema(const query::SchemaCommand& cmd, QueryResult* r
     case SchemaKind::kShowIndexes:
     case SchemaKind::kShowConstraints: {
       bool constraints = cmd.kind == SchemaKind::kShowConstraints;
+      // A property index or constraint has one label and one property;
+      // a full-text index lists its labels (or types) and properties.
       result->columns_ = {"name", "label", "property", "type"};
+      if (!constraints) result->columns_.insert(result->columns_.end(), {"entityType", "labelsOrTypes", "properties", "options"});
       for (const auto& i : db_.Indexes()) {
         if (i.unique != constraints && !(i.unique && !constraints)) continue;
-        result->rows_.push_back({Value(i.name), Value(i.label), Value(i.property),
-                                 Value(constraints ? "UNIQUENESS" : (i.unique ? "UNIQUE RANGE" : "RANGE"))});
+        auto list = [](const std::vector<std::string>& names) {
+          ValueList out;
+          for (const std::string& n : names) out.push_back(Value(n));
+          return Value(std::move(out));
+        };
+        std::vector<Value> row{Value(i.name), Value(i.label), Value(i.property),
+                               Value(constraints ? "UNIQUENESS" : i.fulltext ? "FULLTEXT" : i.unique ? "UNIQUE RANGE" : "RANGE")};
+        if (!constraints) {
+          row.push_back(Value(i.relationships ? "RELATIONSHIP" : "NODE"));
+          row.push_back(list(i.labels));
+          row.push_back(list(i.properties));
+          ValueMap options;
+          if (i.fulltext) options["indexConfig"] = Value(ValueMap{{"fulltext.analyzer", Value(i.analyzer)}});
+          row.push_back(Value(std::move(options)));
+        }
+        result->rows_.push_back(std::move(row));
       }
       return;
     }

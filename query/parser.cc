@@ -108,6 +108,99 @@ class Parser {
     ~DepthGuard() { --p->depth_; }
   };
 
+  // CREATE FULLTEXT INDEX [name] [IF NOT EXISTS]
+  //   FOR (n:A|B) | FOR ()-[r:T|U]-()  ON EACH [n.p, n.q]
+  //   [OPTIONS {indexConfig: {`fulltext.analyzer`: 'english', ...}}]
+  void ParseFullTextIndex(SchemaCommand* cmd) {
+    cmd->kind = SchemaKind::kCreateFullTextIndex;
+    if (Cur().kind == TokenKind::kIdentifier && !IsKeyword("IF") && !IsKeyword("FOR")) cmd->name = ExpectName("a name");
+    if (AcceptKeyword("IF")) {
+      ExpectKeyword("NOT");
+      ExpectKeyword("EXISTS");
+      cmd->if_not_exists = true;
+    }
+    ExpectKeyword("FOR");
+    auto names = [&](const char* what) {
+      do {
+        cmd->labels.push_back(ExpectName(what));
+      } while (AcceptSymbol("|"));
+    };
+    const Token open = Cur();
+    ExpectSymbol("(");
+    if (AcceptSymbol(")")) {
+      cmd->relationships = true;
+      ExpectSymbol("-");
+      const Token bracket = Cur();
+      ExpectSymbol("[");
+      cmd->variable = ExpectName("a variable");
+      ExpectSymbol(":");
+      names("a relationship type");
+      ExpectClosing("]", bracket);
+      ExpectSymbol("-");
+      const Token paren = Cur();
+      ExpectSymbol("(");
+      ExpectClosing(")", paren);
+    } else {
+      cmd->variable = ExpectName("a variable");
+      ExpectSymbol(":");
+      names("a label");
+      ExpectClosing(")", open);
+    }
+    ExpectKeyword("ON");
+    ExpectKeyword("EACH");
+    const Token list = Cur();
+    ExpectSymbol("[");
+    do {
+      const Token at = Cur();
+      std::string var = ExpectName("a variable");
+      if (var != cmd->variable)
+        SemanticError("UndefinedVariable", "variable `" + var + "` is not the one declared in FOR", at.pos);
+      ExpectSymbol(".");
+      cmd->properties.push_back(ExpectName("a property key"));
+    } while (AcceptSymbol(","));
+    ExpectClosing("]", list);
+    if (AcceptKeyword("OPTIONS")) ParseIndexOptions(cmd);
+  }
+
+  // OPTIONS {indexConfig: {`fulltext.analyzer`: 'x', `fulltext.eventually_consistent`: false}}:
+  // literal values only.
+  void ParseIndexOptions(SchemaCommand* cmd) {
+    const Token open = Cur();
+    ExpectSymbol("{");
+    if (!IsSymbol("}")) do {
+        const Token at = Cur();
+        std::string k = ExpectName("an option name");
+        ExpectSymbol(":");
+        if (k != "indexConfig")
+          SemanticError("InvalidArgument", "unknown index option '" + k + "' (there is: indexConfig)", at.pos);
+        const Token inner = Cur();
+        ExpectSymbol("{");
+        if (!IsSymbol("}")) do {
+            const Token setting = Cur();
+            std::string name = ExpectName("a setting name");
+            ExpectSymbol(":");
+            const Token value = Cur();
+            if (name == "fulltext.analyzer") {
+              if (value.kind != TokenKind::kString) Unexpected("the analyzer's name as a string");
+              cmd->analyzer = value.text;
+              Next();
+            } else if (name == "fulltext.eventually_consistent") {
+              // Accepted for Neo4j's scripts: kg's full-text indexes are always
+              // written with the data.
+              if (!IsKeyword("TRUE") && !IsKeyword("FALSE")) Unexpected("true or false");
+              Next();
+            } else {
+              SemanticError("InvalidArgument",
+                            "unknown full-text index setting '" + name +
+                                "' (there are: fulltext.analyzer, fulltext.eventually_consistent)",
+                            setting.pos);
+            }
+          } while (AcceptSymbol(","));
+        ExpectClosing("}", inner);
+      } while (AcceptSymbol(","));
+    ExpectClosing("}", open);
+  }
+
   // ---- schema statements ----
   bool ParseSchema(SchemaCommand* cmd) {
     if (IsKeyword("SHOW") && (IsKeyword("PROCEDURES", 1) || IsKeyword("FUNCTIONS", 1))) {
@@ -121,6 +214,13 @@ class Parser {
       Next();
       cmd->kind = IsKeyword("INDEXES") || IsKeyword("INDEX") ? SchemaKind::kShowIndexes : SchemaKind::kShowConstraints;
       Next();
+      return true;
+    }
+    if (IsKeyword("CREATE") && IsKeyword("FULLTEXT", 1)) {
+      Next();
+      Next();
+      ExpectKeyword("INDEX");
+      ParseFullTextIndex(cmd);
       return true;
     }
     bool create = IsKeyword("CREATE"), drop = IsKeyword("DROP");

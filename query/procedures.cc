@@ -53,6 +53,86 @@ void Indexes(ProcedureCall& call) {
   }
 }
 
+void TextIndexes(ProcedureCall& call) {
+  graph::GraphTxn& txn = call.ctx.txn;
+  for (const auto& i : txn.TextIndexes()) {
+    ValueList labels, keys;
+    for (uint32_t l : i.labels)
+      labels.push_back(Value(txn.Name(i.relationships ? graph::NameKind::kType : graph::NameKind::kLabel, l)));
+    for (uint32_t k : i.keys) keys.push_back(Value(txn.Name(graph::NameKind::kKey, k)));
+    if (!Emit(call, {Value(i.name), Value("FULLTEXT"), Value(std::move(labels)), Value(std::move(keys))})) return;
+  }
+}
+
+void AllIndexes(ProcedureCall& call) {
+  Indexes(call);
+  TextIndexes(call);
+}
+
+// ---- db.index.fulltext.* ----
+
+void FullTextQuery(ProcedureCall& call, bool relationships) {
+  graph::GraphTxn& txn = call.ctx.txn;
+  for (size_t i = 0; i < 2; ++i)
+    if (!call.args[i].is_string())
+      throw ErrorAt("SyntaxError", "InvalidArgumentType", true,
+                    std::string(i == 0 ? "the index name" : "the query") + " must be a string, not " +
+                        CypherTypeName(call.args[i]));
+  const std::string& name = call.args[0].as_string();
+  int64_t skip = 0, limit = INT64_MAX;
+  if (!call.args[2].is_null()) {
+    if (!call.args[2].is_map()) Fail("InvalidArgument", "the options must be a map, not " + CypherTypeName(call.args[2]));
+    for (const auto& [k, v] : call.args[2].as_map()) {
+      if (k != "skip" && k != "limit")
+        Fail("InvalidArgument", "unknown full-text query option '" + k + "' (there are: limit, skip)");
+      if (!v.is_int() || v.as_int() < 0)
+        Fail("InvalidArgument", "the option " + k + " must be a non-negative integer, not " + v.ToString());
+      (k == "skip" ? skip : limit) = v.as_int();
+    }
+  }
+  bool found = false;
+  for (const auto& i : txn.TextIndexes())
+    if (i.name == name) {
+      found = true;
+      if (i.relationships != relationships)
+        Fail("InvalidArgument", "full-text index " + name + " is an index of " +
+                                    (i.relationships ? "relationships: use db.index.fulltext.queryRelationships"
+                                                     : "nodes: use db.index.fulltext.queryNodes"));
+    }
+  if (!found) Fail("IndexNotFound", "there is no full-text index called " + name);
+  ExecContext* ctx = &call.ctx;
+  auto hits = txn.TextSearch(name, call.args[1].as_string(), static_cast<size_t>(skip), static_cast<size_t>(limit),
+                             [ctx] { return ctx->Interrupted() ? Status::Aborted("interrupted") : Status::OK(); });
+  if (!hits.ok()) {
+    call.ctx.ThrowIfInterrupted();
+    Fail(hits.status().code() == StatusCode::kInvalidArgument ? "InvalidArgument" : "", hits.status().message());
+  }
+  for (const auto& h : *hits) {
+    Value element;
+    if (relationships) {
+      graph::EdgeData e;
+      if (Status s = txn.ReadEdge(h.element, &e); !s.ok()) Fail("", s.message());
+      element = Value(Value::EdgeRef{h.element, e.source, e.target, nullptr});
+    } else {
+      element = Value(Value::NodeRef{h.element, nullptr});
+    }
+    if (!Emit(call, {std::move(element), Value(h.score)})) return;
+  }
+}
+
+void QueryNodes(ProcedureCall& call) { FullTextQuery(call, false); }
+void QueryRelationships(ProcedureCall& call) { FullTextQuery(call, true); }
+
+void Analyzers(ProcedureCall& call) {
+  const std::pair<const char*, const char*> analyzers[] = {
+      {"standard", "Words by Unicode's word boundaries, case and accents folded; Chinese and Japanese characters one "
+                   "term each (any run of them is found as a phrase)"},
+      {"english", "standard, then English possessives and stop words dropped and Snowball's English stemmer"},
+      {"cjk", "standard, with Chinese and Japanese text also indexed as overlapping pairs of characters"}};
+  for (auto [name, description] : analyzers)
+    if (!Emit(call, {Value(name), Value(description)})) return;
+}
+
 // Per combination of labels of the nodes (or per type of the
 // relationships), each key with the types of its values and whether every
 // element has it.
@@ -298,6 +378,10 @@ constexpr ProcedureField kKHopArgs[] = {{"source", "NODE"}, {"k", "INTEGER"}, {"
 constexpr ProcedureField kKHopOut[] = {{"node", "NODE"}, {"distance", "INTEGER"}};
 constexpr ProcedureField kDijkstraArgs[] = {{"source", "NODE"}, {"target", "NODE"}, {"config", "MAP?"}};
 constexpr ProcedureField kDijkstraOut[] = {{"path", "PATH"}, {"cost", "FLOAT"}};
+constexpr ProcedureField kTextArgs[] = {{"indexName", "STRING"}, {"queryString", "STRING"}, {"options", "MAP?"}};
+constexpr ProcedureField kTextNodeOut[] = {{"node", "NODE"}, {"score", "FLOAT"}};
+constexpr ProcedureField kTextRelOut[] = {{"relationship", "RELATIONSHIP"}, {"score", "FLOAT"}};
+constexpr ProcedureField kAnalyzerOut[] = {{"analyzer", "STRING"}, {"description", "STRING"}};
 
 template <size_t N>
 constexpr std::span<const ProcedureField> F(const ProcedureField (&a)[N]) {
@@ -317,7 +401,15 @@ const Procedure kProcedures[] = {
      "PageRank of each node (config.damping 0.85, config.iterations 20, config.tolerance 0), scores summing to 1", &PageRankProc},
     {"algo.wcc", F(kConfigArg), 0, F(kComponentOut),
      "Weakly connected components: each node with its component, named by its smallest node id", &WccProc},
-    {"db.indexes", kNone, 0, F(kIndexOut), "The property indexes and unique constraints", &Indexes},
+    {"db.index.fulltext.listAvailableAnalyzers", kNone, 0, F(kAnalyzerOut),
+     "The analyzers a full-text index can use (OPTIONS {indexConfig: {`fulltext.analyzer`: ...}})", &Analyzers},
+    {"db.index.fulltext.queryNodes", F(kTextArgs), 2, F(kTextNodeOut),
+     "The nodes of a full-text index matching a query (Lucene's syntax), best BM25 score first; options limit, skip",
+     &QueryNodes},
+    {"db.index.fulltext.queryRelationships", F(kTextArgs), 2, F(kTextRelOut),
+     "The relationships of a full-text index matching a query, best BM25 score first; options limit, skip",
+     &QueryRelationships},
+    {"db.indexes", kNone, 0, F(kIndexOut), "The property, unique and full-text indexes", &AllIndexes},
     {"db.labels", kNone, 0, F(kLabelOut), "The labels of the nodes", &Labels},
     {"db.propertyKeys", kNone, 0, F(kKeyOut), "Every property key", &PropertyKeys},
     {"db.relationshipTypes", kNone, 0, F(kTypeOut), "The types of the relationships", &RelationshipTypes},

@@ -6,6 +6,25 @@
 
 namespace kg::storage {
 
+namespace {
+
+// A posting parses, names one of the index's fields, and lists its count
+// of positions, each after the one before, and nothing more.
+bool ValidTextPosting(std::string_view k, size_t fields) {
+  key::TextPosting p;
+  if (!key::ParseTextPosting(k, &p) || p.field >= fields || p.term.empty()) return false;
+  std::string_view rest = p.positions;
+  uint32_t at = 0;
+  for (uint32_t i = 0; i < p.count; ++i) {
+    uint32_t next = 0;
+    if (!key::NextTextPosition(&rest, at, &next) || (i > 0 && next == at)) return false;
+    at = next;
+  }
+  return rest.empty();
+}
+
+}  // namespace
+
 Status CheckFormat(const StoreTransaction& txn, std::vector<std::string>* problems, size_t max_problems) {
   auto problem = [&](std::string what) {
     if (problems->size() < max_problems) problems->push_back(std::move(what));
@@ -100,8 +119,15 @@ Status CheckFormat(const StoreTransaction& txn, std::vector<std::string>* proble
         continue;
       }
       uint32_t index = key::IndexOfIndexEntry(k);
-      bool known = false;
-      for (const IndexRecord& r : txn.catalog().indexes) known = known || r.id == index;
+      const IndexRecord* record = nullptr;
+      for (const IndexRecord& r : txn.catalog().indexes)
+        if (r.id == index) record = &r;
+      if (record && record->fulltext) {
+        if (!ValidTextPosting(k, record->properties.size()))
+          problem("full-text index " + record->name + ": a malformed entry of " + std::to_string(k.size()) + " bytes");
+        continue;
+      }
+      bool known = record != nullptr;
       std::string_view encoded = key::IndexEntryValue(k);
       Value v;
       if (!known)

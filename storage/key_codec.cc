@@ -538,6 +538,60 @@ std::string_view BlockFirstEntryKey(std::string_view block_key) { return block_k
 
 uint64_t AnchorOfAdjacencyKey(std::string_view k) { return k.size() >= 8 ? GetU64(k.data()) : 0; }
 
+void AppendTextPosting(std::string* out, uint32_t index_id, std::string_view term, uint8_t field, uint64_t element,
+                       uint32_t length, std::span<const uint32_t> positions) {
+  PutU32(out, index_id);
+  out->append(term);
+  out->push_back('\0');
+  out->push_back(static_cast<char>(field));
+  PutU64(out, element);
+  PutVarint(out, length);
+  PutVarint(out, positions.size());
+  uint32_t previous = 0;
+  for (uint32_t p : positions) {
+    PutVarint(out, p - previous);
+    previous = p;
+  }
+}
+
+std::string TextTermPrefix(uint32_t index_id, std::string_view term) {
+  std::string k = TextStartPrefix(index_id, term);
+  k.push_back('\0');
+  return k;
+}
+
+std::string TextStartPrefix(uint32_t index_id, std::string_view start) {
+  std::string k;
+  PutU32(&k, index_id);
+  k.append(start);
+  return k;
+}
+
+bool ParseTextPosting(std::string_view k, TextPosting* out) {
+  if (k.size() < 4) return false;
+  size_t end = k.find('\0', 4);
+  if (end == std::string_view::npos || k.size() < end + 1 + 1 + 8) return false;
+  out->term = k.substr(4, end - 4);
+  out->field = static_cast<uint8_t>(k[end + 1]);
+  out->element = GetU64(k.data() + end + 2);
+  std::string_view rest = k.substr(end + 10);
+  uint64_t length = 0, count = 0;
+  if (!GetVarint(&rest, &length) || !GetVarint(&rest, &count) || length > UINT32_MAX || count == 0 ||
+      count > length)
+    return false;
+  out->length = static_cast<uint32_t>(length);
+  out->count = static_cast<uint32_t>(count);
+  out->positions = rest;
+  return true;
+}
+
+bool NextTextPosition(std::string_view* in, uint32_t previous, uint32_t* position) {
+  uint64_t delta = 0;
+  if (!GetVarint(in, &delta) || delta > UINT32_MAX - previous) return false;
+  *position = previous + static_cast<uint32_t>(delta);
+  return true;
+}
+
 std::string PrefixSuccessor(std::string_view prefix) {
   std::string s(prefix);
   while (!s.empty()) {

@@ -28,6 +28,9 @@
 //   in      the same, then 0x00 (an adjacency block)     the block's later entries
 //   labels  label(u32) node(u64)                         empty
 //   index   index-id(u32) encoded-value node(u64)        empty
+//   index   index-id(u32) term 0x00 field(u8) element(u64)  empty
+//           length(varint) count(varint) position-deltas(varint...)
+//           (a full-text index's posting; see below)
 //
 // "out-edges of n", "out-edges of n of type T" and "in-edges of n" are each
 // a single prefix scan (8 or 12 bytes). The out and in families use an
@@ -67,6 +70,14 @@
 //   datetime       0x64 utc-seconds(i64) nanos(i64) offset(i64) zone-name(as a string)
 //   duration       0x65 months(i64) days(i64) seconds(i64) nanos(i64)
 //   so that a range over one temporal kind is one scan in its order.
+//
+// A full-text index (IndexRecord::fulltext) files each element under each
+// term of each of its fields: a term's postings are one prefix scan, in
+// field then element order, and a term prefix's are one range. The key
+// ends with the field's length in terms and the term's positions there
+// (count, then each less the one before). Terms are UTF-8 without 0x00.
+// Its statistics are counters: per field, the elements that have it
+// (kTextDocs) and their lengths' sum (kTextLength), under TextFieldCounter.
 #pragma once
 
 #include <bit>
@@ -91,7 +102,9 @@ const char* KeyspaceName(Keyspace ks);
 enum class DictKind : uint8_t { kLabel = 'L', kEdgeType = 'T', kPropertyKey = 'K' };
 
 // Counter kinds. Never renumber: stored in meta keys.
-enum class CounterKind : uint8_t { kNodes = 'n', kEdges = 'e', kLabel = 'L', kEdgeType = 'T' };
+enum class CounterKind : uint8_t {
+  kNodes = 'n', kEdges = 'e', kLabel = 'L', kEdgeType = 'T', kTextDocs = 'x', kTextLength = 'y'
+};
 
 namespace key {
 
@@ -283,6 +296,30 @@ std::string IndexNumberPrefix(uint32_t index_id, const Value& number);
 uint64_t NodeOfIndexEntry(std::string_view key);
 // The index an entry belongs to. REQUIRES: key has at least 4 bytes.
 uint32_t IndexOfIndexEntry(std::string_view key);
+// Full-text postings (see above).
+struct TextPosting {
+  std::string_view term;
+  uint8_t field = 0;
+  uint64_t element = 0;
+  uint32_t length = 0;  // the field's length in terms
+  uint32_t count = 0;   // the term's occurrences there
+  std::string_view positions;  // count varints, each less the one before
+};
+void AppendTextPosting(std::string* out, uint32_t index_id, std::string_view term, uint8_t field, uint64_t element,
+                       uint32_t length, std::span<const uint32_t> positions);
+// Every posting of exactly term.
+std::string TextTermPrefix(uint32_t index_id, std::string_view term);
+// Every posting of a term that starts with start.
+std::string TextStartPrefix(uint32_t index_id, std::string_view start);
+// False when key is not a posting of this layout.
+bool ParseTextPosting(std::string_view key, TextPosting* out);
+// The next position of a posting's positions, advancing *in (previous: the
+// position before, 0 at first). False at the end or on bad bytes.
+bool NextTextPosition(std::string_view* in, uint32_t previous, uint32_t* position);
+// The counter id of a full-text index's field.
+inline uint32_t TextFieldCounter(uint32_t index_id, uint8_t field) { return (index_id << 8) | field; }
+inline constexpr size_t kMaxTextFields = 256;
+
 // The label of a label index key. REQUIRES: key has at least 4 bytes.
 uint32_t LabelOfLabelKey(std::string_view key);
 

@@ -115,7 +115,7 @@ namespace storage {
 // newer kg and is refused.
 constexpr uint32_t kNodeRecordVersion = 1;
 constexpr uint32_t kEdgeRecordVersion = 1;
-constexpr uint32_t kIndexRecordVersion = 1;
+constexpr uint32_t kIndexRecordVersion = 2;
 
 struct NewerRecord : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -157,6 +157,7 @@ template <class Archive>
 void serialize(Archive& ar, IndexRecord& r, const uint32_t version) {
   CheckVersion(version, kIndexRecordVersion, "index");
   ar(r.id, r.name, r.label, r.property_key, r.unique);
+  if (version >= 2) ar(r.fulltext, r.relationships, r.labels, r.properties, r.analyzer);
 }
 
 }  // namespace storage

@@ -41,12 +41,22 @@ struct EdgeRecord {
   PropertyList properties;
 };
 
+// A property index or unique constraint on (label, property_key), or a
+// full-text index (fulltext) on the properties of the nodes with any of
+// labels, or of the relationships with any of the types in labels
+// (relationships).
 struct IndexRecord {
   uint32_t id = 0;
   std::string name;
   uint32_t label = 0;
   uint32_t property_key = 0;
   bool unique = false;
+  // Since record version 2.
+  bool fulltext = false;
+  bool relationships = false;
+  std::vector<uint32_t> labels;      // labels or relationship types
+  std::vector<uint32_t> properties;  // its fields, in order
+  std::string analyzer;
 };
 
 // Properties as a span; sorted by id, no nulls, storable.

@@ -201,14 +201,14 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
 std::vector<const IndexRecord*> IndexCatalog::For(uint32_t label, uint32_t property_key) const {
   std::vector<const IndexRecord*> out;
   for (const auto& r : indexes)
-    if (r.label == label && r.property_key == property_key) out.push_back(&r);
+    if (!r.fulltext && r.label == label && r.property_key == property_key) out.push_back(&r);
   return out;
 }
 
 std::vector<const IndexRecord*> IndexCatalog::ForLabels(const std::vector<uint32_t>& labels) const {
   std::vector<const IndexRecord*> out;
   for (const auto& r : indexes)
-    if (std::find(labels.begin(), labels.end(), r.label) != labels.end()) out.push_back(&r);
+    if (!r.fulltext && std::find(labels.begin(), labels.end(), r.label) != labels.end()) out.push_back(&r);
   return out;
 }
 

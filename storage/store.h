@@ -35,11 +35,12 @@ namespace kg::storage {
 // fails with StatusCode::kNotSupported. Version 2 added adjacency blocks
 // (see key_codec.h); version 3 writes records with the compact archive (see
 // records.h); version 4 added relationship-record blocks (key_codec.h);
-// version 5 added temporal property values (kg/temporal.h). A
+// version 5 added temporal property values (kg/temporal.h); version 6
+// added full-text indexes (key_codec.h) and index record version 2. A
 // database of an older version is one of this version too, and is marked
 // with this version when opened for writing, so that an older kg refuses
 // it.
-inline constexpr uint32_t kFormatVersion = 5;
+inline constexpr uint32_t kFormatVersion = 6;
 
 class StoreTransaction;
 class Store;

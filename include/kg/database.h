@@ -27,11 +27,30 @@ struct IndexSpec {
   bool if_not_exists = false;
 };
 
+// A full-text index over the string (and list of string) properties of the
+// nodes with any of labels, or of the relationships with any of the types
+// in labels (relationships). Searched with Transaction::Search, or in
+// Cypher with db.index.fulltext.queryNodes / queryRelationships.
+struct FullTextIndexSpec {
+  std::string name;
+  bool relationships = false;
+  std::vector<std::string> labels;      // labels, or relationship types
+  std::vector<std::string> properties;  // at most 255
+  // "standard", "english" or "cjk" (README, "Full-text search").
+  std::string analyzer = "standard";
+  bool if_not_exists = false;
+};
+
 struct IndexInfo {
   std::string name;
-  std::string label;
-  std::string property;
+  std::string label;     // a property index's; a full-text index's first
+  std::string property;  // a property index's; a full-text index's first
   bool unique = false;
+  bool fulltext = false;
+  // A full-text index's:
+  bool relationships = false;
+  std::vector<std::string> labels, properties;
+  std::string analyzer;
 };
 
 class Database {
@@ -67,6 +86,10 @@ class Database {
   // tells whether specs[i] made one (not so for an if_not_exists spec that
   // found its index already there).
   Status CreateIndexes(std::span<const IndexSpec> specs, std::vector<bool>* added = nullptr);
+  // Creates a full-text index and fills it from existing data, atomically,
+  // in bounded memory. InvalidArgument for an unknown analyzer, no label or
+  // no property, or a name in use (unless if_not_exists).
+  Status CreateFullTextIndex(const FullTextIndexSpec& spec);
   // Drops the index or constraint called name; NotFound if there is none.
   Status DropIndex(std::string_view name);
   std::vector<IndexInfo> Indexes() const;

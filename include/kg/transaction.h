@@ -74,6 +74,13 @@ class EdgeCursor {
   std::unique_ptr<Impl> impl_;
 };
 
+// One result of a full-text search: a node's or relationship's id (as the
+// index covers nodes or relationships) and its BM25 score.
+struct SearchHit {
+  uint64_t id = 0;
+  double score = 0;
+};
+
 // One end of a range lookup on a property index.
 struct IndexBound {
   Value value;
@@ -147,6 +154,13 @@ class Transaction {
   Result<std::vector<NodeId>> FindNodesInRange(std::string_view label, std::string_view key,
                                                const std::optional<IndexBound>& lower,
                                                const std::optional<IndexBound>& upper) const;
+  // The best matches of query (Lucene's syntax; see README, "Full-text
+  // search") in the full-text index called index, best first, skip of them
+  // left out, at most limit. Sees this transaction's own writes.
+  // NotFound without such an index; InvalidArgument for a malformed query,
+  // naming its column.
+  Result<std::vector<SearchHit>> Search(std::string_view index, std::string_view query, size_t limit = 100,
+                                        size_t skip = 0) const;
 
   // Makes every write durable and visible to transactions that begin later.
   // The transaction ends whatever the outcome.

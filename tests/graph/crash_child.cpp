@@ -1,7 +1,8 @@
 // Helper for crash_test.cpp: commits transactions in a loop until killed.
-// Each transaction i creates three :Batch nodes {batch: i} joined by two
-// edges and sets the :Counter node's `last` to i; after each commit it
-// reports "i\n" on stdout. Usage: kg_crash_child DB FIRST_BATCH
+// Each transaction i creates three :Batch nodes {batch: i, text: 'b<i>
+// shared'} joined by two edges {batch: i, text: the same} and sets the
+// :Counter node's `last` to i; after each commit it reports "i\n" on
+// stdout. Usage: kg_crash_child DB FIRST_BATCH
 #include <unistd.h>
 
 #include <cstdio>
@@ -31,9 +32,10 @@ int main(int argc, char** argv) {
   for (long i = std::atol(argv[2]);; ++i) {
     auto txn = (*db)->Begin();
     kg::NodeId n[3];
-    for (auto& id : n) id = *txn->CreateNode({"Batch"}, {{"batch", int64_t{i}}});
-    if (!txn->CreateEdge(n[0], "NEXT", n[1], {{"batch", int64_t{i}}}).ok()) return 1;
-    if (!txn->CreateEdge(n[1], "NEXT", n[2], {{"batch", int64_t{i}}}).ok()) return 1;
+    kg::Value text("b" + std::to_string(i) + " shared");
+    for (auto& id : n) id = *txn->CreateNode({"Batch"}, {{"batch", int64_t{i}}, {"text", text}});
+    if (!txn->CreateEdge(n[0], "NEXT", n[1], {{"batch", int64_t{i}}, {"text", text}}).ok()) return 1;
+    if (!txn->CreateEdge(n[1], "NEXT", n[2], {{"batch", int64_t{i}}, {"text", text}}).ok()) return 1;
     if (!txn->SetNodeProperty(counter, "last", int64_t{i}).ok()) return 1;
     kg::Status s = txn->Commit();
     if (!s.ok()) {

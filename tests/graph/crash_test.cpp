@@ -1,6 +1,7 @@
 // Kills a committing process with SIGKILL at random moments and checks,
 // after each reopen, that every transaction it reported committed is fully
-// there and that no transaction is there in part.
+// there and that no transaction is there in part, full-text index entries
+// included.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -16,6 +17,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "kg/check.h"
 #include "kg/database.h"
 #include "tests/test_util.h"
 
@@ -108,6 +110,20 @@ TEST_CASE("SIGKILL at random moments never loses a commit or leaves half of one"
   std::set<long> reported;
   long next = 1;
   int violations = 0;
+  {
+    // The writes keep two full-text indexes too.
+    auto db = OpenDb(dir.db());
+    FullTextIndexSpec nodes, edges;
+    nodes.name = "batches";
+    nodes.labels = {"Batch"};
+    nodes.properties = {"text"};
+    edges = nodes;
+    edges.name = "links";
+    edges.labels = {"NEXT"};
+    edges.relationships = true;
+    Ok(db->CreateFullTextIndex(nodes));
+    Ok(db->CreateFullTextIndex(edges));
+  }
   for (int round = 0; round < kills; ++round) {
     std::set<long> got = RunAndKill(dir.db(), next, std::chrono::milliseconds(delay_ms(rng)));
     reported.insert(got.begin(), got.end());
@@ -130,6 +146,16 @@ TEST_CASE("SIGKILL at random moments never loses a commit or leaves half of one"
     REQUIRE(Ok(txn.CountEdges("NEXT")) == 2 * seen.edges.size());
     long last = seen.nodes.empty() ? 0 : seen.nodes.rbegin()->first;
     if (seen.counter_last >= 0) REQUIRE(seen.counter_last == last);
+    // The full-text indexes hold exactly the batches there: no entry lost,
+    // none stale.
+    REQUIRE(Ok(txn.Search("batches", "shared", SIZE_MAX)).size() == 3 * seen.nodes.size());
+    REQUIRE(Ok(txn.Search("links", "shared", SIZE_MAX)).size() == 2 * seen.edges.size());
+    if (!seen.nodes.empty()) REQUIRE(Ok(txn.Search("batches", "b" + std::to_string(last))).size() == 3);
+    if (round % 25 == 24 || round + 1 == kills) {
+      auto report = Check(*db);
+      REQUIRE(report.ok());
+      REQUIRE(report->problems.empty());
+    }
     next = last + 1;
   }
   REQUIRE(violations == 0);

@@ -308,5 +308,5 @@ TEST_CASE("a database of an older format opens, and is marked with this format w
   // relationship blocks refuses it.
   CHECK(version(true) == 1);
   CHECK(version(false) == st::kFormatVersion);
-  CHECK(st::kFormatVersion == 5);
+  CHECK(st::kFormatVersion == 6);
 }

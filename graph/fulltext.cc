@@ -1,0 +1,809 @@
+#include "graph/fulltext.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+#include <libstemmer.h>
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/unistr.h>
+
+#include "storage/key_codec.h"
+
+namespace kg::graph::fulltext {
+
+namespace key = storage::key;
+
+// ---- analyzers ----
+
+std::optional<Analyzer> AnalyzerByName(std::string_view name) {
+  std::string lower;
+  for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (lower == "standard") return Analyzer::kStandard;
+  if (lower == "english") return Analyzer::kEnglish;
+  if (lower == "cjk") return Analyzer::kCjk;
+  return std::nullopt;
+}
+
+const char* AnalyzerName(Analyzer a) {
+  switch (a) {
+    case Analyzer::kStandard: return "standard";
+    case Analyzer::kEnglish: return "english";
+    case Analyzer::kCjk: return "cjk";
+  }
+  return "?";
+}
+
+std::vector<std::string> AnalyzerNames() { return {"standard", "english", "cjk"}; }
+
+namespace {
+
+// Terms longer than this many bytes are left out (a run of letters this
+// long is not a word anyone searches for).
+constexpr size_t kMaxTermBytes = 255;
+// Between the strings of a list: a phrase does not match across two.
+constexpr uint32_t kListGap = 100;
+
+// Lucene's English stop words.
+constexpr const char* kEnglishStopWords[] = {"a",    "an",  "and",   "are",  "as",   "at",    "be",   "but",  "by",
+                                             "for",  "if",  "in",    "into", "is",   "it",    "no",   "not",  "of",
+                                             "on",   "or",  "such",  "that", "the",  "their", "then", "there",
+                                             "these", "they", "this", "to",   "was",  "will",  "with"};
+
+bool IsStopWord(std::string_view w) {
+  for (const char* s : kEnglishStopWords)
+    if (w == s) return true;
+  return false;
+}
+
+// Per thread: ICU's word break iterator and Snowball's stemmer keep state.
+struct ThreadTools {
+  std::unique_ptr<icu::BreakIterator> words;
+  sb_stemmer* stemmer = nullptr;
+  const icu::Normalizer2* casefold = nullptr;
+  const icu::Normalizer2* nfd = nullptr;
+  const icu::Normalizer2* nfc = nullptr;
+  ThreadTools() {
+    UErrorCode status = U_ZERO_ERROR;
+    words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    if (U_FAILURE(status)) words.reset();
+    status = U_ZERO_ERROR;
+    casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    status = U_ZERO_ERROR;
+    nfd = icu::Normalizer2::getNFDInstance(status);
+    status = U_ZERO_ERROR;
+    nfc = icu::Normalizer2::getNFCInstance(status);
+    stemmer = sb_stemmer_new("english", "UTF_8");
+  }
+  ~ThreadTools() {
+    if (stemmer) sb_stemmer_delete(stemmer);
+  }
+};
+
+ThreadTools& Tools() {
+  thread_local ThreadTools tools;
+  return tools;
+}
+
+bool IsAscii(std::string_view s) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  return true;
+}
+
+// Case folding (NFKC_Casefold), then the accents of Latin, Greek and
+// Cyrillic letters removed.
+std::string FoldWord(const icu::UnicodeString& word) {
+  ThreadTools& t = Tools();
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString folded = t.casefold ? t.casefold->normalize(word, status) : word;
+  if (U_FAILURE(status)) folded = word;
+  status = U_ZERO_ERROR;
+  icu::UnicodeString decomposed = t.nfd ? t.nfd->normalize(folded, status) : folded;
+  if (U_FAILURE(status)) decomposed = folded;
+  icu::UnicodeString kept;
+  UScriptCode base_script = USCRIPT_COMMON;
+  bool changed = false;
+  for (int32_t i = 0; i < decomposed.length();) {
+    UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) == U_NON_SPACING_MARK) {
+      if (base_script == USCRIPT_LATIN || base_script == USCRIPT_GREEK || base_script == USCRIPT_CYRILLIC) {
+        changed = true;
+        continue;
+      }
+    } else {
+      UErrorCode e = U_ZERO_ERROR;
+      base_script = uscript_getScript(c, &e);
+    }
+    kept.append(c);
+  }
+  icu::UnicodeString out = folded;
+  if (changed) {
+    status = U_ZERO_ERROR;
+    out = t.nfc ? t.nfc->normalize(kept, status) : kept;
+    if (U_FAILURE(status)) out = kept;
+  }
+  std::string utf8;
+  out.toUTF8String(utf8);
+  return utf8;
+}
+
+std::string FoldAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+bool IsCjk(UChar32 c) {
+  UErrorCode e = U_ZERO_ERROR;
+  UScriptCode script = uscript_getScript(c, &e);
+  return script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA ||
+         u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC);
+}
+
+class Emitter {
+ public:
+  Emitter(Analyzer analyzer, bool query, uint32_t* position, std::vector<Token>* out)
+      : analyzer_(analyzer), query_(query), position_(position), out_(out) {}
+
+  void Word(std::string folded) {
+    FlushRun();
+    if (folded.empty() || folded.size() > kMaxTermBytes || folded.find('\0') != std::string::npos) return;
+    if (analyzer_ == Analyzer::kEnglish) {
+      // Possessives: "minmetals's", "county's" (after folding, ’ is still ’).
+      for (std::string_view s : {std::string_view("'s"), std::string_view("\xE2\x80\x99s")})
+        if (folded.size() > s.size() && std::string_view(folded).substr(folded.size() - s.size()) == s) {
+          folded.resize(folded.size() - s.size());
+          break;
+        }
+      if (IsStopWord(folded)) {
+        ++*position_;
+        return;
+      }
+      if (sb_stemmer* st = Tools().stemmer) {
+        const sb_symbol* stem =
+            sb_stemmer_stem(st, reinterpret_cast<const sb_symbol*>(folded.data()), static_cast<int>(folded.size()));
+        if (stem) folded.assign(reinterpret_cast<const char*>(stem), static_cast<size_t>(sb_stemmer_length(st)));
+      }
+    }
+    out_->push_back({std::move(folded), (*position_)++});
+  }
+
+  // One Chinese or Japanese character of a run.
+  void RunChar(std::string c) { run_.push_back(std::move(c)); }
+
+  void FlushRun() {
+    if (run_.empty()) return;
+    bool pairs = analyzer_ == Analyzer::kCjk;
+    bool unigrams = !pairs || !query_ || run_.size() == 1;
+    for (size_t i = 0; i < run_.size(); ++i) {
+      if (unigrams) out_->push_back({run_[i], *position_});
+      if (pairs && i + 1 < run_.size()) out_->push_back({run_[i] + run_[i + 1], *position_});
+      if (unigrams || i + 1 < run_.size()) ++*position_;
+    }
+    run_.clear();
+  }
+
+ private:
+  Analyzer analyzer_;
+  bool query_;
+  uint32_t* position_;
+  std::vector<Token>* out_;
+  std::vector<std::string> run_;
+};
+
+}  // namespace
+
+std::string Fold(std::string_view text) {
+  if (IsAscii(text)) return FoldAscii(text);
+  return FoldWord(icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))));
+}
+
+void Analyze(Analyzer analyzer, std::string_view text, bool query, uint32_t* position, std::vector<Token>* out) {
+  Emitter emit(analyzer, query, position, out);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  icu::BreakIterator* words = Tools().words.get();
+  if (!words) return;
+  words->setText(u);
+  int32_t last_end = -1;
+  for (int32_t start = words->first(), end = words->next(); end != icu::BreakIterator::DONE;
+       start = end, end = words->next()) {
+    int32_t status = words->getRuleStatus();
+    if (status < UBRK_WORD_NUMBER) {  // spaces, punctuation
+      emit.FlushRun();
+      continue;
+    }
+    icu::UnicodeString word = u.tempSubStringBetween(start, end);
+    if (status >= UBRK_WORD_KANA && status < UBRK_WORD_IDEO_LIMIT) {
+      if (start != last_end) emit.FlushRun();
+      for (int32_t i = 0; i < word.length();) {
+        UChar32 c = word.char32At(i);
+        int32_t n = U16_LENGTH(c);
+        std::string one;
+        word.tempSubString(i, n).toUTF8String(one);
+        i += n;
+        if (IsCjk(c)) {
+          emit.RunChar(std::move(one));
+        } else {
+          emit.Word(Fold(one));
+        }
+      }
+      last_end = end;
+      continue;
+    }
+    std::string utf8;
+    word.toUTF8String(utf8);
+    emit.Word(IsAscii(utf8) ? FoldAscii(utf8) : FoldWord(word));
+  }
+  emit.FlushRun();
+}
+
+Document Analyze(Analyzer analyzer, std::span<const Value* const> fields) {
+  Document doc;
+  doc.lengths.assign(fields.size(), 0);
+  struct Occurrence {
+    std::string term;
+    uint8_t field;
+    uint32_t position;
+  };
+  std::vector<Occurrence> all;
+  std::vector<Token> tokens;
+  for (size_t f = 0; f < fields.size() && f < key::kMaxTextFields; ++f) {
+    const Value* v = fields[f];
+    if (!v) continue;
+    tokens.clear();
+    uint32_t position = 0;
+    if (v->is_string()) {
+      Analyze(analyzer, v->as_string(), false, &position, &tokens);
+    } else if (v->is_list()) {
+      for (const Value& e : v->as_list()) {
+        if (!e.is_string()) continue;
+        Analyze(analyzer, e.as_string(), false, &position, &tokens);
+        position += kListGap;
+      }
+    }
+    doc.lengths[f] = static_cast<uint32_t>(tokens.size());
+    for (Token& t : tokens) all.push_back({std::move(t.term), static_cast<uint8_t>(f), t.position});
+  }
+  std::sort(all.begin(), all.end(), [](const Occurrence& a, const Occurrence& b) {
+    return std::tie(a.term, a.field, a.position) < std::tie(b.term, b.field, b.position);
+  });
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (doc.terms.empty() || all[i].term != doc.terms.back().term || all[i].field != doc.terms.back().field)
+      doc.terms.push_back({all[i].field, std::move(all[i].term), {}});
+    std::vector<uint32_t>& positions = doc.terms.back().positions;
+    // A position twice (the cjk analyzer's pairs beside single characters
+    // differ in term, never here) is kept once.
+    if (positions.empty() || positions.back() != all[i].position) positions.push_back(all[i].position);
+  }
+  return doc;
+}
+
+// ---- queries ----
+
+enum class Occur : uint8_t { kShould, kMust, kMustNot };
+
+struct Query {
+  enum class Kind : uint8_t { kNothing, kTerms, kPrefix, kBool } kind = Kind::kNothing;
+  std::vector<uint8_t> fields;  // empty: every field
+  std::vector<Token> tokens;    // kTerms: one term, or a phrase (positions relative)
+  std::string prefix;           // kPrefix: folded
+  std::vector<std::pair<Occur, Query>> clauses;  // kBool
+  double boost = 1;
+};
+
+void QueryDeleter::operator()(Query* q) const { delete q; }
+
+namespace {
+
+class QueryParser {
+ public:
+  QueryParser(std::string_view text, Analyzer analyzer, std::span<const std::string> fields)
+      : text_(text), analyzer_(analyzer), fields_(fields) {}
+
+  Status Parse(Query* out) {
+    Status s = Clauses(out, false);
+    if (!s.ok()) return s;
+    Skip();
+    if (at_ < text_.size()) return Error("unexpected ')'");
+    return Status::OK();
+  }
+
+ private:
+  Status Error(const std::string& what) const {
+    return Status::InvalidArgument("full-text query, column " + std::to_string(at_ + 1) + ": " + what);
+  }
+  void Skip() {
+    while (at_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[at_]))) ++at_;
+  }
+  static bool Special(char c) {
+    return std::isspace(static_cast<unsigned char>(c)) || c == '(' || c == ')' || c == '"' || c == ':' ||
+           c == '^' || c == '\\';
+  }
+  // A bare word, escapes resolved; *star tells whether it ended in an
+  // unescaped '*' (which is then left out).
+  std::string Word(bool* star) {
+    std::string w;
+    bool escaped_last = false;
+    while (at_ < text_.size()) {
+      char c = text_[at_];
+      if (c == '\\' && at_ + 1 < text_.size()) {
+        w.push_back(text_[at_ + 1]);
+        at_ += 2;
+        escaped_last = true;
+        continue;
+      }
+      if (Special(c)) break;
+      if ((c == '*' || c == '?') && !(c == '*' && (at_ + 1 == text_.size() || Special(text_[at_ + 1]))))
+        wildcard_inside_ = true;
+      w.push_back(c);
+      ++at_;
+      escaped_last = false;
+    }
+    *star = !w.empty() && w.back() == '*' && !escaped_last;
+    if (*star) w.pop_back();
+    return w;
+  }
+  bool Keyword(std::string_view k) {
+    if (text_.compare(at_, k.size(), k) != 0) return false;
+    size_t after = at_ + k.size();
+    if (after < text_.size() && !std::isspace(static_cast<unsigned char>(text_[after])) && text_[after] != '(' &&
+        text_[after] != '"')
+      return false;
+    at_ = after;
+    return true;
+  }
+
+  Status Clauses(Query* out, bool nested) {
+    out->kind = Query::Kind::kBool;
+    enum { kNone, kAnd, kOr } conj = kNone;
+    while (true) {
+      Skip();
+      if (at_ >= text_.size() || (nested && text_[at_] == ')')) break;
+      if (!out->clauses.empty() && (Keyword("AND") || Keyword("&&"))) {
+        conj = kAnd;
+        continue;
+      }
+      if (!out->clauses.empty() && (Keyword("OR") || Keyword("||"))) {
+        conj = kOr;
+        continue;
+      }
+      Occur occur = Occur::kShould;
+      if (text_[at_] == '+') {
+        occur = Occur::kMust;
+        ++at_;
+      } else if (text_[at_] == '-' || text_[at_] == '!') {
+        occur = Occur::kMustNot;
+        ++at_;
+      } else if (Keyword("NOT")) {
+        occur = Occur::kMustNot;
+      }
+      Query clause;
+      if (Status s = Clause(&clause, {}); !s.ok()) return s;
+      if (conj == kAnd) {
+        if (occur == Occur::kShould) occur = Occur::kMust;
+        if (!out->clauses.empty() && out->clauses.back().first == Occur::kShould)
+          out->clauses.back().first = Occur::kMust;
+      }
+      out->clauses.emplace_back(occur, std::move(clause));
+      conj = kNone;
+    }
+    if (conj != kNone) return Error("AND or OR with nothing after it");
+    return Status::OK();
+  }
+
+  Status Clause(Query* out, const std::vector<uint8_t>& fields) {
+    Skip();
+    if (at_ >= text_.size()) return Error("a term was expected");
+    char c = text_[at_];
+    if (c == '(') {
+      size_t open = at_++;
+      if (Status s = Clauses(out, true); !s.ok()) return s;
+      if (at_ >= text_.size()) {
+        at_ = open;
+        return Error("'(' without its ')'");
+      }
+      ++at_;
+      for (auto& [occur, q] : out->clauses) Restrict(&q, fields);
+    } else if (c == '"') {
+      size_t open = at_++;
+      std::string phrase;
+      while (at_ < text_.size() && text_[at_] != '"') {
+        if (text_[at_] == '\\' && at_ + 1 < text_.size()) ++at_;
+        phrase.push_back(text_[at_++]);
+      }
+      if (at_ >= text_.size()) {
+        at_ = open;
+        return Error("a phrase without its closing '\"'");
+      }
+      ++at_;
+      Terms(phrase, fields, out);
+    } else if (c == ')') {
+      return Error("unexpected ')'");
+    } else {
+      size_t start = at_;
+      bool star = false;
+      wildcard_inside_ = false;
+      std::string word = Word(&star);
+      if (word.empty() && !star) {
+        return Error(c == ':' ? "a field name was expected before ':'" : "a term was expected");
+      }
+      if (at_ < text_.size() && text_[at_] == ':' && !star) {
+        ++at_;
+        auto it = std::find(fields_.begin(), fields_.end(), word);
+        if (it == fields_.end()) {
+          at_ = start;
+          std::string names;
+          for (const std::string& f : fields_) names += (names.empty() ? "" : ", ") + f;
+          return Error("no field " + word + " in this index (its fields: " + names + ")");
+        }
+        return Clause(out, {static_cast<uint8_t>(it - fields_.begin())});
+      }
+      if (wildcard_inside_) {
+        at_ = start;
+        return Error("only a trailing '*' (a prefix) is supported as a wildcard");
+      }
+      if (word.find('~') != std::string::npos && !star) {
+        at_ = start;
+        return Error("fuzzy and proximity queries ('~') are not supported");
+      }
+      if (star) {
+        if (word.empty()) return Error("a prefix needs at least one character before '*'");
+        out->kind = Query::Kind::kPrefix;
+        out->prefix = Fold(word);
+        out->fields = fields;
+      } else {
+        Terms(word, fields, out);
+      }
+    }
+    Skip();
+    if (at_ < text_.size() && text_[at_] == '^') {
+      size_t start = ++at_;
+      while (at_ < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[at_])) || text_[at_] == '.')) ++at_;
+      char* end = nullptr;
+      std::string number(text_.substr(start, at_ - start));
+      double boost = std::strtod(number.c_str(), &end);
+      if (number.empty() || *end != '\0' || !(boost >= 0) || !std::isfinite(boost)) {
+        at_ = start;
+        return Error("a boost ('^') needs a number");
+      }
+      out->boost *= boost;
+    }
+    return Status::OK();
+  }
+
+  void Terms(std::string_view text, const std::vector<uint8_t>& fields, Query* out) {
+    uint32_t position = 0;
+    Analyze(analyzer_, text, true, &position, &out->tokens);
+    out->kind = out->tokens.empty() ? Query::Kind::kNothing : Query::Kind::kTerms;
+    if (!out->tokens.empty()) {
+      uint32_t first = out->tokens.front().position;
+      for (Token& t : out->tokens) t.position -= first;
+    }
+    out->fields = fields;
+  }
+
+  static void Restrict(Query* q, const std::vector<uint8_t>& fields) {
+    if (fields.empty()) return;
+    if (q->fields.empty()) q->fields = fields;
+    for (auto& [occur, c] : q->clauses) Restrict(&c, fields);
+  }
+
+  std::string_view text_;
+  Analyzer analyzer_;
+  std::span<const std::string> fields_;
+  size_t at_ = 0;
+  bool wildcard_inside_ = false;
+};
+
+}  // namespace
+
+Result<QueryPtr> ParseQuery(std::string_view text, Analyzer analyzer, std::span<const std::string> field_names) {
+  QueryPtr q(new Query);
+  QueryParser parser(text, analyzer, field_names);
+  if (Status s = parser.Parse(q.get()); !s.ok()) return s;
+  return q;
+}
+
+// ---- search ----
+
+namespace {
+
+constexpr double kK1 = 1.2, kB = 0.75;
+
+// Hits in element order, each element once.
+using Hits = std::vector<Hit>;
+
+struct FieldStats {
+  double docs = 0, avg_length = 1;
+};
+
+class Searcher {
+ public:
+  Searcher(uint32_t index_id, const PostingSource& source) : index_(index_id), source_(source) {}
+
+  Status Run(const Query& q, Hits* out) {
+    switch (q.kind) {
+      case Query::Kind::kNothing: out->clear(); return Status::OK();
+      case Query::Kind::kTerms: return q.tokens.size() == 1 ? Term(q, out) : Phrase(q, out);
+      case Query::Kind::kPrefix: return Prefix(q, out);
+      case Query::Kind::kBool: return Bool(q, out);
+    }
+    return Status::OK();
+  }
+
+ private:
+  bool Wanted(const Query& q, uint8_t field) const {
+    return q.fields.empty() || std::find(q.fields.begin(), q.fields.end(), field) != q.fields.end();
+  }
+  Status Poll() {
+    if (++polled_ % 4096 == 0) return source_.Interrupted();
+    return Status::OK();
+  }
+  Result<FieldStats> Stats(uint8_t field) {
+    auto it = stats_.find(field);
+    if (it != stats_.end()) return it->second;
+    auto s = source_.FieldStats(field);
+    if (!s.ok()) return s.status();
+    FieldStats f;
+    f.docs = static_cast<double>(std::max<int64_t>(0, s->first));
+    f.avg_length = s->first > 0 ? std::max(1.0, static_cast<double>(s->second) / static_cast<double>(s->first)) : 1.0;
+    stats_[field] = f;
+    return f;
+  }
+  static double Idf(double docs, double df) { return std::log(1 + (docs - df + 0.5) / (df + 0.5)); }
+  static double Bm25(double idf, double freq, double length, const FieldStats& f) {
+    return idf * freq * (kK1 + 1) / (freq + kK1 * (1 - kB + kB * length / f.avg_length));
+  }
+
+  struct Posting {
+    uint64_t element;
+    uint8_t field;
+    uint32_t length, count;
+    uint32_t positions, positions_size;  // into the term's arena
+  };
+  struct TermPostings {
+    std::vector<Posting> postings;  // by field, then element
+    std::string arena;              // their positions' bytes, for phrases
+  };
+  // The postings of term in q's fields.
+  Status Postings(const Query& q, const std::string& term, bool with_positions, TermPostings* out) {
+    Status bad;
+    Status s = source_.Scan(key::TextTermPrefix(index_, term), [&](std::string_view k) {
+      key::TextPosting p;
+      if (!key::ParseTextPosting(k, &p)) {
+        bad = Status::Corruption("full-text index: a malformed posting of term '" + term + "' (run kg check)");
+        return false;
+      }
+      if (Wanted(q, p.field)) {
+        uint32_t at = static_cast<uint32_t>(out->arena.size());
+        if (with_positions) out->arena.append(p.positions);
+        out->postings.push_back({p.element, p.field, p.length, p.count, at,
+                                 with_positions ? static_cast<uint32_t>(p.positions.size()) : 0});
+      }
+      if (Status st = Poll(); !st.ok()) {
+        bad = st;
+        return false;
+      }
+      return true;
+    });
+    return s.ok() ? bad : s;
+  }
+  // Hits of several fields (each run in element order) as one list.
+  static void MergeRuns(std::vector<Hits>& runs, Hits* out) {
+    out->clear();
+    for (Hits& run : runs) *out = out->empty() ? std::move(run) : Union(*out, run);
+  }
+
+  Status Term(const Query& q, Hits* out) {
+    TermPostings t;
+    if (Status s = Postings(q, q.tokens[0].term, false, &t); !s.ok()) return s;
+    const std::vector<Posting>& postings = t.postings;
+    std::vector<Hits> runs;
+    for (size_t i = 0; i < postings.size();) {
+      size_t end = i;
+      while (end < postings.size() && postings[end].field == postings[i].field) ++end;
+      auto f = Stats(postings[i].field);
+      if (!f.ok()) return f.status();
+      double df = static_cast<double>(end - i);
+      double idf = Idf(std::max(f->docs, df), df);
+      Hits& run = runs.emplace_back();
+      run.reserve(end - i);
+      for (; i < end; ++i) run.push_back({postings[i].element, q.boost * Bm25(idf, postings[i].count, postings[i].length, *f)});
+    }
+    MergeRuns(runs, out);
+    return Status::OK();
+  }
+
+  static void Positions(const TermPostings& t, const Posting& p, std::vector<uint32_t>* out) {
+    out->clear();
+    std::string_view in(t.arena.data() + p.positions, p.positions_size);
+    uint32_t at = 0;
+    for (uint32_t i = 0; i < p.count && key::NextTextPosition(&in, at, &at); ++i) out->push_back(at);
+  }
+
+  Status Phrase(const Query& q, Hits* out) {
+    std::vector<TermPostings> terms(q.tokens.size());
+    for (size_t i = 0; i < q.tokens.size(); ++i)
+      if (Status s = Postings(q, q.tokens[i].term, true, &terms[i]); !s.ok()) return s;
+    // idf per field: the sum of the terms'.
+    std::map<uint8_t, double> idf;
+    auto order = [](const Posting& p) { return std::pair(p.field, p.element); };
+    std::vector<size_t> at(terms.size(), 0);
+    std::vector<std::vector<uint32_t>> lists(terms.size());
+    std::vector<std::pair<uint8_t, Hit>> found;
+    for (const Posting& first : terms[0].postings) {
+      bool all = true;
+      for (size_t i = 1; i < terms.size() && all; ++i) {
+        const std::vector<Posting>& p = terms[i].postings;
+        while (at[i] < p.size() && order(p[at[i]]) < order(first)) ++at[i];
+        all = at[i] < p.size() && order(p[at[i]]) == order(first);
+      }
+      if (!all) continue;
+      Positions(terms[0], first, &lists[0]);
+      for (size_t i = 1; i < terms.size(); ++i) Positions(terms[i], terms[i].postings[at[i]], &lists[i]);
+      uint32_t freq = 0;
+      for (uint32_t p : lists[0]) {
+        bool match = true;
+        for (size_t i = 1; i < lists.size() && match; ++i)
+          match = std::binary_search(lists[i].begin(), lists[i].end(), p + q.tokens[i].position);
+        freq += match;
+      }
+      if (freq == 0) continue;
+      auto f = Stats(first.field);
+      if (!f.ok()) return f.status();
+      if (!idf.count(first.field)) {
+        double sum = 0;
+        for (const TermPostings& t : terms) {
+          double df = 0;
+          for (const Posting& p : t.postings) df += p.field == first.field;
+          sum += Idf(std::max(f->docs, df), df);
+        }
+        idf[first.field] = sum;
+      }
+      found.push_back({first.field, {first.element, q.boost * Bm25(idf[first.field], freq, first.length, *f)}});
+    }
+    std::vector<Hits> runs;
+    for (size_t i = 0; i < found.size(); ++i) {
+      if (i == 0 || found[i].first != found[i - 1].first) runs.emplace_back();
+      runs.back().push_back(found[i].second);
+    }
+    MergeRuns(runs, out);
+    return Status::OK();
+  }
+
+  static void Collect(std::unordered_map<uint64_t, double>& scores, Hits* out) {
+    out->clear();
+    out->reserve(scores.size());
+    for (auto [e, s] : scores) out->push_back({e, s});
+    std::sort(out->begin(), out->end(), [](const Hit& a, const Hit& b) { return a.element < b.element; });
+  }
+
+  Status Prefix(const Query& q, Hits* out) {
+    std::unordered_map<uint64_t, double> scores;
+    Status bad;
+    Status s = source_.Scan(key::TextStartPrefix(index_, q.prefix), [&](std::string_view k) {
+      key::TextPosting p;
+      if (!key::ParseTextPosting(k, &p)) {
+        bad = Status::Corruption("full-text index: a malformed posting (run kg check)");
+        return false;
+      }
+      if (Wanted(q, p.field)) scores[p.element] = q.boost;
+      if (Status st = Poll(); !st.ok()) {
+        bad = st;
+        return false;
+      }
+      return true;
+    });
+    if (!s.ok()) return s;
+    if (!bad.ok()) return bad;
+    Collect(scores, out);
+    return Status::OK();
+  }
+
+  Status Bool(const Query& q, Hits* out) {
+    std::optional<Hits> must;
+    Hits should, hits;
+    std::vector<uint64_t> excluded;
+    bool any_should = false;
+    for (const auto& [occur, clause] : q.clauses) {
+      if (clause.kind == Query::Kind::kNothing) continue;  // only stop words
+      if (Status s = Run(clause, &hits); !s.ok()) return s;
+      switch (occur) {
+        case Occur::kMust: must = must ? Intersect(*must, hits) : hits; break;
+        case Occur::kShould:
+          should = Union(should, hits);
+          any_should = true;
+          break;
+        case Occur::kMustNot:
+          for (const Hit& h : hits) excluded.push_back(h.element);
+          break;
+      }
+    }
+    if (must) {
+      // The optional clauses add to the score of what the required match.
+      *out = std::move(*must);
+      size_t j = 0;
+      for (Hit& h : *out) {
+        while (j < should.size() && should[j].element < h.element) ++j;
+        if (j < should.size() && should[j].element == h.element) h.score += should[j].score;
+      }
+    } else if (any_should) {
+      *out = std::move(should);
+    } else {
+      out->clear();
+    }
+    if (!excluded.empty()) {
+      std::sort(excluded.begin(), excluded.end());
+      std::erase_if(*out, [&](const Hit& h) { return std::binary_search(excluded.begin(), excluded.end(), h.element); });
+    }
+    for (Hit& h : *out) h.score *= q.boost;
+    return Status::OK();
+  }
+
+  static Hits Intersect(const Hits& a, const Hits& b) {
+    Hits out;
+    for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+      if (a[i].element < b[j].element) ++i;
+      else if (b[j].element < a[i].element) ++j;
+      else {
+        out.push_back({a[i].element, a[i].score + b[j].score});
+        ++i;
+        ++j;
+      }
+    }
+    return out;
+  }
+  static Hits Union(const Hits& a, const Hits& b) {
+    Hits out;
+    out.reserve(a.size() + b.size());
+    size_t i = 0, j = 0;
+    while (i < a.size() || j < b.size()) {
+      if (j == b.size() || (i < a.size() && a[i].element < b[j].element)) out.push_back(a[i++]);
+      else if (i == a.size() || b[j].element < a[i].element) out.push_back(b[j++]);
+      else {
+        out.push_back({a[i].element, a[i].score + b[j].score});
+        ++i;
+        ++j;
+      }
+    }
+    return out;
+  }
+
+  uint32_t index_;
+  const PostingSource& source_;
+  std::map<uint8_t, FieldStats> stats_;
+  uint64_t polled_ = 0;
+};
+
+}  // namespace
+
+Result<std::vector<Hit>> Search(const Query& query, uint32_t index_id, const PostingSource& source, size_t skip,
+                                size_t limit) {
+  Hits hits;
+  Searcher searcher(index_id, source);
+  if (Status s = searcher.Run(query, &hits); !s.ok()) return s;
+  auto better = [](const Hit& a, const Hit& b) {
+    return a.score != b.score ? a.score > b.score : a.element < b.element;
+  };
+  size_t want = skip >= hits.size() ? 0 : std::min(hits.size() - skip, limit);
+  if (want == 0) return std::vector<Hit>{};
+  size_t top = skip + want;
+  if (top < hits.size()) {
+    std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(top), hits.end(), better);
+    hits.resize(top);
+  } else {
+    std::sort(hits.begin(), hits.end(), better);
+  }
+  return std::vector<Hit>(hits.begin() + static_cast<std::ptrdiff_t>(skip), hits.end());
+}
+
+}  // namespace kg::graph::fulltext
