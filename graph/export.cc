@@ -72,7 +72,21 @@ void AppendProperties(std::string* out, const Properties& props) { AppendJsonObj
 Status Jsonl(const Transaction& txn, const Selection& sel, const std::vector<IndexInfo>& schema, std::ostream& out,
              ExportStats* stats) {
   std::string line;
+  auto strings = [](std::string* o, const std::string& s) { AppendJsonString(o, s); };
   for (const IndexInfo& i : schema) {
+    if (i.fulltext) {
+      line = "{\"type\":\"fulltext\",\"name\":";
+      AppendJsonString(&line, i.name);
+      line += i.relationships ? ",\"entityType\":\"RELATIONSHIP\",\"labelsOrTypes\":" : ",\"entityType\":\"NODE\",\"labelsOrTypes\":";
+      AppendJsonArray(&line, i.labels, strings);
+      line += ",\"properties\":";
+      AppendJsonArray(&line, i.properties, strings);
+      line += ",\"analyzer\":";
+      AppendJsonString(&line, i.analyzer);
+      line += "}\n";
+      out << line;
+      continue;
+    }
     line = i.unique ? "{\"type\":\"constraint\",\"name\":" : "{\"type\":\"index\",\"name\":";
     AppendJsonString(&line, i.name);
     line += ",\"label\":";
@@ -170,6 +184,16 @@ constexpr size_t kBatch = 500;
 
 // The statement that makes an index or constraint again.
 std::string SchemaStatement(const IndexInfo& i) {
+  if (i.fulltext) {
+    std::string names, keys;
+    for (const std::string& l : i.labels) names += (names.empty() ? "" : "|") + Name(l);
+    for (const std::string& p : i.properties) keys += (keys.empty() ? "e." : ", e.") + Name(p);
+    std::string analyzer;
+    AppendQuotedEscaped(&analyzer, i.analyzer, '\'');
+    return "CREATE FULLTEXT INDEX " + Name(i.name) + " IF NOT EXISTS FOR " +
+           (i.relationships ? "()-[e:" + names + "]-()" : "(e:" + names + ")") + " ON EACH [" + keys +
+           "] OPTIONS {indexConfig: {`fulltext.analyzer`: " + analyzer + "}};\n";
+  }
   if (i.unique)
     return "CREATE CONSTRAINT " + Name(i.name) + " IF NOT EXISTS FOR (n:" + Name(i.label) + ") REQUIRE n." +
            Name(i.property) + " IS UNIQUE;\n";

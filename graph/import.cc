@@ -1073,7 +1073,7 @@ Status Importer::Jsonl(const LoadFile& file) {
       const Value* kind = ObjectField(m, "type");
       if (!kind || !kind->is_string())
         return Status::InvalidArgument(where(number) + ": expected \"type\": \"node\" or \"relationship\"");
-      if (kind->as_string() == "index" || kind->as_string() == "constraint") {
+      if (kind->as_string() == "index" || kind->as_string() == "constraint" || kind->as_string() == "fulltext") {
         // Made before the load (SchemaLines); they lead the file.
         if (data_seen)
           return Status::InvalidArgument(where(number) + ": an " + kind->as_string() +
@@ -1140,7 +1140,7 @@ Status Importer::Jsonl(const LoadFile& file) {
   return Status::OK();
 }
 
-Status SchemaLines(const std::string& path, std::vector<IndexSpec>* specs) {
+Status SchemaLines(const std::string& path, std::vector<IndexSpec>* specs, std::vector<FullTextIndexSpec>* fulltext) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(path + ": cannot open the file");
   std::string line;
@@ -1151,6 +1151,33 @@ Status SchemaLines(const std::string& path, std::vector<IndexSpec>* specs) {
     const ValueMap& m = parsed->as_map();
     auto field = [&](const char* name) { return ObjectField(m, name); };
     const Value* kind = field("type");
+    if (kind && kind->is_string() && kind->as_string() == "fulltext") {
+      FullTextIndexSpec spec;
+      const Value* name = field("name");
+      const Value* entity = field("entityType");
+      const Value* analyzer = field("analyzer");
+      auto strings = [&](const char* key, std::vector<std::string>* out) {
+        const Value* v = field(key);
+        if (!v || !v->is_list() || v->as_list().empty()) return false;
+        for (const Value& e : v->as_list()) {
+          if (!e.is_string()) return false;
+          out->push_back(e.as_string());
+        }
+        return true;
+      };
+      if (!name || !name->is_string() || !strings("labelsOrTypes", &spec.labels) ||
+          !strings("properties", &spec.properties) || (entity && !entity->is_string()) ||
+          (analyzer && !analyzer->is_string()))
+        return Status::InvalidArgument(path + ":" + std::to_string(number) +
+                                       ": a fulltext line needs \"name\", non-empty \"labelsOrTypes\" and "
+                                       "\"properties\" lists of strings (and \"entityType\" and \"analyzer\" strings, if any)");
+      spec.name = name->as_string();
+      spec.relationships = entity && entity->as_string() == "RELATIONSHIP";
+      if (analyzer) spec.analyzer = analyzer->as_string();
+      spec.if_not_exists = true;
+      fulltext->push_back(std::move(spec));
+      continue;
+    }
     if (!kind || !kind->is_string() || (kind->as_string() != "index" && kind->as_string() != "constraint"))
       return Status::OK();
     const Value* label = field("label");

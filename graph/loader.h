@@ -19,6 +19,6 @@ Status LoadData(Database& db, const std::vector<LoadFile>& csv, const std::vecto
 // The indexes and constraints the leading lines of a JSON Lines file
 // declare ({"type": "index" | "constraint", "name", "label", "property"}),
 // appended to specs; LoadData skips those lines.
-Status SchemaLines(const std::string& path, std::vector<IndexSpec>* specs);
+Status SchemaLines(const std::string& path, std::vector<IndexSpec>* specs, std::vector<FullTextIndexSpec>* fulltext);
 
 }  // namespace kg::graph

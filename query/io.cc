@@ -107,7 +107,8 @@ Status LoadScripts(Database& db, const std::vector<LoadFile>& files, LoadStats* 
     for (ScriptStatement& st : SplitStatements(*text)) {
       std::string opening = query::OpeningWords(st.text);
       Item item{f.path, std::move(st), opening, std::nullopt};
-      if (opening == "CREATE INDEX" || opening == "CREATE CONSTRAINT") creates.push_back(std::move(item));
+      if (opening == "CREATE INDEX" || opening == "CREATE CONSTRAINT" || opening == "CREATE FULLTEXT")
+        creates.push_back(std::move(item));
       else if (opening == "DROP INDEX" || opening == "DROP CONSTRAINT") drops.push_back(std::move(item));
       else data.push_back(std::move(item));
     }
@@ -178,7 +179,7 @@ Status LoadDataWithSchema(Database& db, const std::vector<LoadFile>& scripts, co
     if (!text.ok()) return text.status();
     for (ScriptStatement& st : SplitStatements(*text)) {
       std::string opening = query::OpeningWords(st.text);
-      if (opening != "CREATE INDEX" && opening != "CREATE CONSTRAINT")
+      if (opening != "CREATE INDEX" && opening != "CREATE CONSTRAINT" && opening != "CREATE FULLTEXT")
         return Status::InvalidArgument(f.path + ":" + std::to_string(st.line) +
                                        ": beside data files, a Cypher script may only create indexes and "
                                        "constraints; load other scripts on their own");
@@ -186,8 +187,9 @@ Status LoadDataWithSchema(Database& db, const std::vector<LoadFile>& scripts, co
     }
   }
   std::vector<IndexSpec> specs;
+  std::vector<FullTextIndexSpec> fulltext;
   for (const LoadFile& f : jsonl)
-    if (Status s = graph::SchemaLines(f.path, &specs); !s.ok()) return s;
+    if (Status s = graph::SchemaLines(f.path, &specs, &fulltext); !s.ok()) return s;
   IndexUndo undo(db);
   Status made;
   if (!creations.empty()) {
@@ -201,6 +203,8 @@ Status LoadDataWithSchema(Database& db, const std::vector<LoadFile>& scripts, co
     });
   }
   if (made.ok() && !specs.empty()) made = db.CreateIndexes(specs);
+  for (const FullTextIndexSpec& spec : fulltext)
+    if (made.ok()) made = db.CreateFullTextIndex(spec);
   if (!made.ok()) {
     undo.Undo();
     return made;
@@ -243,7 +247,7 @@ Result<graph::Selection> Select(Database& db, const ExportOptions& options) {
   // export writes nothing. Schema commands do not run in a transaction, so
   // they are refused before they run.
   std::string opening = query::OpeningWords(options.query);
-  if (opening.starts_with("CREATE INDEX") || opening.starts_with("CREATE CONSTRAINT") ||
+  if (opening.starts_with("CREATE INDEX") || opening.starts_with("CREATE CONSTRAINT") || opening == "CREATE FULLTEXT" ||
       opening.starts_with("DROP INDEX") || opening.starts_with("DROP CONSTRAINT"))
     return Status::InvalidArgument("--query: an export's query must only read; this one changes the schema");
   Connection conn(db);

@@ -316,3 +316,58 @@ TEST_CASE("the bulk loader fills full-text indexes; kg check finds a damaged one
 }
 
 }  // namespace kg
+
+namespace kg {
+
+TEST_CASE("full-text index definitions survive every export and load", "[fulltext]") {
+  test::TempDir dir;
+  auto db = test::OpenDb(dir.path() + "/from");
+  {
+    auto txn = test::Begin(*db);
+    NodeId a = test::Ok(txn.CreateNode({"Place", "Named"}, {{"name", Value("彝良县")}}));
+    NodeId b = test::Ok(txn.CreateNode({"Place"}, {{"name", Value("Zhaotong")}}));
+    test::Ok(txn.CreateEdge(a, "IN", b, {{"quote", Value("Yiliang lies in the parks of Zhaotong")}}));
+    test::Ok(txn.Commit());
+  }
+  test::Ok(db->CreateFullTextIndex(Spec("names", {"Place", "Named"}, {"name"}, "cjk")));
+  test::Ok(db->CreateFullTextIndex(Spec("quote text", {"IN"}, {"quote"}, "english", true)));
+  auto same_indexes = [&](Database& other) {
+    auto x = db->Indexes(), y = other.Indexes();
+    REQUIRE(x.size() == y.size());
+    for (size_t i = 0; i < x.size(); ++i) {
+      CHECK(x[i].name == y[i].name);
+      CHECK(x[i].fulltext == y[i].fulltext);
+      CHECK(x[i].relationships == y[i].relationships);
+      CHECK(x[i].labels == y[i].labels);
+      CHECK(x[i].properties == y[i].properties);
+      CHECK(x[i].analyzer == y[i].analyzer);
+    }
+    auto txn = test::Begin(other, true);
+    CHECK(test::Ok(txn.Search("names", "彝良")).size() == 1);
+    CHECK(test::Ok(txn.Search("quote text", "park")).size() == 1);
+    CheckClean(other);
+  };
+  for (ExportFormat format : {ExportFormat::kJsonl, ExportFormat::kCypher}) {
+    std::string path = dir.path() + (format == ExportFormat::kJsonl ? "/g.jsonl" : "/g.cypher");
+    {
+      std::ofstream out(path);
+      ExportStats stats;
+      test::Ok(test::ExportTo(*db, {.format = format}, out, &stats));
+    }
+    auto to = test::OpenDb(dir.path() + "/to" + std::to_string(static_cast<int>(format)));
+    LoadStats stats;
+    test::Ok(test::LoadInto(*to, {{path}}, {}, &stats));
+    same_indexes(*to);
+  }
+  ExportStats stats;
+  test::Ok(test::ExportCsvTo(*db, {}, dir.path() + "/csv", &stats));
+  auto to = test::OpenDb(dir.path() + "/to-csv");
+  std::vector<LoadFile> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path() + "/csv")) files.push_back({e.path().string()});
+  std::sort(files.begin(), files.end(), [](const LoadFile& a, const LoadFile& b) { return a.path < b.path; });
+  LoadStats load;
+  test::Ok(test::LoadInto(*to, files, {}, &load));
+  same_indexes(*to);
+}
+
+}  // namespace kg
