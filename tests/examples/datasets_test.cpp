@@ -85,7 +85,9 @@ TEST_CASE("minmetals: the flagship question and the promises of the schema", "[e
   CHECK(codes == std::vector<std::string>{"433124", "520626", "520627", "530627", "530628", "530629"});
   CHECK(Count(conn, "MATCH (c:County) WHERE 'Huahuan County' IN c.aliases RETURN count(c)") == 1);
   CHECK(Count(conn, "MATCH (c:County {code: '530628'}) WHERE 'Yilaing County' IN c.aliases RETURN count(c)") == 1);
-  CHECK(Count(conn, "MATCH (p:Program {name: 'Mineral Core'}) WHERE 'Kuangxin' IN p.aliases RETURN count(p)") == 1);
+  // Mineral Core = Kuangxin is an inference, and says so.
+  CHECK(Count(conn, "MATCH (p:Program {name: 'Mineral Core'}) WHERE 'Kuangxin' IN p.inferred_aliases "
+                    "AND p.alias_inference CONTAINS '矿芯' AND p.aliases IS NULL RETURN count(p)") == 1);
 
   // Every edge outside the geography cites the document with a sentence of its text.
   CHECK(Count(conn, "MATCH ()-[r]->() WHERE r.source = 'minmetals-2021-03-01' RETURN count(r)") > 80);
@@ -96,9 +98,22 @@ TEST_CASE("minmetals: the flagship question and the promises of the schema", "[e
   // Every entity outside the geography is mentioned by the document.
   CHECK(Count(conn, "MATCH (n) WHERE NOT n:Document AND NOT n:County AND NOT n:Prefecture AND NOT n:Province "
                     "AND NOT (:Document)-[:MENTIONS]->(n) RETURN count(n)") == 0);
-  // Both versions of the award's recipient, and the integer amounts.
-  CHECK(Count(conn, "MATCH (o:Organization)-[:RECEIVED]->(:Award {name: \"Exemplary Organization in China's Poverty "
-                    "Alleviation Fight\"}) RETURN count(DISTINCT o)") == 2);
+  // The conferral of the award: both versions of its recipient, who
+  // accepted it on whose behalf, at which event, on which date.
+  auto conferral = conn.Execute(
+      "MATCH (c:Conferral)-[:OF_AWARD]->(:Award {name: \"Exemplary Organization in China's Poverty Alleviation Fight\"}), "
+      "(c)-[:AT]->(e:Event), (p:Person)-[a:ACCEPTED]->(c), (c)-[:RECIPIENT]->(o:Organization) "
+      "RETURN p.name, a.on_behalf_of, e.name, toString(c.date), collect(o.name) ORDER BY p.name");
+  REQUIRE(conferral.ok());
+  REQUIRE(conferral.rows().size() == 1);
+  CHECK(conferral.rows()[0][0].as_string() == "Wang Wenhai");
+  CHECK(conferral.rows()[0][1].as_string() == "China Minmetals");
+  CHECK(conferral.rows()[0][2].as_string() == "Gathering to mark China's accomplishments in poverty alleviation");
+  CHECK(conferral.rows()[0][3].as_string() == "2021-02-25");
+  CHECK(conferral.rows()[0][4].as_list().size() == 2);
+  CHECK(Count(conn, "MATCH (:Person {name: 'Xi Jinping'})-[:PRESENTED]->(c:Conferral)-[:OF_AWARD]->(a:Award) "
+                    "WHERE a.name STARTS WITH 'Role Model' RETURN count(c)") == 1);
+  CHECK(Count(conn, "MATCH ()-[r:RECEIVED]->(:Award) WHERE r.on_behalf_of IS NOT NULL RETURN count(r)") == 0);
   CHECK(Count(conn, "MATCH (:Organization {name: 'China Minmetals'})-[f:FUNDED]->(:Organization) RETURN f.amount_rmb") ==
         207000000);
   // Money adds up: its own funds once each, the facilitated funds apart.
@@ -121,8 +136,54 @@ TEST_CASE("minmetals: the flagship question and the promises of the schema", "[e
   CHECK(Count(conn, "MATCH ()-[:LAUNCHED]->(:Program {name: 'Selling Zhaotong Products in Beijing'}) RETURN count(*)") == 0);
   CHECK(Count(conn, "MATCH ()-[r:RECEIVED]->() WHERE r.since IS NOT NULL RETURN count(r)") == 0);
   CHECK(Count(conn, "MATCH ()-[r:RECEIVED]->() RETURN max(r.assessment_launched)") == 2018);
-  CHECK(Count(conn, "MATCH (p:Person {name: 'Wang Wenhai'})-[a:ACCEPTED {on_behalf_of: 'China Minmetals'}]->(:Award) "
-                    "RETURN count(a)") == 1);
+  // Numbers have their sentence and their qualifier.
+  auto households = conn.Execute(
+      "MATCH (:Program {name: 'futures + insurance'})-[h:HAS_STATISTIC]->(s:Statistic {unit: 'households'}) "
+      "RETURN s.qualifier, s.value, h.quote");
+  REQUIRE(households.ok());
+  REQUIRE(households.rows().size() == 1);
+  CHECK(households.rows()[0][0].as_string() == "over");
+  CHECK(households.rows()[0][1] == Value(69000));
+  CHECK(households.rows()[0][2].as_string().find("assisting over 69,000 rural households") != std::string::npos);
+  CHECK(Count(conn, "MATCH (s:Statistic {qualifier: 'nearly'}) RETURN count(s)") == 1);
+  CHECK(Count(conn, "MATCH (n) WHERE NOT n:Statistic AND NOT n:County AND NOT n:Prefecture AND NOT n:Province "
+                    "AND any(k IN keys(n) WHERE n[k] IN [69000, 2000, 3000, 100, 23, 1981, 1501]) RETURN count(n)") == 0);
+  CHECK(Count(conn, "MATCH (s:Statistic) WHERE NOT ()-[:HAS_STATISTIC]->(s) RETURN count(s)") == 0);
+  // The national figures of Xi Jinping's speech, on the 100th anniversary of the CPC.
+  auto national = conn.Execute(
+      "MATCH (:Person {name: 'Xi Jinping'})-[:DELIVERED]->(:Event)-[:DECLARED]->(v:Event)-[:HAS_STATISTIC]->(s:Statistic), "
+      "(v)-[m:MARKS]->(:Organization {name: 'Communist Party of China'}) "
+      "RETURN s.unit, s.value, s.qualifier, m.anniversary ORDER BY s.value");
+  REQUIRE(national.ok());
+  REQUIRE(national.rows().size() == 3);
+  CHECK(national.rows()[0][1] == Value(832));
+  CHECK(national.rows()[1][1] == Value(128000));
+  CHECK(national.rows()[2][1] == Value(98990000));
+  CHECK(national.rows()[2][2].as_string() == "all");
+  CHECK(national.rows()[0][3] == Value(100));
+  // Two of the paired counties were key counties of extreme poverty (not named).
+  CHECK(Count(conn, "MATCH (:Organization {name: 'China Minmetals'})-[:HAS_STATISTIC]->(s:Statistic)-[:DESIGNATED_BY]->"
+                    "(:Organization {name: 'CPAD'}) RETURN s.value") == 2);
+  CHECK(Count(conn, "MATCH (:Organization {name: 'China Minmetals Office of Poverty Alleviation'})-[:COMPILED]->"
+                    "(w:Document {kind: 'white papers'}) RETURN count(w)") == 1);
+  CHECK(Count(conn, "MATCH (:Document)-[d:DESCRIBES {as: 'birthplace of targeted poverty alleviation'}]->(:County {code: '433124'}) "
+                    "RETURN count(d)") == 1);
+  CHECK(Count(conn, "MATCH (e:Event {date_inferred: true}) RETURN count(e)") == 1);
+  CHECK(Count(conn, "MATCH (:Organization {name: 'China Minmetals Party and Mass Work Department'})-[p:PART_OF {inferred: true}]->() "
+                    "RETURN count(p)") == 1);
+  // Full-text search: a Chinese name without spaces, and the quotes.
+  auto chinese = conn.Execute(
+      "CALL db.index.fulltext.queryNodes('names', '彝良') YIELD node RETURN node.code, node.name");
+  REQUIRE(chinese.ok());
+  REQUIRE(chinese.rows().size() == 1);
+  CHECK(chinese.rows()[0][0].as_string() == "530628");
+  auto kuangxin = conn.Execute(
+      "CALL db.index.fulltext.queryRelationships('quotes', 'Kuangxin AND students') YIELD relationship AS r "
+      "RETURN DISTINCT r.quote");
+  REQUIRE(kuangxin.ok());
+  REQUIRE(kuangxin.rows().size() == 1);
+  CHECK(kuangxin.rows()[0][0].as_string().starts_with("In Panzhihua Technician Institute"));
+  CHECK(Count(conn, "CALL db.index.fulltext.queryRelationships('quotes', 'park') YIELD relationship RETURN count(*)") >= 3);
   CHECK(Count(conn, "MATCH ()-[r {inferred: true}]->() RETURN count(r)") >= 4);
   // Dates are temporal values: what the text says happened before the ceremony.
   CHECK(Count(conn, "MATCH (d:Document) WHERE d.date = date('2021-03-01') RETURN count(d)") == 1);

@@ -14,7 +14,15 @@
 // - a fact the text implies but does not state carries `inferred: true` and
 //   an `inference` saying why;
 // - where the text contradicts itself, each sentence's version is kept
-//   (see the Document's `contradictions`).
+//   (see the Document's `contradictions`);
+// - a number the text gives is a :Statistic {value, unit, qualifier} (the
+//   qualifier is the text's 'over', 'nearly' or 'all', or null), reached by
+//   HAS_STATISTIC from what it counts, with the sentence; sums of money
+//   are `amount_rmb` on FUNDED and FACILITATED;
+// - an award given is a :Conferral, linked to the award (OF_AWARD), its
+//   recipients (RECIPIENT), the event (AT), who presented and who accepted
+//   it (PRESENTED, ACCEPTED), with its date.
+// SOURCE.md maps each sentence of the text to the facts taken from it.
 
 // ---- The document ----
 LOAD CSV FROM 'china-minmetals-2021-03-01.txt' AS line FIELDTERMINATOR '\u0001'
@@ -69,20 +77,22 @@ CREATE (n:Person {name: p.name})
 SET n += p;
 
 UNWIND [
-  {name: 'futures + insurance', kind: 'financial', aliases: ["'futures + insurance' financial program", "'futures + insurance' financial practice"],
-   projects: 23, futures_products: 6, counties_reached: 11, households_assisted: 69000},
-  {name: 'Mineral Core', kind: 'vocational education', aliases: ['Kuangxin'], students: 100, classes: 2, years_of_education: 3},
+  {name: 'futures + insurance', kind: 'financial', aliases: ["'futures + insurance' financial program", "'futures + insurance' financial practice"]},
+  // The text names a 'Mineral Core' program and, in a later sentence, a
+  // 'Kuangxin' one: taken to be one program, an inference.
+  {name: 'Mineral Core', kind: 'vocational education', inferred_aliases: ['Kuangxin'],
+   alias_inference: "Kuangxin (矿芯) is Chinese for 'mineral core'; the text names a 'Mineral Core' vocational education program and later a 'Kuangxin' assistance program giving skill education"},
   {name: 'Small and Beautiful', kind: 'industrial', aliases: ["'Small and Beautiful' industrial model"]},
   {name: 'Selling Zhaotong Products in Beijing', kind: 'consumption'},
-  {name: 'Industrial parks for poverty alleviation in Huahuan County', kind: 'industrial',
-   parks: 7, people_benefited: 2000, residents_lifted: 3000}
+  {name: 'Industrial parks for poverty alleviation in Huahuan County', kind: 'industrial'},
+  {name: 'Publicity of poverty alleviation', kind: 'publicity', channels: ['major media platforms', 'white papers on poverty alleviation']}
 ] AS p
 CREATE (n:Program {name: p.name})
 SET n += p;
 
 UNWIND [
-  {name: "Exemplary Organization in China's Poverty Alleviation Fight", aliases: ['Exemplary Organization in China’s Poverty Alleviation Fight', 'exemplary organization'], honored: 1501},
-  {name: "Exemplary Individual in China's Poverty Alleviation Fight", aliases: ['Exemplary Individuals'], honored: 1981},
+  {name: "Exemplary Organization in China's Poverty Alleviation Fight", aliases: ['Exemplary Organization in China’s Poverty Alleviation Fight', 'exemplary organization']},
+  {name: "Exemplary Individual in China's Poverty Alleviation Fight", aliases: ['Exemplary Individuals']},
   {name: "Role Model in China's Poverty Alleviation Fight", aliases: ["Role Models in China's Poverty Alleviation Fight"]},
   {name: "'Good' in the assessment for assistance for targeted poor areas", aliases: ["ranked 'Good'"],
    note: 'the highest rank in the assessment by central Party and government departments'}
@@ -90,8 +100,17 @@ UNWIND [
 CREATE (n:Award {name: a.name})
 SET n += a;
 
+// The text says "On February 25"; the year is the press release's.
 CREATE (:Event {name: "Gathering to mark China's accomplishments in poverty alleviation", date: date('2021-02-25'), city: 'Beijing',
-                aliases: ['grand gathering'], honored_individuals: 1981, honored_organizations: 1501});
+                aliases: ['grand gathering'], date_text: 'February 25', date_inferred: true,
+                date_inference: 'the text gives the day and month; the year is that of the press release, dated 1 March 2021'});
+CREATE (:Event {name: "Xi Jinping's speech at the gathering", kind: 'speech', aliases: ['an important speech']}),
+       (:Event {name: "China's complete victory in its fight against poverty", kind: 'declaration',
+                occasion: '100th anniversary of the founding of the CPC',
+                aliases: ['a complete victory in its fight against poverty', "another 'miracle' that will 'go down in history'"]});
+CREATE (:Document {id: 'china-minmetals-white-papers-on-poverty-alleviation', title: 'White papers on poverty alleviation',
+                   kind: 'white papers', publisher: 'China Minmetals Office of Poverty Alleviation',
+                   aim: "systematic introductions to the China Minmetals's general ideas, representative practices, and major achievements in the cause"});
 
 // The text's own spellings of the counties it names.
 MATCH (c:County {code: '530628'}) SET c.aliases = ['Yilaing County', 'Yilaing'];
@@ -142,29 +161,131 @@ WHERE f.label IN labels(place) AND (place.code = f.code OR place.name = f.name)
 CREATE (p)-[r:REACHED {source: 'minmetals-2021-03-01'}]->(place)
 SET r += f { .quote, .inferred, .inference };
 
-// RECEIVED: awards and ranks given to organizations (both versions of who got the award).
+// Conferrals: each award given at the gathering, with its recipients (both
+// versions of who got the exemplary organization award), who presented it,
+// who accepted it, the event and the date.
+MATCH (g:Event {name: "Gathering to mark China's accomplishments in poverty alleviation"})
 UNWIND [
-  {org: 'China Minmetals Office of Poverty Alleviation', award: "Exemplary Organization in China's Poverty Alleviation Fight",
-   quote: 'China Minmetals Office of Poverty Alleviation is awarded with the Exemplary Organization in China’s Poverty Alleviation Fight',
-   note: 'the title names the Office; the body names China Minmetals'},
-  {org: 'China Minmetals', award: "Exemplary Organization in China's Poverty Alleviation Fight",
-   quote: "The gathering honored 1,981 Exemplary Individuals and 1,501 Exemplary Organizations in China's Poverty Alleviation Fight, including China Minmetals as an exemplary organization.",
-   note: 'the body names China Minmetals; the title names the Office'},
-  {org: 'China Minmetals', award: "'Good' in the assessment for assistance for targeted poor areas", years_in_a_row: 2, assessment_launched: 2018,
-   quote: "With such great efforts, China Minmetals was ranked 'Good,' the highest rank in the assessment for assistance for targeted poor areas from central Party and government departments for two years in a row since the official launching of the assessment mechanism in 2018."}
+  {name: "Exemplary Organization in China's Poverty Alleviation Fight, to China Minmetals",
+   award: "Exemplary Organization in China's Poverty Alleviation Fight", quote: "The gathering honored 1,981 Exemplary Individuals and 1,501 Exemplary Organizations in China's Poverty Alleviation Fight, including China Minmetals as an exemplary organization."},
+  {name: "Exemplary Individuals in China's Poverty Alleviation Fight", award: "Exemplary Individual in China's Poverty Alleviation Fight",
+   quote: "The gathering honored 1,981 Exemplary Individuals and 1,501 Exemplary Organizations in China's Poverty Alleviation Fight, including China Minmetals as an exemplary organization."},
+  {name: "Role Models in China's Poverty Alleviation Fight", award: "Role Model in China's Poverty Alleviation Fight",
+   quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech.", inferred: true,
+   inference: 'the sentence does not say where he presented the awards; the paragraph is about the gathering'}
+] AS c
+MATCH (a:Award {name: c.award})
+CREATE (conferral:Conferral {name: c.name, date: g.date})
+CREATE (conferral)-[:OF_AWARD {source: 'minmetals-2021-03-01', quote: c.quote}]->(a)
+CREATE (conferral)-[r:AT {source: 'minmetals-2021-03-01'}]->(g)
+SET r += c { .quote, .inferred, .inference };
+UNWIND [
+  {org: 'China Minmetals', quote: "The gathering honored 1,981 Exemplary Individuals and 1,501 Exemplary Organizations in China's Poverty Alleviation Fight, including China Minmetals as an exemplary organization.", note: 'the body names China Minmetals; the title names the Office'},
+  {org: 'China Minmetals Office of Poverty Alleviation', quote: 'China Minmetals Office of Poverty Alleviation is awarded with the Exemplary Organization in China’s Poverty Alleviation Fight',
+   note: 'the title names the Office; the body names China Minmetals'}
 ] AS f
-MATCH (o:Organization {name: f.org}), (a:Award {name: f.award})
-CREATE (o)-[r:RECEIVED {source: 'minmetals-2021-03-01'}]->(a)
-SET r += f { .quote, .note, .years_in_a_row, .assessment_launched };
-
-// ACCEPTED and PRESENTED.
-MATCH (p:Person {name: 'Wang Wenhai'}), (a:Award {name: "Exemplary Organization in China's Poverty Alleviation Fight"})
+MATCH (c:Conferral {name: "Exemplary Organization in China's Poverty Alleviation Fight, to China Minmetals"}), (o:Organization {name: f.org})
+CREATE (c)-[:RECIPIENT {source: 'minmetals-2021-03-01', quote: f.quote, note: f.note}]->(o);
+MATCH (p:Person {name: 'Wang Wenhai'}), (c:Conferral {name: "Exemplary Organization in China's Poverty Alleviation Fight, to China Minmetals"})
 CREATE (p)-[:ACCEPTED {source: 'minmetals-2021-03-01', on_behalf_of: 'China Minmetals', inferred: true,
                        inference: "the sentence says 'the award receiver' without naming the award; the only award it gives China Minmetals is this one",
-                       quote: 'Mr. Tang Fuping, Party Group Secretary and Chairman of China Minmetals attended the gathering, and so did Mr. Wang Wenhai, Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals, as the award receiver on behalf of China Minmetals.'}]->(a);
-MATCH (p:Person {name: 'Xi Jinping'}), (a:Award {name: "Role Model in China's Poverty Alleviation Fight"})
-CREATE (p)-[:PRESENTED {source: 'minmetals-2021-03-01',
-                        quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."}]->(a);
+                       quote: 'Mr. Tang Fuping, Party Group Secretary and Chairman of China Minmetals attended the gathering, and so did Mr. Wang Wenhai, Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals, as the award receiver on behalf of China Minmetals.'}]->(c);
+MATCH (p:Person {name: 'Xi Jinping'}), (c:Conferral {name: "Role Models in China's Poverty Alleviation Fight"})
+CREATE (p)-[:PRESENTED {source: 'minmetals-2021-03-01', quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."}]->(c);
+
+// RECEIVED: the rank in the assessment, two years in a row, counted from the
+// assessment mechanism's launch in 2018.
+MATCH (o:Organization {name: 'China Minmetals'}), (a:Award {name: "'Good' in the assessment for assistance for targeted poor areas"})
+CREATE (o)-[:RECEIVED {source: 'minmetals-2021-03-01', years_in_a_row: 2, assessment_launched: 2018,
+                       quote: "With such great efforts, China Minmetals was ranked 'Good,' the highest rank in the assessment for assistance for targeted poor areas from central Party and government departments for two years in a row since the official launching of the assessment mechanism in 2018."}]->(a);
+
+// The speech and what it declared.
+MATCH (p:Person {name: 'Xi Jinping'}), (speech:Event {name: "Xi Jinping's speech at the gathering"}),
+      (g:Event {name: "Gathering to mark China's accomplishments in poverty alleviation"}),
+      (v:Event {name: "China's complete victory in its fight against poverty"}), (china:Country {name: 'China'}),
+      (cpc:Organization {name: 'Communist Party of China'})
+CREATE (p)-[:DELIVERED {source: 'minmetals-2021-03-01', quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."}]->(speech)
+CREATE (speech)-[:PART_OF {source: 'minmetals-2021-03-01', inferred: true,
+                           inference: 'the sentence does not say where he spoke; the paragraph is about the gathering',
+                           quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."}]->(g)
+CREATE (speech)-[:DECLARED {source: 'minmetals-2021-03-01',
+                            quote: 'He solemnly declared that under the joint efforts of the whole Party and people of all ethnic groups in China, at the significant moment of the 100th anniversary of the founding of the CPC, China had scored a complete victory in its fight against poverty.'}]->(v)
+CREATE (v)-[:CONCERNS {source: 'minmetals-2021-03-01',
+                       quote: "China has eliminated overall regional poverty and achieved the formidable task of eradicating absolute poverty, creating another 'miracle' that will 'go down in history.'"}]->(china)
+CREATE (v)-[:MARKS {source: 'minmetals-2021-03-01', anniversary: 100, of: 'the founding of the CPC',
+                    quote: 'He solemnly declared that under the joint efforts of the whole Party and people of all ethnic groups in China, at the significant moment of the 100th anniversary of the founding of the CPC, China had scored a complete victory in its fight against poverty.'}]->(cpc);
+
+// Statistics: every number the text gives but sums of money, with the
+// words it uses (`as`) and its qualifier.
+MATCH (d:Document {id: 'minmetals-2021-03-01'})
+UNWIND [
+  {label: 'Event', of: "China's complete victory in its fight against poverty", name: 'Impoverished rural residents lifted out of poverty',
+   value: 98990000, unit: 'people', qualifier: 'all', as: '98.99 million impoverished rural residents',
+   quote: 'The 98.99 million impoverished rural residents living under the current poverty line have all been lifted out of poverty.'},
+  {label: 'Event', of: "China's complete victory in its fight against poverty", name: 'Impoverished counties removed from the poverty list',
+   value: 832, unit: 'counties', qualifier: 'all', as: 'All the 832 impoverished counties',
+   quote: 'All the 832 impoverished counties and 128,000 impoverished villages have been removed from the poverty list.'},
+  {label: 'Event', of: "China's complete victory in its fight against poverty", name: 'Impoverished villages removed from the poverty list',
+   value: 128000, unit: 'villages', qualifier: 'all', as: '128,000 impoverished villages',
+   quote: 'All the 832 impoverished counties and 128,000 impoverished villages have been removed from the poverty list.'},
+  {label: 'Conferral', of: "Exemplary Individuals in China's Poverty Alleviation Fight", name: 'Exemplary Individuals honored',
+   value: 1981, unit: 'people', as: '1,981 Exemplary Individuals', quote: "The gathering honored 1,981 Exemplary Individuals and 1,501 Exemplary Organizations in China's Poverty Alleviation Fight, including China Minmetals as an exemplary organization."},
+  {label: 'Event', of: "Gathering to mark China's accomplishments in poverty alleviation", name: 'Exemplary Organizations honored',
+   value: 1501, unit: 'organizations', as: '1,501 Exemplary Organizations', quote: "The gathering honored 1,981 Exemplary Individuals and 1,501 Exemplary Organizations in China's Poverty Alleviation Fight, including China Minmetals as an exemplary organization."},
+  {label: 'Organization', of: 'China Minmetals', name: 'Paired counties that were key counties of extreme poverty',
+   value: 2, unit: 'counties', of_total: 6, as: 'two were key counties of extreme poverty',
+   quote: 'Among the six impoverished counties paired with China Minmetals, two were key counties of extreme poverty under the speeding-up efforts of the State Council Leading Group Office of Poverty Alleviation and Development (CPAD).'},
+  {label: 'Program', of: 'Industrial parks for poverty alleviation in Huahuan County', name: 'Industrial parks established',
+   value: 7, unit: 'industrial parks', as: 'seven industrial parks for poverty alleviation',
+   quote: "In Huahuan County, 'birthplace of targeted poverty alleviation,' seven industrial parks for poverty alleviation established by China Minmetals are growing, which have benefited over 2,000 people and helped over 3,000 impoverished residents in increasing income and rising out of poverty, leaving permeant engines for poverty alleviation in Huahuan County."},
+  {label: 'Program', of: 'Industrial parks for poverty alleviation in Huahuan County', name: 'People benefited',
+   value: 2000, unit: 'people', qualifier: 'over', as: 'over 2,000 people',
+   quote: "In Huahuan County, 'birthplace of targeted poverty alleviation,' seven industrial parks for poverty alleviation established by China Minmetals are growing, which have benefited over 2,000 people and helped over 3,000 impoverished residents in increasing income and rising out of poverty, leaving permeant engines for poverty alleviation in Huahuan County."},
+  {label: 'Program', of: 'Industrial parks for poverty alleviation in Huahuan County', name: 'Impoverished residents helped out of poverty',
+   value: 3000, unit: 'people', qualifier: 'over', as: 'over 3,000 impoverished residents',
+   quote: "In Huahuan County, 'birthplace of targeted poverty alleviation,' seven industrial parks for poverty alleviation established by China Minmetals are growing, which have benefited over 2,000 people and helped over 3,000 impoverished residents in increasing income and rising out of poverty, leaving permeant engines for poverty alleviation in Huahuan County."},
+  {label: 'Program', of: 'Mineral Core', name: 'Impoverished students educated for free', value: 100, unit: 'students', qualifier: 'nearly',
+   as: 'nearly 100 impoverished students', inferred: true, inference: "the sentence names the 'Kuangxin' program; Kuangxin is Chinese for 'Mineral Core'",
+   quote: "In Panzhihua Technician Institute, nearly 100 impoverished students in two classes obtained three years of systematic skill education for free under the 'Kuangxin' assistance program."},
+  {label: 'Program', of: 'Mineral Core', name: 'Classes', value: 2, unit: 'classes', as: 'two classes',
+   inferred: true, inference: "the sentence names the 'Kuangxin' program; Kuangxin is Chinese for 'Mineral Core'",
+   quote: "In Panzhihua Technician Institute, nearly 100 impoverished students in two classes obtained three years of systematic skill education for free under the 'Kuangxin' assistance program."},
+  {label: 'Program', of: 'Mineral Core', name: 'Years of systematic skill education', value: 3, unit: 'years', as: 'three years of systematic skill education',
+   inferred: true, inference: "the sentence names the 'Kuangxin' program; Kuangxin is Chinese for 'Mineral Core'",
+   quote: "In Panzhihua Technician Institute, nearly 100 impoverished students in two classes obtained three years of systematic skill education for free under the 'Kuangxin' assistance program."},
+  {label: 'Program', of: 'futures + insurance', name: 'Projects carried out', value: 23, unit: 'projects', as: '23 projects',
+   quote: "Under the 'futures + insurance' financial program for poverty alleviation, 23 projects featuring six futures products were carried out in 11 impoverished counties around China, assisting over 69,000 rural households."},
+  {label: 'Program', of: 'futures + insurance', name: 'Futures products featured', value: 6, unit: 'futures products', as: 'six futures products',
+   quote: "Under the 'futures + insurance' financial program for poverty alleviation, 23 projects featuring six futures products were carried out in 11 impoverished counties around China, assisting over 69,000 rural households."},
+  {label: 'Program', of: 'futures + insurance', name: 'Impoverished counties reached', value: 11, unit: 'counties', as: '11 impoverished counties around China',
+   quote: "Under the 'futures + insurance' financial program for poverty alleviation, 23 projects featuring six futures products were carried out in 11 impoverished counties around China, assisting over 69,000 rural households."},
+  {label: 'Program', of: 'futures + insurance', name: 'Rural households assisted', value: 69000, unit: 'households', qualifier: 'over', as: 'over 69,000 rural households',
+   quote: "Under the 'futures + insurance' financial program for poverty alleviation, 23 projects featuring six futures products were carried out in 11 impoverished counties around China, assisting over 69,000 rural households."}
+] AS f
+MATCH (subject {name: f.of})
+WHERE f.label IN labels(subject)
+CREATE (s:Statistic {name: f.name, value: f.value, unit: f.unit})
+SET s += f { .qualifier, .of_total }
+CREATE (subject)-[r:HAS_STATISTIC {source: 'minmetals-2021-03-01', as: f.as, quote: f.quote}]->(s)
+SET r += f { .inferred, .inference }
+CREATE (d)-[:MENTIONS {source: 'minmetals-2021-03-01', as: f.as, quote: f.quote}]->(s);
+
+// The key counties of extreme poverty were named so under the CPAD's efforts.
+MATCH (s:Statistic {name: 'Paired counties that were key counties of extreme poverty'}), (c:Organization {name: 'CPAD'})
+CREATE (s)-[:DESIGNATED_BY {source: 'minmetals-2021-03-01', as: 'under the speeding-up efforts of',
+                            quote: 'Among the six impoverished counties paired with China Minmetals, two were key counties of extreme poverty under the speeding-up efforts of the State Council Leading Group Office of Poverty Alleviation and Development (CPAD).'}]->(c);
+
+// Publicity and white papers.
+WITH "Furthermore, China Minmetals Office of Poverty Alleviation has enhanced the publicity of poverty alleviation by promoting its experience and practice on major media platforms and compiling white papers on poverty alleviation, aiming at systematic introductions to the China Minmetals's general ideas, representative practices, and major achievements in the cause." AS quote
+MATCH (o:Organization {name: 'China Minmetals Office of Poverty Alleviation'}), (p:Program {name: 'Publicity of poverty alleviation'}),
+      (w:Document {id: 'china-minmetals-white-papers-on-poverty-alleviation'})
+CREATE (o)-[:CARRIED_OUT {source: 'minmetals-2021-03-01', as: 'enhanced the publicity of poverty alleviation', quote: quote}]->(p)
+CREATE (o)-[:COMPILED {source: 'minmetals-2021-03-01', as: 'compiling white papers on poverty alleviation', quote: quote}]->(w);
+
+// Huayuan's epithet.
+MATCH (d:Document {id: 'minmetals-2021-03-01'}), (c:County {code: '433124'})
+CREATE (d)-[:DESCRIBES {source: 'minmetals-2021-03-01', as: 'birthplace of targeted poverty alleviation',
+                        quote: "In Huahuan County, 'birthplace of targeted poverty alleviation,' seven industrial parks for poverty alleviation established by China Minmetals are growing, which have benefited over 2,000 people and helped over 3,000 impoverished residents in increasing income and rising out of poverty, leaving permeant engines for poverty alleviation in Huahuan County."}]->(c);
 
 // HOLDS_POSITION.
 WITH "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech." AS xi,
@@ -188,7 +309,8 @@ CREATE (p)-[:HOLDS_POSITION {source: 'minmetals-2021-03-01', title: 'President',
 UNWIND [
   {part: 'China Minmetals Office of Poverty Alleviation', whole: 'China Minmetals',
    quote: 'Mr. Tang Fuping, Party Group Secretary and Chairman of China Minmetals attended the gathering, and so did Mr. Wang Wenhai, Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals, as the award receiver on behalf of China Minmetals.'},
-  {part: 'China Minmetals Party and Mass Work Department', whole: 'China Minmetals',
+  {part: 'China Minmetals Party and Mass Work Department', whole: 'China Minmetals', inferred: true,
+   inference: "the text says 'Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals': 'of China Minmetals' is read as naming both",
    quote: 'Mr. Tang Fuping, Party Group Secretary and Chairman of China Minmetals attended the gathering, and so did Mr. Wang Wenhai, Director of the Party and Mass Work Department and Director of the Office of Poverty Alleviation of China Minmetals, as the award receiver on behalf of China Minmetals.'},
   {part: 'Party Group of China Minmetals', whole: 'China Minmetals',
    quote: 'In face of such an arduous and formidable situation, China Minmetals Office of Poverty Alleviation strived and took the initiative to innovate under the leadership of the Party Group of China Minmetals and with the strong support of officials serving temporary positions and directly-managed enterprises.'},
@@ -198,7 +320,8 @@ UNWIND [
    quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."}
 ] AS f
 MATCH (a:Organization {name: f.part}), (b:Organization {name: f.whole})
-CREATE (a)-[:PART_OF {source: 'minmetals-2021-03-01', quote: f.quote}]->(b);
+CREATE (a)-[r:PART_OF {source: 'minmetals-2021-03-01', quote: f.quote}]->(b)
+SET r += f { .inferred, .inference };
 
 // FUNDED: China Minmetals' own money, in yuan, one relationship per sum the
 // text names, so that adding them up is right (RMB 377 million). The RMB
@@ -309,10 +432,28 @@ WITH d, [
   {label: 'Program', name: 'Industrial parks for poverty alleviation in Huahuan County', as: 'seven industrial parks for poverty alleviation', quote: "In Huahuan County, 'birthplace of targeted poverty alleviation,' seven industrial parks for poverty alleviation established by China Minmetals are growing, which have benefited over 2,000 people and helped over 3,000 impoverished residents in increasing income and rising out of poverty, leaving permeant engines for poverty alleviation in Huahuan County."},
   {label: 'Organization', name: 'Panzhihua Technician Institute', as: 'Panzhihua Technician Institute', quote: "In Panzhihua Technician Institute, nearly 100 impoverished students in two classes obtained three years of systematic skill education for free under the 'Kuangxin' assistance program."},
   {label: 'Organization', name: 'China Minmetals Labor Union', as: 'its labor union', quote: 'In terms of pro-consumption campaigns to aid poverty alleviation, the Company doubled its contribution by mobilizing its labor union.'},
+  {label: 'Event', name: "Xi Jinping's speech at the gathering", as: 'an important speech', quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."},
+  {label: 'Event', name: "China's complete victory in its fight against poverty", as: 'a complete victory in its fight against poverty', quote: 'He solemnly declared that under the joint efforts of the whole Party and people of all ethnic groups in China, at the significant moment of the 100th anniversary of the founding of the CPC, China had scored a complete victory in its fight against poverty.'},
+  {label: 'Conferral', name: "Role Models in China's Poverty Alleviation Fight", as: "presented awards to Role Models in China's Poverty Alleviation Fight", quote: "Xi Jinping, Chinese President, General Secretary of the Communist Party of China (CPC) Central Committee and Chairman of the Central Military Commission, presented awards to Role Models in China's Poverty Alleviation Fight and delivered an important speech."},
+  {label: 'Conferral', name: "Exemplary Individuals in China's Poverty Alleviation Fight", as: '1,981 Exemplary Individuals', quote: "The gathering honored 1,981 Exemplary Individuals and 1,501 Exemplary Organizations in China's Poverty Alleviation Fight, including China Minmetals as an exemplary organization."},
+  {label: 'Conferral', name: "Exemplary Organization in China's Poverty Alleviation Fight, to China Minmetals", as: 'including China Minmetals as an exemplary organization', quote: "The gathering honored 1,981 Exemplary Individuals and 1,501 Exemplary Organizations in China's Poverty Alleviation Fight, including China Minmetals as an exemplary organization."},
+  {label: 'Program', name: 'Publicity of poverty alleviation', as: 'the publicity of poverty alleviation', quote: "Furthermore, China Minmetals Office of Poverty Alleviation has enhanced the publicity of poverty alleviation by promoting its experience and practice on major media platforms and compiling white papers on poverty alleviation, aiming at systematic introductions to the China Minmetals's general ideas, representative practices, and major achievements in the cause."},
+  {label: 'Document', name: 'White papers on poverty alleviation', as: 'white papers on poverty alleviation', quote: "Furthermore, China Minmetals Office of Poverty Alleviation has enhanced the publicity of poverty alleviation by promoting its experience and practice on major media platforms and compiling white papers on poverty alleviation, aiming at systematic introductions to the China Minmetals's general ideas, representative practices, and major achievements in the cause."},
   {label: 'Award', name: "'Good' in the assessment for assistance for targeted poor areas", as: "ranked 'Good,'", quote: "With such great efforts, China Minmetals was ranked 'Good,' the highest rank in the assessment for assistance for targeted poor areas from central Party and government departments for two years in a row since the official launching of the assessment mechanism in 2018."}
 ] AS mentions
 MATCH (e)
 UNWIND mentions AS m
 WITH d, e, m
-WHERE m.label IN labels(e) AND (e.name = m.name OR e.code = m.code)
+WHERE m.label IN labels(e) AND (e.name = m.name OR e.code = m.code OR e.title = m.name)
 CREATE (d)-[:MENTIONS {source: 'minmetals-2021-03-01', as: m.as, quote: m.quote}]->(e);
+
+// ---- Full-text search ----
+// Every fact's quote (English, stemmed: "parks" finds "park"), and every
+// name: English, Chinese (found without spaces: 彝良 finds 彝良县), aliases.
+CREATE FULLTEXT INDEX quotes IF NOT EXISTS
+FOR ()-[r:PAIRED_WITH|LAUNCHED|COORDINATED|REACHED|OF_AWARD|AT|RECIPIENT|ACCEPTED|PRESENTED|RECEIVED|DELIVERED|PART_OF|DECLARED|CONCERNS|MARKS|HAS_STATISTIC|DESIGNATED_BY|CARRIED_OUT|COMPILED|DESCRIBES|HOLDS_POSITION|FUNDED|FACILITATED|RECIPIENT|LED_BY|MOBILIZED|ATTENDED|LOCATED_IN|RECOGNIZED_BY|MENTIONS]-()
+ON EACH [r.quote]
+OPTIONS {indexConfig: {`fulltext.analyzer`: 'english'}};
+CREATE FULLTEXT INDEX names IF NOT EXISTS
+FOR (n:Organization|Person|Program|Award|Event|Funding|Statistic|Conferral|Document|Country|Province|Prefecture|County)
+ON EACH [n.name, n.name_zh, n.full_name, n.aliases, n.inferred_aliases, n.title];
