@@ -485,6 +485,7 @@ Status BulkWriter::AddText(bool relationships, uint64_t element, std::span<const
       if (s.ok()) s = index_->Add(k);
     });
     if (!s.ok()) return s;
+    for (const fulltext::FieldTerm& t : doc.terms) ++text_terms_[key::TextTermCounter(index.id, t.field, t.term)];
     for (size_t f = 0; f < doc.lengths.size(); ++f)
       if (doc.lengths[f] > 0) {
         auto& [docs, length] = text_stats_[key::TextFieldCounter(index.id, static_cast<uint8_t>(f))];
@@ -588,6 +589,7 @@ Status BulkWriter::Finish() {
       if (label_counts_[label]) deltas[key::Counter(CounterKind::kLabel, label)] = label_counts_[label];
     for (uint32_t type = 0; type < type_counts_.size(); ++type)
       if (type_counts_[type]) deltas[key::Counter(CounterKind::kEdgeType, type)] = type_counts_[type];
+    for (const auto& [k, n] : text_terms_) deltas[k] = n;
     for (const auto& [id, stats] : text_stats_) {
       deltas[key::Counter(CounterKind::kTextDocs, id)] = stats.first;
       deltas[key::Counter(CounterKind::kTextLength, id)] = stats.second;

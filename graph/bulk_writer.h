@@ -93,6 +93,7 @@ class BulkWriter : public GraphSink {
   // Full-text postings go with the index keys; the field statistics here.
   Status AddText(bool relationships, uint64_t element, std::span<const uint32_t> labels, storage::PropertySpan props);
   std::map<uint32_t, std::pair<int64_t, int64_t>> text_stats_;  // by counter id: elements, length
+  std::unordered_map<std::string, int64_t> text_terms_;          // TextTermCounter key -> elements
   int spills_ = 0;
 };
 

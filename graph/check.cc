@@ -233,9 +233,11 @@ class Checker {
     for (TextIndexState& t : text_) {
       std::string where = "full-text index " + t.def.name;
       const char* element = t.def.relationships ? "relationship " : "node ";
+      std::map<std::pair<uint8_t, std::string>, int64_t> frequencies;  // of the postings there
       Status s = g_.TextPostings(t.def.id, [&](std::string_view k) {
         storage::key::TextPosting p;
         if (!storage::key::ParseTextPosting(k, &p)) return true;  // the format check has said so
+        ++frequencies[{p.field, std::string(p.term)}];
         TextExpected& e = t.present[p.element];
         e.hash += Hash(k);
         ++e.count;
@@ -252,6 +254,24 @@ class Checker {
       }
       for (const auto& [id, expected] : t.expected)
         if (!t.present.count(id)) Problem(where + ": missing entries for " + element + std::to_string(id));
+      // The stored document frequencies count the postings there (a term
+      // no element has any more may keep a count of 0).
+      size_t wrong = 0;
+      std::string example;
+      Status counted = g_.TextTermCounts(t.def.id, [&](uint8_t field, std::string_view term, int64_t n) {
+        auto it = frequencies.find({field, std::string(term)});
+        int64_t actual = it == frequencies.end() ? 0 : it->second;
+        if (it != frequencies.end()) frequencies.erase(it);
+        if (n != actual && wrong++ == 0)
+          example = "'" + std::string(term) + "' counted " + std::to_string(n) + ", found " + std::to_string(actual);
+      });
+      if (!counted.ok()) return counted;
+      wrong += frequencies.size();
+      if (example.empty() && !frequencies.empty())
+        example = "'" + frequencies.begin()->first.second + "' not counted, found " +
+                  std::to_string(frequencies.begin()->second);
+      if (wrong > 0)
+        Problem(where + ": " + std::to_string(wrong) + " terms' document frequencies are wrong (" + example + ")");
       for (size_t f = 0; f < t.stats.size(); ++f) {
         auto stored = g_.TextFieldStats(t.def.id, static_cast<uint8_t>(f));
         if (!stored.ok()) return stored.status();

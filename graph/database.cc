@@ -369,6 +369,14 @@ Status Database::CreateFullTextIndex(const FullTextIndexSpec& spec) {
       meta.emplace_back(key::Counter(storage::CounterKind::kTextDocs, id), std::move(docs));
       meta.emplace_back(key::Counter(storage::CounterKind::kTextLength, id), std::move(length));
     }
+    for (const auto& [term_key, n] : builder.Frequencies()) {
+      size_t zero = term_key.size() - 2;  // the term, 0x00, the field
+      std::string v;
+      key::PutI64(&v, n);
+      meta.emplace_back(key::TextTermCounter(record.id, static_cast<uint8_t>(term_key[zero + 1]),
+                                             std::string_view(term_key).substr(0, zero)),
+                        std::move(v));
+    }
     meta.emplace_back(key::IndexDef(record.id), storage::EncodeRecord(record));
     std::sort(meta.begin(), meta.end());
     // The postings in key order: straight from the builder, or, once it
@@ -424,6 +432,13 @@ Status Database::DropIndex(std::string_view name) {
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
       txn.Delete(Keyspace::kIndex, std::string_view(it->key().data(), it->key().size()));
     if (!it->status().ok()) return storage::FromRocks(it->status(), "index scan");
+    if (r->fulltext) {
+      std::string terms = key::TextTermCounterPrefix(r->id);
+      auto counters = txn.NewIterator(Keyspace::kMeta);
+      for (counters->Seek(terms); counters->Valid() && counters->key().starts_with(terms); counters->Next())
+        txn.Delete(Keyspace::kMeta, std::string_view(counters->key().data(), counters->key().size()));
+      if (!counters->status().ok()) return storage::FromRocks(counters->status(), "index scan");
+    }
     if (r->fulltext)
       for (size_t f = 0; f < r->properties.size(); ++f) {
         uint32_t id = key::TextFieldCounter(r->id, static_cast<uint8_t>(f));

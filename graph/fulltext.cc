@@ -518,6 +518,8 @@ Result<QueryPtr> ParseQuery(std::string_view text, Analyzer analyzer, std::span<
 namespace {
 
 constexpr double kK1 = 1.2, kB = 0.75;
+// A posting read by a seek costs about this many read by a scan.
+constexpr int64_t kSeekCost = 8;
 
 // Hits in element order, each element once.
 using Hits = std::vector<Hit>;
@@ -533,7 +535,7 @@ class Searcher {
   Status Run(const Query& q, Hits* out) {
     switch (q.kind) {
       case Query::Kind::kNothing: out->clear(); return Status::OK();
-      case Query::Kind::kTerms: return q.tokens.size() == 1 ? Term(q, out) : Phrase(q, out);
+      case Query::Kind::kTerms: return Terms(q, nullptr, out);
       case Query::Kind::kPrefix: return Prefix(q, out);
       case Query::Kind::kBool: return Bool(q, out);
     }
@@ -574,16 +576,24 @@ class Searcher {
     std::vector<Posting> postings;  // by field, then element
     std::string arena;              // their positions' bytes, for phrases
   };
-  // The postings of term in q's fields.
-  Status Postings(const Query& q, const std::string& term, bool with_positions, TermPostings* out) {
+  // The postings of term in q's fields (only those of candidates, if given).
+  Status Postings(const Query& q, const std::string& term, bool with_positions, TermPostings* out,
+                  const std::vector<std::pair<uint8_t, uint64_t>>* candidates = nullptr) {
     Status bad;
+    size_t next = 0;
     Status s = source_.Scan(key::TextTermPrefix(index_, term), [&](std::string_view k) {
       key::TextPosting p;
       if (!key::ParseTextPosting(k, &p)) {
         bad = Status::Corruption("full-text index: a malformed posting of term '" + term + "' (run kg check)");
         return false;
       }
-      if (Wanted(q, p.field)) {
+      bool wanted = Wanted(q, p.field);
+      if (wanted && candidates) {
+        auto here = std::pair(p.field, p.element);
+        while (next < candidates->size() && (*candidates)[next] < here) ++next;
+        wanted = next < candidates->size() && (*candidates)[next] == here;
+      }
+      if (wanted) {
         uint32_t at = static_cast<uint32_t>(out->arena.size());
         if (with_positions) out->arena.append(p.positions);
         out->postings.push_back({p.element, p.field, p.length, p.count, at,
@@ -603,21 +613,147 @@ class Searcher {
     for (Hits& run : runs) *out = out->empty() ? std::move(run) : Union(*out, run);
   }
 
-  Status Term(const Query& q, Hits* out) {
-    TermPostings t;
-    if (Status s = Postings(q, q.tokens[0].term, false, &t); !s.ok()) return s;
-    const std::vector<Posting>& postings = t.postings;
-    std::vector<Hits> runs;
-    for (size_t i = 0; i < postings.size();) {
-      size_t end = i;
-      while (end < postings.size() && postings[end].field == postings[i].field) ++end;
-      auto f = Stats(postings[i].field);
+  std::vector<uint8_t> FieldsOf(const Query& q) const {
+    if (!q.fields.empty()) return q.fields;
+    std::vector<uint8_t> all(source_.FieldCount());
+    for (size_t f = 0; f < all.size(); ++f) all[f] = static_cast<uint8_t>(f);
+    return all;
+  }
+  // The elements with term in field f, from the counters (memoized).
+  Result<int64_t> Frequency(uint8_t field, const std::string& term) {
+    auto k = std::pair(field, term);
+    if (auto it = frequency_.find(k); it != frequency_.end()) return it->second;
+    auto n = source_.TermFrequency(field, term);
+    if (!n.ok()) return n.status();
+    frequency_[k] = std::max<int64_t>(0, *n);
+    return frequency_[k];
+  }
+  // The elements with term in any of q's fields.
+  Result<int64_t> Frequency(const Query& q, const std::string& term) {
+    int64_t total = 0;
+    for (uint8_t f : FieldsOf(q)) {
+      auto n = Frequency(f, term);
+      if (!n.ok()) return n.status();
+      total += *n;
+    }
+    return total;
+  }
+  // What evaluating q costs, in postings read: its rarest term's (no
+  // less than 1); unbounded for anything but terms.
+  Result<int64_t> Cost(const Query& q) {
+    if (q.kind != Query::Kind::kTerms) return INT64_MAX;
+    int64_t best = INT64_MAX;
+    for (const Token& t : q.tokens) {
+      auto n = Frequency(q, t.term);
+      if (!n.ok()) return n.status();
+      best = std::min(best, *n);
+    }
+    return std::max<int64_t>(best, 1);
+  }
+
+  // The postings of term among candidates (by field, then element): read
+  // one by one when they are few beside the term's, else by a scan.
+  Status PostingsAmong(const Query& q, const std::string& term, bool with_positions,
+                       const std::vector<std::pair<uint8_t, uint64_t>>* candidates, TermPostings* out) {
+    auto df = Frequency(q, term);
+    if (!df.ok()) return df.status();
+    if (!candidates || static_cast<int64_t>(candidates->size()) * kSeekCost >= *df) {
+      return Postings(q, term, with_positions, out, candidates);
+    }
+    auto cursor = source_.NewCursor();
+    std::string prefix = key::TextTermPrefix(index_, term), target;
+    for (const auto& [field, element] : *candidates) {
+      target = prefix;
+      target.push_back(static_cast<char>(field));
+      key::PutU64(&target, element);
+      auto found = cursor->Seek(target, target);
+      if (!found.ok()) return found.status();
+      if (Status st = Poll(); !st.ok()) return st;
+      if (!*found) continue;
+      key::TextPosting p;
+      if (!key::ParseTextPosting(**found, &p))
+        return Status::Corruption("full-text index: a malformed posting of term '" + term + "' (run kg check)");
+      uint32_t at = static_cast<uint32_t>(out->arena.size());
+      if (with_positions) out->arena.append(p.positions);
+      out->postings.push_back(
+          {p.element, p.field, p.length, p.count, at, with_positions ? static_cast<uint32_t>(p.positions.size()) : 0});
+    }
+    return Status::OK();
+  }
+
+  // A term or a phrase, among the elements of restrict when given (in
+  // element order): its terms from the rarest, each read only where the
+  // ones before were found.
+  Status Terms(const Query& q, const Hits* restrict, Hits* out) {
+    const size_t n = q.tokens.size();
+    const bool phrase = n > 1;
+    std::vector<size_t> order(n);
+    std::vector<int64_t> df(n);
+    for (size_t i = 0; i < n; ++i) {
+      order[i] = i;
+      auto f = Frequency(q, q.tokens[i].term);
       if (!f.ok()) return f.status();
-      double df = static_cast<double>(end - i);
-      double idf = Idf(std::max(f->docs, df), df);
-      Hits& run = runs.emplace_back();
-      run.reserve(end - i);
-      for (; i < end; ++i) run.push_back({postings[i].element, q.boost * Bm25(idf, postings[i].count, postings[i].length, *f)});
+      df[i] = *f;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return df[a] < df[b]; });
+    std::vector<TermPostings> terms(n);
+    std::optional<std::vector<std::pair<uint8_t, uint64_t>>> candidates;
+    if (restrict) {
+      candidates.emplace();
+      for (uint8_t f : FieldsOf(q))
+        for (const Hit& h : *restrict) candidates->emplace_back(f, h.element);
+      std::sort(candidates->begin(), candidates->end());
+    }
+    for (size_t i : order) {
+      TermPostings& t = terms[i];
+      if (Status s = PostingsAmong(q, q.tokens[i].term, phrase, candidates ? &*candidates : nullptr, &t); !s.ok())
+        return s;
+      candidates.emplace();
+      for (const Posting& p : t.postings) candidates->emplace_back(p.field, p.element);
+      if (candidates->empty()) break;
+    }
+    // Every term's postings of the final candidates, side by side.
+    std::vector<size_t> at(n, 0);
+    std::vector<std::vector<uint32_t>> lists(n);
+    std::vector<std::pair<uint8_t, Hit>> found;
+    auto key_of = [](const Posting& p) { return std::pair(p.field, p.element); };
+    for (const auto& c : *candidates) {
+      bool all = true;
+      for (size_t i = 0; i < n && all; ++i) {
+        const std::vector<Posting>& p = terms[i].postings;
+        while (at[i] < p.size() && key_of(p[at[i]]) < c) ++at[i];
+        all = at[i] < p.size() && key_of(p[at[i]]) == c;
+      }
+      if (!all) continue;
+      const Posting& first = terms[0].postings[at[0]];
+      uint32_t freq = first.count;
+      if (phrase) {
+        for (size_t i = 0; i < n; ++i) Positions(terms[i], terms[i].postings[at[i]], &lists[i]);
+        freq = 0;
+        for (uint32_t p : lists[0]) {
+          bool match = true;
+          for (size_t i = 1; i < n && match; ++i)
+            match = std::binary_search(lists[i].begin(), lists[i].end(), p + q.tokens[i].position);
+          freq += match;
+        }
+        if (freq == 0) continue;
+      }
+      auto f = Stats(first.field);
+      if (!f.ok()) return f.status();
+      // A phrase's idf is the sum of its terms'.
+      double idf = 0;
+      for (const Token& t : q.tokens) {
+        auto d = Frequency(first.field, t.term);
+        if (!d.ok()) return d.status();
+        double df_field = static_cast<double>(*d);
+        idf += Idf(std::max(f->docs, df_field), df_field);
+      }
+      found.push_back({first.field, {first.element, q.boost * Bm25(idf, freq, first.length, *f)}});
+    }
+    std::vector<Hits> runs;
+    for (size_t i = 0; i < found.size(); ++i) {
+      if (i == 0 || found[i].first != found[i - 1].first) runs.emplace_back();
+      runs.back().push_back(found[i].second);
     }
     MergeRuns(runs, out);
     return Status::OK();
@@ -628,56 +764,6 @@ class Searcher {
     std::string_view in(t.arena.data() + p.positions, p.positions_size);
     uint32_t at = 0;
     for (uint32_t i = 0; i < p.count && key::NextTextPosition(&in, at, &at); ++i) out->push_back(at);
-  }
-
-  Status Phrase(const Query& q, Hits* out) {
-    std::vector<TermPostings> terms(q.tokens.size());
-    for (size_t i = 0; i < q.tokens.size(); ++i)
-      if (Status s = Postings(q, q.tokens[i].term, true, &terms[i]); !s.ok()) return s;
-    // idf per field: the sum of the terms'.
-    std::map<uint8_t, double> idf;
-    auto order = [](const Posting& p) { return std::pair(p.field, p.element); };
-    std::vector<size_t> at(terms.size(), 0);
-    std::vector<std::vector<uint32_t>> lists(terms.size());
-    std::vector<std::pair<uint8_t, Hit>> found;
-    for (const Posting& first : terms[0].postings) {
-      bool all = true;
-      for (size_t i = 1; i < terms.size() && all; ++i) {
-        const std::vector<Posting>& p = terms[i].postings;
-        while (at[i] < p.size() && order(p[at[i]]) < order(first)) ++at[i];
-        all = at[i] < p.size() && order(p[at[i]]) == order(first);
-      }
-      if (!all) continue;
-      Positions(terms[0], first, &lists[0]);
-      for (size_t i = 1; i < terms.size(); ++i) Positions(terms[i], terms[i].postings[at[i]], &lists[i]);
-      uint32_t freq = 0;
-      for (uint32_t p : lists[0]) {
-        bool match = true;
-        for (size_t i = 1; i < lists.size() && match; ++i)
-          match = std::binary_search(lists[i].begin(), lists[i].end(), p + q.tokens[i].position);
-        freq += match;
-      }
-      if (freq == 0) continue;
-      auto f = Stats(first.field);
-      if (!f.ok()) return f.status();
-      if (!idf.count(first.field)) {
-        double sum = 0;
-        for (const TermPostings& t : terms) {
-          double df = 0;
-          for (const Posting& p : t.postings) df += p.field == first.field;
-          sum += Idf(std::max(f->docs, df), df);
-        }
-        idf[first.field] = sum;
-      }
-      found.push_back({first.field, {first.element, q.boost * Bm25(idf[first.field], freq, first.length, *f)}});
-    }
-    std::vector<Hits> runs;
-    for (size_t i = 0; i < found.size(); ++i) {
-      if (i == 0 || found[i].first != found[i - 1].first) runs.emplace_back();
-      runs.back().push_back(found[i].second);
-    }
-    MergeRuns(runs, out);
-    return Status::OK();
   }
 
   static void Collect(std::unordered_map<uint64_t, double>& scores, Hits* out) {
@@ -709,40 +795,74 @@ class Searcher {
     return Status::OK();
   }
 
+  // One clause, among the elements of restrict when given (a clause of
+  // terms reads only there; any other is evaluated whole and then cut).
+  Status Clause(const Query& q, const Hits* restrict, Hits* out) {
+    if (q.kind == Query::Kind::kTerms) return Terms(q, restrict, out);
+    if (Status s = Run(q, out); !s.ok()) return s;
+    if (restrict) {
+      Hits kept;
+      size_t j = 0;
+      for (const Hit& h : *out) {
+        while (j < restrict->size() && (*restrict)[j].element < h.element) ++j;
+        if (j < restrict->size() && (*restrict)[j].element == h.element) kept.push_back(h);
+      }
+      *out = std::move(kept);
+    }
+    return Status::OK();
+  }
+
   Status Bool(const Query& q, Hits* out) {
-    std::optional<Hits> must;
-    Hits should, hits;
-    std::vector<uint64_t> excluded;
-    bool any_should = false;
+    // The required clauses first, the cheapest first, each read only
+    // where the ones before matched; then the optional and the excluded
+    // ones only there too. Without required clauses, the optional ones
+    // are read whole.
+    std::vector<std::pair<int64_t, const Query*>> must;
+    std::vector<const Query*> should, must_not;
     for (const auto& [occur, clause] : q.clauses) {
       if (clause.kind == Query::Kind::kNothing) continue;  // only stop words
-      if (Status s = Run(clause, &hits); !s.ok()) return s;
-      switch (occur) {
-        case Occur::kMust: must = must ? Intersect(*must, hits) : hits; break;
-        case Occur::kShould:
-          should = Union(should, hits);
-          any_should = true;
-          break;
-        case Occur::kMustNot:
-          for (const Hit& h : hits) excluded.push_back(h.element);
-          break;
+      if (occur == Occur::kMust) {
+        auto cost = Cost(clause);
+        if (!cost.ok()) return cost.status();
+        must.emplace_back(*cost, &clause);
+      } else {
+        (occur == Occur::kShould ? should : must_not).push_back(&clause);
       }
     }
-    if (must) {
+    std::stable_sort(must.begin(), must.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    Hits hits;
+    std::optional<Hits> matched;
+    for (const auto& [cost, clause] : must) {
+      if (Status s = Clause(*clause, matched ? &*matched : nullptr, &hits); !s.ok()) return s;
+      matched = matched ? Intersect(*matched, hits) : std::move(hits);
+      if (matched->empty()) break;
+    }
+    if (!matched && should.empty()) {
+      out->clear();
+      return Status::OK();
+    }
+    Hits optional;
+    for (const Query* clause : should) {
+      if (matched && matched->empty()) break;
+      if (Status s = Clause(*clause, matched ? &*matched : nullptr, &hits); !s.ok()) return s;
+      optional = Union(optional, hits);
+    }
+    if (matched) {
       // The optional clauses add to the score of what the required match.
-      *out = std::move(*must);
+      *out = std::move(*matched);
       size_t j = 0;
       for (Hit& h : *out) {
-        while (j < should.size() && should[j].element < h.element) ++j;
-        if (j < should.size() && should[j].element == h.element) h.score += should[j].score;
+        while (j < optional.size() && optional[j].element < h.element) ++j;
+        if (j < optional.size() && optional[j].element == h.element) h.score += optional[j].score;
       }
-    } else if (any_should) {
-      *out = std::move(should);
     } else {
-      out->clear();
+      *out = std::move(optional);
     }
-    if (!excluded.empty()) {
-      std::sort(excluded.begin(), excluded.end());
+    for (const Query* clause : must_not) {
+      if (out->empty()) break;
+      if (Status s = Clause(*clause, out, &hits); !s.ok()) return s;
+      std::vector<uint64_t> excluded;
+      for (const Hit& h : hits) excluded.push_back(h.element);
       std::erase_if(*out, [&](const Hit& h) { return std::binary_search(excluded.begin(), excluded.end(), h.element); });
     }
     for (Hit& h : *out) h.score *= q.boost;
@@ -781,6 +901,7 @@ class Searcher {
   uint32_t index_;
   const PostingSource& source_;
   std::map<uint8_t, FieldStats> stats_;
+  std::map<std::pair<uint8_t, std::string>, int64_t> frequency_;
   uint64_t polled_ = 0;
 };
 

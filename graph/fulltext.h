@@ -83,8 +83,20 @@ class PostingSource {
   // Calls fn with every key starting with prefix, in order, until it
   // returns false.
   virtual Status Scan(std::string_view prefix, const std::function<bool(std::string_view)>& fn) const = 0;
+  // The first key at or after target, if it starts with prefix (one
+  // cursor per call site: successive targets ascend).
+  class Cursor {
+   public:
+    virtual ~Cursor() = default;
+    virtual Result<std::optional<std::string_view>> Seek(std::string_view target, std::string_view prefix) = 0;
+  };
+  virtual std::unique_ptr<Cursor> NewCursor() const = 0;
   // Elements with the field, and their lengths' sum.
   virtual Result<std::pair<int64_t, int64_t>> FieldStats(uint8_t field) const = 0;
+  // Elements with term in the field.
+  virtual Result<int64_t> TermFrequency(uint8_t field, std::string_view term) const = 0;
+  // The index's number of fields.
+  virtual size_t FieldCount() const = 0;
   // Polled between postings: a non-OK status stops the search with it.
   virtual Status Interrupted() const { return Status::OK(); }
 };

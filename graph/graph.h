@@ -196,6 +196,8 @@ class GraphTxn : public std::enable_shared_from_this<GraphTxn> {
   // A full-text index's field statistics as stored: elements with the
   // field and their lengths' sum.
   virtual Result<std::pair<int64_t, int64_t>> TextFieldStats(uint32_t index_id, uint8_t field) const = 0;
+  // Every stored document frequency of a full-text index: field, term, count.
+  virtual Status TextTermCounts(uint32_t index_id, FunctionRef<void(uint8_t, std::string_view, int64_t)> fn) const = 0;
   // Every entry of one index (IndexDef::id) in key order: the value it
   // files the node under, and the node.
   virtual Status IndexEntries(uint32_t index_id, FunctionRef<bool(const Value&, NodeId)> fn) const = 0;

@@ -76,8 +76,8 @@ Status TextIndexBuilder::Add(uint64_t element, PropertySpan props) {
     suffix.clear();
     key::AppendTextPosting(&suffix, 0, "", 0, element, doc.lengths[t.field], t.positions);
     std::string_view tail = std::string_view(suffix).substr(4 + 1 + 1);
-    std::string& list = postings_[term_key];
-    if (list.empty()) bytes_ += term_key.size() + 64;
+    auto& [list, frequency] = postings_[term_key];
+    if (frequency++ == 0) bytes_ += term_key.size() + 64;
     // Each posting: its tail's size, then the tail.
     char size_buf[10];
     char* end = storage::PutVarint(size_buf, tail.size());
@@ -98,7 +98,10 @@ Status TextIndexBuilder::Add(uint64_t element, PropertySpan props) {
 Status TextIndexBuilder::Flush(const std::function<Status(std::string_view)>& fn) {
   std::vector<std::pair<std::string_view, std::string*>> terms;
   terms.reserve(postings_.size());
-  for (auto& [k, v] : postings_) terms.emplace_back(k, &v);
+  for (auto& [k, v] : postings_) {
+    terms.emplace_back(k, &v.first);
+    frequencies_[k] += v.second;
+  }
   std::sort(terms.begin(), terms.end());
   std::string k;
   for (const auto& [term_key, list] : terms) {
@@ -117,6 +120,12 @@ Status TextIndexBuilder::Flush(const std::function<Status(std::string_view)>& fn
   postings_.clear();
   bytes_ = 0;
   return Status::OK();
+}
+
+std::unordered_map<std::string, int64_t> TextIndexBuilder::Frequencies() const {
+  std::unordered_map<std::string, int64_t> out = frequencies_;
+  for (const auto& [k, v] : postings_) out[k] += v.second;
+  return out;
 }
 
 Status TextIndexBuilder::Finish(const std::function<Status(std::string_view)>& fn) { return Flush(fn); }
@@ -143,6 +152,7 @@ void Transaction::Impl::UpdateText(bool relationships, uint64_t element, std::sp
         if (sign > 0) kv_.Put(Keyspace::kIndex, k, {});
         else kv_.Delete(Keyspace::kIndex, k);
       });
+      for (const fulltext::FieldTerm& t : doc.terms) kv_.AddToCounter(key::TextTermCounter(index.id, t.field, t.term), sign);
       for (size_t f = 0; f < doc.lengths.size(); ++f)
         if (doc.lengths[f] > 0) {
           uint32_t id = key::TextFieldCounter(index.id, static_cast<uint8_t>(f));
@@ -171,6 +181,17 @@ Result<std::pair<int64_t, int64_t>> Transaction::Impl::TextFieldStats(uint32_t i
   return std::pair<int64_t, int64_t>{*docs, *length};
 }
 
+Status Transaction::Impl::TextTermCounts(uint32_t index_id,
+                                         graph::FunctionRef<void(uint8_t, std::string_view, int64_t)> fn) const {
+  if (Status s = CheckActive(); !s.ok()) return s;
+  std::string prefix = key::TextTermCounterPrefix(index_id);
+  return kv_.ScanPrefix(Keyspace::kMeta, prefix, [&](std::string_view k, std::string_view v) {
+    if (k.size() > prefix.size() && v.size() == 8)
+      fn(static_cast<uint8_t>(k[prefix.size()]), k.substr(prefix.size() + 1), key::GetI64(v.data()));
+    return true;
+  });
+}
+
 Status Transaction::Impl::TextPostings(uint32_t index_id, graph::FunctionRef<bool(std::string_view)> fn) const {
   if (Status s = CheckActive(); !s.ok()) return s;
   return kv_.ScanPrefix(Keyspace::kIndex, key::IndexPrefix(index_id),
@@ -191,8 +212,32 @@ namespace {
 
 class TxnPostings final : public fulltext::PostingSource {
  public:
-  TxnPostings(const Transaction::Impl& txn, uint32_t index, graph::FunctionRef<Status()> interrupted)
-      : txn_(txn), index_(index), interrupted_(interrupted) {}
+  TxnPostings(const Transaction::Impl& txn, const IndexRecord& index, graph::FunctionRef<Status()> interrupted)
+      : txn_(txn), index_(index.id), fields_(index.properties.size()), interrupted_(interrupted) {}
+  class TxnCursor final : public Cursor {
+   public:
+    explicit TxnCursor(std::unique_ptr<rocksdb::Iterator> it) : it_(std::move(it)) {}
+    Result<std::optional<std::string_view>> Seek(std::string_view target, std::string_view prefix) override {
+      it_->Seek(rocksdb::Slice(target.data(), target.size()));
+      if (!it_->Valid()) {
+        if (!it_->status().ok()) return storage::FromRocks(it_->status(), "full-text index");
+        return std::optional<std::string_view>();
+      }
+      std::string_view k(it_->key().data(), it_->key().size());
+      if (!k.starts_with(prefix)) return std::optional<std::string_view>();
+      return std::optional<std::string_view>(k);
+    }
+
+   private:
+    std::unique_ptr<rocksdb::Iterator> it_;
+  };
+  std::unique_ptr<Cursor> NewCursor() const override {
+    return std::make_unique<TxnCursor>(txn_.kv().NewIterator(Keyspace::kIndex));
+  }
+  Result<int64_t> TermFrequency(uint8_t field, std::string_view term) const override {
+    return txn_.kv().Counter(key::TextTermCounter(index_, field, term));
+  }
+  size_t FieldCount() const override { return fields_; }
   Status Scan(std::string_view prefix, const std::function<bool(std::string_view)>& fn) const override {
     return txn_.kv().ScanPrefix(Keyspace::kIndex, prefix, [&](std::string_view k, std::string_view) { return fn(k); });
   }
@@ -204,6 +249,7 @@ class TxnPostings final : public fulltext::PostingSource {
  private:
   const Transaction::Impl& txn_;
   uint32_t index_;
+  size_t fields_;
   graph::FunctionRef<Status()> interrupted_;
 };
 
@@ -222,7 +268,7 @@ Result<std::vector<graph::GraphTxn::TextHit>> Transaction::Impl::TextSearch(std:
                                                 fulltext::Analyzer::kStandard),
                                      fields);
   if (!parsed.ok()) return parsed.status();
-  TxnPostings source(*this, index->id, interrupted);
+  TxnPostings source(*this, *index, interrupted);
   auto hits = fulltext::Search(**parsed, index->id, source, skip, limit);
   if (!hits.ok()) return hits.status();
   std::vector<TextHit> out;

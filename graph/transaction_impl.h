@@ -80,6 +80,8 @@ class Transaction::Impl final : public graph::GraphTxn {
   std::vector<std::string> TextPostingsOf(uint32_t index_id, uint64_t element,
                                           graph::PropertySpan props) const override;
   Result<std::pair<int64_t, int64_t>> TextFieldStats(uint32_t index_id, uint8_t field) const override;
+  Status TextTermCounts(uint32_t index_id,
+                        graph::FunctionRef<void(uint8_t, std::string_view, int64_t)> fn) const override;
   Result<NodeId> CreateNode(std::vector<uint32_t> labels, graph::PropertyList props) override;
   Status SetNodeProperty(NodeId id, uint32_t key, const Value& value) override;
   Status SetNodeLabel(NodeId id, uint32_t label, bool present) override;
@@ -260,14 +262,18 @@ class TextIndexBuilder {
   uint64_t count() const { return count_; }
   // Per field: the elements that have it, and their lengths' sum.
   const std::vector<std::pair<int64_t, int64_t>>& stats() const { return stats_; }
+  // Per term and field (the term, 0x00, the field): the elements with it,
+  // of everything added so far.
+  std::unordered_map<std::string, int64_t> Frequencies() const;
 
  private:
   Status Flush(const std::function<Status(std::string_view)>& fn);
   const storage::IndexRecord& index_;
   size_t budget_, bytes_ = 0;
   std::function<Status(std::string_view)> overflow_;
-  // (term 0x00 field) -> its postings, each the key's part after the field.
-  std::unordered_map<std::string, std::string> postings_;
+  // (term 0x00 field) -> its postings held, and how many.
+  std::unordered_map<std::string, std::pair<std::string, int64_t>> postings_;
+  std::unordered_map<std::string, int64_t> frequencies_;  // of everything flushed
   std::vector<std::pair<int64_t, int64_t>> stats_;
   uint64_t count_ = 0;
 };

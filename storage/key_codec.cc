@@ -319,6 +319,19 @@ std::string Counter(CounterKind kind, uint32_t id) {
   return k;
 }
 
+std::string TextTermCounter(uint32_t index_id, uint8_t field, std::string_view term) {
+  std::string k = TextTermCounterPrefix(index_id);
+  k.push_back(static_cast<char>(field));
+  k.append(term);
+  return k;
+}
+
+std::string TextTermCounterPrefix(uint32_t index_id) {
+  std::string k{kMetaCounter, static_cast<char>(CounterKind::kTextTerm)};
+  PutU32(&k, index_id);
+  return k;
+}
+
 std::string IndexDefPrefix() { return std::string(1, kMetaIndexDef); }
 
 std::string BlockRangePrefix() { return std::string(1, kMetaBlockRange); }

@@ -77,7 +77,10 @@
 // ends with the field's length in terms and the term's positions there
 // (count, then each less the one before). Terms are UTF-8 without 0x00.
 // Its statistics are counters: per field, the elements that have it
-// (kTextDocs) and their lengths' sum (kTextLength), under TextFieldCounter.
+// (kTextDocs) and their lengths' sum (kTextLength), under TextFieldCounter;
+// per field and term, the elements that have the term there (its document
+// frequency), under the meta key TextTermCounter:
+//   meta    'C' 'z' index-id(u32) field(u8) term         count (i64, merge-added)
 #pragma once
 
 #include <bit>
@@ -103,7 +106,8 @@ enum class DictKind : uint8_t { kLabel = 'L', kEdgeType = 'T', kPropertyKey = 'K
 
 // Counter kinds. Never renumber: stored in meta keys.
 enum class CounterKind : uint8_t {
-  kNodes = 'n', kEdges = 'e', kLabel = 'L', kEdgeType = 'T', kTextDocs = 'x', kTextLength = 'y'
+  kNodes = 'n', kEdges = 'e', kLabel = 'L', kEdgeType = 'T', kTextDocs = 'x', kTextLength = 'y',
+  kTextTerm = 'z'  // keyed by TextTermCounter, not an id
 };
 
 namespace key {
@@ -152,6 +156,10 @@ std::string DictById(DictKind kind, uint32_t id);
 std::string DictByNamePrefix(DictKind kind);
 std::string DictByIdPrefix(DictKind kind);
 std::string Counter(CounterKind kind, uint32_t id);
+// A full-text term's document frequency in one field (see above).
+std::string TextTermCounter(uint32_t index_id, uint8_t field, std::string_view term);
+// Every TextTermCounter key of an index.
+std::string TextTermCounterPrefix(uint32_t index_id);
 std::string IndexDef(uint32_t index_id);
 std::string IndexDefPrefix();
 // Nodes first..last of one bulk load may anchor adjacency blocks.

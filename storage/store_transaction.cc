@@ -156,8 +156,9 @@ void StoreTransaction::AddToCounter(CounterKind kind, uint32_t id, int64_t delta
   counter_deltas_[key::Counter(kind, id)] += delta;
 }
 
-Result<int64_t> StoreTransaction::Counter(CounterKind kind, uint32_t id) const {
-  std::string k = key::Counter(kind, id);
+Result<int64_t> StoreTransaction::Counter(CounterKind kind, uint32_t id) const { return Counter(key::Counter(kind, id)); }
+
+Result<int64_t> StoreTransaction::Counter(const std::string& k) const {
   std::string v;
   if (!inst_) return start_error_;
   rocksdb::ReadOptions ro;

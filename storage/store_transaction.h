@@ -60,6 +60,9 @@ class StoreTransaction {
   // conflict on them.
   void AddToCounter(CounterKind kind, uint32_t id, int64_t delta);
   Result<int64_t> Counter(CounterKind kind, uint32_t id) const;
+  // The same for a counter under a meta key of its own (key_codec.h).
+  void AddToCounter(std::string key, int64_t delta) { counter_deltas_[std::move(key)] += delta; }
+  Result<int64_t> Counter(const std::string& key) const;
 
   void Validate(std::string conflict_key) { validate_.push_back(std::move(conflict_key)); }
   void Publish(std::string conflict_key) { publish_.push_back(std::move(conflict_key)); }

@@ -313,6 +313,8 @@ TEST_CASE("the bulk loader fills full-text indexes; kg check finds a damaged one
   for (const auto& p : report->problems) all += p + "\n";
   CHECK(all.find("full-text index names: stray entries for node 999999") != std::string::npos);
   CHECK(all.find("full-text index names: the statistics of field name say 2001 elements") != std::string::npos);
+  CHECK(all.find("full-text index names: 1 terms' document frequencies are wrong ('stray' not counted, found 1)") !=
+        std::string::npos);
 }
 
 }  // namespace kg
