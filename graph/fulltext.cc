@@ -304,6 +304,10 @@ void QueryDeleter::operator()(Query* q) const { delete q; }
 
 namespace {
 
+// Parentheses (and fields) nest at most this deep: a query is parsed by
+// recursion, and the stack is not the place to find the limit.
+constexpr int kMaxQueryDepth = 100;
+
 class QueryParser {
  public:
   QueryParser(std::string_view text, Analyzer analyzer, std::span<const std::string> fields)
@@ -405,8 +409,11 @@ class QueryParser {
     if (at_ >= text_.size()) return Error("a term was expected");
     char c = text_[at_];
     if (c == '(') {
+      if (++depth_ > kMaxQueryDepth) return Error("the query nests too deeply (more than " + std::to_string(kMaxQueryDepth) + " levels)");
       size_t open = at_++;
-      if (Status s = Clauses(out, true); !s.ok()) return s;
+      Status nested = Clauses(out, true);
+      --depth_;
+      if (!nested.ok()) return nested;
       if (at_ >= text_.size()) {
         at_ = open;
         return Error("'(' without its ')'");
@@ -445,7 +452,10 @@ class QueryParser {
           for (const std::string& f : fields_) names += (names.empty() ? "" : ", ") + f;
           return Error("no field " + word + " in this index (its fields: " + names + ")");
         }
-        return Clause(out, {static_cast<uint8_t>(it - fields_.begin())});
+        if (++depth_ > kMaxQueryDepth) return Error("the query nests too deeply (more than " + std::to_string(kMaxQueryDepth) + " levels)");
+        Status field = Clause(out, {static_cast<uint8_t>(it - fields_.begin())});
+        --depth_;
+        return field;
       }
       if (wildcard_inside_) {
         at_ = start;
@@ -502,6 +512,7 @@ class QueryParser {
   std::span<const std::string> fields_;
   size_t at_ = 0;
   bool wildcard_inside_ = false;
+  int depth_ = 0;  // parentheses open
 };
 
 }  // namespace

@@ -101,6 +101,10 @@ TEST_CASE("full-text queries: malformed ones are refused at their column", "[ful
   CHECK(error("park~2") == "full-text query, column 1: fuzzy and proximity queries ('~') are not supported");
   CHECK(error("park^x") == "full-text query, column 6: a boost ('^') needs a number");
   CHECK(error("park AND") == "full-text query, column 9: AND or OR with nothing after it");
+  CHECK(error(std::string(5000, '(') + "park") == "full-text query, column 101: the query nests too deeply (more than 100 levels)");
+  std::string fields_deep;
+  for (int i = 0; i < 5000; ++i) fields_deep += "name:";
+  CHECK(error(fields_deep + "park") == "full-text query, column 506: the query nests too deeply (more than 100 levels)");
   for (std::string_view ok : {"park", "name:park^2", "+a -b", "(a OR b) AND NOT c", "a\\:b", "pre*", "\"a b\"",
                               "quote:(a b)", "a && b || !c", ""})
     CHECK(ft::ParseQuery(ok, ft::Analyzer::kStandard, fields).ok());
