@@ -201,8 +201,17 @@ void Shell::Schema() {
     width += k.size() + 1;
   }
   out_ << "\nIndexes and constraints:\n";
-  for (const IndexInfo& i : db_.Indexes())
-    out_ << "  " << i.name << "  " << (i.unique ? "UNIQUE " : "") << "(:" << i.label << " {" << i.property << "})\n";
+  for (const IndexInfo& i : db_.Indexes()) {
+    if (!i.fulltext) {
+      out_ << "  " << i.name << "  " << (i.unique ? "UNIQUE " : "") << "(:" << i.label << " {" << i.property << "})\n";
+      continue;
+    }
+    std::string labels, keys;
+    for (const std::string& l : i.labels) labels += (labels.empty() ? ":" : "|") + l;
+    for (const std::string& k : i.properties) keys += (keys.empty() ? "" : ", ") + k;
+    out_ << "  " << i.name << "  FULLTEXT " << i.analyzer << " "
+         << (i.relationships ? "()-[" + labels + "]-()" : "(" + labels + ")") << " [" << keys << "]\n";
+  }
 }
 
 bool Shell::Command(const std::string& line) {

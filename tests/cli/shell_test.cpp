@@ -39,13 +39,15 @@ TEST_CASE("parameters, formats, explain and the schema", "[shell]") {
   Session s;
   CHECK(s.Run(":param names => ['a', 'b']\n:param n => 1 + 1\n:params\n:format csv\n"
               "UNWIND $names AS x RETURN x, $n AS n;\n:format json\nRETURN $n * 2 AS four;\n"
-              ":explain MATCH (n) RETURN n\nCREATE INDEX FOR (c:City) ON (c.name);\n:schema\n") == 0);
+              ":explain MATCH (n) RETURN n\nCREATE INDEX FOR (c:City) ON (c.name);\n"
+              "CREATE FULLTEXT INDEX words FOR ()-[r:NEAR|IN]-() ON EACH [r.quote, r.note];\n:schema\n") == 0);
   std::string o = s.out.str();
   CHECK(o.find("$n = 2\n$names = ['a', 'b']\n") != std::string::npos);
   CHECK(o.find("x,n\r\na,2\r\nb,2\r\n") != std::string::npos);
   CHECK(o.find("{\"columns\":[\"four\"],\"rows\":[[4]]}") != std::string::npos);
   CHECK(o.find("AllNodesScan") != std::string::npos);
   CHECK(o.find("Indexes and constraints:\n  index_City_name") != std::string::npos);
+  CHECK(o.find("  words  FULLTEXT standard ()-[:NEAR|IN]-() [quote, note]\n") != std::string::npos);
 }
 
 TEST_CASE("explicit transactions commit or roll back", "[shell]") {
