@@ -31,7 +31,9 @@ class CompactOutputArchive : public cereal::OutputArchive<CompactOutputArchive, 
   explicit CompactOutputArchive(std::string* out) : OutputArchive(this), out_(out) { out_->push_back(kCompactArchiveMark); }
 
   void Varint(uint64_t v) { PutVarint(out_, v); }
-  void Bytes(const void* data, size_t size) { out_->append(static_cast<const char*>(data), size); }
+  void Bytes(const void* data, size_t size) {
+    if (size != 0) out_->append(static_cast<const char*>(data), size);  // an empty vector's data may be null
+  }
 
  private:
   std::string* out_;
@@ -53,6 +55,7 @@ class CompactInputArchive : public cereal::InputArchive<CompactInputArchive, cer
   }
   void Bytes(void* data, size_t size) {
     if (size > left()) throw cereal::Exception("the record ends early");
+    if (size == 0) return;  // an empty vector's data may be null
     std::memcpy(data, p_, size);
     p_ += size;
   }
