@@ -358,7 +358,10 @@ Status Database::CreateFullTextIndex(const FullTextIndexSpec& spec) {
     }
     const auto& stats = builder.stats();
     if (!failed.ok()) return failed;
-    // The statistics and the definition, in key order ('C' before 'X').
+    // The field statistics, in key order; then, from the postings as they
+    // are written, each term's document frequency (the counter keys sort
+    // as the postings do, by term then field, and after the statistics);
+    // then the definition.
     std::vector<std::pair<std::string, std::string>> meta;
     for (size_t f = 0; f < stats.size(); ++f) {
       if (stats[f].first == 0) continue;
@@ -369,33 +372,59 @@ Status Database::CreateFullTextIndex(const FullTextIndexSpec& spec) {
       meta.emplace_back(key::Counter(storage::CounterKind::kTextDocs, id), std::move(docs));
       meta.emplace_back(key::Counter(storage::CounterKind::kTextLength, id), std::move(length));
     }
-    for (const auto& [term_key, n] : builder.Frequencies()) {
-      size_t zero = term_key.size() - 2;  // the term, 0x00, the field
-      std::string v;
-      key::PutI64(&v, n);
-      meta.emplace_back(key::TextTermCounter(record.id, static_cast<uint8_t>(term_key[zero + 1]),
-                                             std::string_view(term_key).substr(0, zero)),
-                        std::move(v));
-    }
-    meta.emplace_back(key::IndexDef(record.id), storage::EncodeRecord(record));
     std::sort(meta.begin(), meta.end());
+    const std::string definition = storage::EncodeRecord(record);
     // The postings in key order: straight from the builder, or, once it
-    // has spilled, merged from the sorted runs.
+    // has spilled, merged from the sorted runs. put_posting writes one,
+    // put_meta a counter; a term's frequency is put when its run ends.
     if (spilled)
       if (Status s = builder.Finish([&](std::string_view k) { return keys.Add(k); }); !s.ok()) return s;
     const uint64_t count = spilled ? keys.count() : builder.count();
-    auto each_key = [&](const std::function<Status(std::string_view)>& fn) {
-      if (!spilled) return builder.Finish(fn);
-      SortedKeys* parts[] = {&keys};
-      return SortedKeys::Merge(parts, fn);
+    auto each_posting = [&](const std::function<Status(std::string_view)>& put_posting,
+                            const std::function<Status(std::string_view, std::string_view)>& put_meta) -> Status {
+      std::string term;
+      int field = -1;
+      int64_t run = 0;
+      auto end_run = [&]() -> Status {
+        if (run == 0) return Status::OK();
+        std::string v;
+        key::PutI64(&v, run);
+        return put_meta(key::TextTermCounter(record.id, static_cast<uint8_t>(field), term), v);
+      };
+      auto fn = [&](std::string_view k) -> Status {
+        key::TextPosting p;
+        if (!key::ParseTextPosting(k, &p)) return Status::Internal("a malformed posting while building an index");
+        if (p.term != term || p.field != field) {
+          if (Status s = end_run(); !s.ok()) return s;
+          term.assign(p.term);
+          field = p.field;
+          run = 0;
+        }
+        ++run;
+        return put_posting(k);
+      };
+      Status s;
+      if (!spilled) {
+        s = builder.Finish(fn);
+      } else {
+        SortedKeys* parts[] = {&keys};
+        s = SortedKeys::Merge(parts, fn);
+      }
+      return s.ok() ? end_run() : s;
     };
     if (count < kIngestIndexFrom) {
-      Status s = each_key([&](std::string_view k) {
-        txn.Put(Keyspace::kIndex, k, {});
-        return Status::OK();
-      });
-      if (!s.ok()) return s;
       for (const auto& [k, v] : meta) txn.Put(Keyspace::kMeta, k, v);
+      Status s = each_posting(
+          [&](std::string_view k) {
+            txn.Put(Keyspace::kIndex, k, {});
+            return Status::OK();
+          },
+          [&](std::string_view k, std::string_view v) {
+            txn.Put(Keyspace::kMeta, k, v);
+            return Status::OK();
+          });
+      if (!s.ok()) return s;
+      txn.Put(Keyspace::kMeta, key::IndexDef(record.id), definition);
       return Status::OK();
     }
     std::error_code ec;
@@ -404,15 +433,17 @@ Status Database::CreateFullTextIndex(const FullTextIndexSpec& spec) {
     files->push_back({Keyspace::kIndex, dir + "/fulltext.sst"});
     files->push_back({Keyspace::kMeta, dir + "/meta.sst"});
     storage::SstWriter writer(store, Keyspace::kIndex, files->at(0).path);
+    storage::SstWriter meta_writer(store, Keyspace::kMeta, files->at(1).path);
     if (Status s = writer.Open(); !s.ok()) return s;
-    if (Status s = each_key([&](std::string_view k) { return writer.Put(k, {}); }); !s.ok()) return s;
-    if (Status s = writer.Finish(); !s.ok()) return s;
-    std::vector<std::string_view> mk, mv;
-    for (const auto& [k, v] : meta) {
-      mk.push_back(k);
-      mv.push_back(v);
-    }
-    return store.WriteSortedFile(Keyspace::kMeta, mk, mv, files->at(1).path);
+    if (Status s = meta_writer.Open(); !s.ok()) return s;
+    for (const auto& [k, v] : meta)
+      if (Status s = meta_writer.Put(k, v); !s.ok()) return s;
+    Status s = each_posting([&](std::string_view k) { return writer.Put(k, {}); },
+                            [&](std::string_view k, std::string_view v) { return meta_writer.Put(k, v); });
+    if (!s.ok()) return s;
+    if (Status f = writer.Finish(); !f.ok()) return f;
+    if (Status p = meta_writer.Put(key::IndexDef(record.id), definition); !p.ok()) return p;
+    return meta_writer.Finish();
   });
   if (!dir.empty()) {
     std::error_code ec;

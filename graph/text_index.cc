@@ -76,8 +76,8 @@ Status TextIndexBuilder::Add(uint64_t element, PropertySpan props) {
     suffix.clear();
     key::AppendTextPosting(&suffix, 0, "", 0, element, doc.lengths[t.field], t.positions);
     std::string_view tail = std::string_view(suffix).substr(4 + 1 + 1);
-    auto& [list, frequency] = postings_[term_key];
-    if (frequency++ == 0) bytes_ += term_key.size() + 64;
+    std::string& list = postings_[term_key];
+    if (list.empty()) bytes_ += term_key.size() + 64;
     // Each posting: its tail's size, then the tail.
     char size_buf[10];
     char* end = storage::PutVarint(size_buf, tail.size());
@@ -98,10 +98,7 @@ Status TextIndexBuilder::Add(uint64_t element, PropertySpan props) {
 Status TextIndexBuilder::Flush(const std::function<Status(std::string_view)>& fn) {
   std::vector<std::pair<std::string_view, std::string*>> terms;
   terms.reserve(postings_.size());
-  for (auto& [k, v] : postings_) {
-    terms.emplace_back(k, &v.first);
-    frequencies_[k] += v.second;
-  }
+  for (auto& [k, v] : postings_) terms.emplace_back(k, &v);
   std::sort(terms.begin(), terms.end());
   std::string k;
   for (const auto& [term_key, list] : terms) {
@@ -120,12 +117,6 @@ Status TextIndexBuilder::Flush(const std::function<Status(std::string_view)>& fn
   postings_.clear();
   bytes_ = 0;
   return Status::OK();
-}
-
-std::unordered_map<std::string, int64_t> TextIndexBuilder::Frequencies() const {
-  std::unordered_map<std::string, int64_t> out = frequencies_;
-  for (const auto& [k, v] : postings_) out[k] += v.second;
-  return out;
 }
 
 Status TextIndexBuilder::Finish(const std::function<Status(std::string_view)>& fn) { return Flush(fn); }
@@ -186,8 +177,9 @@ Status Transaction::Impl::TextTermCounts(uint32_t index_id,
   if (Status s = CheckActive(); !s.ok()) return s;
   std::string prefix = key::TextTermCounterPrefix(index_id);
   return kv_.ScanPrefix(Keyspace::kMeta, prefix, [&](std::string_view k, std::string_view v) {
-    if (k.size() > prefix.size() && v.size() == 8)
-      fn(static_cast<uint8_t>(k[prefix.size()]), k.substr(prefix.size() + 1), key::GetI64(v.data()));
+    // The term, 0x00, the field.
+    if (k.size() >= prefix.size() + 2 && k[k.size() - 2] == '\0' && v.size() == 8)
+      fn(static_cast<uint8_t>(k.back()), k.substr(prefix.size(), k.size() - prefix.size() - 2), key::GetI64(v.data()));
     return true;
   });
 }

@@ -262,18 +262,14 @@ class TextIndexBuilder {
   uint64_t count() const { return count_; }
   // Per field: the elements that have it, and their lengths' sum.
   const std::vector<std::pair<int64_t, int64_t>>& stats() const { return stats_; }
-  // Per term and field (the term, 0x00, the field): the elements with it,
-  // of everything added so far.
-  std::unordered_map<std::string, int64_t> Frequencies() const;
 
  private:
   Status Flush(const std::function<Status(std::string_view)>& fn);
   const storage::IndexRecord& index_;
   size_t budget_, bytes_ = 0;
   std::function<Status(std::string_view)> overflow_;
-  // (term 0x00 field) -> its postings held, and how many.
-  std::unordered_map<std::string, std::pair<std::string, int64_t>> postings_;
-  std::unordered_map<std::string, int64_t> frequencies_;  // of everything flushed
+  // (term 0x00 field) -> its postings held, each the key's part after the field.
+  std::unordered_map<std::string, std::string> postings_;
   std::vector<std::pair<int64_t, int64_t>> stats_;
   uint64_t count_ = 0;
 };

@@ -321,8 +321,9 @@ std::string Counter(CounterKind kind, uint32_t id) {
 
 std::string TextTermCounter(uint32_t index_id, uint8_t field, std::string_view term) {
   std::string k = TextTermCounterPrefix(index_id);
-  k.push_back(static_cast<char>(field));
   k.append(term);
+  k.push_back('\0');
+  k.push_back(static_cast<char>(field));
   return k;
 }
 

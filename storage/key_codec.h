@@ -80,7 +80,8 @@
 // (kTextDocs) and their lengths' sum (kTextLength), under TextFieldCounter;
 // per field and term, the elements that have the term there (its document
 // frequency), under the meta key TextTermCounter:
-//   meta    'C' 'z' index-id(u32) field(u8) term         count (i64, merge-added)
+//   meta    'C' 'z' index-id(u32) term 0x00 field(u8)    count (i64, merge-added)
+// (in the order of the postings: by term, then field).
 #pragma once
 
 #include <bit>
