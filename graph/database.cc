@@ -312,8 +312,9 @@ Status Database::CreateFullTextIndex(const FullTextIndexSpec& spec) {
     record.id = next->NextId();
     next->indexes.push_back(record);
     dir = store.BulkDirectory();
-    // Past the sorting budget, the builder's postings go to sorted runs.
-    const size_t budget = std::max<size_t>(1, store.options().sort_memory_bytes);
+    // Past its half of the sorting budget, the builder's postings go to
+    // sorted runs, which hold the other half in memory.
+    const size_t budget = std::max<size_t>(1, store.options().sort_memory_bytes / 2);
     SortedKeys keys(dir, "fulltext", budget);
     bool spilled = false;
     graph::TextIndexBuilder builder(record, budget, [&](std::string_view k) {
