@@ -143,6 +143,17 @@ Status BuildIndexes(const graph::GraphTxn& reader, std::span<const IndexRecord> 
   return s.ok() ? second_status : s;
 }
 
+// The files an index build ingests, made in dir: (*files)[0] for the
+// index family, (*files)[1] for the meta family.
+Status IndexFiles(const std::string& dir, std::vector<storage::Store::IngestFile>* files) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError(dir + ": " + ec.message());
+  files->push_back({Keyspace::kIndex, dir + "/index.sst"});
+  files->push_back({Keyspace::kMeta, dir + "/meta.sst"});
+  return Status::OK();
+}
+
 }  // namespace
 
 Status Database::CreateIndex(const IndexSpec& spec) { return CreateIndexes(std::span<const IndexSpec>(&spec, 1)); }
@@ -230,11 +241,7 @@ Status Database::CreateIndexes(std::span<const IndexSpec> specs, std::vector<boo
       return Status::OK();
     }
     // The keys and the definitions go in one atomic ingestion.
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Status::IOError(dir + ": " + ec.message());
-    files->push_back({Keyspace::kIndex, dir + "/index.sst"});
-    files->push_back({Keyspace::kMeta, dir + "/meta.sst"});
+    if (Status s = IndexFiles(dir, files); !s.ok()) return s;
     bool written = false;
     storage::SstWriter writer(store, Keyspace::kIndex, files->at(0).path);
     Status s = SortedKeys::WriteFile(sources, writer, &written);
@@ -428,11 +435,7 @@ Status Database::CreateFullTextIndex(const FullTextIndexSpec& spec) {
       txn.Put(Keyspace::kMeta, key::IndexDef(record.id), definition);
       return Status::OK();
     }
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Status::IOError(dir + ": " + ec.message());
-    files->push_back({Keyspace::kIndex, dir + "/fulltext.sst"});
-    files->push_back({Keyspace::kMeta, dir + "/meta.sst"});
+    if (Status s = IndexFiles(dir, files); !s.ok()) return s;
     storage::SstWriter writer(store, Keyspace::kIndex, files->at(0).path);
     storage::SstWriter meta_writer(store, Keyspace::kMeta, files->at(1).path);
     if (Status s = writer.Open(); !s.ok()) return s;

@@ -5,7 +5,6 @@
 #include <cstring>
 #include <map>
 #include <tuple>
-#include <unordered_map>
 
 #include <libstemmer.h>
 #include <unicode/brkiter.h>
@@ -325,6 +324,12 @@ class QueryParser {
   Status Error(const std::string& what) const {
     return Status::InvalidArgument("full-text query, column " + std::to_string(at_ + 1) + ": " + what);
   }
+  // One level further in (the caller takes it back with --depth_).
+  Status Deeper() {
+    if (++depth_ > kMaxQueryDepth)
+      return Error("the query nests too deeply (more than " + std::to_string(kMaxQueryDepth) + " levels)");
+    return Status::OK();
+  }
   void Skip() {
     while (at_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[at_]))) ++at_;
   }
@@ -409,7 +414,7 @@ class QueryParser {
     if (at_ >= text_.size()) return Error("a term was expected");
     char c = text_[at_];
     if (c == '(') {
-      if (++depth_ > kMaxQueryDepth) return Error("the query nests too deeply (more than " + std::to_string(kMaxQueryDepth) + " levels)");
+      if (Status s = Deeper(); !s.ok()) return s;
       size_t open = at_++;
       Status nested = Clauses(out, true);
       --depth_;
@@ -452,7 +457,7 @@ class QueryParser {
           for (const std::string& f : fields_) names += (names.empty() ? "" : ", ") + f;
           return Error("no field " + word + " in this index (its fields: " + names + ")");
         }
-        if (++depth_ > kMaxQueryDepth) return Error("the query nests too deeply (more than " + std::to_string(kMaxQueryDepth) + " levels)");
+        if (Status s = Deeper(); !s.ok()) return s;
         Status field = Clause(out, {static_cast<uint8_t>(it - fields_.begin())});
         --depth_;
         return field;
@@ -590,12 +595,17 @@ class Searcher {
   // The postings of term in q's fields (only those of candidates, if given).
   Status Postings(const Query& q, const std::string& term, bool with_positions, TermPostings* out,
                   const std::vector<std::pair<uint8_t, uint64_t>>* candidates = nullptr) {
+    return Scan(q, key::TextTermPrefix(index_, term), "'" + term + "'", with_positions, out, candidates);
+  }
+  // The postings under a key prefix (what: the terms they are, for an error).
+  Status Scan(const Query& q, const std::string& prefix, const std::string& what, bool with_positions,
+              TermPostings* out, const std::vector<std::pair<uint8_t, uint64_t>>* candidates = nullptr) {
     Status bad;
     size_t next = 0;
-    Status s = source_.Scan(key::TextTermPrefix(index_, term), [&](std::string_view k) {
+    Status s = source_.Scan(prefix, [&](std::string_view k) {
       key::TextPosting p;
       if (!key::ParseTextPosting(k, &p)) {
-        bad = Status::Corruption("full-text index: a malformed posting of term '" + term + "' (run kg check)");
+        bad = Status::Corruption("full-text index: a malformed posting of " + what + " (run kg check)");
         return false;
       }
       bool wanted = Wanted(q, p.field);
@@ -777,32 +787,17 @@ class Searcher {
     for (uint32_t i = 0; i < p.count && key::NextTextPosition(&in, at, &at); ++i) out->push_back(at);
   }
 
-  static void Collect(std::unordered_map<uint64_t, double>& scores, Hits* out) {
-    out->clear();
-    out->reserve(scores.size());
-    for (auto [e, s] : scores) out->push_back({e, s});
-    std::sort(out->begin(), out->end(), [](const Hit& a, const Hit& b) { return a.element < b.element; });
-  }
-
+  // Every element with a term of the prefix scores the boost (Lucene's
+  // constant score).
   Status Prefix(const Query& q, Hits* out) {
-    std::unordered_map<uint64_t, double> scores;
-    Status bad;
-    Status s = source_.Scan(key::TextStartPrefix(index_, q.prefix), [&](std::string_view k) {
-      key::TextPosting p;
-      if (!key::ParseTextPosting(k, &p)) {
-        bad = Status::Corruption("full-text index: a malformed posting (run kg check)");
-        return false;
-      }
-      if (Wanted(q, p.field)) scores[p.element] = q.boost;
-      if (Status st = Poll(); !st.ok()) {
-        bad = st;
-        return false;
-      }
-      return true;
-    });
-    if (!s.ok()) return s;
-    if (!bad.ok()) return bad;
-    Collect(scores, out);
+    TermPostings t;
+    if (Status s = Scan(q, key::TextStartPrefix(index_, q.prefix), "terms '" + q.prefix + "*'", false, &t); !s.ok())
+      return s;
+    out->clear();
+    for (const Posting& p : t.postings) out->push_back({p.element, q.boost});
+    std::sort(out->begin(), out->end(), [](const Hit& a, const Hit& b) { return a.element < b.element; });
+    out->erase(std::unique(out->begin(), out->end(), [](const Hit& a, const Hit& b) { return a.element == b.element; }),
+               out->end());
     return Status::OK();
   }
 

@@ -108,18 +108,34 @@ class Parser {
     ~DepthGuard() { --p->depth_; }
   };
 
-  // CREATE FULLTEXT INDEX [name] [IF NOT EXISTS]
-  //   FOR (n:A|B) | FOR ()-[r:T|U]-()  ON EACH [n.p, n.q]
-  //   [OPTIONS {indexConfig: {`fulltext.analyzer`: 'english', ...}}]
-  void ParseFullTextIndex(SchemaCommand* cmd) {
-    cmd->kind = SchemaKind::kCreateFullTextIndex;
-    if (Cur().kind == TokenKind::kIdentifier && !IsKeyword("IF") && !IsKeyword("FOR")) cmd->name = ExpectName("a name");
+  // An index or constraint creation after its kind: [name] [IF NOT EXISTS] FOR.
+  void ParseCreationHead(SchemaCommand* cmd) {
+    if (Cur().kind == TokenKind::kIdentifier && !IsKeyword("IF") && !IsKeyword("FOR") && !IsKeyword("ON"))
+      cmd->name = ExpectName("a name");
     if (AcceptKeyword("IF")) {
       ExpectKeyword("NOT");
       ExpectKeyword("EXISTS");
       cmd->if_not_exists = true;
     }
     ExpectKeyword("FOR");
+  }
+
+  // variable.key, where variable must be the one FOR declared; returns the key.
+  std::string ExpectPropertyOf(const std::string& variable) {
+    const Token at = Cur();
+    std::string var = ExpectName("a variable");
+    if (var != variable)
+      SemanticError("UndefinedVariable", "variable `" + var + "` is not the one declared in FOR", at.pos);
+    ExpectSymbol(".");
+    return ExpectName("a property key");
+  }
+
+  // CREATE FULLTEXT INDEX [name] [IF NOT EXISTS]
+  //   FOR (n:A|B) | FOR ()-[r:T|U]-()  ON EACH [n.p, n.q]
+  //   [OPTIONS {indexConfig: {`fulltext.analyzer`: 'english', ...}}]
+  void ParseFullTextIndex(SchemaCommand* cmd) {
+    cmd->kind = SchemaKind::kCreateFullTextIndex;
+    ParseCreationHead(cmd);
     auto names = [&](const char* what) {
       do {
         cmd->labels.push_back(ExpectName(what));
@@ -151,12 +167,7 @@ class Parser {
     const Token list = Cur();
     ExpectSymbol("[");
     do {
-      const Token at = Cur();
-      std::string var = ExpectName("a variable");
-      if (var != cmd->variable)
-        SemanticError("UndefinedVariable", "variable `" + var + "` is not the one declared in FOR", at.pos);
-      ExpectSymbol(".");
-      cmd->properties.push_back(ExpectName("a property key"));
+      cmd->properties.push_back(ExpectPropertyOf(cmd->variable));
     } while (AcceptSymbol(","));
     ExpectClosing("]", list);
     if (AcceptKeyword("OPTIONS")) ParseIndexOptions(cmd);
@@ -238,36 +249,22 @@ class Parser {
       return true;
     }
     cmd->kind = index ? SchemaKind::kCreateIndex : SchemaKind::kCreateConstraint;
-    if (Cur().kind == TokenKind::kIdentifier && !IsKeyword("IF") && !IsKeyword("FOR") && !IsKeyword("ON"))
-      cmd->name = ExpectName("a name");
-    if (AcceptKeyword("IF")) {
-      ExpectKeyword("NOT");
-      ExpectKeyword("EXISTS");
-      cmd->if_not_exists = true;
-    }
-    ExpectKeyword("FOR");
+    ParseCreationHead(cmd);
     const Token open = Cur();
     ExpectSymbol("(");
     cmd->variable = ExpectName("a variable");
     ExpectSymbol(":");
     cmd->label = ExpectName("a label");
     ExpectClosing(")", open);
-    auto property = [&] {
-      std::string var = ExpectName("a variable");
-      if (var != cmd->variable)
-        SemanticError("UndefinedVariable", "variable `" + var + "` is not the one declared in FOR", Cur().pos);
-      ExpectSymbol(".");
-      cmd->property = ExpectName("a property key");
-    };
     if (index) {
       ExpectKeyword("ON");
       const Token paren = Cur();
       ExpectSymbol("(");
-      property();
+      cmd->property = ExpectPropertyOf(cmd->variable);
       ExpectClosing(")", paren);
     } else {
       ExpectKeyword("REQUIRE");
-      property();
+      cmd->property = ExpectPropertyOf(cmd->variable);
       ExpectKeyword("IS");
       ExpectKeyword("UNIQUE");
     }
