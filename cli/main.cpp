@@ -54,7 +54,9 @@ constexpr const char* kUsage =
     "open it at once, each statement seeing every commit made before it began. Reads never wait;\n"
     "writers take turns: a write waits while another process writes, at most --busy-timeout MS\n"
     "(default 5000; every subcommand takes it), then fails as busy, naming that process.\n"
-    "--read-only (kg check and kg export always) needs no write access to the directory.\n";
+    "--read-only (kg check and kg export always) needs no write access to the directory.\n"
+    "A commit returns once it is on disk; --no-sync (every subcommand takes it) skips that wait,\n"
+    "so that a power loss may lose the last commits (a killed process still loses none).\n";
 
 int Usage(const std::string& problem) {
   std::cerr << "kg: " << problem << "\n" << kUsage;
@@ -88,6 +90,7 @@ std::string DatasetsDir() {
 struct Args {
   std::string db;
   std::optional<std::chrono::milliseconds> busy_timeout;  // --busy-timeout MS
+  bool no_sync = false;                                    // --no-sync
   std::vector<std::string> positional;
   std::vector<std::pair<std::string, std::string>> options;  // in order
 
@@ -125,6 +128,8 @@ bool ParseArgs(const std::vector<std::string>& args, const std::vector<std::stri
       }
       out->busy_timeout = std::chrono::milliseconds(ms);
       ++i;
+    } else if (a == "--no-sync") {
+      out->no_sync = true;
     } else if (a == "--db" || takes) {
       if (i + 1 >= args.size()) {
         *status = Usage(a + " needs a value");
@@ -151,6 +156,7 @@ std::unique_ptr<kg::Database> OpenDb(const Args& args, bool read_only = false) {
   kg::Options options;
   options.read_only = read_only;
   if (args.busy_timeout) options.busy_timeout = *args.busy_timeout;
+  options.sync_commits = !args.no_sync;
   std::error_code ec;
   if (!read_only) std::filesystem::create_directories(dir, ec);
   auto db = kg::Database::Open(dir, options);

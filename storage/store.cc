@@ -733,20 +733,49 @@ void Store::ReleaseSnapshot(Instance& primary, const rocksdb::Snapshot* snapshot
 }
 
 Status Store::Commit(StoreTransaction& txn) {
-  std::lock_guard lock(commit_mu_);
-  if (txn.catalog_version() != catalog()->version)
-    return Status::Conflict(
-        "an index or constraint was created or dropped while this transaction ran; retry it");
-  rocksdb::SequenceNumber snap = txn.snapshot()->GetSequenceNumber();
-  for (const std::string& k : txn.validate_keys()) {
-    auto it = last_publish_.find(k);
-    if (it != last_publish_.end() && it->second > snap)
-      return Status::Conflict(k + " was changed by a transaction that committed after this one began; retry");
+  rocksdb::SequenceNumber written = 0;
+  {
+    std::lock_guard lock(commit_mu_);
+    if (txn.catalog_version() != catalog()->version)
+      return Status::Conflict(
+          "an index or constraint was created or dropped while this transaction ran; retry it");
+    rocksdb::SequenceNumber snap = txn.snapshot()->GetSequenceNumber();
+    for (const std::string& k : txn.validate_keys()) {
+      auto it = last_publish_.find(k);
+      if (it != last_publish_.end() && it->second > snap)
+        return Status::Conflict(k + " was changed by a transaction that committed after this one began; retry");
+    }
+    if (Status s = CommitLocked(txn, &written); !s.ok()) return s;
   }
-  return CommitLocked(txn);
+  // The sync happens outside the lock, so that the commits made while it
+  // runs share the next one.
+  return SyncLog(txn.instance(), written);
 }
 
-Status Store::CommitLocked(StoreTransaction& txn) {
+Status Store::SyncLog(Instance& primary, rocksdb::SequenceNumber written) {
+  if (!options_.sync_commits) return Status::OK();
+  std::unique_lock lock(sync_mu_);
+  while (synced_ < written) {
+    if (syncing_) {
+      sync_cv_.wait(lock);
+      continue;
+    }
+    syncing_ = true;
+    rocksdb::SequenceNumber target = primary.db->GetLatestSequenceNumber();
+    lock.unlock();
+    rocksdb::Status s = primary.db->SyncWAL();
+    lock.lock();
+    syncing_ = false;
+    ++syncs_;
+    if (s.ok()) synced_ = std::max(synced_, target);
+    sync_cv_.notify_all();
+    if (!s.ok())
+      return FromRocks(s, "syncing the log (the transaction was written, but may not survive a power loss)");
+  }
+  return Status::OK();
+}
+
+Status Store::CommitLocked(StoreTransaction& txn, rocksdb::SequenceNumber* written) {
   Instance& primary = txn.instance();
   if (!primary.primary()) return Status::Internal("a commit outside the write turn");
   rocksdb::DB* db = primary.db.get();
@@ -764,13 +793,14 @@ Status Store::CommitLocked(StoreTransaction& txn) {
     if (!s.ok()) return FromRocks(s, "commit");
     rocksdb::WriteBatch sorted(batch->GetDataSize());
     sorter.Build(primary.handles, &sorted);
-    s = db->Write(write_options_, &sorted);
+    s = db->Write(commit_options_, &sorted);
   } else {
-    s = db->Write(write_options_, batch);
+    s = db->Write(commit_options_, batch);
   }
   if (!s.ok()) return FromRocks(s, "commit");
+  *written = db->GetLatestSequenceNumber();
   if (!txn.publish_keys().empty()) {
-    rocksdb::SequenceNumber seq = db->GetLatestSequenceNumber();
+    rocksdb::SequenceNumber seq = *written;
     for (const std::string& k : txn.publish_keys()) last_publish_[k] = seq;
     if (last_publish_.size() > kPruneThreshold) {
       rocksdb::SequenceNumber oldest;
@@ -898,11 +928,15 @@ Status Store::ChangeCatalog(const CatalogChange& change) {
   auto next = std::make_shared<IndexCatalog>(*old);
   next->version = old->version + 1;
   std::vector<IngestFile> files;
+  std::unique_lock<std::shared_mutex> publishing;
   {
     StoreTransaction txn(shared_from_this(), /*read_only=*/false);
     if (Status s = change(txn, *old, next.get(), &files); !s.ok()) return s;
+    publishing = std::unique_lock(catalog_change_mu_);
     if (files.empty()) {
-      if (Status s = CommitLocked(txn); !s.ok()) return s;
+      rocksdb::SequenceNumber written = 0;
+      if (Status s = CommitLocked(txn, &written); !s.ok()) return s;
+      if (Status s = SyncLog(*primary, written); !s.ok()) return s;
     } else if (txn.has_writes()) {
       return Status::InvalidArgument("a catalog change gave both writes and files");
     }

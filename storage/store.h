@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <condition_variable>
 #include <map>
 #include <set>
 #include <memory>
@@ -264,12 +265,19 @@ class Store : public std::enable_shared_from_this<Store> {
   // count consecutive ids from *next, reserving a new range above the mark
   // (mark_key) when *reserved is reached.
   Result<uint64_t> AllocateIds(const std::string& mark_key, uint64_t* next, uint64_t* reserved, uint64_t count);
-  Status CommitLocked(StoreTransaction& txn);
+  // Writes txn's batch (not synced); *written is the sequence number
+  // it reached.
+  Status CommitLocked(StoreTransaction& txn, rocksdb::SequenceNumber* written);
+  // Group commit: returns once the log is synced up to written. One caller
+  // at a time syncs, for everything written before it began; those that
+  // wrote meanwhile wait and then share the next sync.
+  Status SyncLog(Instance& primary, rocksdb::SequenceNumber written);
   Status IngestLocked(Instance& primary, const std::vector<IngestFile>& files);
 
   std::string path_;
   Options options_;
-  rocksdb::WriteOptions write_options_;
+  rocksdb::WriteOptions write_options_;   // single writes: synced when commits are
+  rocksdb::WriteOptions commit_options_;  // transactions: never (SyncLog syncs them)
   std::shared_ptr<rocksdb::Cache> block_cache_;
   std::shared_ptr<rocksdb::MergeOperator> merge_;
 
@@ -302,6 +310,10 @@ class Store : public std::enable_shared_from_this<Store> {
 
   mutable std::mutex catalog_mu_;
   std::shared_ptr<const IndexCatalog> catalog_;
+  // A transaction takes its catalog and its snapshot under this (shared),
+  // a catalog change writes and publishes under it (exclusive): the catalog
+  // a transaction plans by is the one its snapshot holds the entries of.
+  std::shared_mutex catalog_change_mu_;
 
   // Id ranges first..last; those of different loads never overlap, each
   // taking fresh ids.
@@ -320,6 +332,11 @@ class Store : public std::enable_shared_from_this<Store> {
   // that published each conflict key, kept while some live snapshot is older.
   std::mutex commit_mu_;
   std::unordered_map<std::string, rocksdb::SequenceNumber> last_publish_;
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  bool syncing_ = false;
+  rocksdb::SequenceNumber synced_ = 0;  // the log is synced up to here
+  uint64_t syncs_ = 0;                  // syncs made by commits
   std::mutex snapshots_mu_;
   std::multiset<rocksdb::SequenceNumber> live_snapshots_;
 };
@@ -328,6 +345,10 @@ class Store : public std::enable_shared_from_this<Store> {
 struct StoreInternals {
   static rocksdb::DB* db(const Store& store) { return store.Current()->db.get(); }
   static rocksdb::ColumnFamilyHandle* cf(const Store& store, Keyspace ks) { return store.Current()->cf(ks); }
+  static uint64_t log_syncs(Store& store) {
+    std::lock_guard lock(store.sync_mu_);
+    return store.syncs_;
+  }
 };
 
 }  // namespace kg::storage

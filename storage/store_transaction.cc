@@ -39,6 +39,7 @@ void StoreTransaction::Start() {
       start_error_ = inst.status();  // nothing to read through: every read fails with it
     }
   }
+  std::shared_lock lock(store_->catalog_change_mu_);
   catalog_ = store_->catalog();
   if (inst_ && inst_->primary()) snapshot_ = store_->AcquireSnapshot(*inst_);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <thread>
 
 #include <rocksdb/db.h>
 
@@ -94,4 +95,55 @@ TEST_CASE("GetFollowing reads what Get reads, in any order of keys, before and a
   REQUIRE(writer.GetFollowing(storage::Keyspace::kNodes, storage::key::Node(16), &v).ok());
   CHECK(v == "mine");
   writer.Rollback();
+}
+
+TEST_CASE("commits are synced by default, and threads committing at once share syncs", "[storage][durability]") {
+  TempDir dir;
+  REQUIRE(Options{}.sync_commits);
+  auto store = storage::Store::Open(dir.db(), Options{});
+  REQUIRE(store.ok());
+  constexpr int kThreads = 4, kCommits = 50;
+  std::vector<std::thread> threads;
+  std::atomic<int> failed{0};
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kCommits; ++i) {
+        auto turn = (*store)->TakeTurn();
+        if (!turn.ok()) {
+          ++failed;
+          continue;
+        }
+        storage::StoreTransaction kv(*store, std::move(*turn));
+        kv.Put(storage::Keyspace::kNodes, storage::key::Node(static_cast<uint64_t>(t * 1000 + i + 1)), "v");
+        if (!kv.Commit().ok()) ++failed;
+      }
+    });
+  for (auto& th : threads) th.join();
+  REQUIRE(failed == 0);
+  uint64_t syncs = storage::StoreInternals::log_syncs(**store);
+  INFO(syncs);
+  // Every commit waited for a sync; none made more than one.
+  CHECK(syncs >= 1);
+  CHECK(syncs <= static_cast<uint64_t>(kThreads * kCommits));
+  storage::StoreTransaction reader(*store, true);
+  std::string v;
+  for (int t = 0; t < kThreads; ++t)
+    for (int i = 0; i < kCommits; ++i)
+      REQUIRE(reader.Get(storage::Keyspace::kNodes, storage::key::Node(static_cast<uint64_t>(t * 1000 + i + 1)), &v).ok());
+}
+
+TEST_CASE("a database opened without synced commits syncs none", "[storage][durability]") {
+  TempDir dir;
+  Options options;
+  options.sync_commits = false;
+  auto store = storage::Store::Open(dir.db(), options);
+  REQUIRE(store.ok());
+  for (int i = 0; i < 10; ++i) {
+    auto turn = (*store)->TakeTurn();
+    REQUIRE(turn.ok());
+    storage::StoreTransaction kv(*store, std::move(*turn));
+    kv.Put(storage::Keyspace::kNodes, storage::key::Node(static_cast<uint64_t>(i + 1)), "v");
+    REQUIRE(kv.Commit().ok());
+  }
+  CHECK(storage::StoreInternals::log_syncs(**store) == 0);
 }
