@@ -202,6 +202,9 @@ class GraphTxn : public std::enable_shared_from_this<GraphTxn> {
   // files the node under, and the node.
   virtual Status IndexEntries(uint32_t index_id, FunctionRef<bool(const Value&, NodeId)> fn) const = 0;
   virtual bool HasIndex(uint32_t label, uint32_t key) const = 0;
+  // Grows each time an index or constraint is created or dropped: what a
+  // plan chosen from HasIndex holds for.
+  virtual uint64_t schema_version() const = 0;
   // The nodes with label whose key equals value (Cypher equality, above),
   // in ascending id order. NotFound when no index covers (label, key).
   virtual Result<std::vector<NodeId>> IndexSeek(uint32_t label, uint32_t key, const Value& value) const = 0;

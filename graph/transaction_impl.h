@@ -70,6 +70,7 @@ class Transaction::Impl final : public graph::GraphTxn {
   std::vector<IndexDef> Indexes() const override;
   Status IndexEntries(uint32_t index_id, graph::FunctionRef<bool(const Value&, NodeId)> fn) const override;
   bool HasIndex(uint32_t label, uint32_t key) const override { return IndexFor(label, key) != nullptr; }
+  uint64_t schema_version() const override { return kv_.catalog_version(); }
   Result<std::vector<NodeId>> IndexSeek(uint32_t label, uint32_t key, const Value& value) const override;
   Result<std::vector<NodeId>> IndexRange(uint32_t label, uint32_t key, const std::optional<IndexBound>& lower,
                                          const std::optional<IndexBound>& upper) const override;

@@ -10,19 +10,43 @@
 #include "query/functions.h"
 #include "query/lexer.h"
 #include "query/parser.h"
+#include "query/plan_cache.h"
 #include "query/planner.h"
 #include "query/procedures.h"
 
 namespace kg {
+
+class PreparedStatement::Impl {
+ public:
+  std::string text;
+  QueryError error;  // code empty: parsed
+  // The statement bound for each set of parameter names it is run with.
+  query::PlanCache cache{16};
+};
+
+bool PreparedStatement::ok() const { return impl_ && impl_->error.code.empty(); }
+
+const QueryError& PreparedStatement::error() const {
+  static const QueryError kEmpty("ClientError", "Statement", false, "an empty prepared statement");
+  return impl_ ? impl_->error : kEmpty;
+}
+
+const std::string& PreparedStatement::text() const {
+  static const std::string kNone;
+  return impl_ ? impl_->text : kNone;
+}
 
 
 class Connection::Impl {
  public:
   explicit Impl(Database& db) : db_(db) {}
 
+  // Runs text; cache keeps its parsed and bound statement (the
+  // connection's own cache unless given).
   QueryResult Run(std::string_view text, const QueryParams& params,
                   const std::function<bool(const std::vector<Value>&)>* on_row,
-                  const std::function<void(const std::vector<std::string>&)>* on_columns = nullptr);
+                  const std::function<void(const std::vector<std::string>&)>* on_columns = nullptr,
+                  query::PlanCache* cache = nullptr);
 
   Database& db_;
   std::shared_ptr<graph::GraphTxn> explicit_;
@@ -30,17 +54,19 @@ class Connection::Impl {
   std::atomic<bool> cancel_{false};
   std::chrono::milliseconds timeout_{0};
   std::string file_directory_;
+  query::PlanCache cache_;
 
   // The index or constraint text creates; nullopt for any other statement
   // (or one that does not parse: running it says why).
   std::optional<IndexSpec> Creation(std::string_view text) const;
+  // Makes r the failed result of e, raised by text.
+  static void Fail(QueryResult* r, std::string_view text, const QueryError& e);
 
  private:
   void RunSchema(const query::SchemaCommand& cmd, QueryResult* result);
   Value Materialize(graph::GraphTxn& txn, const Value& v);
-  // Makes r the failed result of e, raised by text.
-  static void Fail(QueryResult* r, std::string_view text, const QueryError& e);
 };
+
 
 namespace {
 
@@ -243,22 +269,30 @@ void Connection::Impl::RunSchema(const query::SchemaCommand& cmd, QueryResult* r
 
 QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& params,
                                   const std::function<bool(const std::vector<Value>&)>* on_row,
-                                  const std::function<void(const std::vector<std::string>&)>* on_columns) {
+                                  const std::function<void(const std::vector<std::string>&)>* on_columns,
+                                  query::PlanCache* cache) {
   QueryResult result;
   auto start = std::chrono::steady_clock::now();
   cancel_ = false;
   std::shared_ptr<graph::GraphTxn> txn;
   bool auto_commit = !explicit_;
+  if (!cache) cache = &cache_;
   try {
-    query::Statement st = query::Parse(text);
-    if (st.schema.kind != query::SchemaKind::kNone) {
-      RunSchema(st.schema, &result);
-      result.seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      return result;
+    std::string key = query::PlanCache::Key(text, params);
+    std::shared_ptr<const query::CachedStatement> cached = cache->Find(key);
+    std::optional<query::Statement> parsed;
+    if (!cached) {
+      parsed.emplace(query::Parse(text));
+      if (parsed->schema.kind != query::SchemaKind::kNone) {
+        RunSchema(parsed->schema, &result);
+        result.seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return result;
+      }
     }
+    bool writes = cached ? cached->writes : query::Writes(*parsed);
     if (auto_commit) {
       // A statement that only reads takes no turn to write: it never waits.
-      auto begun = graph::Begin(db_, !query::Writes(st), &cancel_);
+      auto begun = graph::Begin(db_, !writes, &cancel_);
       if (!begun.ok()) throw FromStatus(begun.status(), true);
       txn = std::move(*begun);
     } else {
@@ -272,10 +306,32 @@ QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& para
     ctx.file_directory = file_directory_;
     query::EvalSupport support;
     query::Evaluator eval(ctx, support);
+    // A cached statement whose plan no longer fits is planned again from
+    // its bound tree; a new one is bound, and kept once it has planned.
+    std::shared_ptr<query::CachedStatement> fresh;
+    if (cached && !cached->Fits(*txn)) {
+      fresh = std::make_shared<query::CachedStatement>();
+      fresh->statement = cached->statement;
+      fresh->writes = cached->writes;
+      cached = nullptr;
+      cache->CountReplan();
+    }
+    if (!cached && !fresh) {
+      if (!parsed) parsed.emplace(query::Parse(text));
+      query::Bind(*parsed, params);
+      fresh = std::make_shared<query::CachedStatement>();
+      fresh->statement = std::make_shared<const query::Statement>(std::move(*parsed));
+      fresh->writes = writes;
+    }
+    const query::Statement& st = cached ? *cached->statement : *fresh->statement;
     query::Runtime rt{ctx, eval, st.profile};
-    query::Bind(st, params);
     query::Plan plan;
-    query::BuildPlan(st, rt, support, &plan);
+    if (cached) {
+      query::BuildPlan(st, rt, support, &plan, &cached->facts);
+    } else {
+      query::BuildPlan(st, rt, support, &plan, nullptr, &fresh->facts);
+      cache->Put(key, fresh);
+    }
     eval.set_pattern_width(plan.pattern_width);
     result.columns_ = plan.columns;
     if (on_columns) (*on_columns)(plan.columns);
@@ -370,6 +426,44 @@ QueryResult Connection::Stream(std::string_view statement, const QueryParams& pa
                                const std::function<void(const std::vector<std::string>&)>& on_columns,
                                const std::function<bool(const std::vector<Value>&)>& on_row) {
   return impl_->Run(statement, params, &on_row, &on_columns);
+}
+
+PreparedStatement Connection::Prepare(std::string_view text) {
+  PreparedStatement p;
+  auto impl = std::make_shared<PreparedStatement::Impl>();
+  impl->text = std::string(text);
+  try {
+    query::Parse(text);
+  } catch (const QueryError& e) {
+    impl->error = e;
+    impl->error.pretty = Pretty(text, e);
+  }
+  p.impl_ = std::move(impl);
+  return p;
+}
+
+QueryResult Connection::Execute(const PreparedStatement& statement, const QueryParams& params) {
+  if (!statement.ok()) {
+    QueryResult r;
+    Impl::Fail(&r, statement.text(), statement.error());
+    return r;
+  }
+  return impl_->Run(statement.impl_->text, params, nullptr, nullptr, &statement.impl_->cache);
+}
+
+QueryResult Connection::Stream(const PreparedStatement& statement, const QueryParams& params,
+                               const std::function<bool(const std::vector<Value>&)>& on_row) {
+  if (!statement.ok()) {
+    QueryResult r;
+    Impl::Fail(&r, statement.text(), statement.error());
+    return r;
+  }
+  return impl_->Run(statement.impl_->text, params, &on_row, nullptr, &statement.impl_->cache);
+}
+
+PlanCacheStats Connection::plan_cache_stats() const {
+  auto s = impl_->cache_.stats();
+  return {s.hits, s.misses, s.replans, s.entries};
 }
 
 void Connection::ExecuteScript(std::span<const ScriptStatement> statements, const QueryParams& params,

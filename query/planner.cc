@@ -11,7 +11,7 @@ namespace kg::query {
 namespace {
 
 // Splits a predicate into its AND-ed conjuncts.
-void Conjuncts(Expr* e, std::vector<Expr*>* out) {
+void Conjuncts(const Expr* e, std::vector<const Expr*>* out) {
   if (e->kind == ExprKind::kBinary && e->name == "AND") {
     Conjuncts(e->args[0].get(), out);
     Conjuncts(e->args[1].get(), out);
@@ -37,8 +37,9 @@ void SlotsUsed(const Expr& e, std::set<int>* out) {
 
 class Planner {
  public:
-  Planner(Statement& st, Runtime& rt, EvalSupport& support, Plan* plan)
-      : st_(st), rt_(rt), support_(support), plan_(plan) {}
+  Planner(const Statement& st, Runtime& rt, EvalSupport& support, Plan* plan, const PlanFacts* known,
+          PlanFacts* record)
+      : st_(st), rt_(rt), support_(support), plan_(plan), known_(known), record_(record) {}
 
   void Build() {
     plan_->columns = st_.columns;
@@ -52,7 +53,7 @@ class Planner {
       u->set_next(plan_->sink.get());
       plan_->operators.push_back(std::move(u));
     }
-    for (SingleQuery& q : st_.parts) {
+    for (const SingleQuery& q : st_.parts) {
       head_ = nullptr;
       tail_ = nullptr;
       PlanSingle(q);
@@ -88,7 +89,7 @@ class Planner {
   };
 
   // A pattern predicate's or comprehension's pattern.
-  void CompileSubPattern(Expr& e, const PatternBinding& binding) {
+  void CompileSubPattern(const Expr& e, const PatternBinding& binding) {
     Pattern pattern{e.pattern};
     auto compiled = CompilePattern(pattern, binding, nullptr);
     support_.patterns[&e] = std::make_shared<PatternMatcher>(std::move(compiled.parts), std::move(compiled.filters));
@@ -106,7 +107,7 @@ class Planner {
     return ready ? &prop : nullptr;
   }
 
-  Anchor ChooseAnchor(const NodeStep& n, const std::set<int>& bound, const std::vector<Expr*>& where_parts,
+  Anchor ChooseAnchor(const NodeStep& n, const std::set<int>& bound, const std::vector<const Expr*>& where_parts,
                       const std::string& var) {
     Anchor a;
     if (bound.count(n.slot)) {
@@ -137,7 +138,7 @@ class Planner {
           if (ready && try_key(n.properties->keys[i], n.properties->args[i].get())) return a;
         }
       }
-      for (Expr* c : where_parts) {
+      for (const Expr* c : where_parts) {
         if (c->kind != ExprKind::kBinary || c->name != "=") continue;
         for (int side = 0; side < 2; ++side)
           if (const Expr* prop = KeyOfVar(*c, side, var, bound); prop && try_key(prop->name, c->args[1 - side].get()))
@@ -149,7 +150,7 @@ class Planner {
       auto lid = txn.ResolveLabel(label);
       if (!lid) continue;
       std::map<std::string, Anchor> ranges;
-      for (Expr* c : where_parts) {
+      for (const Expr* c : where_parts) {
         if (c->kind != ExprKind::kBinary) continue;
         const std::string& op = c->name;
         if (op != "<" && op != "<=" && op != ">" && op != ">=") continue;
@@ -168,8 +169,7 @@ class Planner {
         }
       }
       for (auto& [key, r] : ranges) {
-        auto c = txn.CountNodes(*lid);
-        double count = c.ok() ? static_cast<double>(*c) : 0;
+        double count = static_cast<double>(Count(label));
         r.kind = Anchor::Kind::kIndexRange;
         r.label = label;
         r.key = key;
@@ -179,12 +179,7 @@ class Planner {
     }
     double best = -1;
     for (const auto& label : n.labels) {
-      auto lid = txn.ResolveLabel(label);
-      double count = 0;
-      if (lid) {
-        auto c = txn.CountNodes(*lid);
-        count = c.ok() ? static_cast<double>(*c) : 0;
-      }
+      double count = static_cast<double>(Count(label));
       if (best < 0 || count < best) {
         best = count;
         a.kind = Anchor::Kind::kLabelScan;
@@ -193,10 +188,20 @@ class Planner {
       }
     }
     if (best >= 0) return a;
-    auto c = txn.CountNodes(std::nullopt);
     a.kind = Anchor::Kind::kAllNodes;
-    a.estimate = c.ok() ? static_cast<double>(*c) : 0;
+    a.estimate = static_cast<double>(Count(""));
     return a;
+  }
+
+  // A label's node count: as known when it is, else read (and recorded).
+  int64_t Count(std::string_view label) {
+    if (known_)
+      if (const int64_t* n = known_->Find(label)) return *n;
+    if (record_)
+      if (const int64_t* n = record_->Find(label)) return *n;
+    int64_t n = PlannerCount(rt_.ctx.txn, label);
+    if (record_) record_->counts.emplace_back(std::string(label), n);
+    return n;
   }
 
   // The steps of a bound pattern, as written.
@@ -244,7 +249,7 @@ class Planner {
 
   // A pattern to match: parts ordered by anchor cost, each traversed from
   // its cheaper end, WHERE conjuncts placed where their slots are bound.
-  Compiled CompilePattern(const Pattern& pattern, const PatternBinding& binding, Expr* where) {
+  Compiled CompilePattern(const Pattern& pattern, const PatternBinding& binding, const Expr* where) {
     Compiled out;
     out.parts = Steps(pattern);
     std::set<int> bound_before(binding.bound_before.begin(), binding.bound_before.end());
@@ -254,7 +259,7 @@ class Planner {
       for (const NodePattern& np : part_ptr->nodes) names.push_back(np.var);
       node_names.push_back(std::move(names));
     }
-    std::vector<Expr*> where_parts;
+    std::vector<const Expr*> where_parts;
     if (where) Conjuncts(where, &where_parts);
 
     // Order parts greedily by anchor cost; traverse each from its cheaper end.
@@ -321,7 +326,7 @@ class Planner {
       if (p.path_slot >= 0) bind_event[p.path_slot] = offset + static_cast<int>(2 * p.rels.size() + 1);
       offset += static_cast<int>(2 * p.rels.size() + 2);
     }
-    for (Expr* c : where_parts) {
+    for (const Expr* c : where_parts) {
       std::set<int> used;
       SlotsUsed(*c, &used);
       int event = -1;
@@ -354,9 +359,9 @@ class Planner {
     return any_agg;
   }
 
-  void PlanSingle(SingleQuery& q) {
+  void PlanSingle(const SingleQuery& q) {
     for (size_t ci = 0; ci < q.clauses.size(); ++ci) {
-      Clause& c = q.clauses[ci];
+      const Clause& c = q.clauses[ci];
       bool last = ci + 1 == q.clauses.size();
       if (IsWrite(c.kind)) {
         plan_->writes = true;
@@ -386,7 +391,7 @@ class Planner {
     EnsureHead();
   }
 
-  void PlanMatch(Clause& c, const Clause* next) {
+  void PlanMatch(const Clause& c, const Clause* next) {
     auto compiled = CompilePattern(c.pattern, c.bound_pattern, c.where.get());
     // Distinct end nodes are enough: a BFS replaces path enumeration.
     if (compiled.parts.size() == 1 && next && MultiplicityInsensitive(*next)) {
@@ -408,7 +413,7 @@ class Planner {
 
   // The match side is planned; the create side keeps the pattern as written,
   // an undirected relationship created outgoing.
-  void PlanMerge(Clause& c) {
+  void PlanMerge(const Clause& c) {
     auto match = CompilePattern(c.pattern, c.bound_pattern, nullptr);
     auto create = CreateSteps(c.pattern, c.bound_pattern);
     for (auto& p : create)
@@ -418,7 +423,7 @@ class Planner {
     Append(std::make_unique<MergeOp>(rt_, matcher, std::move(create), &c, c.width));
   }
 
-  void PlanProjection(Projection& p) {
+  void PlanProjection(const Projection& p) {
     ProjectionSpec spec;
     spec.old_width = p.old_width;
     for (size_t i = 0; i < p.bound_items.size(); ++i)
@@ -428,7 +433,7 @@ class Planner {
     spec.distinct = p.distinct;
     for (auto& s : p.order) spec.order.emplace_back(s.expr.get(), s.descending);
     // Constant SKIP and LIMIT are checked now; parameters when they run.
-    for (Expr* e : {p.skip.get(), p.limit.get()}) {
+    for (const Expr* e : {p.skip.get(), p.limit.get()}) {
       if (!e || ContainsParameter(*e)) continue;
       Row empty;
       Value v = rt_.eval.Eval(*e, empty);
@@ -450,21 +455,51 @@ class Planner {
     return false;
   }
 
-  Statement& st_;
+  const Statement& st_;
   Runtime& rt_;
   EvalSupport& support_;
   Plan* plan_;
+  const PlanFacts* known_;
+  PlanFacts* record_;
   Operator* head_ = nullptr;
   Operator* tail_ = nullptr;
 };
 
 }  // namespace
 
-void BuildPlan(Statement& st, Runtime& rt, EvalSupport& support, Plan* plan) {
+void BuildPlan(const Statement& st, Runtime& rt, EvalSupport& support, Plan* plan, const PlanFacts* known,
+               PlanFacts* record) {
   plan->true_literal = std::make_unique<Expr>(ExprKind::kLiteral, Position{});
   plan->true_literal->value = Value(true);
   plan->true_literal->text = "true";
-  Planner(st, rt, support, plan).Build();
+  if (record) record->schema_version = rt.ctx.txn.schema_version();
+  Planner(st, rt, support, plan, known, record).Build();
+}
+
+int64_t PlannerCount(const graph::GraphTxn& txn, std::string_view label) {
+  std::optional<uint32_t> lid;
+  if (!label.empty()) {
+    lid = txn.ResolveLabel(label);
+    if (!lid) return 0;
+  }
+  auto c = txn.CountNodes(lid);
+  return c.ok() ? *c : 0;
+}
+
+const int64_t* PlanFacts::Find(std::string_view label) const {
+  for (const auto& [name, n] : counts)
+    if (name == label) return &n;
+  return nullptr;
+}
+
+bool PlanFacts::Hold(const graph::GraphTxn& txn) const {
+  if (txn.schema_version() != schema_version) return false;
+  constexpr int64_t kSlack = 64;  // small counts may change freely
+  for (const auto& [label, then] : counts) {
+    int64_t now = PlannerCount(txn, label);
+    if (std::abs(now - then) > kSlack && (now > 2 * then || 2 * now < then)) return false;
+  }
+  return true;
 }
 
 std::string DescribePlan(const Plan& plan, bool profiled) {

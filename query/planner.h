@@ -11,6 +11,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "query/ast.h"
@@ -30,11 +32,30 @@ struct Plan {
   std::unique_ptr<Expr> true_literal;
 };
 
+// What a plan is chosen from besides the statement: the version of the
+// index catalog and the node counts the planner read. Built again from the
+// same facts, a statement gets the same plan without reading them.
+struct PlanFacts {
+  uint64_t schema_version = 0;
+  // Label (empty: every node) and its count; unknown labels count 0.
+  std::vector<std::pair<std::string, int64_t>> counts;
+  const int64_t* Find(std::string_view label) const;
+  // Whether a plan chosen from these facts still fits txn: the same
+  // catalog, and no count has doubled or halved (by more than a few nodes).
+  bool Hold(const graph::GraphTxn& txn) const;
+};
+
 // Builds the plan for st, bound by Bind (binder.h), which must outlive it.
-// Throws QueryError.
+// Throws QueryError. Reads st only, so that one bound statement serves
+// several plans at once.
 // The runtime's evaluator is bound into the operators; the support tables
-// (compiled sub-patterns) are filled in.
-void BuildPlan(Statement& st, Runtime& rt, EvalSupport& support, Plan* plan);
+// (compiled sub-patterns) are filled in. Counts found in known are used as
+// they are; those read are added to record, which gets the schema version.
+void BuildPlan(const Statement& st, Runtime& rt, EvalSupport& support, Plan* plan, const PlanFacts* known = nullptr,
+               PlanFacts* record = nullptr);
+
+// The count of nodes with label (empty: every node) as the planner reads it.
+int64_t PlannerCount(const graph::GraphTxn& txn, std::string_view label);
 
 // EXPLAIN / PROFILE text: one operator per line, with estimates and, after
 // a run, rows and time.

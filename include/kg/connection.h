@@ -30,6 +30,41 @@ namespace kg {
 
 using QueryParams = std::map<std::string, Value, std::less<>>;
 
+// A statement parsed once, to be run many times with parameters:
+//
+//   kg::PreparedStatement find = conn.Prepare("MATCH (p:Person {name: $name}) RETURN p.born");
+//   if (!find.ok()) std::cerr << find.error().pretty;
+//   for (auto& name : names) conn.Execute(find, {{"name", kg::Value(name)}});
+//
+// A prepared statement is a handle: copies share one statement, and any
+// number of threads may run it at once, each through its own Connection.
+// It outlives the connection that prepared it, and holds for the database's
+// changes: an index created or dropped, or counts that change a lot, make
+// it planned again on its next run.
+class PreparedStatement {
+ public:
+  PreparedStatement() = default;
+  // False when the text does not parse (error() says where), or for a
+  // default-constructed handle.
+  bool ok() const;
+  const QueryError& error() const;
+  const std::string& text() const;
+
+  class Impl;
+
+ private:
+  friend class Connection;
+  std::shared_ptr<Impl> impl_;
+};
+
+// How a connection's plan cache has served it.
+struct PlanCacheStats {
+  uint64_t hits = 0;     // runs that reused a parsed and planned statement
+  uint64_t misses = 0;   // runs that parsed and planned
+  uint64_t replans = 0;  // reused statements planned again (schema or counts changed)
+  size_t entries = 0;
+};
+
 class Connection {
  public:
   // REQUIRES: db outlives the connection.
@@ -50,6 +85,17 @@ class Connection {
   QueryResult Stream(std::string_view statement, const QueryParams& params,
                      const std::function<void(const std::vector<std::string>& columns)>& on_columns,
                      const std::function<bool(const std::vector<Value>& row)>& on_row);
+
+  // Parses text. Running the result is running text itself, without
+  // parsing or planning again (see PreparedStatement).
+  PreparedStatement Prepare(std::string_view text);
+  QueryResult Execute(const PreparedStatement& statement, const QueryParams& params = {});
+  QueryResult Stream(const PreparedStatement& statement, const QueryParams& params,
+                     const std::function<bool(const std::vector<Value>& row)>& on_row);
+
+  // Every statement run by text is kept parsed and planned, by its text and
+  // the names of its parameters, for its next run (the 1,000 most recent).
+  PlanCacheStats plan_cache_stats() const;
 
   // Runs a script's statements in order, handing each result to on_result,
   // and stops after the first that fails. A run of index and constraint
