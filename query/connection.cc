@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "graph/graph.h"
+#include "query/auto_params.h"
 #include "query/binder.h"
 #include "query/functions.h"
 #include "query/lexer.h"
@@ -47,6 +48,12 @@ class Connection::Impl {
                   const std::function<bool(const std::vector<Value>&)>* on_row,
                   const std::function<void(const std::vector<std::string>&)>* on_columns = nullptr,
                   query::PlanCache* cache = nullptr);
+  // Runs text as Run does, with autos: the literals text was written with,
+  // which it now names as parameters (auto_params.h).
+  QueryResult RunText(std::string_view text, const QueryParams& params,
+                      const std::function<bool(const std::vector<Value>&)>* on_row,
+                      const std::function<void(const std::vector<std::string>&)>* on_columns, query::PlanCache* cache,
+                      const query::AutoParameters* autos);
 
   Database& db_;
   std::shared_ptr<graph::GraphTxn> explicit_;
@@ -267,19 +274,62 @@ void Connection::Impl::RunSchema(const query::SchemaCommand& cmd, QueryResult* r
   }
 }
 
+namespace {
+// The failure of a statement whose literals cannot be parameters: a column
+// is named by one.
+constexpr const char* kKeepLiterals = "  literals";
+}  // namespace
+
 QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& params,
                                   const std::function<bool(const std::vector<Value>&)>* on_row,
                                   const std::function<void(const std::vector<std::string>&)>* on_columns,
                                   query::PlanCache* cache) {
+  // Statements run by text share a plan with those that differ from them
+  // only in literals (a prepared statement has its parameters already).
+  std::optional<query::AutoParameters> autos;
+  if (!cache) {
+    std::string opening = query::OpeningWords(text);
+    if (!opening.starts_with("EXPLAIN") && !opening.starts_with("PROFILE")) autos = query::Parameterize(text);
+    for (const auto& [name, value] : params)
+      if (autos && query::AutoParameters::IsName(name)) autos.reset();
+  }
+  if (autos) {
+    QueryParams all = params;
+    for (size_t i = 0; i < autos->values.size(); ++i) all.emplace(query::AutoParameters::Name(i), autos->values[i]);
+    bool handed = false;  // columns or rows went out: no second run
+    std::function<bool(const std::vector<Value>&)> rows = [&](const std::vector<Value>& row) {
+      handed = true;
+      return (*on_row)(row);
+    };
+    std::function<void(const std::vector<std::string>&)> columns = [&](const std::vector<std::string>& names) {
+      handed = true;
+      (*on_columns)(names);
+    };
+    QueryResult r = RunText(autos->text, all, on_row ? &rows : nullptr, on_columns ? &columns : nullptr, &cache_, &*autos);
+    if (r.ok()) return r;
+    if (r.error_.code != kKeepLiterals && (handed || r.error_.runtime)) {
+      r.error_ = autos->ToOriginal(r.error_, text);
+      r.error_.pretty = Pretty(text, r.error_);
+      return r;
+    }
+    // Failed to compile: the text as written says why.
+  }
+  return RunText(text, params, on_row, on_columns, cache ? cache : &cache_, nullptr);
+}
+
+QueryResult Connection::Impl::RunText(std::string_view text, const QueryParams& params,
+                                      const std::function<bool(const std::vector<Value>&)>* on_row,
+                                      const std::function<void(const std::vector<std::string>&)>* on_columns,
+                                      query::PlanCache* cache, const query::AutoParameters* autos) {
   QueryResult result;
   auto start = std::chrono::steady_clock::now();
   cancel_ = false;
   std::shared_ptr<graph::GraphTxn> txn;
   bool auto_commit = !explicit_;
-  if (!cache) cache = &cache_;
   try {
     std::string key = query::PlanCache::Key(text, params);
     std::shared_ptr<const query::CachedStatement> cached = cache->Find(key);
+    if (cached && !cached->statement) throw QueryError(kKeepLiterals, "", false, "a column is named by a literal");
     std::optional<query::Statement> parsed;
     if (!cached) {
       parsed.emplace(query::Parse(text));
@@ -319,6 +369,12 @@ QueryResult Connection::Impl::Run(std::string_view text, const QueryParams& para
     if (!cached && !fresh) {
       if (!parsed) parsed.emplace(query::Parse(text));
       query::Bind(*parsed, params);
+      if (autos)
+        for (const std::string& column : parsed->columns)
+          if (column.find("$`  ") != std::string::npos) {
+            cache->Put(key, std::make_shared<query::CachedStatement>());
+            throw QueryError(kKeepLiterals, "", false, "a column is named by a literal");
+          }
       fresh = std::make_shared<query::CachedStatement>();
       fresh->statement = std::make_shared<const query::Statement>(std::move(*parsed));
       fresh->writes = writes;

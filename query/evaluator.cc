@@ -45,8 +45,14 @@ bool ContainsAggregate(const Expr& e) {
 }
 
 bool Evaluator::LoadNode(NodeId id, graph::NodeData* record) {
-  if (node_cache_.empty()) node_cache_.resize(kNodeCacheSlots);
-  CachedNode& slot = node_cache_[id % kNodeCacheSlots];
+  // A statement that reads few nodes gets a few slots; one that reads
+  // more, all of them.
+  if (node_cache_.empty()) node_cache_.resize(kFewNodeCacheSlots);
+  else if (node_cache_.size() < kNodeCacheSlots && ++node_loads_ > kFewNodeCacheSlots) {
+    node_cache_.clear();
+    node_cache_.resize(kNodeCacheSlots);
+  }
+  CachedNode& slot = node_cache_[id % node_cache_.size()];
   uint64_t writes = ctx_.txn.write_count();
   if (slot.id == id && slot.write_count == writes) {
     if (slot.found) *record = slot.record;

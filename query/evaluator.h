@@ -99,8 +99,9 @@ class Evaluator {
     bool found = false;
     graph::NodeData record;
   };
-  static constexpr size_t kNodeCacheSlots = 256;
+  static constexpr size_t kNodeCacheSlots = 256, kFewNodeCacheSlots = 8;
   std::vector<CachedNode> node_cache_;
+  size_t node_loads_ = 0;
 };
 
 // True for the names of aggregate functions (count, sum, collect, ...).

@@ -217,3 +217,62 @@ TEST_CASE("one prepared statement runs from several threads at once", "[query][p
   REQUIRE(r.ok());
   CHECK(r.rows()[0][0] == Value(int64_t{added}));
 }
+
+TEST_CASE("statements that differ only in their literals share one plan", "[query][plan-cache]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Connection conn(*db);
+  REQUIRE(conn.Execute("UNWIND range(1, 20) AS i CREATE (:Person {name: 'p' + i, age: i})").ok());
+  PlanCacheStats before = conn.plan_cache_stats();
+  for (int i = 1; i <= 20; ++i) {
+    std::string name = "p" + std::to_string(i);
+    QueryResult r = conn.Execute("MATCH (p:Person {name: '" + name + "'}) WHERE p.age = " + std::to_string(i) +
+                                 " RETURN p.name AS name, p.age AS age");
+    REQUIRE(r.ok());
+    REQUIRE(r.rows().size() == 1);
+    CHECK(r.rows()[0][0] == Value(name));
+    CHECK(r.rows()[0][1] == Value(int64_t{i}));
+  }
+  PlanCacheStats after = conn.plan_cache_stats();
+  CHECK(after.misses - before.misses == 1);
+  CHECK(after.hits - before.hits == 19);
+  // Writes too: MERGE on a key, the value set, each its own literal.
+  for (int i = 0; i < 3; ++i) {
+    QueryResult r = conn.Execute("MERGE (c:County {code: " + std::to_string(500 + i % 2) + "}) ON CREATE SET c.name = 'c" +
+                                 std::to_string(i) + "' SET c.seen = " + std::to_string(i));
+    REQUIRE(r.ok());
+  }
+  QueryResult counties = conn.Execute("MATCH (c:County) RETURN c.code, c.name, c.seen ORDER BY c.code");
+  REQUIRE(counties.rows().size() == 2);
+  CHECK(counties.rows()[0] == std::vector<Value>{Value(int64_t{500}), Value("c0"), Value(int64_t{2})});
+  CHECK(counties.rows()[1] == std::vector<Value>{Value(int64_t{501}), Value("c1"), Value(int64_t{1})});
+}
+
+TEST_CASE("a literal keeps its place in columns and errors", "[query][plan-cache]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Connection conn(*db);
+  REQUIRE(conn.Execute("CREATE (:A {x: 'abc', n: 1})").ok());
+  // A column is named by the text as written, literal included.
+  for (std::string v : {"abc", "def"}) {
+    QueryResult r = conn.Execute("MATCH (a:A) RETURN a.x = '" + v + "'");
+    REQUIRE(r.ok());
+    CHECK(r.columns() == std::vector<std::string>{"a.x = '" + v + "'"});
+    CHECK(r.rows()[0][0] == Value(v == "abc"));
+  }
+  // A runtime error points into the text as written.
+  QueryResult bad = conn.Execute("MATCH (a:A {x: 'abc'}) WHERE a.n = 1 RETURN a.x / 0 AS bad");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code == "TypeError");
+  CHECK(bad.error().line == 1);
+  CHECK(bad.error().column == 49);
+  CHECK_THAT(bad.error().pretty, Catch::Contains("MATCH (a:A {x: 'abc'}) WHERE a.n = 1 RETURN a.x / 0 AS bad"));
+  QueryResult lines = conn.Execute("MATCH (a:A {x: 'abc'})\nWHERE a.n = 1\nRETURN a.n + 1 AS s, a.x / 0 AS bad");
+  REQUIRE_FALSE(lines.ok());
+  CHECK(lines.error().line == 3);
+  CHECK(lines.error().column == 26);
+  // Compile-time errors too.
+  QueryResult undefined = conn.Execute("MATCH (a:A {x: 'a much longer literal than its parameter'}) RETURN b");
+  REQUIRE_FALSE(undefined.ok());
+  CHECK(undefined.error().column == 68);
+}
