@@ -66,8 +66,10 @@ constexpr const char* kUsage =
 // heap grows in one step of 64 MiB, which the kernel is asked to back with
 // transparent huge pages (in its madvise mode): a fault per 2 MiB. The step
 // is address space only; pages are made as they are touched. The heap is
-// not trimmed below it, so that it stays advised.
+// not trimmed below it, so that it stays advised. KG_HUGE_PAGES=0 leaves
+// the heap as glibc makes it.
 void HugePagesForHeap() {
+  if (const char* off = std::getenv("KG_HUGE_PAGES"); off && std::string_view(off) == "0") return;
   constexpr size_t kStep = size_t{64} << 20, kHuge = size_t{2} << 20;
   ::mallopt(M_TOP_PAD, static_cast<int>(kStep));
   ::mallopt(M_TRIM_THRESHOLD, static_cast<int>(2 * kStep));

@@ -117,7 +117,9 @@ class GraphTxn : public std::enable_shared_from_this<GraphTxn> {
   // One property of a node, without decoding the others: nullopt when the
   // node lacks it; NotFound when the node does not exist.
   virtual Result<std::optional<Value>> NodeProperty(NodeId id, uint32_t key) const = 0;
-  // Whether the node has every label of labels; NotFound when it does not exist.
+  // Whether node id has every one of labels (false for a node that does
+  // not exist): from its record when that was just read, else from the
+  // label entries.
   virtual Result<bool> NodeHasLabels(NodeId id, std::span<const uint32_t> labels) const = 0;
   // False for an absent node; *error is set on a read failure.
   virtual bool NodeExists(NodeId id, Status* error) const = 0;

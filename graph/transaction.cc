@@ -731,7 +731,19 @@ Result<std::optional<Value>> Transaction::Impl::NodeProperty(NodeId id, uint32_t
 }
 
 Result<bool> Transaction::Impl::NodeHasLabels(NodeId id, std::span<const uint32_t> labels) const {
-  if (Status s = NodeBytes(id); !s.ok()) return s;
+  if (Status s = CheckActive(); !s.ok()) return s;
+  if (!last_node_.Holds(id, kv_.write_count())) {
+    // The label family's entries of one label lie together, so that the
+    // nodes a traversal checks share a few blocks, where their records
+    // would each be in a block of their own.
+    std::string none;
+    for (uint32_t l : labels) {
+      Status s = kv_.Get(Keyspace::kLabels, key::Label(l, id), &none);
+      if (s.code() == StatusCode::kNotFound) return false;
+      if (!s.ok()) return s;
+    }
+    return true;
+  }
   // The labels come first in a record: the properties are not decoded.
   for (uint32_t l : labels) {
     bool has = false;

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -234,6 +235,10 @@ struct Statement {
   size_t pattern_width = 0;          // the widest row any (sub-)pattern needs
   // The pattern predicates and comprehensions, each with its binding.
   std::vector<std::pair<Expr*, PatternBinding>> sub_patterns;
+  // Slots of variables whose properties some expression reads (var.key,
+  // var{...}, var[k], a function of var but count() and id()): a node
+  // bound there has its record read anyway.
+  std::set<int> record_slots;
 };
 
 }  // namespace kg::query

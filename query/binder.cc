@@ -95,6 +95,7 @@ class Binder {
   Kind StaticKind(const Expr& e);
   // Resolves every name in e (and in its sub-expressions).
   void Resolve(Expr& e, ExprContext cx);
+  void ResolveKind(Expr& e, ExprContext cx);  // Resolve, less noting the slots read
 
   // Binds a call to its registry entry (e.function); unknown functions and
   // wrong numbers of arguments are errors.
@@ -204,6 +205,18 @@ void Binder::CheckStaticArguments(const Expr& e) {
 }
 
 void Binder::Resolve(Expr& e, ExprContext cx) {
+  ResolveKind(e, cx);
+  bool reads = e.kind == ExprKind::kProperty || e.kind == ExprKind::kSubscript || e.kind == ExprKind::kMapProjection;
+  if (e.kind == ExprKind::kFunction) {
+    std::string name = AsciiLower(e.name);
+    reads = name != "count" && name != "id" && name != "elementid";
+  }
+  if (reads && st_)
+    for (const auto& a : e.args)
+      if (a && a->kind == ExprKind::kVariable && a->slot >= 0) st_->record_slots.insert(a->slot);
+}
+
+void Binder::ResolveKind(Expr& e, ExprContext cx) {
   switch (e.kind) {
     case ExprKind::kVariable: {
       VarInfo* v = Find(e.name);

@@ -44,6 +44,12 @@ bool ContainsAggregate(const Expr& e) {
   return false;
 }
 
+const Evaluator::CachedNode* Evaluator::Cached(NodeId id) const {
+  if (node_cache_.empty()) return nullptr;
+  const CachedNode& slot = node_cache_[id % node_cache_.size()];
+  return slot.id == id && slot.write_count == ctx_.txn.write_count() ? &slot : nullptr;
+}
+
 bool Evaluator::LoadNode(NodeId id, graph::NodeData* record) {
   // A statement that reads few nodes gets a few slots; one that reads
   // more, all of them.
@@ -105,10 +111,20 @@ Value Evaluator::Property(const Value& base, const std::string& key, const Expr&
     case Value::Type::kNode: {
       auto k = KeyId(key, at);
       if (!k) return Value();
-      graph::NodeData r;
-      if (!LoadNode(base.as_node_ref().id, &r)) return Value();
-      const Value* v = graph::FindProperty(r.properties, *k);
-      return v ? *v : Value();
+      NodeId id = base.as_node_ref().id;
+      // A node decoded for this statement already is read from memory;
+      // any other has its one property peeked at, not decoded whole.
+      if (const CachedNode* cached = Cached(id)) {
+        if (!cached->found) return Value();
+        const Value* v = graph::FindProperty(cached->record.properties, *k);
+        return v ? *v : Value();
+      }
+      auto v = ctx_.txn.NodeProperty(id, *k);
+      if (!v.ok()) {
+        if (v.status().code() == StatusCode::kNotFound) return Value();
+        throw ErrorAt("DatabaseError", "", true, v.status().ToString());
+      }
+      return v->has_value() ? std::move(**v) : Value();
     }
     case Value::Type::kEdge: {
       auto k = KeyId(key, at);

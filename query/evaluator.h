@@ -99,6 +99,8 @@ class Evaluator {
     bool found = false;
     graph::NodeData record;
   };
+  // The cached record of id when it is current; nullptr otherwise.
+  const CachedNode* Cached(NodeId id) const;
   static constexpr size_t kNodeCacheSlots = 256, kFewNodeCacheSlots = 8;
   std::vector<CachedNode> node_cache_;
   size_t node_loads_ = 0;

@@ -63,12 +63,32 @@ bool PropertiesMatch(Evaluator& eval, Row& row, const Expr* props, const graph::
 
 }  // namespace
 
+namespace {
+void CheckRead(const Status& s);
+}  // namespace
+
 bool PatternMatcher::CheckNode(State& st, const NodeStep& step, NodeId id) {
   if (step.bound) {
     const Value& v = st.row[step.slot];
     if (!v.is_node() || v.as_node_ref().id != id) return false;
   }
   if (step.labels.empty() && !step.properties) return true;
+  if (!step.properties && !step.record_read) {
+    // Labels alone, of a node whose record nothing reads: from the label
+    // entries (or the record, when just read).
+    uint32_t ids[8];
+    if (step.labels.size() <= std::size(ids)) {
+      for (size_t i = 0; i < step.labels.size(); ++i) {
+        auto lid = st.ctx.txn.ResolveLabel(step.labels[i]);
+        if (!lid) return false;
+        ids[i] = *lid;
+      }
+      auto has = st.ctx.txn.NodeHasLabels(id, std::span<const uint32_t>(ids, step.labels.size()));
+      if (has.ok()) return *has;
+      if (has.status().code() == StatusCode::kNotFound) return false;
+      CheckRead(has.status());
+    }
+  }
   graph::NodeData r;
   if (!st.eval.LoadNode(id, &r)) return false;
   for (const auto& l : step.labels) {

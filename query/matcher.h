@@ -22,6 +22,9 @@ struct NodeStep {
   bool bound = false;  // bound before this pattern (or by an earlier part)
   std::vector<std::string> labels;
   const Expr* properties = nullptr;
+  // Its record is read later anyway (Statement::record_slots): labels are
+  // checked there rather than in the label entries.
+  bool record_read = true;
 };
 
 struct RelStep {

@@ -205,7 +205,7 @@ class Planner {
   }
 
   // The steps of a bound pattern, as written.
-  static std::vector<MatchPart> Steps(const Pattern& pattern) {
+  std::vector<MatchPart> Steps(const Pattern& pattern) const {
     std::vector<MatchPart> parts;
     for (const auto& part_ptr : pattern) {
       const PatternPart& pp = *part_ptr;
@@ -216,6 +216,7 @@ class Planner {
         step.slot = np.slot;
         step.labels = np.labels;
         step.properties = np.properties.get();
+        step.record_read = st_.record_slots.count(np.slot) > 0;
         part.nodes.push_back(std::move(step));
       }
       for (const RelPattern& rp : pp.rels) {
@@ -237,7 +238,7 @@ class Planner {
 
   // The steps of a pattern to create, as written; a node is created unless
   // it was bound before, and once when it is named twice.
-  static std::vector<MatchPart> CreateSteps(const Pattern& pattern, const PatternBinding& binding) {
+  std::vector<MatchPart> CreateSteps(const Pattern& pattern, const PatternBinding& binding) const {
     std::vector<MatchPart> parts = Steps(pattern);
     std::set<int> created;
     for (auto& p : parts)

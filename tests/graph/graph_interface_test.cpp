@@ -88,7 +88,27 @@ TEST_CASE("the graph interface reads what the public API wrote", "[graph][interf
   CHECK(test::Ok(g->NodeHasLabels(zhenxiong, both)));
   CHECK(!test::Ok(g->NodeHasLabels(yiliang, both)));
   CHECK(!test::Ok(g->NodeHasLabels(yiliang, one)));
-  CHECK(g->NodeHasLabels(999, one).status().code() == StatusCode::kNotFound);
+  CHECK(!test::Ok(g->NodeHasLabels(999, one)));
+  // Read from the record just read, and from the label entries otherwise.
+  graph::NodeData just_read;
+  test::Ok(g->ReadNode(yiliang, &just_read));
+  CHECK(test::Ok(g->NodeHasLabels(zhenxiong, both)));
+  test::Ok(g->ReadNode(zhenxiong, &just_read));
+  CHECK(!test::Ok(g->NodeHasLabels(yiliang, both)));
+  {
+    // A transaction's own label changes, before it commits, either way.
+    std::shared_ptr<graph::GraphTxn> w = *graph::Begin(*db, /*read_only=*/false);
+    test::Ok(w->SetNodeLabel(yiliang, paired, true));
+    test::Ok(w->SetNodeLabel(zhenxiong, county, false));
+    CHECK(test::Ok(w->NodeHasLabels(yiliang, both)));
+    CHECK(!test::Ok(w->NodeHasLabels(zhenxiong, both)));
+    graph::NodeData record;
+    test::Ok(w->ReadNode(yiliang, &record));
+    CHECK(test::Ok(w->NodeHasLabels(yiliang, both)));
+    test::Ok(w->ReadNode(zhenxiong, &record));
+    CHECK(!test::Ok(w->NodeHasLabels(zhenxiong, both)));
+    w->Rollback();
+  }
 
   graph::NodeData node;
   test::Ok(g->ReadNode(zhenxiong, &node));
