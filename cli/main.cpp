@@ -618,8 +618,10 @@ int RunShell(const Args& args, bool read_only = false) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  HugePagesForHeap();
   std::vector<std::string> args(argv + 1, argv + argc);
+  // A bulk load holds its large arrays in huge pages of its own and keeps
+  // its memory bounded; the heap's would only add to its peak.
+  if (args.empty() || args[0] != "load") HugePagesForHeap();
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
     std::cout << kUsage;
     return 0;
