@@ -1,5 +1,7 @@
 #include "graph/csr_graph.h"
 
+#include "graph/huge_pages.h"
+
 #include <algorithm>
 
 #include "graph/graph.h"
@@ -62,8 +64,21 @@ Result<std::unique_ptr<CsrSnapshot>> BuildCsr(const Transaction& txn, const Grap
   std::sort(types.begin(), types.end());
   bool filter_types = !filter.edge_types.empty();
 
-  std::vector<std::pair<uint32_t, uint32_t>> edges;
-  std::vector<CsrEdge> props;
+  // Sized once from the maintained counts, in huge pages: growing by
+  // doubling would copy the arrays and fault in each copy a page at a time.
+  std::vector<std::pair<uint32_t, uint32_t>, HugePageAllocator<std::pair<uint32_t, uint32_t>>> edges;
+  std::vector<CsrEdge, HugePageAllocator<CsrEdge>> props;
+  int64_t expected = 0;
+  if (!filter_types) {
+    if (auto n = g.CountEdges(std::nullopt); n.ok()) expected = *n;
+  } else {
+    for (uint32_t t : types)
+      if (auto n = g.CountEdges(t); n.ok()) expected += *n;
+  }
+  if (expected > 0) {
+    edges.reserve(static_cast<size_t>(expected));
+    props.reserve(static_cast<size_t>(expected));
+  }
   Status scanned = g.ScanAdjacency(Direction::kOut, std::nullopt, [&](const AdjacentEdge& e) {
     if (filter_types && !std::binary_search(types.begin(), types.end(), e.type)) return go_on();
     uint32_t s = vertex_of(e.anchor), t = vertex_of(e.neighbor);
