@@ -1,10 +1,9 @@
 #include "graph/csr_graph.h"
 
-#include "graph/huge_pages.h"
-
 #include <algorithm>
 
 #include "graph/graph.h"
+#include "graph/huge_pages.h"
 
 namespace kg::graph {
 

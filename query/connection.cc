@@ -74,7 +74,6 @@ class Connection::Impl {
   Value Materialize(graph::GraphTxn& txn, const Value& v);
 };
 
-
 namespace {
 
 std::string Pretty(std::string_view text, const QueryError& e) {
@@ -498,22 +497,23 @@ PreparedStatement Connection::Prepare(std::string_view text) {
   return p;
 }
 
+namespace {
+// The result of running a statement that did not parse when prepared.
+QueryResult NotPrepared(const PreparedStatement& statement) {
+  QueryResult r;
+  Connection::Impl::Fail(&r, statement.text(), statement.error());
+  return r;
+}
+}  // namespace
+
 QueryResult Connection::Execute(const PreparedStatement& statement, const QueryParams& params) {
-  if (!statement.ok()) {
-    QueryResult r;
-    Impl::Fail(&r, statement.text(), statement.error());
-    return r;
-  }
+  if (!statement.ok()) return NotPrepared(statement);
   return impl_->Run(statement.impl_->text, params, nullptr, nullptr, &statement.impl_->cache);
 }
 
 QueryResult Connection::Stream(const PreparedStatement& statement, const QueryParams& params,
                                const std::function<bool(const std::vector<Value>&)>& on_row) {
-  if (!statement.ok()) {
-    QueryResult r;
-    Impl::Fail(&r, statement.text(), statement.error());
-    return r;
-  }
+  if (!statement.ok()) return NotPrepared(statement);
   return impl_->Run(statement.impl_->text, params, &on_row, nullptr, &statement.impl_->cache);
 }
 

@@ -61,10 +61,10 @@ bool PropertiesMatch(Evaluator& eval, Row& row, const Expr* props, const graph::
   return true;
 }
 
-}  // namespace
+void CheckRead(const Status& s) {
+  if (!s.ok()) throw ErrorAt("DatabaseError", "", true, s.ToString());
+}
 
-namespace {
-void CheckRead(const Status& s);
 }  // namespace
 
 bool PatternMatcher::CheckNode(State& st, const NodeStep& step, NodeId id) {
@@ -117,13 +117,6 @@ std::optional<std::vector<uint32_t>> PatternMatcher::ResolveTypes(State& st, con
   return ids;
 }
 
-namespace {
-
-void CheckRead(const Status& s) {
-  if (!s.ok()) throw ErrorAt("DatabaseError", "", true, s.ToString());
-}
-
-}  // namespace
 
 template <class Fn>
 bool PatternMatcher::ForEachCandidate(State& st, const MatchPart&, const Anchor& anchor, const NodeStep& step,
