@@ -393,6 +393,21 @@ rocksdb::ColumnFamilyOptions Store::CfOptions(Keyspace ks) const {
   return cf;
 }
 
+void Store::SweepReaderDirectories(const std::filesystem::path& temp) {
+  // A reader's directory is removed when it closes; one of a process that
+  // was killed stays. Its name holds the process id.
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(temp, ec)) {
+    std::string name = entry.path().filename().string();
+    if (!name.starts_with("kg-reader-")) continue;
+    char* end = nullptr;
+    long pid = std::strtol(name.c_str() + 10, &end, 10);
+    if (pid <= 0 || *end != '-' || !entry.is_directory(ec)) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    std::filesystem::remove_all(entry.path(), ec);
+  }
+}
+
 Result<std::shared_ptr<Store::Instance>> Store::OpenInstance(bool primary, bool create, bool handing_over) {
   rocksdb::DBOptions db_options = DbOptions();
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -410,7 +425,9 @@ Result<std::shared_ptr<Store::Instance>> Store::OpenInstance(bool primary, bool 
     // plain read-only open is not), and it writes only to a directory of
     // its own. It keeps every table file open, as secondaries must.
     std::error_code ec;
-    std::string pattern = (std::filesystem::temp_directory_path(ec) / "kg-reader-XXXXXX").string();
+    std::filesystem::path temp = std::filesystem::temp_directory_path(ec);
+    if (!ec && !readers_swept_.exchange(true)) SweepReaderDirectories(temp);
+    std::string pattern = (temp / ("kg-reader-" + std::to_string(::getpid()) + "-XXXXXX")).string();
     if (ec || !::mkdtemp(pattern.data()))
       return Status::IOError("cannot make a directory for a reader's files in " +
                              std::filesystem::temp_directory_path(ec).string());

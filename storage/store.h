@@ -7,14 +7,15 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdint>
-#include <functional>
 #include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <map>
-#include <set>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <span>
 #include <string>
@@ -243,6 +244,9 @@ class Store : public std::enable_shared_from_this<Store> {
   Status OpenSecondaryLocked();
   rocksdb::DBOptions DbOptions() const;
   rocksdb::ColumnFamilyOptions CfOptions(Keyspace ks) const;
+  // Removes the readers' directories (kg-reader-PID-*) in temp of
+  // processes no longer alive.
+  static void SweepReaderDirectories(const std::filesystem::path& temp);
   Status LoadMeta(Instance& inst);
   // The names, bulk-load ranges and index catalog, read again (after
   // catching up, or on becoming the primary).
@@ -286,6 +290,7 @@ class Store : public std::enable_shared_from_this<Store> {
   std::weak_ptr<Instance> released_;     // a primary given up, while transactions still read it
   std::shared_ptr<Instance> secondary_;  // reads while another process has the primary
   std::mutex reading_mu_;
+  std::atomic<bool> readers_swept_{false};  // once per store, at its first reader
   int open_reads_ = 0;  // transactions reading the secondary
 
   int turn_fd_ = -1;  // kg-turn, locked (flock) while this process has a turn

@@ -2,10 +2,13 @@
 // directory behave as two processes do (each has its own lock on the turn
 // file, and the primary moves between them), so the mechanism is tested
 // here in one process; tests/cli/writers_test.py runs it across processes.
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -132,6 +135,37 @@ TEST_CASE("a bulk load beside a writer takes the turn for its ingestion only", "
   CHECK(Count(ca, "MATCH (p:Person) RETURN count(p)") == 1000);
   CHECK(Count(ca, "MATCH (n) WHERE NOT n:Person RETURN count(n)") == 2);
   CHECK(Count(ca, "MATCH (n) RETURN count(DISTINCT id(n))") == 1002);
+}
+
+TEST_CASE("a reader's directory left by a killed process is removed by the next reader", "[graph][turns]") {
+  test::TempDir dir;
+  test::TempDir temp;
+  const char* old_tmpdir = std::getenv("TMPDIR");
+  std::string saved = old_tmpdir ? old_tmpdir : "";
+  ::setenv("TMPDIR", temp.db().c_str(), 1);
+  std::filesystem::create_directories(temp.db());
+  // A process that is gone: a child that exited, and was waited for.
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  REQUIRE(child > 0);
+  ::waitpid(child, nullptr, 0);
+  auto stale = std::filesystem::path(temp.db()) / ("kg-reader-" + std::to_string(child) + "-dead00");
+  auto alive = std::filesystem::path(temp.db()) / ("kg-reader-" + std::to_string(::getpid()) + "-live00");
+  auto other = std::filesystem::path(temp.db()) / "kg-reader-notapid";
+  for (const auto& d : {stale, alive, other}) std::filesystem::create_directories(d);
+  {
+    // b reads through a secondary while a holds the primary.
+    auto a = test::OpenDb(dir.db());
+    auto b = test::OpenDb(dir.db());
+    Connection ca(*a), cb(*b);
+    REQUIRE(ca.Execute("CREATE (:Mark)").ok());
+    CHECK(Count(cb, "MATCH (m:Mark) RETURN count(m)") == 1);
+  }
+  if (old_tmpdir) ::setenv("TMPDIR", saved.c_str(), 1);
+  else ::unsetenv("TMPDIR");
+  CHECK_FALSE(std::filesystem::exists(stale));
+  CHECK(std::filesystem::exists(alive));
+  CHECK(std::filesystem::exists(other));
 }
 
 }  // namespace
