@@ -164,6 +164,12 @@ bool ParseArgs(const std::vector<std::string>& args, const std::vector<std::stri
         *status = Usage(a + " needs a value");
         return false;
       }
+      // An option where a value belongs is a slip (kg shell --db --read-only),
+      // not a directory to make; ./--name names one that begins so.
+      if (args[i + 1].size() > 1 && args[i + 1][0] == '-' && args[i + 1] != "-") {
+        *status = Usage(a + " needs a value, not the option " + args[i + 1]);
+        return false;
+      }
       if (a == "--db") out->db = args[++i];
       else out->options.emplace_back(a, args[++i]);
     } else if (flag) {

@@ -1,17 +1,20 @@
 // The kg program's arguments: help on every subcommand, and a clear usage
-// error (status 2) for an option it does not know.
+// error (status 2) for an option it does not know or a value it lacks.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include <catch2/catch.hpp>
 
 namespace {
 
-// Runs kg with args; returns its exit status and what it printed.
-int Kg(const std::string& args, std::string* output) {
-  std::string cmd = std::string(KG_BINARY) + " " + args + " 2>&1";
+// Runs kg with args (in directory cwd, when given); returns its exit status
+// and what it printed.
+int Kg(const std::string& args, std::string* output, const std::string& cwd = "") {
+  std::string cmd = (cwd.empty() ? "" : "cd '" + cwd + "' && ") + std::string(KG_BINARY) + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p);
   char buf[512];
@@ -31,6 +34,21 @@ TEST_CASE("every subcommand answers --help with the usage", "[cli]") {
   std::string output;
   CHECK(Kg("load --bogus", &output) == 2);
   CHECK(output.starts_with("kg: unknown option --bogus\nusage: kg [DIR]"));
+}
+
+TEST_CASE("an option where a value belongs is a usage error, not a directory", "[cli]") {
+  char pattern[] = "/tmp/kg-cli-XXXXXX";
+  REQUIRE(::mkdtemp(pattern));
+  std::string dir = pattern;
+  std::string output;
+  // kg shell --db --read-only would otherwise make a database named --read-only.
+  CHECK(Kg("query --db --read-only 'RETURN 1'", &output, dir) == 2);
+  CHECK(output.find("kg: --db needs a value, not the option --read-only") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/--read-only"));
+  output.clear();
+  CHECK(Kg("export --format --query 'RETURN 1'", &output) == 2);
+  CHECK(output.starts_with("kg: --format needs a value, not the option --query"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
