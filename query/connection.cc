@@ -365,8 +365,7 @@ QueryResult Connection::Impl::RunText(std::string_view text, const QueryParams& 
       cached = nullptr;
       cache->CountReplan();
     }
-    if (!cached && !fresh) {
-      if (!parsed) parsed.emplace(query::Parse(text));
+    if (!cached && !fresh) {  // not found in the cache: parsed above
       query::Bind(*parsed, params);
       if (autos)
         for (const std::string& column : parsed->columns)

@@ -58,16 +58,15 @@ bool Evaluator::LoadNode(NodeId id, graph::NodeData* record) {
     node_cache_.clear();
     node_cache_.resize(kNodeCacheSlots);
   }
-  CachedNode& slot = node_cache_[id % node_cache_.size()];
-  uint64_t writes = ctx_.txn.write_count();
-  if (slot.id == id && slot.write_count == writes) {
-    if (slot.found) *record = slot.record;
-    return slot.found;
+  if (const CachedNode* hit = Cached(id)) {
+    if (hit->found) *record = hit->record;
+    return hit->found;
   }
+  CachedNode& slot = node_cache_[id % node_cache_.size()];
   Status s = ctx_.txn.ReadNode(id, record);
   if (!s.ok() && s.code() != StatusCode::kNotFound) throw ErrorAt("DatabaseError", "", true, s.ToString());
   slot.id = id;
-  slot.write_count = writes;
+  slot.write_count = ctx_.txn.write_count();
   slot.found = s.ok();
   if (slot.found) slot.record = *record;
   return slot.found;
