@@ -37,14 +37,16 @@ using kg::cli::Format;
 
 constexpr const char* kUsage =
     "usage: kg [DIR]                                   open the shell on the database in DIR\n"
-    "       kg shell [--db DIR] [--read-only] [--busy-timeout MS]\n"
-    "       kg query [--db DIR] [--read-only] [--busy-timeout MS] [--format table|csv|json|typed] [--param NAME=JSON]...\n"
+    "       kg shell [--db DIR] [--read-only] [--busy-timeout MS] [--timeout SECONDS] [--max-memory SIZE]\n"
+    "       kg query [--db DIR] [--read-only] [--busy-timeout MS] [--timeout SECONDS] [--max-memory SIZE]\n"
+    "                [--format table|csv|json|typed] [--param NAME=JSON]...\n"
     "                (QUERY | --file FILE)\n"
     "       kg load [--db DIR] [--format csv|jsonl|cypher] [--nodes FILE]... [--relationships FILE]...\n"
     "               [--skip-bad N] [--rejects FILE] [--no-compact] [FILE]...\n"
     "       kg export [--db DIR] --format jsonl|csv|cypher|graphml|dot [-o PATH] [--query QUERY] [--param NAME=JSON]...\n"
     "       kg check [--db DIR]\n"
-    "       kg serve [--db DIR] [--read-only] [--busy-timeout MS] [--listen HOST:PORT]\n"
+    "       kg serve [--db DIR] [--read-only] [--busy-timeout MS] [--timeout SECONDS] [--max-memory SIZE]\n"
+    "               [--listen HOST:PORT]\n"
     "               [--auth USER:PASSWORD | --auth-file FILE]\n"
     "               [--max-connections N] [--idle-timeout SECONDS] [--max-message-bytes N]\n"
     "                                                    serve the database to Neo4j drivers over Bolt\n"
@@ -58,7 +60,10 @@ constexpr const char* kUsage =
     "(default 5000; every subcommand takes it), then fails as busy, naming that process.\n"
     "--read-only (kg check and kg export always) needs no write access to the directory.\n"
     "A commit returns once it is on disk; --no-sync (every subcommand takes it) skips that wait,\n"
-    "so that a power loss may lose the last commits (a killed process still loses none).\n";
+    "so that a power loss may lose the last commits (a killed process still loses none).\n"
+    "A statement fails when it runs longer than --timeout SECONDS (default: no limit) or would hold\n"
+    "more memory than --max-memory SIZE (bytes, or with K, M or G; default: a quarter of the\n"
+    "machine's memory; 0: no limit), and its writes are undone.\n";
 
 // Every 4 KiB of heap a process touches for the first time costs a page
 // fault, which on virtual machines is much of what a short statement in a
@@ -120,6 +125,8 @@ struct Args {
   std::string db;
   std::optional<std::chrono::milliseconds> busy_timeout;  // --busy-timeout MS
   bool no_sync = false;                                    // --no-sync
+  std::optional<std::chrono::milliseconds> timeout;       // --timeout SECONDS
+  std::optional<size_t> max_memory;                        // --max-memory SIZE
   std::vector<std::string> positional;
   std::vector<std::pair<std::string, std::string>> options;  // in order
 
@@ -134,6 +141,28 @@ struct Args {
     return false;
   }
 };
+
+// "1048576", "512M", "2G", "1.5g": bytes.
+std::optional<size_t> ParseSize(const std::string& text) {
+  char* end = nullptr;
+  double n = std::strtod(text.c_str(), &end);
+  if (text.empty() || end == text.c_str() || !(n >= 0)) return std::nullopt;
+  std::string unit = end;
+  double scale = 1;
+  if (unit == "K" || unit == "k") scale = 1024.0;
+  else if (unit == "M" || unit == "m") scale = 1024.0 * 1024;
+  else if (unit == "G" || unit == "g") scale = 1024.0 * 1024 * 1024;
+  else if (!unit.empty()) return std::nullopt;
+  if (n * scale > 1e18) return std::nullopt;
+  return static_cast<size_t>(n * scale);
+}
+
+// --timeout and --max-memory on a connection (the memory limit's default is
+// the library's: a quarter of the machine's memory).
+void ApplyLimits(const Args& args, kg::Connection& conn) {
+  if (args.timeout) conn.set_timeout(*args.timeout);
+  if (args.max_memory) conn.set_memory_limit(*args.max_memory);
+}
 
 // Parses args; options listed in with_value take a value. Returns false
 // (after printing usage) on an unknown option or a missing value.
@@ -159,6 +188,23 @@ bool ParseArgs(const std::vector<std::string>& args, const std::vector<std::stri
       ++i;
     } else if (a == "--no-sync") {
       out->no_sync = true;
+    } else if (a == "--timeout") {
+      char* end = nullptr;
+      double seconds = i + 1 < args.size() ? std::strtod(args[i + 1].c_str(), &end) : -1;
+      if (i + 1 >= args.size() || args[i + 1].empty() || *end != '\0' || !(seconds >= 0) || seconds > 1e9) {
+        *status = Usage("--timeout needs a number of seconds (0: no limit)");
+        return false;
+      }
+      out->timeout = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000 + 0.5));
+      ++i;
+    } else if (a == "--max-memory") {
+      auto bytes = i + 1 < args.size() ? ParseSize(args[i + 1]) : std::nullopt;
+      if (!bytes) {
+        *status = Usage("--max-memory needs a size: bytes, or a number with K, M or G (0: no limit)");
+        return false;
+      }
+      out->max_memory = *bytes;
+      ++i;
     } else if (a == "--db" || takes) {
       if (i + 1 >= args.size()) {
         *status = Usage(a + " needs a value");
@@ -237,6 +283,7 @@ int Query(const std::vector<std::string>& argv) {
   auto db = OpenDb(args, args.Has("--read-only"));
   if (!db) return 1;
   kg::Connection conn(*db);
+  ApplyLimits(args, conn);
   std::vector<kg::ScriptStatement> statements;
   if (have_query) {
     statements.push_back({args.positional[0], 1});
@@ -425,6 +472,8 @@ int Serve(const std::vector<std::string>& argv) {
   if (!args.positional.empty()) return Usage("unexpected argument " + args.positional[0]);
   kg::server::ServeOptions options;
   options.log = &std::cerr;
+  if (args.timeout) options.statement_timeout = *args.timeout;
+  if (args.max_memory) options.memory_limit = *args.max_memory;
   if (args.Has("--listen")) {
     std::string listen = args.Get("--listen");
     size_t colon = listen.rfind(':');
@@ -537,6 +586,7 @@ int RunExample(const std::vector<std::string>& argv) {
   }
   std::string datasets = DatasetsDir();
   kg::Connection conn(*db);
+  ApplyLimits(args, conn);
   std::vector<kg::LoadFile> files;
   for (size_t i = 0; i < example->scripts.size(); ++i) {
     kg::QueryResult r = conn.Execute(example->loaded_if[i]);
@@ -601,6 +651,7 @@ int RunShell(const Args& args, bool read_only = false) {
   auto db = OpenDb(args, read_only);
   if (!db) return 1;
   kg::cli::Shell shell(*db, std::cout, std::cerr, {.interactive = interactive, .timing = interactive});
+  ApplyLimits(args, shell.connection());
   if (!interactive) {
     kg::cli::StreamLineSource in(std::cin);
     return shell.Run(in);

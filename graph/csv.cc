@@ -1,5 +1,7 @@
 #include "graph/csv.h"
 
+#include "kg/utf8.h"
+
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -61,7 +63,18 @@ bool CsvReader::Next(std::vector<Field>* fields, Status* error) {
       fields->clear();
       return false;
     }
-    if (ParseRecord(fields, error) != Parse::kMore) return true;
+    Parse parsed = ParseRecord(fields, error);
+    if (parsed == Parse::kRecord && check_utf8_) {
+      // Loaded text is checked here, once, for the database keeps UTF-8 only.
+      for (const Field& f : *fields)
+        if (size_t bad = FindInvalidUtf8(f.text); bad != std::string_view::npos) {
+          *error = Status::InvalidArgument(Where(f.column + static_cast<int>(bad) + (f.quoted ? 1 : 0)) + ": " +
+                                           InvalidUtf8Message(f.text, bad));
+          fields->clear();
+          return true;
+        }
+    }
+    if (parsed != Parse::kMore) return true;
     Fill();  // reads more, or marks the end of the input: either way the record can now end
   }
 }

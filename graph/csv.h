@@ -38,7 +38,9 @@ class CsvReader {
 
   // Reads the next record into *fields; false at the end of the input.
   // A malformed record sets *error (and returns true); the rest of its line
-  // is skipped.
+  // is skipped. A field that is not valid UTF-8 makes the record malformed,
+  // unless the check is turned off (to read bytes as they are).
+  void set_check_utf8(bool on) { check_utf8_ = on; }
   bool Next(std::vector<Field>* fields, Status* error);
 
   // "path:line:column" of the record last read.
@@ -76,6 +78,7 @@ class CsvReader {
   std::vector<Span> spans_;
   int line_ = 0;
   int record_line_ = 0;
+  bool check_utf8_ = true;
 };
 
 // text as one RFC 4180 field: quoted when it holds the delimiter, a quote

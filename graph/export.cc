@@ -1,6 +1,7 @@
 #include "graph/export.h"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -341,9 +342,57 @@ std::string LabelText(const std::vector<std::string>& labels) {
   return s;
 }
 
+// XML 1.0 has no way to write U+0000-U+001F (but tab, line feed and
+// carriage return), U+FFFE and U+FFFF, not even as character references.
+// The first such character in s, or -1.
+int64_t XmlForbidden(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return c;
+    if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+        (static_cast<unsigned char>(s[i + 2]) == 0xBE || static_cast<unsigned char>(s[i + 2]) == 0xBF))
+      return static_cast<unsigned char>(s[i + 2]) == 0xBE ? 0xFFFE : 0xFFFF;
+  }
+  return -1;
+}
+
+// Refuses, naming the element and the property, a graph GraphML cannot hold
+// (rather than writing a file no XML parser reads).
+Status CheckXml(const Graph& g) {
+  auto check = [](std::string_view s, const std::string& where) -> Status {
+    int64_t c = XmlForbidden(s);
+    if (c < 0) return Status::OK();
+    char code[16];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+    return Status::InvalidArgument("GraphML cannot hold " + std::string(code) + " (XML 1.0 forbids it), found in " +
+                                   where + "; export this graph as jsonl or cypher instead");
+  };
+  auto props = [&](const auto& map, const std::string& element) -> Status {
+    for (const auto& [k, v] : map) {
+      if (Status s = check(k, "a property name of " + element); !s.ok()) return s;
+      if (Status s = check(Text(v), "property '" + ToValidUtf8(k) + "' of " + element); !s.ok()) return s;
+    }
+    return Status::OK();
+  };
+  for (auto v : boost::make_iterator_range(boost::vertices(g))) {
+    std::string element = "node " + std::to_string(g[v].id);
+    for (const auto& l : g[v].labels)
+      if (Status s = check(l, "a label of " + element); !s.ok()) return s;
+    if (Status s = props(g[v].props, element); !s.ok()) return s;
+  }
+  for (auto e : boost::make_iterator_range(boost::edges(g))) {
+    std::string element = "a " + g[e].type + " relationship";
+    if (Status s = check(g[e].type, "a relationship type"); !s.ok()) return s;
+    if (Status s = props(g[e].props, element); !s.ok()) return s;
+  }
+  return Status::OK();
+}
+
 Status GraphmlOrDot(const Transaction& txn, const Selection& sel, bool graphml, std::ostream& out, ExportStats* stats) {
   Graph g;
   if (Status s = BuildGraph(txn, sel, &g, stats); !s.ok()) return s;
+  if (graphml)
+    if (Status s = CheckXml(g); !s.ok()) return s;
   using V = Graph::vertex_descriptor;
   using E = Graph::edge_descriptor;
   std::map<std::string, Column> vcols, ecols;

@@ -21,6 +21,7 @@
 #include "graph/loader.h"
 #include "graph/batch_pipe.h"
 #include "graph/csv.h"
+#include "graph/text.h"
 #include "graph/transaction_impl.h"
 #include "kg/json.h"
 
@@ -35,9 +36,9 @@ Result<storage::PropertyList> GraphSink::Row(const Properties& props) {
   out.reserve(props.size());
   for (const auto& [name, v] : props) {
     if (v.is_null()) continue;
-    if (!v.IsStorable())
-      return Status::InvalidArgument("property " + name + ": a " + TypeName(v.type()) +
-                                     " cannot be stored as a property value");
+    std::string why = NotStorableReason(v);
+    if (why.empty()) why = InvalidText(name, v);
+    if (!why.empty()) return Status::InvalidArgument("property " + ToValidUtf8(name) + ": " + why);
     auto key = Intern(DictKind::kPropertyKey, name);
     if (!key.ok()) return key.status();
     out.emplace_back(*key, v);
@@ -125,6 +126,8 @@ Status ParseHeader(const std::vector<CsvReader::Field>& fields, const std::strin
     c.name = name;
     c.id_space = space;
     std::string where = path + ":1:" + std::to_string(field.column);
+    if (name.find(':') != std::string::npos)
+      return Status::InvalidArgument(where + ": header field '" + f + "' has more than one ':TYPE' (a name is followed by at most one)");
     if (upper == "ID") c.role = Column::Role::kId;
     else if (upper == "LABEL") c.role = Column::Role::kLabel;
     else if (upper == "START_ID") c.role = Column::Role::kStart;

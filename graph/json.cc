@@ -42,6 +42,10 @@ class JsonParser {
   explicit JsonParser(std::string_view text) : text_(text) {}
 
   Result<Value> ParseDocument() {
+    if (size_t bad = FindInvalidUtf8(text_); bad != std::string_view::npos) {
+      i_ = bad;
+      return Error(InvalidUtf8Message(text_, bad));
+    }
     Value v;
     if (Status s = ParseValue(&v, 0); !s.ok()) return s;
     SkipSpace();
@@ -176,14 +180,23 @@ class JsonParser {
             return true;
           };
           uint32_t cp;
+          size_t escape = i_ - 2;
           if (!hex4(&cp)) return Error("bad \\u escape");
           if (cp >= 0xD800 && cp < 0xDC00 && text_.substr(i_, 2) == "\\u") {
             i_ += 2;
             uint32_t low;
             if (!hex4(&low)) return Error("bad \\u escape");
+            if (low < 0xDC00 || low > 0xDFFF) {
+              i_ = escape;
+              return Error("a UTF-16 high surrogate escape not followed by a low one");
+            }
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
-          graph::AppendUtf8(s, cp);
+          if (cp >= 0xD800 && cp <= 0xDFFF) {
+            i_ = escape;
+            return Error("a lone UTF-16 surrogate escape (\\u" + std::string(text_.substr(escape + 2, 4)) + ")");
+          }
+          kg::AppendUtf8(s, cp);
           break;
         }
         default: return Error(std::string("bad escape \\") + e);

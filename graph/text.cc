@@ -4,25 +4,10 @@
 
 namespace kg::graph {
 
-void AppendUtf8(std::string* out, uint32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 void AppendQuotedEscaped(std::string* out, std::string_view s, char quote) {
+  // Output stays valid UTF-8 whatever it is handed.
+  std::string valid;
+  if (!IsValidUtf8(s)) s = valid = ToValidUtf8(s);
   out->push_back(quote);
   for (unsigned char c : s) {
     switch (c) {
@@ -46,6 +31,21 @@ void AppendQuotedEscaped(std::string* out, std::string_view s, char quote) {
     }
   }
   out->push_back(quote);
+}
+
+std::string InvalidText(std::string_view key, const Value& v) {
+  auto check = [](std::string_view s, const char* what) -> std::string {
+    size_t bad = FindInvalidUtf8(s);
+    if (bad == std::string_view::npos) return "";
+    return std::string(what) + " is not valid UTF-8: " + InvalidUtf8Message(s, bad) + " at byte " + std::to_string(bad);
+  };
+  if (std::string why = check(key, "the name"); !why.empty()) return why;
+  if (v.is_string()) return check(v.as_string(), "the string");
+  if (v.is_list())
+    for (const Value& e : v.as_list())
+      if (e.is_string())
+        if (std::string why = check(e.as_string(), "a string in the list"); !why.empty()) return why;
+  return "";
 }
 
 }  // namespace kg::graph

@@ -6,14 +6,18 @@
 #include <string>
 #include <string_view>
 
-namespace kg::graph {
+#include "kg/utf8.h"
+#include "kg/value.h"
 
-// Appends code point cp as UTF-8. REQUIRES: cp <= 0x10FFFF.
-void AppendUtf8(std::string* out, uint32_t cp);
+namespace kg::graph {
 
 // Appends s between two quote characters, escaping the quote, '\' and
 // control characters (\n \r \t \b \f, else \u00XX): a JSON string with
 // quote '"', a Cypher string literal with quote '\''.
 void AppendQuotedEscaped(std::string* out, std::string_view s, char quote);
+
+// Why a property named key with value v holds text that is not valid UTF-8
+// (in its name, or in a string of the value), or "" when all is valid.
+std::string InvalidText(std::string_view key, const Value& v);
 
 }  // namespace kg::graph

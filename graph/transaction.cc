@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "graph/access.h"
+#include "graph/text.h"
 
 namespace kg {
 
@@ -45,9 +46,21 @@ std::string NodeName(NodeId id) { return "node " + std::to_string(id); }
 std::string EdgeName(EdgeId id) { return "edge " + std::to_string(id); }
 
 Status CheckStorable(std::string_view key, const Value& v) {
-  if (v.IsStorable()) return Status::OK();
-  return Status::InvalidArgument("property " + std::string(key) + ": a " + TypeName(v.type()) +
-                                 " cannot be stored as a property value");
+  std::string why = NotStorableReason(v);
+  if (why.empty()) why = graph::InvalidText(key, v);
+  if (why.empty()) return Status::OK();
+  return Status::InvalidArgument("property " + ToValidUtf8(key) + ": " + why);
+}
+
+// Every string written is valid UTF-8, whichever way it came in.
+Status CheckText(const Value& v) {
+  std::string why = graph::InvalidText("", v);
+  return why.empty() ? Status::OK() : Status::InvalidArgument(why);
+}
+Status CheckText(const PropertyList& props) {
+  for (const auto& [key, v] : props)
+    if (Status s = CheckText(v); !s.ok()) return s;
+  return Status::OK();
 }
 
 Status Missing(const Status& s, const std::string& what) {
@@ -106,6 +119,11 @@ Result<uint32_t> Transaction::Impl::Intern(graph::NameKind kind, std::string_vie
     return Status::InvalidArgument(kind == graph::NameKind::kLabel  ? "a label must not be empty"
                                    : kind == graph::NameKind::kType ? "an edge type must not be empty"
                                                                     : "a property key must not be empty");
+  if (size_t bad = FindInvalidUtf8(n); bad != std::string_view::npos)
+    return Status::InvalidArgument(std::string(kind == graph::NameKind::kLabel  ? "a label"
+                                               : kind == graph::NameKind::kType ? "an edge type"
+                                                                                : "a property key") +
+                                   " is not valid UTF-8: " + InvalidUtf8Message(n, bad));
   return store().Intern(DictOf(kind), n);
 }
 
@@ -227,6 +245,7 @@ void Transaction::Impl::RemoveIndexEntries(NodeId id, const NodeRecord& record, 
 
 Result<NodeId> Transaction::Impl::CreateNode(std::vector<uint32_t> labels, PropertyList props) {
   if (Status s = CheckWritable(); !s.ok()) return s;
+  if (Status s = CheckText(props); !s.ok()) return s;
   std::sort(labels.begin(), labels.end());
   labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
   std::sort(props.begin(), props.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -249,6 +268,7 @@ Result<NodeId> Transaction::Impl::CreateNode(std::vector<uint32_t> labels, Prope
 
 Status Transaction::Impl::SetNodeProperty(NodeId id, uint32_t k, const Value& value) {
   if (Status s = CheckWritable(); !s.ok()) return s;
+  if (Status s = CheckText(value); !s.ok()) return s;
   NodeRecord record;
   if (Status s = ReadNodeRecord(id, &record); !s.ok()) return s;
   const Value* old = storage::FindProperty(record.properties, k);
@@ -338,6 +358,7 @@ Status Transaction::Impl::DamagedAdjacency(Keyspace ks, std::string_view key) {
 Result<EdgeId> Transaction::Impl::CreateEdge(NodeId source, uint32_t type, NodeId target,
                                              PropertyList props) {
   if (Status s = CheckWritable(); !s.ok()) return s;
+  if (Status s = CheckText(props); !s.ok()) return s;
   for (NodeId end : {source, target}) {
     Status error;
     if (!NodeExists(end, &error)) {
@@ -462,6 +483,7 @@ Status Transaction::Impl::ReadEdgeRecord(EdgeId id, EdgeRecord* record) const {
 
 Status Transaction::Impl::SetEdgeProperty(EdgeId id, uint32_t k, const Value& value) {
   if (Status s = CheckWritable(); !s.ok()) return s;
+  if (Status s = CheckText(value); !s.ok()) return s;
   // Where the record is, found first: the block it may sit in is kept, so
   // the read below does not seek again.
   bool in_block = false;

@@ -55,6 +55,7 @@ struct Expr {
   ExprKind kind;
   Position pos;
   std::string text;          // source text, for column names
+  int height = 1;            // levels of args below and including this node (the parser bounds it)
   Value value;               // kLiteral
   std::string name;          // variable, parameter, property key, function, operator
   std::string var;           // comprehension / quantifier variable
@@ -75,6 +76,10 @@ struct Expr {
   std::vector<int> outer_slots;  // kPattern*: slots of the enclosing scope it reads
 
   Expr(ExprKind k, Position p) : kind(k), pos(p) {}
+  // Frees a long chain of operands without a recursion per level.
+  ~Expr();
+  Expr(const Expr&) = delete;
+  Expr& operator=(const Expr&) = delete;
   const Expr* arg(size_t i) const { return i < args.size() ? args[i].get() : nullptr; }
 };
 

@@ -1,9 +1,12 @@
 #include "kg/connection.h"
+#include "kg/utf8.h"
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <optional>
+
+#include <unistd.h>
 
 #include "graph/graph.h"
 #include "query/auto_params.h"
@@ -60,6 +63,7 @@ class Connection::Impl {
   std::chrono::system_clock::time_point explicit_began_;  // date.transaction() in explicit_
   std::atomic<bool> cancel_{false};
   std::chrono::milliseconds timeout_{0};
+  size_t memory_limit_ = Connection::DefaultMemoryLimit();
   std::string file_directory_;
   query::PlanCache cache_;
 
@@ -88,14 +92,26 @@ std::string Pretty(std::string_view text, const QueryError& e) {
   }
   size_t end = text.find('\n', start);
   std::string_view source = text.substr(start, end == std::string_view::npos ? text.size() - start : end - start);
-  out += std::string(source) + "\n";
+  size_t at = static_cast<size_t>(e.column - 1);
+  // A long line is shown as the stretch around the column, cut between
+  // characters.
+  constexpr size_t kContext = 100;
+  std::string prefix, suffix;
+  if (source.size() > 2 * kContext) {
+    size_t from = at > kContext ? at - kContext : 0;
+    while (from > 0 && from < source.size() && (static_cast<unsigned char>(source[from]) & 0xC0) == 0x80) --from;
+    std::string_view window = Utf8Prefix(source.substr(std::min(from, source.size())), 2 * kContext);
+    if (from > 0) prefix = "...";
+    if (from + window.size() < source.size()) suffix = "...";
+    source = window;
+    at = at >= from ? at - from : 0;
+  }
+  out += prefix + ToValidUtf8(source) + suffix + "\n";
   // Columns count bytes; keep tabs so the caret lines up.
-  std::string pad;
-  for (int i = 1; i < e.column && static_cast<size_t>(i - 1) < source.size(); ++i)
-    pad.push_back(source[static_cast<size_t>(i - 1)] == '\t' ? '\t' : ' ');
+  std::string pad(prefix.size(), ' ');
+  for (size_t i = 0; i < at && i < source.size(); ++i) pad.push_back(source[i] == '\t' ? '\t' : ' ');
   // The caret spans the whole offending token: a name, a number or a parameter.
   size_t length = static_cast<size_t>(std::max(1, e.length));
-  size_t at = static_cast<size_t>(e.column - 1);
   if (length == 1 && at < source.size()) {
     auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); };
     size_t end = at;
@@ -103,7 +119,7 @@ std::string Pretty(std::string_view text, const QueryError& e) {
     while (end < source.size() && word(source[end])) ++end;
     if (end > at + 1) length = end - at;
   }
-  out += pad + std::string(length, '^');
+  out += pad + std::string(std::min(length, source.size() > at ? source.size() - at : size_t{1}), '^');
   return out;
 }
 
@@ -125,6 +141,10 @@ QueryError FromStatus(const Status& s, bool runtime) {
 void Connection::Impl::Fail(QueryResult* r, std::string_view text, const QueryError& e) {
   r->failed_ = true;
   r->error_ = e;
+  // Whatever a message quotes, it is valid UTF-8 of a bounded length.
+  constexpr size_t kMaxMessage = 8192;
+  if (r->error_.message.size() > kMaxMessage) r->error_.message = std::string(Utf8Prefix(e.message, kMaxMessage)) + "...";
+  r->error_.message = ToValidUtf8(r->error_.message);
   r->error_.pretty = Pretty(text, e);
   r->rows_.clear();
 }
@@ -352,6 +372,7 @@ QueryResult Connection::Impl::RunText(std::string_view text, const QueryParams& 
     if (!auto_commit) ctx.transaction_time = explicit_began_;
     ctx.cancel = &cancel_;
     if (timeout_.count() > 0) ctx.deadline = start + timeout_;
+    ctx.memory.limit = memory_limit_;
     ctx.file_directory = file_directory_;
     query::EvalSupport support;
     query::Evaluator eval(ctx, support);
@@ -402,6 +423,7 @@ QueryResult Connection::Impl::RunText(std::string_view text, const QueryParams& 
       out.reserve(plan.columns.size());
       for (size_t i = 0; i < plan.columns.size(); ++i) out.push_back(Materialize(*txn, row[i]));
       if (on_row) return (*on_row)(out);
+      ctx.memory.Hold(query::RowBytes(out));
       result.rows_.push_back(std::move(out));
       return true;
     });
@@ -434,6 +456,17 @@ QueryResult Connection::Impl::RunText(std::string_view text, const QueryParams& 
       else txn->RollbackToSavePoint();
     }
     Fail(&result, text, e);
+  } catch (const std::bad_alloc&) {
+    // Limits are checked before memory is taken; this is the machine
+    // running out below them.
+    result.rows_ = {};
+    if (txn) {
+      if (auto_commit) txn->Rollback();
+      else txn->RollbackToSavePoint();
+    }
+    Fail(&result, text, query::ErrorAt("TransientError", "OutOfMemory", true,
+                                       "the machine ran out of memory running the statement; nothing it wrote "
+                                       "was kept (a lower memory limit fails such a statement sooner)"));
   } catch (const std::exception& e) {
     if (txn) {
       if (auto_commit) txn->Rollback();
@@ -583,6 +616,15 @@ void Connection::Rollback() {
 bool Connection::in_transaction() const { return impl_->explicit_ != nullptr; }
 void Connection::Cancel() { impl_->cancel_ = true; }
 void Connection::set_timeout(std::chrono::milliseconds limit) { impl_->timeout_ = limit; }
+void Connection::set_memory_limit(size_t bytes) { impl_->memory_limit_ = bytes; }
+size_t Connection::memory_limit() const { return impl_->memory_limit_; }
+size_t Connection::DefaultMemoryLimit() {
+  static const size_t quarter = [] {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? static_cast<size_t>(pages) * static_cast<size_t>(page) / 4 : size_t{1} << 30;
+  }();
+  return quarter;
+}
 void Connection::set_file_directory(std::string dir) { impl_->file_directory_ = std::move(dir); }
 
 }  // namespace kg

@@ -23,7 +23,56 @@ bool LabelPresent(graph::GraphTxn& txn, uint32_t label) {
 
 }  // namespace
 
+void MemoryBudget::Exceeded(size_t bytes, const Position& at) const {
+  auto mib = [](size_t b) { return std::to_string((b + (size_t{1} << 20) - 1) >> 20) + " MiB"; };
+  throw ErrorAt("TransientError", "MemoryLimit", true,
+                "the statement needs more memory than its limit of " + mib(limit) + " (it holds " + mib(held) +
+                    " and asked for " + mib(bytes) + " more); raise the limit (kg --max-memory, "
+                    "Connection::set_memory_limit) or make the statement hold less",
+                at);
+}
+
+size_t ValueBytes(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kString: {
+      size_t n = v.as_string().size();
+      return sizeof(Value) + (n > 15 ? n + 1 : 0);
+    }
+    case Value::Type::kList: {
+      size_t n = sizeof(Value) + 32;
+      for (const Value& e : v.as_list()) n += ValueBytes(e);
+      return n;
+    }
+    case Value::Type::kMap: {
+      size_t n = sizeof(Value) + 32;
+      for (const auto& [k, e] : v.as_map()) n += 64 + k.size() + ValueBytes(e);
+      return n;
+    }
+    case Value::Type::kPath: return sizeof(Value) + 64 * (v.as_path().nodes.size() + v.as_path().edges.size());
+    default: return sizeof(Value);
+  }
+}
+
+size_t RowBytes(const std::vector<Value>& row) {
+  size_t n = 32;
+  for (const Value& v : row) n += ValueBytes(v);
+  return n;
+}
+
+bool NestedDeeperThan(const Value& v, int depth) {
+  if (depth < 0) return true;
+  if (v.is_list()) {
+    for (const Value& e : v.as_list())
+      if ((e.is_list() || e.is_map()) && NestedDeeperThan(e, depth - 1)) return true;
+  } else if (v.is_map()) {
+    for (const auto& [k, e] : v.as_map())
+      if ((e.is_list() || e.is_map()) && NestedDeeperThan(e, depth - 1)) return true;
+  }
+  return false;
+}
+
 void SideEffects::BeforeNodeProperty(NodeId id, uint32_t key) {
+  memory_.Hold(kPropertyWriteBytes);
   if (created_nodes_.count(id)) {
     changed_nodes_.insert(id);
     return;
@@ -32,6 +81,7 @@ void SideEffects::BeforeNodeProperty(NodeId id, uint32_t key) {
 }
 
 void SideEffects::BeforeEdgeProperty(EdgeId id, uint32_t key) {
+  memory_.Hold(kPropertyWriteBytes);
   if (created_edges_.count(id)) {
     changed_edges_.insert(id);
     return;

@@ -2,6 +2,7 @@
 // parameters, the side-effect counters, cancellation and a time limit.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -21,18 +22,59 @@ namespace kg::query {
 using Row = std::vector<Value>;
 using Params = std::map<std::string, Value, std::less<>>;
 
+// A statement's memory: what it holds (buffered rows, groups, collected
+// values, the writes its transaction keeps until commit) is counted against
+// a limit, and a value made in one go (a range, a concatenation) is checked
+// against what is left before it is made. The counts are estimates of the
+// heap a value takes, so that a runaway statement fails with an error
+// instead of taking the machine; 0 is no limit.
+struct MemoryBudget {
+  size_t limit = 0;
+  size_t held = 0;
+  // Bytes kept until the statement ends.
+  void Hold(size_t bytes, const Position& at = {}) {
+    held += bytes;
+    if (limit && held > limit) Exceeded(bytes, at);
+  }
+  // Bytes about to be allocated for a value.
+  void Check(size_t bytes, const Position& at = {}) const {
+    if (limit && bytes > limit - std::min(held, limit)) Exceeded(bytes, at);
+  }
+  [[noreturn]] void Exceeded(size_t bytes, const Position& at) const;
+};
+
+// An estimate of the heap bytes v takes (its own slot included), for the
+// memory budget.
+size_t ValueBytes(const Value& v);
+size_t RowBytes(const std::vector<Value>& row);
+
+// Values nest at most this deep (lists in lists, maps in lists...): every
+// walk over a value recurses, and so does freeing one.
+inline constexpr int kMaxValueNesting = 1000;
+// Whether v has lists or maps nested more than depth levels below it.
+bool NestedDeeperThan(const Value& v, int depth);
+
 // Side effects with the TCK's observable-difference meaning: what differs
 // between the graph before and after the statement.
 class SideEffects {
  public:
-  explicit SideEffects(graph::GraphTxn& txn) : txn_(txn) {}
+  SideEffects(graph::GraphTxn& txn, MemoryBudget& memory) : txn_(txn), memory_(memory) {}
   // Call before changing a node or edge property: remembers the value the
   // element had before the statement.
   void BeforeNodeProperty(NodeId id, uint32_t key);
   void BeforeEdgeProperty(EdgeId id, uint32_t key);
   // Call after creating an element with this many properties.
-  void NodeCreated(NodeId id, size_t properties) { created_nodes_.emplace(id, properties); }
-  void EdgeCreated(EdgeId id, size_t properties) { created_edges_.emplace(id, properties); }
+  // (A write is held until commit: its record in the transaction's batch
+  // and here.)
+  void NodeCreated(NodeId id, size_t properties) {
+    memory_.Hold(kWriteBytes + properties * kPropertyWriteBytes);
+    created_nodes_.emplace(id, properties);
+  }
+  void EdgeCreated(EdgeId id, size_t properties) {
+    memory_.Hold(kWriteBytes + properties * kPropertyWriteBytes);
+    created_edges_.emplace(id, properties);
+  }
+  static constexpr size_t kWriteBytes = 160, kPropertyWriteBytes = 48;
   // Call before deleting, with the element's record as read just before:
   // remembers every property of a pre-existing element.
   void BeforeNodeDelete(NodeId id, const graph::NodeData& record);
@@ -54,6 +96,7 @@ class SideEffects {
  private:
   using Key = std::pair<uint64_t, uint32_t>;
   graph::GraphTxn& txn_;
+  MemoryBudget& memory_;
   // Elements created by the statement, with their property counts. Those
   // changed or deleted afterwards are read again at the end; the others
   // count as created (reading them back would make the transaction index
@@ -71,6 +114,7 @@ class SideEffects {
 struct ExecContext {
   graph::GraphTxn& txn;
   const Params& params;
+  MemoryBudget memory;
   SideEffects effects;
   const std::atomic<bool>* cancel = nullptr;
   std::optional<std::chrono::steady_clock::time_point> deadline;
@@ -81,7 +125,7 @@ struct ExecContext {
   std::chrono::system_clock::time_point statement_time = std::chrono::system_clock::now();
   std::chrono::system_clock::time_point transaction_time = statement_time;
 
-  ExecContext(graph::GraphTxn& t, const Params& p) : txn(t), params(p), effects(t) {}
+  ExecContext(graph::GraphTxn& t, const Params& p) : txn(t), params(p), effects(t, memory) {}
   // Called by long loops: throws when the statement was cancelled or ran out of time.
   void CheckInterrupt() {
     if ((++ticks & 1023) != 0) return;

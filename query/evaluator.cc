@@ -1,8 +1,11 @@
 #include "query/evaluator.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cmath>
-#include <regex>
+
+#include "kg/utf8.h"
 
 #include "query/functions.h"
 #include "query/matcher.h"
@@ -272,9 +275,11 @@ Value Evaluator::Eval(const Expr& e, Row& row) {
       if (row.size() <= static_cast<size_t>(e.slot)) row.resize(e.slot + 1);
       Value saved = row[e.slot];
       for (const Value& x : list.as_list()) {
+        ctx_.CheckInterrupt();
         row[e.slot] = x;
         if (e.args[1] && !IsTrue(*e.args[1], row)) continue;
         out.push_back(e.args[2] ? Eval(*e.args[2], row) : x);
+        if ((out.size() & 1023) == 0) ctx_.memory.Check(out.size() * sizeof(Value), e.pos);
       }
       row[e.slot] = saved;
       return Value(std::move(out));
@@ -288,9 +293,15 @@ Value Evaluator::Eval(const Expr& e, Row& row) {
       if (row.size() < need) row.resize(need);
       Value saved_x = row[e.slot], saved_acc = row[e.acc_slot];
       for (const Value& x : list.as_list()) {
+        ctx_.CheckInterrupt();
         row[e.slot] = x;
         row[e.acc_slot] = std::move(acc);
         acc = Eval(*e.args[2], row);
+        // Only an accumulator fed back into itself can nest without bound.
+        if ((acc.is_list() || acc.is_map()) && NestedDeeperThan(acc, kMaxValueNesting))
+          RuntimeError("ArgumentError", "NumberOutOfRange",
+                       "reduce() built a value nested more than " + std::to_string(kMaxValueNesting) + " levels deep",
+                       e.pos);
       }
       row[e.slot] = std::move(saved_x);
       row[e.acc_slot] = std::move(saved_acc);
@@ -430,11 +441,13 @@ Value Evaluator::EvalBinary(const Expr& e, Row& row) {
   }
   if (op == "=~") {
     if (!a.is_string() || !b.is_string()) return Value();
-    try {
-      return Value(std::regex_match(a.as_string(), std::regex(b.as_string(), std::regex::ECMAScript)));
-    } catch (const std::regex_error&) {
-      RuntimeError("ArgumentError", "InvalidArgumentValue", "invalid regular expression: " + b.as_string(), e.pos);
-    }
+    return Value(RegexMatch(e, a.as_string(), b.as_string()));
+  }
+  if (op == "+") {
+    // A concatenation is checked against the memory left before it is made.
+    if (a.is_string() && b.is_string()) ctx_.memory.Check(a.as_string().size() + b.as_string().size(), e.pos);
+    else if (a.is_list() || b.is_list())
+      ctx_.memory.Check(((a.is_list() ? a.as_list().size() : 1) + (b.is_list() ? b.as_list().size() : 1)) * sizeof(Value), e.pos);
   }
   try {
     return Arithmetic(op, a, b);
@@ -445,6 +458,29 @@ Value Evaluator::EvalBinary(const Expr& e, Row& row) {
     }
     throw;
   }
+}
+
+Evaluator::Evaluator(ExecContext& ctx, EvalSupport& support) : ctx_(ctx), support_(support) {}
+Evaluator::~Evaluator() = default;
+
+bool Evaluator::RegexMatch(const Expr& at, const std::string& text, const std::string& pattern) {
+  // The last pattern compiled is kept: a statement matches rows against one
+  // pattern over and over.
+  if (!regex_ || regex_pattern_ != pattern) {
+    RE2::Options options;
+    options.set_encoding(RE2::Options::EncodingUTF8);
+    options.set_log_errors(false);
+    options.set_max_mem(int64_t{64} << 20);
+    regex_ = std::make_unique<RE2>(pattern, options);
+    regex_pattern_ = pattern;
+    if (!regex_->ok()) {
+      std::string why = regex_->error();
+      regex_.reset();
+      RuntimeError("ArgumentError", "InvalidArgumentValue",
+                   "invalid regular expression '" + std::string(Utf8Prefix(pattern, 200)) + "': " + why, at.pos);
+    }
+  }
+  return RE2::FullMatch(text, *regex_);
 }
 
 bool Evaluator::IsRangeCall(const Expr& e) {
@@ -491,7 +527,10 @@ Value Evaluator::EvalFunction(const Expr& e, Row& row) {
         }
         case SpecialForm::kRange: {
           ValueList out;
-          EvalRange(e, row).Each([&](int64_t i) {
+          Range range = EvalRange(e, row);
+          ctx_.memory.Check(range.Count() * sizeof(Value), e.pos);
+          if (range.Count() < (uint64_t{1} << 24)) out.reserve(range.Count());
+          range.Each([&](int64_t i) {
             out.push_back(Value(i));
             ctx_.CheckInterrupt();
             return true;

@@ -12,6 +12,10 @@
 #include "query/context.h"
 #include "query/value_ops.h"
 
+namespace re2 {
+class RE2;
+}
+
 namespace kg::query {
 
 class PatternMatcher;
@@ -26,7 +30,8 @@ struct EvalSupport {
 
 class Evaluator {
  public:
-  Evaluator(ExecContext& ctx, EvalSupport& support) : ctx_(ctx), support_(support) {}
+  Evaluator(ExecContext& ctx, EvalSupport& support);
+  ~Evaluator();
 
   Value Eval(const Expr& e, Row& row);
   // WHERE semantics: true only for true (null and false both reject).
@@ -49,6 +54,15 @@ class Evaluator {
     int64_t start = 0, end = 0, step = 1;
     // Calls fn(i) for each value in turn until fn returns false; returns
     // false when it did. No step overflows, whatever the bounds.
+    // How many values it has.
+    uint64_t Count() const {
+      if (step > 0 ? start > end : start < end) return 0;
+      unsigned __int128 span = step > 0 ? static_cast<unsigned __int128>(static_cast<__int128>(end) - start)
+                                        : static_cast<unsigned __int128>(static_cast<__int128>(start) - end);
+      unsigned __int128 n = span / (step > 0 ? static_cast<unsigned __int128>(step)
+                                             : static_cast<unsigned __int128>(-static_cast<__int128>(step))) + 1;
+      return n > UINT64_MAX / 64 ? UINT64_MAX / 64 : static_cast<uint64_t>(n);
+    }
     template <class Fn>
     bool Each(Fn&& fn) const {
       if (step > 0 ? start > end : start < end) return true;
@@ -76,6 +90,8 @@ class Evaluator {
   Value EvalBinary(const Expr& e, Row& row);
   Value EvalPatternComprehension(const Expr& e, Row& row);
   Value EvalQuantifier(const Expr& e, Row& row);
+  // text =~ pattern: the whole text matches (RE2 syntax, linear time).
+  bool RegexMatch(const Expr& at, const std::string& text, const std::string& pattern);
 
   // The id of property key name, read at expression at: the last id each
   // expression found is kept (an id never changes once given); a name not
@@ -84,6 +100,8 @@ class Evaluator {
 
   ExecContext& ctx_;
   EvalSupport& support_;
+  std::unique_ptr<re2::RE2> regex_;
+  std::string regex_pattern_;
   size_t pattern_width_ = 0;
   struct KnownKey {
     std::string name;

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "graph/text.h"
+#include "kg/utf8.h"
 
 namespace kg::query {
 
@@ -238,9 +239,23 @@ class Lexer {
             cp = cp * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : std::tolower(h) - 'a' + 10);
             Advance();
           }
+          // A UTF-16 surrogate pair written as two escapes is one character.
+          if (digits == 4 && cp >= 0xD800 && cp < 0xDC00 && Peek() == '\\' && Peek(1) == 'u') {
+            uint32_t low = 0;
+            bool hex = true;
+            for (int k = 0; k < 4; ++k) {
+              char h = Peek(2 + k);
+              if (!std::isxdigit(static_cast<unsigned char>(h))) hex = false;
+              else low = low * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : std::tolower(h) - 'a' + 10);
+            }
+            if (hex && low >= 0xDC00 && low <= 0xDFFF) {
+              for (int k = 0; k < 6; ++k) Advance();
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            }
+          }
           if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            SyntaxError("InvalidUnicodeLiteral", "invalid unicode code point in escape", esc);
-          graph::AppendUtf8(&t->text, cp);
+            SyntaxError("InvalidUnicodeLiteral", "invalid unicode code point in escape (a lone UTF-16 surrogate or above U+10FFFF)", esc);
+          kg::AppendUtf8(&t->text, cp);
           break;
         }
         default:
@@ -257,7 +272,20 @@ class Lexer {
 
 }  // namespace
 
-std::vector<Token> Tokenize(std::string_view text) { return Lexer(text).Run(); }
+std::vector<Token> Tokenize(std::string_view text) {
+  // Every statement is checked once, here, so that no invalid byte reaches a
+  // stored string, a result or an error message.
+  size_t bad = FindInvalidUtf8(text);
+  if (bad != std::string_view::npos) {
+    Position pos{1, 1, static_cast<int>(bad)};
+    size_t line_start = 0;
+    for (size_t k = 0; k < bad; ++k)
+      if (text[k] == '\n') ++pos.line, line_start = k + 1;
+    pos.column = static_cast<int>(bad - line_start) + 1;
+    SyntaxError("InvalidCharacter", "the statement is not valid UTF-8: " + InvalidUtf8Message(text, bad), pos);
+  }
+  return Lexer(text).Run();
+}
 
 std::string OpeningWords(std::string_view s) {
   std::string words;

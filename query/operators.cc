@@ -186,10 +186,14 @@ struct ProjectionOp::Accumulator {
     }
     Value v = rt.eval.Eval(*call->args[0], row);
     if (v.is_null()) return;
-    if (call->distinct && !seen.insert(Row{v}).second) return;
+    if (call->distinct) {
+      if (!seen.insert(Row{v}).second) return;
+      rt.ctx.memory.Hold(ValueBytes(v), call->pos);
+    }
     ++count;
     if (agg == Aggregate::kCount) return;
     if (agg == Aggregate::kCollect) {
+      rt.ctx.memory.Hold(ValueBytes(v), call->pos);
       values.push_back(v);
       return;
     }
@@ -216,6 +220,7 @@ struct ProjectionOp::Accumulator {
                            fn + "() percentile must be a number between 0 and 1, got " + percentile.ToString(),
                            call->pos);
       }
+      rt.ctx.memory.Hold(sizeof(Value), call->pos);
       values.push_back(v);
       return;
     }
@@ -321,7 +326,10 @@ bool ProjectionOp::Push(Row& row) {
         key.push_back(extended[it.slot]);
       }
     auto [pos, inserted] = group_index_.emplace(std::move(key), groups_.size());
-    if (inserted) groups_.push_back(NewGroup(extended));
+    if (inserted) {
+      rt_.ctx.memory.Hold(2 * RowBytes(extended) + 64 * spec_.items.size(), spec_.items.empty() ? Position{} : spec_.items[0].expr->pos);
+      groups_.push_back(NewGroup(extended));
+    }
     Group& g = *groups_[pos->second];
     for (auto& acc : g.accumulators) acc.Add(rt_, row);
     return true;
@@ -334,9 +342,12 @@ bool ProjectionOp::Output(Row& extended) {
   if (spec_.distinct) {
     Row key;
     for (const auto& it : spec_.items) key.push_back(extended[it.slot]);
+    size_t bytes = RowBytes(key);
     if (!distinct_.insert(std::move(key)).second) return true;
+    rt_.ctx.memory.Hold(bytes, spec_.items.empty() ? Position{} : spec_.items[0].expr->pos);
   }
   if (!spec_.order.empty()) {
+    rt_.ctx.memory.Hold(RowBytes(extended), spec_.items.empty() ? Position{} : spec_.items[0].expr->pos);
     buffer_.push_back(std::move(extended));
     return true;
   }
@@ -745,7 +756,10 @@ bool DeleteOp::Finish() {
 
 bool UnionOp::Push(Row& row) {
   ++rows_in;
-  if (distinct_ && !seen_.insert(row).second) return true;
+  if (distinct_) {
+    if (!seen_.insert(row).second) return true;
+    memory_.Hold(RowBytes(row));
+  }
   return Emit(row);
 }
 

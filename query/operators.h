@@ -226,7 +226,9 @@ class ProjectionOp : public Operator {
 // while a read before it is still scanning, and reads after it see all of it.
 class EagerOp : public Operator {
  public:
+  explicit EagerOp(MemoryBudget& memory) : memory_(memory) {}
   bool Push(Row& row) override {
+    memory_.Hold(RowBytes(row));
     rows_.push_back(row);
     return true;
   }
@@ -234,6 +236,7 @@ class EagerOp : public Operator {
   std::string Name() const override { return "Eager"; }
 
  private:
+  MemoryBudget& memory_;
   std::vector<Row> rows_;
 };
 
@@ -324,13 +327,14 @@ class SinkOp : public Operator {
 // UNION: removes duplicate rows across every part (UNION ALL passes all).
 class UnionOp : public Operator {
  public:
-  explicit UnionOp(bool distinct) : distinct_(distinct) {}
+  UnionOp(bool distinct, MemoryBudget& memory) : distinct_(distinct), memory_(memory) {}
   bool Push(Row& row) override;
   bool Finish() override { return true; }  // the statement finishes the sink itself
   std::string Name() const override { return distinct_ ? "Union" : "UnionAll"; }
 
  private:
   bool distinct_;
+  MemoryBudget& memory_;
   RowSet seen_;
 };
 

@@ -5,9 +5,24 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "kg/utf8.h"
 #include "query/lexer.h"
 
 namespace kg::query {
+
+Expr::~Expr() {
+  // Children are moved to a worklist and freed childless, one at a time.
+  std::vector<ExprPtr> pending;
+  for (auto& a : args)
+    if (a) pending.push_back(std::move(a));
+  while (!pending.empty()) {
+    ExprPtr e = std::move(pending.back());
+    pending.pop_back();
+    for (auto& a : e->args)
+      if (a) pending.push_back(std::move(a));
+  }
+}
+
 namespace {
 
 
@@ -96,6 +111,33 @@ class Parser {
     const Token& a = tokens_[first_token];
     const Token& b = tokens_[i_ > first_token ? i_ - 1 : first_token];
     return std::string(text_.substr(a.pos.offset, b.pos.offset + b.length - a.pos.offset));
+  }
+  // An inner expression's text: verbatim up to kMaxExpressionText bytes,
+  // else a prefix (cut at a character boundary) and where it stands, which
+  // no other expression's text equals.
+  std::string SpanText(size_t first_token) const {
+    const Token& a = tokens_[first_token];
+    const Token& b = tokens_[i_ > first_token ? i_ - 1 : first_token];
+    size_t length = b.pos.offset + b.length - a.pos.offset;
+    if (length <= kMaxExpressionText) return std::string(text_.substr(a.pos.offset, length));
+    std::string_view head = Utf8Prefix(text_.substr(a.pos.offset, 256), 256);
+    return std::string(head) + "... (" + std::to_string(length) + " bytes from line " + std::to_string(a.pos.line) +
+           ", column " + std::to_string(a.pos.column) + ")";
+  }
+  // Records e's height and refuses a tree deeper than kMaxNestingDepth, so
+  // that no later recursion over it (binding, planning, evaluation, freeing)
+  // runs out of stack.
+  ExprPtr Sealed(ExprPtr e) {
+    int h = 0;
+    for (const auto& a : e->args)
+      if (a) h = std::max(h, a->height);
+    for (const auto& item : e->projection)
+      if (item.value) h = std::max(h, item.value->height);
+    e->height = h + 1;
+    if (e->height > kMaxNestingDepth)
+      SyntaxError("UnexpectedSyntax", "the expression nests too deeply (more than " + std::to_string(kMaxNestingDepth) +
+                                          " levels of operators, properties or brackets)", e->pos);
+    return e;
   }
 
   struct DepthGuard {
@@ -598,7 +640,7 @@ class Parser {
     DepthGuard guard(this);
     size_t first = i_;
     ExprPtr e = ParseBinary(0);
-    if (e->text.empty()) e->text = SourceFrom(first);
+    if (e->text.empty()) e->text = SpanText(first);
     return e;
   }
 
@@ -664,8 +706,8 @@ class Parser {
         auto e = Make(ExprKind::kIsNull, pos);
         e->negated = negated;
         e->args.push_back(std::move(left));
-        e->text = SourceFrom(first);
-        left = std::move(e);
+        e->text = SpanText(first);
+        left = Sealed(std::move(e));
         continue;
       }
       Next();
@@ -690,6 +732,7 @@ class Parser {
           cmp->name = ops[k].first;
           cmp->args.push_back(k == 0 ? std::move(operands[0]) : Clone(*operands[k]));
           cmp->args.push_back(k + 1 == ops.size() ? std::move(operands[k + 1]) : Clone(*operands[k + 1]));
+          cmp = Sealed(std::move(cmp));
           if (!chain) {
             chain = std::move(cmp);
           } else {
@@ -697,10 +740,10 @@ class Parser {
             conj->name = "AND";
             conj->args.push_back(std::move(chain));
             conj->args.push_back(std::move(cmp));
-            chain = std::move(conj);
+            chain = Sealed(std::move(conj));
           }
         }
-        chain->text = SourceFrom(first);
+        chain->text = SpanText(first);
         left = std::move(chain);
         continue;
       }
@@ -708,8 +751,8 @@ class Parser {
       e->name = op;
       e->args.push_back(std::move(left));
       e->args.push_back(std::move(right));
-      e->text = SourceFrom(first);
-      left = std::move(e);
+      e->text = SpanText(first);
+      left = Sealed(std::move(e));
     }
     return left;
   }
@@ -723,8 +766,8 @@ class Parser {
       auto e = Make(ExprKind::kUnary, pos);
       e->name = "NOT";
       e->args.push_back(ParseBinary(3));  // NOT binds looser than comparison
-      e->text = SourceFrom(first);
-      return e;
+      e->text = SpanText(first);
+      return Sealed(std::move(e));
     }
     if (IsSymbol("-") || IsSymbol("+")) {
       std::string op = Cur().text;
@@ -735,14 +778,14 @@ class Parser {
         Next();
         auto lit = Make(ExprKind::kLiteral, pos);
         lit->value = Value(v);
-        lit->text = SourceFrom(first);
+        lit->text = SpanText(first);
         return ParsePostfix(std::move(lit));
       }
       auto e = Make(ExprKind::kUnary, pos);
       e->name = op;
       e->args.push_back(ParseBinary(9));  // binds tighter than everything but ^ operands
-      e->text = SourceFrom(first);
-      return e;
+      e->text = SpanText(first);
+      return Sealed(std::move(e));
     }
     return ParsePostfix(ParseAtom());
   }
@@ -755,9 +798,10 @@ class Parser {
         auto p = Make(ExprKind::kProperty, pos);
         p->name = Cur().text;
         Next();
-        p->text = e->text.empty() ? "" : e->text + "." + p->name;
+        p->text = e->text.empty() || e->text.size() + p->name.size() >= kMaxExpressionText
+                      ? std::string() : e->text + "." + p->name;
         p->args.push_back(std::move(e));
-        e = std::move(p);
+        e = Sealed(std::move(p));
         continue;
       }
       if (IsSymbol("[")) {
@@ -775,14 +819,14 @@ class Parser {
         s->args.push_back(std::move(e));
         s->args.push_back(std::move(from));
         if (slice) s->args.push_back(std::move(to));
-        e = std::move(s);
+        e = Sealed(std::move(s));
         continue;
       }
       if (IsSymbol(":") && (PeekTok().kind == TokenKind::kIdentifier)) {
         auto l = Make(ExprKind::kLabelCheck, pos);
         while (AcceptSymbol(":")) l->labels.push_back(ExpectName("a label"));
         l->args.push_back(std::move(e));
-        e = std::move(l);
+        e = Sealed(std::move(l));
         continue;
       }
       return e;
@@ -816,6 +860,7 @@ class Parser {
   ExprPtr Clone(const Expr& e) {
     auto c = std::make_unique<Expr>(e.kind, e.pos);
     c->text = e.text;
+    c->height = e.height;
     c->value = e.value;
     c->name = e.name;
     c->var = e.var;
@@ -859,8 +904,8 @@ class Parser {
     const Token& t = Cur();
     Position pos = t.pos;
     auto finish = [&](ExprPtr e) {
-      if (e->text.empty()) e->text = SourceFrom(first);
-      return e;
+      if (e->text.empty()) e->text = SpanText(first);
+      return Sealed(std::move(e));
     };
     switch (t.kind) {
       case TokenKind::kInteger: {
@@ -908,7 +953,7 @@ class Parser {
       Next();
       ExprPtr inner = ParseExpr();
       ExpectClosing(")", open);
-      inner->text = SourceFrom(first);
+      inner->text = SpanText(first);
       return inner;
     }
     if (IsSymbol("[")) return finish(ParseListAtom());

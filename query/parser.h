@@ -12,7 +12,15 @@ namespace kg::query {
 // Parses one statement (a trailing ';' is allowed). Throws QueryError.
 Statement Parse(std::string_view text);
 
-// The deepest nesting of brackets and sub-expressions accepted.
+// The deepest nesting of brackets and sub-expressions accepted, and the
+// most levels an expression tree may have (a flat chain of 600 terms of +
+// or AND, or of property accesses, is 600 levels deep).
 inline constexpr int kMaxNestingDepth = 500;
+
+// The longest source text an inner expression keeps verbatim (for column
+// names and for matching ORDER BY to projected items); a longer one keeps a
+// prefix and its position, so that a long chain costs linear, not
+// quadratic, text.
+inline constexpr size_t kMaxExpressionText = 4096;
 
 }  // namespace kg::query

@@ -48,7 +48,7 @@ class Planner {
     plan_->sink = std::make_unique<SinkOp>([](Row&) { return true; });
     UnionOp* union_op = nullptr;
     if (st_.parts.size() > 1) {
-      auto u = std::make_unique<UnionOp>(!st_.union_all[0]);
+      auto u = std::make_unique<UnionOp>(!st_.union_all[0], rt_.ctx.memory);
       union_op = u.get();
       u->set_next(plan_->sink.get());
       plan_->operators.push_back(std::move(u));
@@ -366,7 +366,7 @@ class Planner {
       bool last = ci + 1 == q.clauses.size();
       if (IsWrite(c.kind)) {
         plan_->writes = true;
-        Append(std::make_unique<EagerOp>());
+        Append(std::make_unique<EagerOp>(rt_.ctx.memory));
       }
       EnsureHead();
       switch (c.kind) {
@@ -387,7 +387,7 @@ class Planner {
         case ClauseKind::kRemove: Append(std::make_unique<RemoveOp>(rt_, &c)); break;
         case ClauseKind::kDelete: Append(std::make_unique<DeleteOp>(rt_, &c)); break;
       }
-      if (IsWrite(c.kind) && !last) Append(std::make_unique<EagerOp>());
+      if (IsWrite(c.kind) && !last) Append(std::make_unique<EagerOp>(rt_.ctx.memory));
     }
     EnsureHead();
   }

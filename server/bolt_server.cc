@@ -168,7 +168,10 @@ class Session {
   // port: the one the server listens on, which ROUTE names.
   Session(int fd, std::string peer, int id, uint16_t port, Database& db, const ServeOptions& options,
           const std::atomic<bool>& stop)
-      : fd_(fd), peer_(std::move(peer)), id_(id), port_(port), conn_(db), options_(options), stop_(stop) {}
+      : fd_(fd), peer_(std::move(peer)), id_(id), port_(port), conn_(db), options_(options), stop_(stop) {
+    conn_.set_timeout(options.statement_timeout);
+    conn_.set_memory_limit(options.memory_limit);
+  }
 
   void Serve() {
     std::string why = Run();
@@ -502,11 +505,16 @@ class Session {
     return std::nullopt;
   }
 
+  // A client's tx_timeout, else the server's statement time limit; the
+  // shorter of the two when both are set.
   void ApplyTimeout(const ValueMap& extra) {
     auto it = extra.find("tx_timeout");
-    conn_.set_timeout(std::chrono::milliseconds(it != extra.end() && it->second.is_int() && it->second.as_int() > 0
-                                                    ? it->second.as_int()
-                                                    : 0));
+    std::chrono::milliseconds limit = options_.statement_timeout;
+    if (it != extra.end() && it->second.is_int() && it->second.as_int() > 0) {
+      std::chrono::milliseconds asked(it->second.as_int());
+      if (limit.count() == 0 || asked < limit) limit = asked;
+    }
+    conn_.set_timeout(limit);
   }
 
   template <class Bad>
@@ -517,7 +525,7 @@ class Session {
       return bad("RUN takes a query, parameters and a map");
     if (!in_tx) {
       if (m.fields.size() > 2 && m.fields[2].is_map()) ApplyTimeout(m.fields[2].as_map());
-      else conn_.set_timeout(std::chrono::milliseconds(0));
+      else conn_.set_timeout(options_.statement_timeout);
     }
     // kg runs one statement at a time: an earlier result still open in
     // this transaction is read to its end and kept.

@@ -19,6 +19,7 @@
 #include <ostream>
 #include <string>
 
+#include "kg/connection.h"
 #include "kg/database.h"
 #include "kg/status.h"
 
@@ -32,6 +33,10 @@ struct ServeOptions {
   size_t max_connections = 100;
   size_t max_message_bytes = 16 << 20;
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};
+  // Each statement's time limit (zero: none) and memory limit (see
+  // Connection::set_memory_limit).
+  std::chrono::milliseconds statement_timeout{0};
+  size_t memory_limit = Connection::DefaultMemoryLimit();
   // Rows a result runs ahead of what the client has pulled.
   size_t rows_ahead = 1000;
   std::ostream* log = nullptr;  // one line per connection and per failure

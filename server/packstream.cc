@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "kg/element.h"
+#include "kg/utf8.h"
 
 namespace kg::server {
 namespace {
@@ -78,7 +79,12 @@ class Unpacker {
     if (high == 0x80 || (m >= 0xD0 && m <= 0xD2)) {
       if (Status s = high == 0x80 ? Size(0, m & 0x0F, &n) : Size(size_t{1} << (m - 0xD0), 0, &n); !s.ok()) return s;
       if (!Need(n)) return Fail("a string of " + std::to_string(n) + " bytes past the end");
-      *out = kg::Value(std::string(in_.substr(at_, n)));
+      std::string_view text = in_.substr(at_, n);
+      if (size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
+        at_ += bad;
+        return Fail("a string that is not valid UTF-8: " + InvalidUtf8Message(text, bad));
+      }
+      *out = kg::Value(std::string(text));
       at_ += n;
       return Status::OK();
     }

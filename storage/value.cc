@@ -40,17 +40,23 @@ bool Value::IsStorable() const {
   switch (type()) {
     case Type::kNode:
     case Type::kEdge:
-    case Type::kPath: return false;
+    case Type::kPath:
+    case Type::kMap: return false;
     case Type::kList:
       for (const Value& v : as_list())
-        if (!v.IsStorable()) return false;
-      return true;
-    case Type::kMap:
-      for (const auto& [k, v] : as_map())
-        if (!v.IsStorable()) return false;
+        if (v.is_list() || !v.IsStorable()) return false;
       return true;
     default: return true;
   }
+}
+
+std::string NotStorableReason(const Value& v) {
+  if (v.IsStorable()) return "";
+  if (v.is_list())
+    for (const Value& e : v.as_list())
+      if (e.is_list() || !e.IsStorable())
+        return std::string("a list holding a ") + TypeName(e.type()) + " cannot be stored as a property value";
+  return std::string("a ") + TypeName(v.type()) + " cannot be stored as a property value";
 }
 
 const char* TypeName(Value::Type type) {

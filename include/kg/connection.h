@@ -120,6 +120,13 @@ class Connection {
   void Cancel();
   // A statement running longer than this fails (zero: no limit).
   void set_timeout(std::chrono::milliseconds limit);
+  // A statement whose rows, groups, collected values, buffered results and
+  // uncommitted writes would take more memory than this fails with
+  // TransientError MemoryLimit, and its writes are undone (zero: no limit).
+  // The default is a quarter of the machine's physical memory.
+  void set_memory_limit(size_t bytes);
+  size_t memory_limit() const;
+  static size_t DefaultMemoryLimit();
   // LOAD CSV FROM 'relative/path' reads relative to this directory (default:
   // the working directory). Scripts set it to their own directory.
   void set_file_directory(std::string dir);

@@ -89,8 +89,9 @@ class Value {
   bool is_duration() const { return type() == Type::kDuration; }
   // A date, time, date time or duration.
   bool is_temporal() const { return type() >= Type::kDate; }
-  // True for values that may be stored as properties: no node, relationship
-  // or path anywhere inside.
+  // True for values that may be stored as properties, as Cypher allows:
+  // null, a boolean, a number, a string, a temporal value, or a list of
+  // those. Not a map, a list inside a list, a node, a relationship or a path.
   bool IsStorable() const;
 
   // REQUIRES: the matching is_*() is true.
@@ -134,6 +135,10 @@ class Value {
 };
 
 const char* TypeName(Value::Type type);
+
+// Why v cannot be stored as a property ("a MAP cannot be stored as a
+// property value"), or "" when it can (see Value::IsStorable).
+std::string NotStorableReason(const Value& v);
 
 // The name Cypher's constructor and neo4j-admin CSV headers give a temporal
 // type: "date", "localtime", "time", "localdatetime", "datetime" or
