@@ -434,7 +434,9 @@ Result<NodeId> BulkWriter::AddNode(std::span<const uint32_t> labels, storage::Pr
   for (uint32_t label : labels)
     for (const storage::IndexRecord* index : IndexesOf(label))
       if (const Value* v = storage::FindProperty(props, index->property_key)) entries.emplace_back(index, v);
-  for (auto [index, v] : entries) {
+  for (const auto& entry : entries) {
+    const storage::IndexRecord* index = entry.first;
+    const Value* v = entry.second;
     if (!index->unique) continue;
     std::string prefix = key::IndexValuePrefix(index->id, *v);
     auto describe = [&] {
@@ -453,7 +455,9 @@ Result<NodeId> BulkWriter::AddNode(std::span<const uint32_t> labels, storage::Pr
   }
   auto id = store_->AllocateNodeId();
   if (!id.ok()) return id.status();
-  for (auto [index, v] : entries) {
+  for (const auto& entry : entries) {
+    const storage::IndexRecord* index = entry.first;
+    const Value* v = entry.second;
     Status s = index_->AddWith([&](std::string* out) { key::AppendIndexEntry(out, index->id, *v, *id); });
     if (!s.ok()) return s;
     if (index->unique) {

@@ -185,7 +185,9 @@ class Checker {
   }
 
   Status Labels() {
-    for (const auto& [label, name] : g_.Names(graph::NameKind::kLabel)) {
+    for (const auto& named : g_.Names(graph::NameKind::kLabel)) {
+      const auto& label = named.first;
+      const std::string& name = named.second;
       std::vector<NodeId> present;
       Status s = g_.ScanLabel(label, [&](NodeId id) {
         present.push_back(id);

@@ -1,11 +1,12 @@
 #include "graph/csv.h"
 
-#include "kg/utf8.h"
-
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+
+#include "kg/utf8.h"
 
 namespace kg::graph {
 
@@ -166,8 +167,13 @@ CsvReader::Parse CsvReader::ParseRecord(std::vector<Field>* fields, Status* erro
     // Anything else after a closing quote: the rest of the line is skipped.
     const void* nl = std::memchr(b + p, '\n', end_ - p);
     if (!nl && more) return Parse::kMore;
-    *error = Status::InvalidArgument(Where(static_cast<int>(p - line_start) + 1) + ": unexpected '" +
-                                     std::string(1, b[p]) + "' after a closing quote; expected '" + std::string(1, d) +
+    char shown[8];
+    if (static_cast<unsigned char>(b[p]) < 0x20 || static_cast<unsigned char>(b[p]) >= 0x7F)
+      std::snprintf(shown, sizeof shown, "0x%02X", static_cast<unsigned char>(b[p]));
+    else
+      std::snprintf(shown, sizeof shown, "'%c'", b[p]);
+    *error = Status::InvalidArgument(Where(static_cast<int>(p - line_start) + 1) + ": unexpected " + shown +
+                                     " after a closing quote; expected '" + std::string(1, d) +
                                      "' or the end of the line");
     return done(nl ? static_cast<const char*>(nl) - b + 1 : end_, Parse::kError);
   }

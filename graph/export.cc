@@ -301,7 +301,9 @@ Status BuildGraph(const Transaction& txn, const Selection& sel, Graph* g, Export
 template <class Descriptor, class Data, class Getter>
 void AddColumns(boost::dynamic_properties& dp, const std::map<std::string, Column>& columns, Getter data,
                 const std::string& prefix) {
-  for (const auto& [key, col] : columns) {
+  for (const auto& column : columns) {
+    const std::string& key = column.first;
+    const Column& col = column.second;
     auto get = [data, key](Descriptor d) -> const Value* {
       const Data& x = data(d);
       auto it = x.props.find(key);

@@ -13,6 +13,7 @@
 #include <unicode/uscript.h>
 #include <unicode/unistr.h>
 
+#include "kg/utf8.h"
 #include "storage/key_codec.h"
 
 namespace kg::graph::fulltext {
@@ -295,8 +296,14 @@ struct Query {
   std::vector<uint8_t> fields;  // empty: every field
   std::vector<Token> tokens;    // kTerms: one term, or a phrase (positions relative)
   std::string prefix;           // kPrefix: folded
-  std::vector<std::pair<Occur, Query>> clauses;  // kBool
+  struct Clause;
+  std::vector<Clause> clauses;  // kBool
   double boost = 1;
+};
+
+struct Query::Clause {
+  Occur occur;
+  Query query;
 };
 
 void QueryDeleter::operator()(Query* q) const { delete q; }
@@ -399,10 +406,10 @@ class QueryParser {
       if (Status s = Clause(&clause, {}); !s.ok()) return s;
       if (conj == kAnd) {
         if (occur == Occur::kShould) occur = Occur::kMust;
-        if (!out->clauses.empty() && out->clauses.back().first == Occur::kShould)
-          out->clauses.back().first = Occur::kMust;
+        if (!out->clauses.empty() && out->clauses.back().occur == Occur::kShould)
+          out->clauses.back().occur = Occur::kMust;
       }
-      out->clauses.emplace_back(occur, std::move(clause));
+      out->clauses.push_back({occur, std::move(clause)});
       conj = kNone;
     }
     if (conj != kNone) return Error("AND or OR with nothing after it");
@@ -523,6 +530,9 @@ class QueryParser {
 }  // namespace
 
 Result<QueryPtr> ParseQuery(std::string_view text, Analyzer analyzer, std::span<const std::string> field_names) {
+  if (size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos)
+    return Status::InvalidArgument("full-text query: " + InvalidUtf8Message(text, bad) + " at column " +
+                                   std::to_string(bad + 1));
   QueryPtr q(new Query);
   QueryParser parser(text, analyzer, field_names);
   if (Status s = parser.Parse(q.get()); !s.ok()) return s;

@@ -55,7 +55,8 @@ class JsonParser {
 
  private:
   Status Error(const std::string& what) const {
-    return Status::InvalidArgument("invalid JSON at character " + std::to_string(i_ + 1) + ": " + what);
+    // (what may quote a byte of the text: cut from a character, it is shown as U+FFFD)
+    return Status::InvalidArgument("invalid JSON at character " + std::to_string(i_ + 1) + ": " + ToValidUtf8(what));
   }
   void SkipSpace() {
     while (i_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[i_]))) ++i_;
@@ -128,7 +129,7 @@ class JsonParser {
       char c = text_[i_];
       if (std::isdigit(static_cast<unsigned char>(c))) {
         ++i_;
-      } else if (c == '.' || c == 'e' || c == 'E' || ((c == '+' || c == '-') && (text_[i_ - 1] == 'e' || text_[i_ - 1] == 'E'))) {
+      } else if (c == '.' || c == 'e' || c == 'E' || ((c == '+' || c == '-') && i_ > start && (text_[i_ - 1] == 'e' || text_[i_ - 1] == 'E'))) {
         is_float = true;
         ++i_;
       } else {

@@ -177,7 +177,9 @@ void SchemaProperties(ProcedureCall& call, bool nodes) {
     });
   }
   if (!s.ok()) Fail("", s.message());
-  for (const auto& [names, g] : groups) {
+  for (const auto& group_entry : groups) {
+    const auto& names = group_entry.first;
+    const auto& g = group_entry.second;
     std::string group;  // ":`A`:`B`", as Neo4j names it
     ValueList labels;
     for (const std::string& n : names) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kg/query_result.h"
+#include "kg/utf8.h"
 
 namespace kg::query {
 
@@ -18,7 +19,10 @@ struct Position {
 };
 
 // A QueryError at pos.
+// (A message may quote bytes of the statement; one cut from a character is
+// shown as U+FFFD, so that every message is valid UTF-8.)
 inline QueryError ErrorAt(std::string code, std::string detail, bool runtime, std::string message, Position pos = {}) {
+  if (!IsValidUtf8(message)) message = ToValidUtf8(message);
   return QueryError(std::move(code), std::move(detail), runtime, std::move(message), pos.line, pos.column);
 }
 

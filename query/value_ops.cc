@@ -235,11 +235,11 @@ size_t EquivalenceHash(const Value& v) {
   switch (v.type()) {
     case Value::Type::kNull: return 0x51;
     case Value::Type::kBool: return v.as_bool() ? 0x71 : 0x70;
-    case Value::Type::kInt:
+    case Value::Type::kInt: return std::hash<int64_t>()(v.as_int());
     case Value::Type::kFloat: {
-      double d = v.as_number();
+      // A whole float hashes as the integer it equals.
+      double d = v.as_float();
       if (std::isnan(d)) return 0x4e;
-      if (v.is_int() && static_cast<double>(static_cast<int64_t>(d)) != d) return std::hash<int64_t>()(v.as_int());
       if (d == std::floor(d) && std::abs(d) < 9.2e18) return std::hash<int64_t>()(static_cast<int64_t>(d));
       return std::hash<double>()(d);
     }

@@ -168,7 +168,8 @@ class Unpacker {
         *out = kg::Value(DateTime{f[0].as_int(), static_cast<int32_t>(f[1].as_int()), static_cast<int32_t>(f[2].as_int())});
         return Status::OK();
       case 'i': {
-        if (!ints(3) || !seconds_ok(f[0].as_int()) || !nanos_ok(f[1].as_int())) return bad("DateTimeZoneId");
+        if (!ints(3) || !f[2].is_string() || !seconds_ok(f[0].as_int()) || !nanos_ok(f[1].as_int()))
+          return bad("DateTimeZoneId");
         auto zone = temporal::FindZone(f[2].as_string());
         if (!zone.ok())
           return Status::InvalidArgument(zone.status().message() + " in the structure at byte " + std::to_string(start));

@@ -254,14 +254,29 @@ bool DecodeValue(std::string_view* in, Value* value) {
       int64_t w[4] = {};
       for (size_t i = 0; i < words; ++i) w[i] = key::GetI64(in->data() + 8 * i);
       in->remove_prefix(words * 8);
+      // Damaged bytes give values out of range: refused, so that nothing
+      // computes with them.
+      auto nanos_ok = [](int64_t n) { return n >= 0 && n < temporal::kNanosPerSecond; };
+      auto offset_ok = [](int64_t o) { return o >= -temporal::kMaxOffset && o <= temporal::kMaxOffset; };
       switch (tag) {
         case kTagDate: *value = Value(Date{w[0]}); return true;
-        case kTagLocalTime: *value = Value(LocalTime{w[0]}); return true;
-        case kTagTime:
-          *value = Value(Time{w[0] + w[1] * temporal::kNanosPerSecond, static_cast<int32_t>(w[1])});
+        case kTagLocalTime:
+          if (w[0] < 0 || w[0] >= temporal::kNanosPerDay) return false;
+          *value = Value(LocalTime{w[0]});
           return true;
-        case kTagLocalDateTime: *value = Value(LocalDateTime{w[0], static_cast<int32_t>(w[1])}); return true;
+        case kTagTime: {
+          if (!offset_ok(w[1]) || w[0] < -temporal::kNanosPerDay || w[0] > 2 * temporal::kNanosPerDay) return false;
+          int64_t local = w[0] + w[1] * temporal::kNanosPerSecond;
+          if (local < 0 || local >= temporal::kNanosPerDay) return false;
+          *value = Value(Time{local, static_cast<int32_t>(w[1])});
+          return true;
+        }
+        case kTagLocalDateTime:
+          if (!nanos_ok(w[1])) return false;
+          *value = Value(LocalDateTime{w[0], static_cast<int32_t>(w[1])});
+          return true;
         case kTagDateTime: {
+          if (!nanos_ok(w[1]) || !offset_ok(w[2])) return false;
           std::string zone;
           if (!DecodeString(in, &zone)) return false;
           DateTime t{w[0], static_cast<int32_t>(w[1]), static_cast<int32_t>(w[2]), DateTime::kNoZone};

@@ -17,6 +17,49 @@
 
 #include "storage/compact_archive.h"
 
+namespace kg::storage {
+// The bytes left of the record a portable-format decode reads (null when
+// none is read): a size read from the record is refused when it is more
+// than that, before anything is allocated for it, as the compact archive
+// does (every element takes at least a byte).
+thread_local std::streambuf* portable_source = nullptr;
+inline void CheckPortableCount(uint64_t n) {
+  if (portable_source && n > static_cast<uint64_t>(std::max<std::streamsize>(0, portable_source->in_avail())))
+    throw cereal::Exception("a size of " + std::to_string(n) + " is more than the record holds");
+}
+template <class T>
+void LoadPortableVector(cereal::PortableBinaryInputArchive& ar, std::vector<T>& v) {
+  cereal::size_type n = 0;
+  ar(cereal::make_size_tag(n));
+  CheckPortableCount(n);
+  v.resize(static_cast<size_t>(n));
+  for (T& x : v) ar(x);
+}
+}  // namespace kg::storage
+
+// The containers of records, read from the portable format with their
+// sizes checked (preferred over cereal's templates, which trust them).
+namespace cereal {
+inline void load(PortableBinaryInputArchive& ar, std::string& s) {
+  size_type n = 0;
+  ar(make_size_tag(n));
+  kg::storage::CheckPortableCount(n);
+  s.resize(static_cast<size_t>(n));
+  ar(binary_data(s.data(), static_cast<std::size_t>(n)));
+}
+inline void load(PortableBinaryInputArchive& ar, bool& b) {
+  uint8_t byte = 0;
+  ar(byte);
+  if (byte > 1) throw Exception("a bool that is neither 0 nor 1");
+  b = byte != 0;
+}
+inline void load(PortableBinaryInputArchive& ar, std::vector<uint32_t>& v) { kg::storage::LoadPortableVector(ar, v); }
+inline void load(PortableBinaryInputArchive& ar, std::vector<kg::Value>& v) { kg::storage::LoadPortableVector(ar, v); }
+inline void load(PortableBinaryInputArchive& ar, std::vector<std::pair<uint32_t, kg::Value>>& v) {
+  kg::storage::LoadPortableVector(ar, v);
+}
+}  // namespace cereal
+
 namespace kg {
 
 // cereal finds these through ADL on kg::Value. Layout: a type byte (the
@@ -81,6 +124,7 @@ void load(Archive& ar, Value& v) {
     case Value::Type::kMap: {
       cereal::size_type n = 0;
       ar(cereal::make_size_tag(n));
+      storage::CheckPortableCount(n);
       ValueMap m;
       for (cereal::size_type i = 0; i < n; ++i) {
         std::string k;
@@ -142,6 +186,7 @@ void load(Archive& ar, NodeRecord& r, const uint32_t version) {
   CheckVersion(version, kNodeRecordVersion, "node");
   cereal::size_type n = 0;
   ar(cereal::make_size_tag(n));
+  CheckPortableCount(n);
   r.labels.resize(static_cast<size_t>(n));
   for (uint32_t& l : r.labels) ar(l);
   ar(r.properties);
@@ -582,6 +627,10 @@ Status Decode(std::string_view bytes, Record* r, std::string_view what) {
       ByteSource source(bytes);
       std::istream is(&source);
       cereal::PortableBinaryInputArchive ar(is);
+      portable_source = &source;
+      struct Done {
+        ~Done() { portable_source = nullptr; }
+      } done;
       ar(*r);
     }
   } catch (const NewerRecord& e) {

@@ -10,9 +10,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "graph/csv.h"
+#include "graph/fulltext.h"
 #include "kg/json.h"
 #include "kg/kg.h"
 #include "kg/utf8.h"
+#include "server/packstream.h"
+#include "storage/records.h"
 #include "tests/test_util.h"
 
 using namespace kg;
@@ -248,5 +252,52 @@ TEST_CASE("a statement over its time limit fails with Timeout", "[query][hostile
     QueryResult r = conn.Execute(q);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().detail == "Timeout");
+  }
+}
+
+// What the fuzz targets of tests/fuzz found; their inputs are kept in
+// tests/fuzz/regressions as well.
+TEST_CASE("inputs the fuzzers found are handled", "[query][hostile][fuzz]") {
+  SECTION("a number starting with a sign is read without looking before the text") {
+    CHECK_FALSE(ParseJson("+1").ok());
+    CHECK_FALSE(ParseJson("+").ok());
+  }
+  SECTION("a Bolt DateTimeZoneId whose zone is not a string is malformed") {
+    // RUN with one field: a structure 'i' of three integers.
+    std::string bytes = {'\xB1', '\x10', '\xB3', 'i', '\x01', '\x02', '\x03'};
+    auto m = server::DecodeMessage(bytes);
+    REQUIRE_FALSE(m.ok());
+    CHECK(m.status().message().find("DateTimeZoneId") != std::string::npos);
+  }
+  SECTION("a damaged record's size past its end is refused before anything is allocated") {
+    // The portable format: its byte-order mark, a version, then a label
+    // count of 2^40.
+    std::string bytes = {'\x01', '\x01', '\x00', '\x00', '\x00', '\x00', '\x00', '\x00', '\x00', '\x00', '\x00', '\x01', '\x00'};
+    storage::NodeRecord r;
+    Status s = storage::DecodeRecord(bytes, &r, "node 7");
+    CHECK(s.code() == StatusCode::kCorruption);
+    CHECK(s.message().find("node 7") != std::string::npos);
+  }
+  SECTION("grouping the largest integers hashes them without overflow") {
+    TempDir dir;
+    auto db = OpenDb(dir.db());
+    Connection conn(*db);
+    QueryResult r = conn.Execute("UNWIND [9223372036854775807, -9223372036854775807 - 1, 1, 1.0] AS i RETURN i, count(*)");
+    REQUIRE(r.ok());
+    CHECK(r.rows().size() == 3);  // 1 and 1.0 are one group
+  }
+  SECTION("a CSV error names a byte that is not text by its value") {
+    std::istringstream in("\"a\"\xFF,b\n");
+    graph::CsvReader reader(in, "t.csv");
+    std::vector<graph::CsvReader::Field> fields;
+    Status error;
+    REQUIRE(reader.Next(&fields, &error));
+    REQUIRE_FALSE(error.ok());
+    CHECK(error.message().find("0xFF") != std::string::npos);
+    CHECK(IsValidUtf8(error.message()));
+  }
+  SECTION("a full-text query that is not UTF-8 is refused") {
+    std::vector<std::string> fields = {"name"};
+    CHECK_FALSE(graph::fulltext::ParseQuery("ab\xFF", graph::fulltext::Analyzer::kStandard, fields).ok());
   }
 }

@@ -1,0 +1,93 @@
+// What the fuzz targets share: a database in a temporary directory that is
+// removed at exit, and checks that hold whatever the input.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "kg/check.h"
+#include "kg/connection.h"
+#include "kg/database.h"
+#include "kg/utf8.h"
+
+namespace kg::fuzz {
+
+// Stops the run, so that libFuzzer saves the input, with what went wrong.
+[[noreturn]] inline void Fail(const std::string& what) {
+  std::fprintf(stderr, "kg fuzz: %s\n", what.c_str());
+  std::abort();
+}
+
+inline void Require(bool ok, const std::string& what) {
+  if (!ok) Fail(what);
+}
+
+// A directory under $TMPDIR removed when the process exits.
+inline const std::string& ScratchDir() {
+  // Never freed: the exit handler that removes it runs after static objects are gone.
+  static const std::string* dir = [] {
+    auto* base = new std::string((std::filesystem::temp_directory_path() / "kg-fuzz-XXXXXX").string());
+    if (!mkdtemp(base->data())) Fail("cannot make a temporary directory");
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(ScratchDir(), ec);
+    });
+    return base;
+  }();
+  return *dir;
+}
+
+// The database every input of a target runs against, with the small graph
+// setup makes (run again whenever the graph has grown past max_nodes).
+class FuzzDb {
+ public:
+  FuzzDb(const char* setup, uint64_t max_nodes) : setup_(setup), max_nodes_(max_nodes) {
+    Options options;
+    options.sync_commits = false;  // a crash of the machine is not what is tested here
+    auto db = Database::Open(ScratchDir() + "/db", options);
+    if (!db.ok()) Fail("open: " + db.status().ToString());
+    db_ = std::move(*db);
+    conn_ = std::make_unique<Connection>(*db_);
+    Reset();
+  }
+  Database& db() { return *db_; }
+  Connection& conn() { return *conn_; }
+
+  // The number of nodes and relationships now.
+  std::pair<int64_t, int64_t> Counts() {
+    QueryResult n = conn_->Execute("MATCH (n) RETURN count(n)");
+    QueryResult r = conn_->Execute("MATCH ()-[r]->() RETURN count(r)");
+    Require(n.ok() && r.ok(), "counting failed: " + n.error().message + r.error().message);
+    return {n.rows()[0][0].as_int(), r.rows()[0][0].as_int()};
+  }
+
+  // kg check finds nothing wrong; the graph is set up again when large.
+  void CheckAndTrim() {
+    auto report = Check(*db_);
+    if (!report.ok()) Fail("check failed to run: " + report.status().ToString());
+    if (!report->ok()) Fail("check: " + report->problems.front());
+    if (report->nodes > max_nodes_) Reset();
+  }
+
+ private:
+  void Reset() {
+    conn_->set_memory_limit(0);
+    conn_->set_timeout(std::chrono::milliseconds(0));
+    QueryResult wipe = conn_->Execute("MATCH (n) DETACH DELETE n");
+    Require(wipe.ok(), "wipe: " + wipe.error().message);
+    if (setup_ && *setup_) {
+      QueryResult made = conn_->Execute(setup_);
+      Require(made.ok(), "setup: " + made.error().pretty);
+    }
+  }
+
+  const char* setup_;
+  uint64_t max_nodes_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Connection> conn_;
+};
+
+}  // namespace kg::fuzz
