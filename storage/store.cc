@@ -9,6 +9,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdarg>
+#include <ctime>
+#include <cstdio>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -337,8 +340,50 @@ Status Store::OpenDb() {
   return OpenSecondaryLocked();
 }
 
+namespace {
+std::atomic<rocksdb::Env*> test_env{nullptr};
+
+// RocksDB's information log (warnings and errors only), written with stdio
+// and its errors ignored: RocksDB's own log writer, once a write to it has
+// failed (a full disk), stops the process at its next line in a build with
+// assertions (Debian's), and a log line is never worth that.
+class StdioLogger : public rocksdb::Logger {
+ public:
+  explicit StdioLogger(const std::string& path) : Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {
+    std::error_code ec;
+    bool large = std::filesystem::file_size(path, ec) > (4u << 20);
+    file_ = std::fopen(path.c_str(), !ec && large ? "w" : "a");
+  }
+  ~StdioLogger() override {
+    if (file_) std::fclose(file_);
+  }
+  using Logger::Logv;
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (!file_ || level < GetInfoLogLevel()) return;
+    std::lock_guard lock(mu_);
+    char stamp[32];
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ ", &tm);
+    std::fputs(stamp, file_);
+    std::vfprintf(file_, format, ap);
+    std::fputc('\n', file_);
+    std::fflush(file_);
+    std::clearerr(file_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::FILE* file_ = nullptr;
+};
+}  // namespace
+
+void SetEnvForTesting(rocksdb::Env* env) { test_env.store(env); }
+
 rocksdb::DBOptions Store::DbOptions() const {
   rocksdb::DBOptions db_options;
+  if (rocksdb::Env* env = test_env.load()) db_options.env = env;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
@@ -432,9 +477,11 @@ Result<std::shared_ptr<Store::Instance>> Store::OpenInstance(bool primary, bool 
       return Status::IOError("cannot make a directory for a reader's files in " +
                              std::filesystem::temp_directory_path(ec).string());
     inst->secondary_path = pattern;
+    db_options.info_log = std::make_shared<StdioLogger>(inst->secondary_path + "/LOG");
     db_options.max_open_files = -1;
     s = rocksdb::DB::OpenAsSecondary(db_options, path_, inst->secondary_path, descriptors, &inst->handles, &raw);
   } else if (!create) {
+    db_options.info_log = std::make_shared<StdioLogger>(path_ + "/LOG");
     // A primary taken over from another process keeps the log it replays
     // in its memtables rather than flushing them into small table files
     // first: the hand-over stays quick. An open at the start flushes, so
@@ -445,6 +492,7 @@ Result<std::shared_ptr<Store::Instance>> Store::OpenInstance(bool primary, bool 
     // A new database gets its families in one step: RocksDB rewrites and
     // re-reads its options file for every family created one at a time.
     // Should the process die in between, the next open creates the rest.
+    db_options.info_log = std::make_shared<StdioLogger>(path_ + "/LOG");
     s = rocksdb::DB::Open(db_options, path_, {descriptors.front()}, &inst->handles, &raw);
     if (s.ok()) {
       std::vector<rocksdb::ColumnFamilyHandle*> rest;
@@ -652,7 +700,7 @@ Result<uint32_t> Store::Intern(DictKind kind, std::string_view name) {
   batch.Put(primary->cf(Keyspace::kMeta), key::DictByName(kind, name), id_bytes);
   batch.Put(primary->cf(Keyspace::kMeta), key::DictById(kind, id), rocksdb::Slice(name.data(), name.size()));
   rocksdb::Status s = primary->db->Write(write_options_, &batch);
-  if (!s.ok()) return FromRocks(s, "storing name '" + std::string(name) + "'");
+  if (!s.ok()) return WriteRefused(FromRocks(s, "storing name '" + std::string(name) + "'"));
   d.names.emplace_back(name);
   d.ids.emplace(std::string(name), id);
   return id;
@@ -691,7 +739,7 @@ Status Store::Reserve(Instance& primary, const std::string& mark_key, uint64_t* 
   std::string v;
   key::PutU64(&v, mark);
   s = primary.db->Put(write_options_, primary.cf(Keyspace::kMeta), mark_key, v);
-  if (!s.ok()) return FromRocks(s, "reserving ids");
+  if (!s.ok()) return WriteRefused(FromRocks(s, "reserving ids"));
   *reserved = mark;
   return Status::OK();
 }
@@ -751,6 +799,7 @@ void Store::ReleaseSnapshot(Instance& primary, const rocksdb::Snapshot* snapshot
 
 Status Store::Commit(StoreTransaction& txn) {
   rocksdb::SequenceNumber written = 0;
+  if (Status s = Failure(); !s.ok()) return s;
   {
     std::lock_guard lock(commit_mu_);
     if (txn.catalog_version() != catalog()->version)
@@ -787,7 +836,8 @@ Status Store::SyncLog(Instance& primary, rocksdb::SequenceNumber written) {
     if (s.ok()) synced_ = std::max(synced_, target);
     sync_cv_.notify_all();
     if (!s.ok())
-      return FromRocks(s, "syncing the log (the transaction was written, but may not survive a power loss)");
+      return WriteRefused(
+          FromRocks(s, "syncing the log (the transaction was written, but may not survive a power loss)"));
   }
   return Status::OK();
 }
@@ -814,7 +864,7 @@ Status Store::CommitLocked(StoreTransaction& txn, rocksdb::SequenceNumber* writt
   } else {
     s = db->Write(commit_options_, batch);
   }
-  if (!s.ok()) return FromRocks(s, "commit");
+  if (!s.ok()) return WriteRefused(FromRocks(s, "commit"));
   *written = db->GetLatestSequenceNumber();
   if (!txn.publish_keys().empty()) {
     rocksdb::SequenceNumber seq = *written;
@@ -863,7 +913,7 @@ Status Store::Ingest(uint64_t catalog_version, std::vector<IngestFile> files,
     StoreTransaction latest(shared_from_this(), /*read_only=*/true);
     if (Status s = prepare(latest, &files); !s.ok()) return s;
   }
-  if (Status s = IngestLocked(*primary, files); !s.ok()) return s;
+  if (Status s = IngestLocked(*primary, files); !s.ok()) return WriteRefused(s);
   rocksdb::SequenceNumber seq = primary->db->GetLatestSequenceNumber();
   for (const std::string& k : publish_keys) last_publish_[k] = seq;
   return Status::OK();
@@ -885,6 +935,14 @@ Status Store::IngestLocked(Instance& primary, const std::vector<IngestFile>& fil
     it->external_files.push_back(f.path);
   }
   if (args.empty()) return Status::OK();
+  // A database stopped by an earlier write error refuses an empty write
+  // with that error; ingesting into it instead reaches an assertion inside
+  // RocksDB (a file number of 0), so it is asked first.
+  {
+    rocksdb::WriteBatch probe;
+    if (rocksdb::Status s = primary.db->Write(rocksdb::WriteOptions(), &probe); !s.ok())
+      return FromRocks(s, "ingesting sorted files");
+  }
   if (rocksdb::Status s = primary.db->IngestExternalFiles(args); !s.ok()) return FromRocks(s, "ingesting sorted files");
   return Status::OK();
 }
@@ -926,12 +984,13 @@ Status Store::Compact() {
   if (!turn.ok()) return turn.status();
   std::shared_ptr<Instance> primary = WriteInstance();
   rocksdb::FlushOptions flush;
-  if (rocksdb::Status s = primary->db->Flush(flush, primary->handles); !s.ok()) return FromRocks(s, "flush");
+  if (rocksdb::Status s = primary->db->Flush(flush, primary->handles); !s.ok())
+    return WriteRefused(FromRocks(s, "flush"));
   rocksdb::CompactRangeOptions options;
   options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
   for (auto* h : primary->handles)
     if (rocksdb::Status s = primary->db->CompactRange(options, h, nullptr, nullptr); !s.ok())
-      return FromRocks(s, "compaction");
+      return WriteRefused(FromRocks(s, "compaction"));
   return Status::OK();
 }
 
@@ -963,7 +1022,7 @@ Status Store::ChangeCatalog(const CatalogChange& change) {
   // every commit out meanwhile): with no snapshot to hide them from, they
   // need no sequence number of their own, which a compaction would later
   // spend a rewrite of the whole file to clear.
-  if (Status s = IngestLocked(*primary, files); !s.ok()) return s;
+  if (Status s = IngestLocked(*primary, files); !s.ok()) return WriteRefused(s);
   std::lock_guard clock(catalog_mu_);
   catalog_ = std::move(next);
   return Status::OK();
@@ -1021,8 +1080,27 @@ Status Store::BusyError(std::string_view waiting_for) const {
                       " (Options::busy_timeout, --busy-timeout MS); retry when it is done");
 }
 
+Status Store::WriteRefused(Status s) {
+  if (s.code() == StatusCode::kIOError || s.code() == StatusCode::kCorruption) {
+    std::lock_guard lock(failure_mu_);
+    if (!failed_) {
+      failure_ = s;
+      failed_ = true;
+    }
+  }
+  return s;
+}
+
+Status Store::Failure() const {
+  if (!failed_) return Status::OK();
+  std::lock_guard lock(failure_mu_);
+  return Status::IOError("the database takes no writes after an earlier write failed (" + failure_.message() +
+                         "); open it again to recover");
+}
+
 Result<WriteTurn> Store::TakeTurn(const std::atomic<bool>* cancel) {
   if (read_only()) return Status::ReadOnly("the database is open read-only");
+  if (Status s = Failure(); !s.ok()) return s;
   {
     std::lock_guard lock(turn_mu_);
     if (turns_ > 0) {

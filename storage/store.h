@@ -84,6 +84,10 @@ struct IndexCatalog {
 
 Status FromRocks(const rocksdb::Status& s, std::string_view context);
 
+// Fault-injection tests: the Env every store opened from now on runs its
+// RocksDB files on (nullptr: RocksDB's default). Not for other use.
+void SetEnvForTesting(rocksdb::Env* env);
+
 class Store : public std::enable_shared_from_this<Store> {
  public:
   static Result<std::shared_ptr<Store>> Open(const std::string& path, const Options& options);
@@ -149,6 +153,12 @@ class Store : public std::enable_shared_from_this<Store> {
   // kAborted when cancelled. Immediate while another thread of the process
   // holds a turn.
   Result<WriteTurn> TakeTurn(const std::atomic<bool>* cancel = nullptr);
+  // A write the file system refused (no space, an I/O error) leaves the
+  // store refusing writes, with that first error, until it is opened again:
+  // RocksDB's state after such an error is not one to write on (its
+  // recovery is the log replay of the next open).
+  Status WriteRefused(Status s);
+  Status Failure() const;
 
   // One RocksDB open of the directory: the primary, or a secondary.
   struct Instance {
@@ -281,6 +291,9 @@ class Store : public std::enable_shared_from_this<Store> {
   std::string path_;
   Options options_;
   rocksdb::WriteOptions write_options_;   // single writes: synced when commits are
+  std::atomic<bool> failed_{false};
+  mutable std::mutex failure_mu_;
+  Status failure_;
   rocksdb::WriteOptions commit_options_;  // transactions: never (SyncLog syncs them)
   std::shared_ptr<rocksdb::Cache> block_cache_;
   std::shared_ptr<rocksdb::MergeOperator> merge_;
