@@ -297,8 +297,7 @@ bool PatternMatcher::Expand(State& st, size_t pi, size_t ri) {
   NodeId from = st.row[part.nodes[ri].slot].as_node_ref().id;
   if (rel.var_length) {
     if (rel.endpoints_only) return EndpointsOnly(st, pi, ri, from);
-    std::vector<Value> trail;
-    return VarLength(st, pi, ri, from, 0, trail);
+    return VarLength(st, pi, ri, from);
   }
   auto types = ResolveTypes(st, rel);
   if (!types) return true;
@@ -329,50 +328,86 @@ bool PatternMatcher::Expand(State& st, size_t pi, size_t ri) {
   return true;
 }
 
-bool PatternMatcher::VarLength(State& st, size_t pi, size_t ri, NodeId at, int64_t depth, std::vector<Value>& trail) {
+bool PatternMatcher::VarLength(State& st, size_t pi, size_t ri, NodeId start) {
   const MatchPart& part = parts_[pi];
   const RelStep& rel = part.rels[ri];
-  st.ctx.CheckInterrupt();
-  if (depth >= rel.min_hops) {
-    ValueList list = trail;
-    if (part.reversed) std::reverse(list.begin(), list.end());
-    Value value(std::move(list));
-    bool ok = true;
-    if (rel.bound) {
-      Ternary t = Equals(st.row[rel.slot], value);
-      ok = t && *t;
+  // Depth first, with a stack of its own rather than a call per hop: a path
+  // may be as long as the graph (a chain of a million nodes).
+  struct Frame {
+    NodeId at;
+    std::vector<Value::EdgeRef> edges;
+    size_t next = 0;
+    bool expanded = false;
+  };
+  std::vector<Frame> stack;
+  std::vector<Value> trail;  // the relationships from start to the top frame
+  stack.push_back({start, {}, 0, false});
+  auto give_up = [&] {
+    for (size_t k = 1; k < stack.size(); ++k) st.used.pop_back();
+    return false;
+  };
+  while (!stack.empty()) {
+    const int64_t depth = static_cast<int64_t>(stack.size()) - 1;
+    if (!stack.back().expanded) {
+      stack.back().expanded = true;
+      st.ctx.CheckInterrupt();
+      NodeId at = stack.back().at;
+      if (depth >= rel.min_hops) {
+        ValueList list = trail;
+        if (part.reversed) std::reverse(list.begin(), list.end());
+        Value value(std::move(list));
+        bool ok = true;
+        if (rel.bound) {
+          Ternary t = Equals(st.row[rel.slot], value);
+          ok = t && *t;
+        }
+        if (ok) {
+          Value saved = st.row[rel.slot];
+          st.row[rel.slot] = std::move(value);
+          bool go = !RunFilters(st, EventOf(pi, 2 * ri + 1)) || BindNext(st, pi, ri, at);
+          st.row[rel.slot] = std::move(saved);
+          if (!go) return give_up();
+        }
+      }
+      if (rel.max_hops < 0 || depth < rel.max_hops) {
+        auto types = ResolveTypes(st, rel);
+        if (types) {
+          std::optional<uint32_t> only = types->size() == 1 ? std::optional<uint32_t>((*types)[0]) : std::nullopt;
+          std::vector<Value::EdgeRef>& edges = stack.back().edges;
+          Status s = st.ctx.txn.Expand(at, rel.direction, only, [&](const graph::AdjacentEdge& e, bool outgoing) {
+            if (!types->empty() && !only && std::find(types->begin(), types->end(), e.type) == types->end()) return true;
+            if (!outgoing && rel.direction == Direction::kBoth && e.anchor == e.neighbor) return true;
+            edges.push_back(outgoing ? Value::EdgeRef{e.edge, e.anchor, e.neighbor, nullptr}
+                                     : Value::EdgeRef{e.edge, e.neighbor, e.anchor, nullptr});
+            return true;
+          });
+          if (!s.ok()) {
+            give_up();
+            throw ErrorAt("DatabaseError", "", true, s.ToString());
+          }
+        }
+      }
     }
-    if (ok) {
-      Value saved = st.row[rel.slot];
-      st.row[rel.slot] = std::move(value);
-      bool go = !RunFilters(st, EventOf(pi, 2 * ri + 1)) || BindNext(st, pi, ri, at);
-      st.row[rel.slot] = std::move(saved);
-      if (!go) return false;
+    // The next relationship from the top frame, or back one hop.
+    Frame& top = stack.back();
+    bool deeper = false;
+    while (top.next < top.edges.size()) {
+      const Value::EdgeRef e = top.edges[top.next++];
+      if (st.Used(e.id) || !CheckRel(st, rel, e.id)) continue;
+      NodeId next = e.source == top.at ? e.target : e.source;
+      if (e.source == e.target) next = top.at;
+      st.used.push_back(e.id);
+      trail.push_back(Value(e));
+      stack.push_back({next, {}, 0, false});  // (top is not used after this)
+      deeper = true;
+      break;
     }
-  }
-  if (rel.max_hops >= 0 && depth >= rel.max_hops) return true;
-  auto types = ResolveTypes(st, rel);
-  if (!types) return true;
-  std::optional<uint32_t> only = types->size() == 1 ? std::optional<uint32_t>((*types)[0]) : std::nullopt;
-  std::vector<Value::EdgeRef> edges;
-  Status s = st.ctx.txn.Expand(at, rel.direction, only, [&](const graph::AdjacentEdge& e, bool outgoing) {
-    if (!types->empty() && !only && std::find(types->begin(), types->end(), e.type) == types->end()) return true;
-    if (!outgoing && rel.direction == Direction::kBoth && e.anchor == e.neighbor) return true;
-    edges.push_back(outgoing ? Value::EdgeRef{e.edge, e.anchor, e.neighbor, nullptr}
-                             : Value::EdgeRef{e.edge, e.neighbor, e.anchor, nullptr});
-    return true;
-  });
-  if (!s.ok()) throw ErrorAt("DatabaseError", "", true, s.ToString());
-  for (auto& e : edges) {
-    if (st.Used(e.id) || !CheckRel(st, rel, e.id)) continue;
-    NodeId next = e.source == at ? e.target : e.source;
-    if (e.source == e.target) next = at;
-    st.used.push_back(e.id);
-    trail.push_back(Value(e));
-    bool go = VarLength(st, pi, ri, next, depth + 1, trail);
-    trail.pop_back();
-    st.used.pop_back();
-    if (!go) return false;
+    if (deeper) continue;
+    stack.pop_back();
+    if (!stack.empty()) {
+      trail.pop_back();
+      st.used.pop_back();
+    }
   }
   return true;
 }

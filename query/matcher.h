@@ -89,7 +89,7 @@ class PatternMatcher {
   bool ScanRelationship(State& st, size_t pi, const std::vector<uint32_t>& types, EdgeId id, uint32_t type,
                         NodeId source, NodeId target);
   bool Expand(State& st, size_t pi, size_t ri);
-  bool VarLength(State& st, size_t pi, size_t ri, NodeId at, int64_t depth, std::vector<Value>& trail);
+  bool VarLength(State& st, size_t pi, size_t ri, NodeId start);
   bool EndpointsOnly(State& st, size_t pi, size_t ri, NodeId from);
   bool BindNext(State& st, size_t pi, size_t ri, NodeId node);
   bool FinishPart(State& st, size_t pi);

@@ -51,4 +51,25 @@ TEST_CASE("an option where a value belongs is a usage error, not a directory", "
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("kg query takes a time limit and a memory limit", "[cli]") {
+  char pattern[] = "/tmp/kg-cli-XXXXXX";
+  REQUIRE(::mkdtemp(pattern));
+  std::string dir = pattern, output;
+  CHECK(Kg("query --db db --max-memory 8M 'UNWIND range(1, 100000000) AS x RETURN collect(x)'", &output, dir) == 1);
+  CHECK(output.find("MemoryLimit") != std::string::npos);
+  CHECK(output.find("8 MiB") != std::string::npos);
+  output.clear();
+  CHECK(Kg("query --db db --timeout 0.2 'UNWIND range(1, 100000000000) AS x RETURN count(*)'", &output, dir) == 1);
+  CHECK(output.find("Timeout") != std::string::npos);
+  output.clear();
+  CHECK(Kg("query --db db --max-memory 0 --timeout 0 'RETURN 1 AS one'", &output, dir) == 0);
+  output.clear();
+  CHECK(Kg("query --db db --max-memory lots 'RETURN 1'", &output, dir) == 2);
+  CHECK(output.find("--max-memory needs a size") != std::string::npos);
+  output.clear();
+  CHECK(Kg("query --db db --timeout -1 'RETURN 1'", &output, dir) == 2);
+  CHECK(output.find("--timeout needs a number of seconds") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace

@@ -97,8 +97,13 @@ def run_target(target, binary, work, seconds, runs, max_len):
     shutil.rmtree(seed_dir, ignore_errors=True)
     n_seeds = seeds(target, seed_dir)
     log = os.path.join(work, target + ".log")
+    # The targets' scratch databases go under the work directory, so that
+    # those of a run stopped by a finding are not left in /tmp.
+    scratch = os.path.join(work, "tmp", target)
+    shutil.rmtree(scratch, ignore_errors=True)
+    os.makedirs(scratch)
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:symbolize=1",
-               UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
+               UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1", TMPDIR=scratch)
     # The saved regressions first, each run once.
     regressions = os.path.join(HERE, "regressions", target)
     if os.path.isdir(regressions) and os.listdir(regressions):

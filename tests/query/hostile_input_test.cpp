@@ -301,3 +301,18 @@ TEST_CASE("inputs the fuzzers found are handled", "[query][hostile][fuzz]") {
     CHECK_FALSE(graph::fulltext::ParseQuery("ab\xFF", graph::fulltext::Analyzer::kStandard, fields).ok());
   }
 }
+
+TEST_CASE("a variable-length path as long as the graph is followed without a call per hop", "[query][hostile]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Connection conn(*db);
+  // A chain of 100,000 nodes: each hop of [*] was a recursive call, and the
+  // stack ran out long before the end.
+  REQUIRE(conn.Execute("UNWIND range(1, 100000) AS i CREATE (:C {i: i})").ok());
+  REQUIRE(conn.Execute("CREATE INDEX FOR (c:C) ON (c.i)").ok());
+  QueryResult linked = conn.Execute("MATCH (a:C), (b:C) WHERE b.i = a.i + 1 CREATE (a)-[:N]->(b)");
+  INFO(linked.error().pretty);
+  REQUIRE(linked.ok());
+  CHECK(Count(conn, "MATCH (a:C {i: 1})-[:N*99990..]->(b) RETURN count(b)") == 10);
+  CHECK(Count(conn, "MATCH (a:C {i: 100000})<-[:N*99999]-(b) RETURN b.i") == 1);
+}
