@@ -324,7 +324,14 @@ class Parser {
   SingleQuery ParseSingleQuery() {
     SingleQuery q;
     if (!AtClauseStart()) Unexpected("a clause (MATCH, RETURN, CREATE, ...)");
-    while (AtClauseStart()) q.clauses.push_back(ParseClause());
+    while (AtClauseStart()) {
+      // Each clause is an operator that hands its rows to the next one:
+      // their number is bounded as the nesting of expressions is.
+      if (++clauses_ > kMaxClauses)
+        SyntaxError("UnexpectedSyntax", "the statement has more than " + std::to_string(kMaxClauses) +
+                                            " clauses; split it into several statements", Cur().pos);
+      q.clauses.push_back(ParseClause());
+    }
     return q;
   }
 
@@ -417,7 +424,7 @@ class Parser {
     }
     if (AcceptKeyword("CREATE")) {
       Clause c(ClauseKind::kCreate, pos);
-      c.pattern = ParsePattern();
+      c.pattern = ParsePattern(/*matched=*/false);
       return c;
     }
     if (AcceptKeyword("MERGE")) {
@@ -532,10 +539,20 @@ class Parser {
   }
 
   // ---- patterns ----
-  Pattern ParsePattern() {
+  // matched: a pattern the matcher walks (MATCH), whose relationships and
+  // parts are bounded together; CREATE makes its parts one after another.
+  Pattern ParsePattern(bool matched = true) {
     Pattern p;
-    do p.push_back(ParsePatternPart());
-    while (AcceptSymbol(","));
+    size_t length = 0;
+    do {
+      Position pos = Cur().pos;
+      p.push_back(ParsePatternPart());
+      // Matching goes one relationship and one part deeper at a time.
+      length += 1 + p.back()->rels.size();
+      if (matched && length > kMaxPatternLength)
+        SyntaxError("UnexpectedSyntax", "the pattern is longer than " + std::to_string(kMaxPatternLength) +
+                                            " relationships and parts", pos);
+    } while (AcceptSymbol(","));
     return p;
   }
 
@@ -563,6 +580,9 @@ class Parser {
   void ParseChain(PatternPart* part) {
     part->nodes.push_back(ParseNodePattern());
     while (IsSymbol("-") || IsSymbol("<-") || IsSymbol("<")) {
+      if (part->rels.size() >= kMaxPatternLength)
+        SyntaxError("UnexpectedSyntax", "the pattern is longer than " + std::to_string(kMaxPatternLength) +
+                                            " relationships and parts", Cur().pos);
       part->rels.push_back(ParseRelPattern());
       part->nodes.push_back(ParseNodePattern());
     }
@@ -1171,6 +1191,7 @@ class Parser {
   std::vector<Token> tokens_;
   size_t i_ = 0;
   int depth_ = 0;
+  size_t clauses_ = 0;
 };
 
 }  // namespace

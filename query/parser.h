@@ -23,4 +23,10 @@ inline constexpr int kMaxNestingDepth = 500;
 // quadratic, text.
 inline constexpr size_t kMaxExpressionText = 4096;
 
+// The most clauses a statement has (subqueries and UNION parts included),
+// and the most relationships and comma-separated parts a pattern has: each
+// is a level of the operators' and the matcher's recursion.
+inline constexpr size_t kMaxClauses = 1000;
+inline constexpr size_t kMaxPatternLength = 500;
+
 }  // namespace kg::query

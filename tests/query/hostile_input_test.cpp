@@ -70,6 +70,33 @@ TEST_CASE("a long flat chain of operators is refused with its position, not a cr
   CHECK(sum.rows()[0][0].as_string().size() == 40000);
 }
 
+TEST_CASE("statements with too many clauses or too long a pattern are refused, not a crash", "[query][hostile]") {
+  TempDir dir;
+  auto db = OpenDb(dir.db());
+  Connection conn(*db);
+  // A chain for the long pattern to match: each of its relationships was a
+  // level of the matcher's recursion, and each clause one of the operators'.
+  REQUIRE(conn.Execute("UNWIND range(1, 5000) AS i CREATE (:C {i: i})").ok());
+  REQUIRE(conn.Execute("CREATE INDEX FOR (c:C) ON (c.i)").ok());
+  REQUIRE(conn.Execute("MATCH (a:C), (b:C) WHERE b.i = a.i + 1 CREATE (a)-[:R]->(b)").ok());
+  CHECK_FALSE(conn.Execute("CREATE (a)" + Repeat("-[:R]->()", "", 600)).ok());  // one part, matched or not
+  QueryResult pattern = conn.Execute("MATCH (a)" + Repeat("-->()", "", 5000) + " RETURN count(*)");
+  REQUIRE_FALSE(pattern.ok());
+  CHECK(pattern.error().message.find("pattern is longer than 500") != std::string::npos);
+  QueryResult parts = conn.Execute("MATCH " + Repeat("(a)-->()", ", ", 600) + " RETURN count(*)");
+  REQUIRE_FALSE(parts.ok());
+  CHECK(parts.error().message.find("pattern is longer than 500") != std::string::npos);
+  QueryResult clauses = conn.Execute(Repeat("WITH 1 AS x", " ", 200000) + " RETURN x");
+  REQUIRE_FALSE(clauses.ok());
+  CHECK(clauses.error().message.find("more than 1000 clauses") != std::string::npos);
+  // Within the limits they run; CREATE takes any number of parts.
+  CHECK(Count(conn, "MATCH (a)" + Repeat("-->()", "", 400) + " RETURN count(*)") == 4600);
+  CHECK(Count(conn, Repeat("WITH 1 AS x", " ", 900) + " RETURN x") == 1);
+  QueryResult many = conn.Execute("CREATE " + Repeat("(:P)", ", ", 3000));
+  INFO(many.error().pretty);
+  CHECK(many.ok());
+}
+
 TEST_CASE("a regular expression matches long text in linear time, without recursion", "[query][hostile]") {
   TempDir dir;
   auto db = OpenDb(dir.db());
