@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kg/check.h"
 #include "kg/connection.h"
@@ -40,17 +41,12 @@ inline const std::string& ScratchDir() {
   return *dir;
 }
 
-// The database every input of a target runs against, with the small graph
-// setup makes (run again whenever the graph has grown past max_nodes).
+// The database every input of a target runs against, made by the setup
+// statements, and made again, in a new directory, whenever it has grown
+// past max_nodes (faster than deleting what an input multiplied).
 class FuzzDb {
  public:
-  FuzzDb(const char* setup, uint64_t max_nodes) : setup_(setup), max_nodes_(max_nodes) {
-    Options options;
-    options.sync_commits = false;  // a crash of the machine is not what is tested here
-    auto db = Database::Open(ScratchDir() + "/db", options);
-    if (!db.ok()) Fail("open: " + db.status().ToString());
-    db_ = std::move(*db);
-    conn_ = std::make_unique<Connection>(*db_);
+  FuzzDb(std::vector<std::string> setup, uint64_t max_nodes) : setup_(std::move(setup)), max_nodes_(max_nodes) {
     Reset();
   }
   Database& db() { return *db_; }
@@ -64,7 +60,7 @@ class FuzzDb {
     return {n.rows()[0][0].as_int(), r.rows()[0][0].as_int()};
   }
 
-  // kg check finds nothing wrong; the graph is set up again when large.
+  // kg check finds nothing wrong; the graph is made again when large.
   void CheckAndTrim() {
     auto report = Check(*db_);
     if (!report.ok()) Fail("check failed to run: " + report.status().ToString());
@@ -74,18 +70,26 @@ class FuzzDb {
 
  private:
   void Reset() {
-    conn_->set_memory_limit(0);
-    conn_->set_timeout(std::chrono::milliseconds(0));
-    QueryResult wipe = conn_->Execute("MATCH (n) DETACH DELETE n");
-    Require(wipe.ok(), "wipe: " + wipe.error().message);
-    if (setup_ && *setup_) {
-      QueryResult made = conn_->Execute(setup_);
+    conn_.reset();
+    db_.reset();
+    std::string dir = ScratchDir() + "/db" + std::to_string(generation_++);
+    std::error_code ec;
+    std::filesystem::remove_all(ScratchDir() + "/db" + std::to_string(generation_ - 2), ec);
+    Options options;
+    options.sync_commits = false;  // a crash of the machine is not what is tested here
+    auto db = Database::Open(dir, options);
+    if (!db.ok()) Fail("open: " + db.status().ToString());
+    db_ = std::move(*db);
+    conn_ = std::make_unique<Connection>(*db_);
+    for (const std::string& statement : setup_) {
+      QueryResult made = conn_->Execute(statement);
       Require(made.ok(), "setup: " + made.error().pretty);
     }
   }
 
-  const char* setup_;
+  std::vector<std::string> setup_;
   uint64_t max_nodes_;
+  int generation_ = 0;
   std::unique_ptr<Database> db_;
   std::unique_ptr<Connection> conn_;
 };
