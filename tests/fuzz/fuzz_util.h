@@ -77,6 +77,8 @@ class FuzzDb {
     std::filesystem::remove_all(ScratchDir() + "/db" + std::to_string(generation_ - 2), ec);
     Options options;
     options.sync_commits = false;  // a crash of the machine is not what is tested here
+    options.block_cache_bytes = size_t{8} << 20;  // a small graph: the fuzzer's memory is for the fuzzer
+    options.write_buffer_bytes = size_t{4} << 20;
     auto db = Database::Open(dir, options);
     if (!db.ok()) Fail("open: " + db.status().ToString());
     db_ = std::move(*db);
