@@ -46,9 +46,14 @@ bool CsvReader::Fill() {
     pos_ = 0;
   }
   // A record longer than most of the buffer makes it grow.
-  if (buf_.size() - end_ < block_ / 4 + 1) buf_.resize(std::max(block_, buf_.size() * 2));
-  in_->read(buf_.data() + end_, static_cast<std::streamsize>(buf_.size() - end_));
+  if (buf_.size() < chunk_)
+    buf_.resize(chunk_);
+  else if (buf_.size() - end_ < chunk_ / 4 + 1)
+    buf_.resize(buf_.size() * 2);
+  const size_t want = buf_.size() - end_;
+  in_->read(buf_.data() + end_, static_cast<std::streamsize>(want));
   size_t n = static_cast<size_t>(in_->gcount());
+  if (n == want && chunk_ < block_) chunk_ = std::min(block_, chunk_ * 4);
   end_ += n;
   if (!*in_) eof_ = true;
   if (!started_) {

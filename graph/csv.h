@@ -21,9 +21,12 @@ namespace kg::graph {
 
 class CsvReader {
  public:
-  // block: how much is read at a time (tests make it small).
+  // block: the most read at a time (tests make it small). Reads start
+  // smaller and grow to it while they fill the buffer: a small file does
+  // not pay for a large buffer.
   CsvReader(std::istream& in, std::string path, char delimiter = ',', size_t block = 1 << 20)
-      : in_(&in), path_(std::move(path)), delimiter_(delimiter), block_(std::max<size_t>(block, 4)) {}
+      : in_(&in), path_(std::move(path)), delimiter_(delimiter), block_(std::max<size_t>(block, 4)),
+        chunk_(std::min<size_t>(block_, 16 << 10)) {}
   // The records of text, a part of path that starts at a record's
   // beginning, on line first_line.
   CsvReader(std::string text, std::string path, char delimiter, int first_line)
@@ -66,6 +69,7 @@ class CsvReader {
   std::string path_;
   char delimiter_;
   size_t block_;
+  size_t chunk_ = 0;  // the size of the next read, growing to block_
   std::string buf_;
   size_t pos_ = 0, end_ = 0;
   uint64_t consumed_ = 0;  // bytes dropped from the front of buf_
