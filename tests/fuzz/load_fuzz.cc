@@ -12,7 +12,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1 || size > 8192) return -1;
-  static kg::fuzz::FuzzDb db({}, 5000);
+  static kg::fuzz::FuzzDb db({}, 100);
   static const std::string base = [] {
     // Nodes with ids 1..3 in the default id space, for relationship files.
     std::string path = kg::fuzz::ScratchDir() + "/base.csv";

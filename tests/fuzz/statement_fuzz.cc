@@ -26,7 +26,7 @@ kg::fuzz::FuzzDb& Db() {
   static kg::fuzz::FuzzDb db({kSetup, "CREATE INDEX FOR (n:County) ON (n.code)",
                               "CREATE CONSTRAINT FOR (n:Province) REQUIRE n.code IS UNIQUE",
                               "CREATE FULLTEXT INDEX names FOR (n:County|Program|Organization) ON EACH [n.name]"},
-                             2000);
+                             200);
   return db;
 }
 
