@@ -26,6 +26,7 @@
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 
+#include "kg/utf8.h"
 #include "storage/store_transaction.h"
 
 namespace kg::storage {
@@ -296,6 +297,9 @@ Status Store::OpenDb() {
     return Status::NotFound("no kg database at '" + path_ + "'");
   if (exists && options_.error_if_exists)
     return Status::InvalidArgument("a kg database already exists at '" + path_ + "'");
+  if (exists) {
+    if (Status s = CheckIsKg(); !s.ok()) return s;
+  }
   if (!exists) {
     fs::create_directories(path_, ec);
     if (ec) return Status::IOError("cannot create directory '" + path_ + "': " + ec.message());
@@ -436,6 +440,37 @@ rocksdb::ColumnFamilyOptions Store::CfOptions(Keyspace ks) const {
   if (ks == Keyspace::kMeta) cf.merge_operator = merge_;
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return cf;
+}
+
+Status Store::CheckIsKg() const {
+  // kg's column families are the default one (its meta keyspace) and one
+  // for each other keyspace, the same in every format version.
+  std::vector<std::string> families;
+  if (!rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path_, &families).ok())
+    return Status::OK();  // the open reports what is wrong
+  for (const std::string& name : families) {
+    bool ours = name == rocksdb::kDefaultColumnFamilyName;
+    for (int i = 1; i < kKeyspaceCount && !ours; ++i) ours = name == KeyspaceName(static_cast<Keyspace>(i));
+    if (!ours)
+      return Status::InvalidArgument("'" + path_ + "' is a RocksDB database that is not kg's (it has a column family '" +
+                                     ToValidUtf8(name) + "')");
+  }
+  if (families.size() == static_cast<size_t>(kKeyspaceCount)) return Status::OK();
+  // Only some of kg's families: a database whose making was cut short
+  // before its families were made, whose default family is still empty;
+  // one with data there and no kg format version is another program's.
+  rocksdb::Options options;
+  options.info_log = std::make_shared<StdioLogger>("/dev/null");  // nothing written beside another's files
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::OpenForReadOnly(options, path_, &raw).ok()) return Status::OK();
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string version;
+  if (db->Get(rocksdb::ReadOptions(), key::FormatVersion(), &version).ok()) return Status::OK();
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  it->SeekToFirst();
+  if (it->Valid() || !it->status().ok())
+    return Status::InvalidArgument("'" + path_ + "' is a RocksDB database that is not kg's (it has no kg format version)");
+  return Status::OK();
 }
 
 void Store::SweepReaderDirectories(const std::filesystem::path& temp) {

@@ -248,6 +248,9 @@ class Store : public std::enable_shared_from_this<Store> {
   std::shared_ptr<Instance> Current() const;
   Store(std::string path, const Options& options);
   Status OpenDb();
+  // Refuses a RocksDB database that is not kg's, before anything is
+  // written to it.
+  Status CheckIsKg() const;
   Result<std::shared_ptr<Instance>> OpenInstance(bool primary, bool create, bool handing_over = false);
   // The secondary, opened (with the format checked and the names read)
   // unless it is. REQUIRES: reading_mu_ held.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <rocksdb/db.h>
 
 #include "graph/access.h"
 #include "graph/database_impl.h"
@@ -219,17 +220,53 @@ TEST_CASE("directories that are not a kg database are refused clearly", "[storag
     REQUIRE_FALSE(db.ok());
     CHECK(db.status().message().find(dir.path() + "/other") != std::string::npos);
   }
-  SECTION("a RocksDB database that is not kg's") {
-    // A kg database with its format record removed is what another
-    // program's RocksDB directory looks like to kg: CURRENT, MANIFEST, no
-    // kg families.
-    Make(dir.db());
-    for (const auto& e : fs::directory_iterator(dir.db()))
-      if (e.path().filename().string().rfind("OPTIONS-", 0) == 0) fs::remove(e.path());
-    auto manifests = FilesLike(dir.db(), "MANIFEST-");
-    FlipBytes(manifests[0], 0, 1, 5);
+  SECTION("a RocksDB database that is not kg's is refused and left as it was") {
+    // Another program's database: data in the default family, and (in the
+    // second form) a column family of its own.
+    for (bool own_family : {false, true}) {
+      std::string path = dir.path() + (own_family ? "/other-families" : "/other-default");
+      rocksdb::Options o;
+      o.create_if_missing = true;
+      rocksdb::DB* raw = nullptr;
+      REQUIRE(rocksdb::DB::Open(o, path, &raw).ok());
+      REQUIRE(raw->Put(rocksdb::WriteOptions(), "their key", "their value").ok());
+      if (own_family) {
+        rocksdb::ColumnFamilyHandle* h = nullptr;
+        REQUIRE(raw->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "theirs", &h).ok());
+        REQUIRE(raw->DestroyColumnFamilyHandle(h).ok());
+      }
+      delete raw;
+      auto before = std::vector<fs::path>(fs::directory_iterator(path), fs::directory_iterator());
+      for (bool read_only : {false, true}) {
+        Options options;
+        options.read_only = read_only;
+        auto db = Database::Open(path, options);
+        INFO(path << (read_only ? " read-only" : ""));
+        REQUIRE_FALSE(db.ok());
+        INFO(db.status().ToString());
+        CHECK(db.status().message().find(path) != std::string::npos);
+        CHECK(db.status().message().find("not kg's") != std::string::npos);
+      }
+      // Nothing was added to it: no kg families, no files of kg's.
+      std::vector<std::string> families;
+      REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &families).ok());
+      CHECK(families.size() == (own_family ? 2u : 1u));
+      auto after = std::vector<fs::path>(fs::directory_iterator(path), fs::directory_iterator());
+      CHECK(after.size() == before.size());
+    }
+  }
+  SECTION("a kg database whose making stopped before its column families opens") {
+    // RocksDB's files with only an empty default family: what the open
+    // that makes a database leaves when the process dies before the rest.
+    rocksdb::Options o;
+    o.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(o, dir.db(), &raw).ok());
+    delete raw;
     auto db = Database::Open(dir.db());
-    if (!db.ok()) CHECK(db.status().message().find(dir.db()) != std::string::npos);
+    REQUIRE(db.ok());
+    Connection conn(**db);
+    CHECK(conn.Execute("CREATE (:N)").ok());
   }
   SECTION("a missing directory opened read-only or without create_if_missing") {
     Options options;
