@@ -42,11 +42,13 @@ inline const std::string& ScratchDir() {
 }
 
 // The database every input of a target runs against, made by the setup
-// statements, and made again, in a new directory, whenever it has grown
-// past max_nodes (faster than deleting what an input multiplied).
+// statements, and made again, in a new directory, whenever it holds more
+// than max_elements nodes and relationships: faster than deleting what an
+// input multiplied, and it keeps each input's check short.
 class FuzzDb {
  public:
-  FuzzDb(std::vector<std::string> setup, uint64_t max_nodes) : setup_(std::move(setup)), max_nodes_(max_nodes) {
+  FuzzDb(std::vector<std::string> setup, uint64_t max_elements)
+      : setup_(std::move(setup)), max_elements_(max_elements) {
     Reset();
   }
   Database& db() { return *db_; }
@@ -70,7 +72,7 @@ class FuzzDb {
     auto report = Check(*db_);
     if (!report.ok()) Fail("check failed to run: " + report.status().ToString());
     if (!report->ok()) Fail("check: " + report->problems.front());
-    if (report->nodes > max_nodes_) Reset();
+    if (report->nodes + report->relationships > max_elements_) Reset();
   }
 
  private:
@@ -82,8 +84,12 @@ class FuzzDb {
     std::filesystem::remove_all(ScratchDir() + "/db" + std::to_string(generation_ - 2), ec);
     Options options;
     options.sync_commits = false;  // a crash of the machine is not what is tested here
-    options.block_cache_bytes = size_t{8} << 20;  // a small graph: the fuzzer's memory is for the fuzzer
-    options.write_buffer_bytes = size_t{4} << 20;
+    // A small graph: the fuzzer's memory is for the fuzzer. Small write
+    // buffers and sort budget also make memtables fill and bulk loads
+    // spill into several sorted runs.
+    options.block_cache_bytes = size_t{8} << 20;
+    options.write_buffer_bytes = size_t{1} << 20;
+    options.sort_memory_bytes = size_t{256} << 10;
     auto db = Database::Open(dir, options);
     if (!db.ok()) Fail("open: " + db.status().ToString());
     db_ = std::move(*db);
@@ -95,7 +101,7 @@ class FuzzDb {
   }
 
   std::vector<std::string> setup_;
-  uint64_t max_nodes_;
+  uint64_t max_elements_;
   int generation_ = 0;
   std::unique_ptr<Database> db_;
   std::unique_ptr<Connection> conn_;

@@ -109,6 +109,7 @@ def run_target(target, binary, work, seconds, runs, max_len, seed_limit):
     shutil.rmtree(scratch, ignore_errors=True)
     os.makedirs(scratch)
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:symbolize=1",
+               LSAN_OPTIONS="suppressions=" + os.path.join(HERE, "lsan.supp"),
                UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1", TMPDIR=scratch)
     # The saved regressions first, each run once.
     regressions = os.path.join(HERE, "regressions", target)
