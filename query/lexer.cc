@@ -35,6 +35,14 @@ std::string AsciiUpper(std::string_view s) {
 
 namespace {
 
+// The value of a hexadecimal digit, or -1.
+int HexValue(char h) {
+  if (h >= '0' && h <= '9') return h - '0';
+  if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+  if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+  return -1;
+}
+
 class Lexer {
  public:
   explicit Lexer(std::string_view text) : text_(text) {}
@@ -232,21 +240,21 @@ class Lexer {
           int digits = e == 'u' ? 4 : 8;
           uint32_t cp = 0;
           for (int k = 0; k < digits; ++k) {
-            char h = Peek();
-            if (!std::isxdigit(static_cast<unsigned char>(h)))
+            int v = HexValue(Peek());
+            if (v < 0)
               SyntaxError("InvalidUnicodeLiteral", "invalid unicode escape: \\" + std::string(1, e) +
                                                        " needs " + std::to_string(digits) + " hex digits", esc);
-            cp = cp * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : std::tolower(h) - 'a' + 10);
+            cp = cp * 16 + static_cast<uint32_t>(v);
             Advance();
           }
           // A UTF-16 surrogate pair written as two escapes is one character.
           if (digits == 4 && cp >= 0xD800 && cp < 0xDC00 && Peek() == '\\' && Peek(1) == 'u') {
             uint32_t low = 0;
             bool hex = true;
-            for (int k = 0; k < 4; ++k) {
-              char h = Peek(2 + k);
-              if (!std::isxdigit(static_cast<unsigned char>(h))) hex = false;
-              else low = low * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : std::tolower(h) - 'a' + 10);
+            for (int k = 0; k < 4 && hex; ++k) {
+              int v = HexValue(Peek(2 + k));
+              hex = v >= 0;
+              low = low * 16 + static_cast<uint32_t>(v);
             }
             if (hex && low >= 0xDC00 && low <= 0xDFFF) {
               for (int k = 0; k < 6; ++k) Advance();
