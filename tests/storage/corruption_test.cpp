@@ -268,6 +268,24 @@ TEST_CASE("directories that are not a kg database are refused clearly", "[storag
     Connection conn(**db);
     CHECK(conn.Execute("CREATE (:N)").ok());
   }
+  SECTION("a database written by a newer kg, opened to write or to read") {
+    {
+      auto db = OpenDb(dir.db());
+      storage::StoreTransaction kv(internal::Access::Of(*db).store, false);
+      std::string v;
+      storage::key::PutU32(&v, storage::kFormatVersion + 1);
+      kv.Put(storage::Keyspace::kMeta, storage::key::FormatVersion(), v);
+      REQUIRE(kv.Commit().ok());
+    }
+    for (bool read_only : {false, true}) {
+      Options options;
+      options.read_only = read_only;
+      auto db = Database::Open(dir.db(), options);
+      REQUIRE(db.status().code() == StatusCode::kNotSupported);
+      CHECK(db.status().message().find("newer") != std::string::npos);
+      CHECK(db.status().message().find(dir.db()) != std::string::npos);
+    }
+  }
   SECTION("a missing directory opened read-only or without create_if_missing") {
     Options options;
     options.read_only = true;

@@ -269,21 +269,6 @@ TEST_CASE("records of the portable encoding of older databases are still read", 
   CHECK(edge_out.properties == st::PropertyList{{1, Value(-3)}, {9, Value("yz")}});
 }
 
-TEST_CASE("a database written in a newer format is refused", "[storage][format]") {
-  kg::test::TempDir dir;
-  { kg::test::OpenDb(dir.db()); }
-  {
-    auto store = st::Store::Open(dir.db(), {});
-    REQUIRE(store.ok());
-    std::string v;
-    st::key::PutU32(&v, st::kFormatVersion + 1);
-    REQUIRE(st::StoreInternals::db(**store)->Put({}, st::StoreInternals::cf(**store, st::Keyspace::kMeta), st::key::FormatVersion(), v).ok());
-  }
-  auto db = kg::Database::Open(dir.db());
-  REQUIRE(db.status().code() == kg::StatusCode::kNotSupported);
-  REQUIRE(db.status().message().find("newer") != std::string::npos);
-}
-
 TEST_CASE("a database of an older format opens, and is marked with this format when written", "[storage][format]") {
   kg::test::TempDir dir;
   { kg::test::OpenDb(dir.db()); }
