@@ -35,6 +35,15 @@ void Write(const std::string& path, const std::string& text) {
   out << text;
 }
 
+// Nodes :C {i: 1..n}, each linked to the next by a relationship of type.
+void MakeChain(Connection& conn, int n, const std::string& type) {
+  REQUIRE(conn.Execute("UNWIND range(1, " + std::to_string(n) + ") AS i CREATE (:C {i: i})").ok());
+  REQUIRE(conn.Execute("CREATE INDEX FOR (c:C) ON (c.i)").ok());
+  QueryResult linked = conn.Execute("MATCH (a:C), (b:C) WHERE b.i = a.i + 1 CREATE (a)-[:" + type + "]->(b)");
+  INFO(linked.error().pretty);
+  REQUIRE(linked.ok());
+}
+
 }  // namespace
 
 TEST_CASE("a long flat chain of operators is refused with its position, not a crash", "[query][hostile]") {
@@ -76,9 +85,7 @@ TEST_CASE("statements with too many clauses or too long a pattern are refused, n
   Connection conn(*db);
   // A chain for the long pattern to match: each of its relationships was a
   // level of the matcher's recursion, and each clause one of the operators'.
-  REQUIRE(conn.Execute("UNWIND range(1, 5000) AS i CREATE (:C {i: i})").ok());
-  REQUIRE(conn.Execute("CREATE INDEX FOR (c:C) ON (c.i)").ok());
-  REQUIRE(conn.Execute("MATCH (a:C), (b:C) WHERE b.i = a.i + 1 CREATE (a)-[:R]->(b)").ok());
+  MakeChain(conn, 5000, "R");
   CHECK_FALSE(conn.Execute("CREATE (a)" + Repeat("-[:R]->()", "", 600)).ok());  // one part, matched or not
   QueryResult pattern = conn.Execute("MATCH (a)" + Repeat("-->()", "", 5000) + " RETURN count(*)");
   REQUIRE_FALSE(pattern.ok());
@@ -335,11 +342,7 @@ TEST_CASE("a variable-length path as long as the graph is followed without a cal
   Connection conn(*db);
   // A chain of 100,000 nodes: each hop of [*] was a recursive call, and the
   // stack ran out long before the end.
-  REQUIRE(conn.Execute("UNWIND range(1, 100000) AS i CREATE (:C {i: i})").ok());
-  REQUIRE(conn.Execute("CREATE INDEX FOR (c:C) ON (c.i)").ok());
-  QueryResult linked = conn.Execute("MATCH (a:C), (b:C) WHERE b.i = a.i + 1 CREATE (a)-[:N]->(b)");
-  INFO(linked.error().pretty);
-  REQUIRE(linked.ok());
+  MakeChain(conn, 100000, "N");
   CHECK(Count(conn, "MATCH (a:C {i: 1})-[:N*99990..]->(b) RETURN count(b)") == 10);
   CHECK(Count(conn, "MATCH (a:C {i: 100000})<-[:N*99999]-(b) RETURN b.i") == 1);
 }
