@@ -228,6 +228,29 @@ const IndexRecord* IndexCatalog::ByName(std::string_view name) const {
   return nullptr;
 }
 
+namespace {
+
+bool HoldsMemtableEntries(const Store::Instance& inst) {
+  for (auto* h : inst.handles) {
+    uint64_t n = 0;
+    if (inst.db->GetIntProperty(h, "rocksdb.num-entries-active-mem-table", &n) && n > 0) return true;
+    if (inst.db->GetIntProperty(h, "rocksdb.num-entries-imm-mem-tables", &n) && n > 0) return true;
+  }
+  return false;
+}
+
+// Table files are numbered in the order they are made: by a flush, a
+// compaction or an ingestion.
+uint64_t NewestTableNumber(const Store::Instance& inst) {
+  std::vector<rocksdb::LiveFileMetaData> files;
+  inst.db->GetLiveFilesMetaData(&files);
+  uint64_t newest = 0;
+  for (const auto& f : files) newest = std::max(newest, f.file_number);
+  return newest;
+}
+
+}  // namespace
+
 Store::Store(std::string path, const Options& options) : path_(std::move(path)), options_(options) {
   write_options_.sync = options.sync_commits;
 }
@@ -668,12 +691,32 @@ Result<std::shared_ptr<Store::Instance>> Store::BeginRead() {
   }
   std::lock_guard lock(reading_mu_);
   if (Status s = OpenSecondaryLocked(); !s.ok()) return s;
-  if (open_reads_++ == 0) {
+  if (open_reads_ == 0) {
     // Nothing of this process reads the secondary now: a good moment to
     // take in what the writer committed. A failure leaves the state as it
     // was, still whole.
-    if (secondary_->db->TryCatchUpWithPrimary().ok()) (void)LoadNamesAndCatalog(*secondary_);
+    //
+    // A secondary keeps what it replayed from a log even once the primary
+    // has flushed that log into a table, and reads its memtables first:
+    // the replayed writes would hide newer values in the table, and count
+    // increments twice. So a secondary holding replayed writes is opened
+    // afresh once the primary has made a table since.
+    bool replayed = HoldsMemtableEntries(*secondary_);
+    uint64_t newest = replayed ? NewestTableNumber(*secondary_) : 0;
+    if (secondary_->db->TryCatchUpWithPrimary().ok()) {
+      if (replayed && NewestTableNumber(*secondary_) > newest) {
+        std::shared_ptr<Instance> stale;
+        {
+          std::lock_guard ilock(instances_mu_);
+          stale = std::move(secondary_);
+        }
+        if (Status s = OpenSecondaryLocked(); !s.ok()) return s;
+      } else {
+        (void)LoadNamesAndCatalog(*secondary_);
+      }
+    }
   }
+  ++open_reads_;
   return secondary_;
 }
 
