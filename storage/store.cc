@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +16,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <tuple>
@@ -102,25 +105,81 @@ constexpr uint64_t kFlushOnHandOverFrom = 8 << 20;
 // Logs a primary closed for good may leave behind, holding nothing unflushed.
 constexpr size_t kLogsKept = 8;
 
-// The process holding RocksDB's LOCK on dir, or 0 when none does (or this
-// process does). The descriptor stays open for the life of the process:
-// closing any descriptor of a file drops every POSIX lock the process
-// holds on it, RocksDB's own included.
-pid_t LockHolder(const std::string& dir) {
-  static std::mutex mu;
-  static std::map<std::string, int> descriptors;
-  std::lock_guard lock(mu);
-  int& fd = descriptors[dir];
-  if (fd <= 0) fd = ::open((dir + "/LOCK").c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  struct flock query = {};
-  query.l_type = F_WRLCK;
-  query.l_whence = SEEK_SET;
-  if (::fcntl(fd, F_GETLK, &query) != 0 || query.l_type == F_UNLCK) return 0;
-  return query.l_pid;
-}
+// The directories whose RocksDB LOCK this process holds, or is about to
+// take: each primary instance claims its directory, by identity (device and
+// inode, however the path is spelled), from before it opens until after it
+// has closed.
+// - One primary per directory in the process: RocksDB's own check knows the
+//   path only as spelled, and under another spelling it would open a second
+//   primary beside the first.
+// - While a directory is claimed nothing else in the process opens its LOCK
+//   file: closing any descriptor of a file drops every POSIX lock the
+//   process holds on it, RocksDB's own included.
+class PrimaryClaims {
+ public:
+  using Id = std::pair<dev_t, ino_t>;
+
+  static PrimaryClaims& Get() {
+    static PrimaryClaims* claims = new PrimaryClaims();  // outlives every store
+    return *claims;
+  }
+
+  static std::optional<Id> IdOf(const std::string& dir) {
+    struct stat st = {};
+    if (::stat(dir.c_str(), &st) != 0) return std::nullopt;
+    return Id{st.st_dev, st.st_ino};
+  }
+
+  // False when the directory is claimed already.
+  bool TryClaim(const Id& id) {
+    std::lock_guard lock(mu_);
+    return claimed_.insert(id).second;
+  }
+
+  void Release(const Id& id) {
+    std::lock_guard lock(mu_);
+    claimed_.erase(id);
+  }
+
+  // The process holding RocksDB's LOCK on dir, or 0 when none does (or this
+  // process does). The LOCK file is opened only while the process holds no
+  // lock on it, and closed again at once.
+  pid_t LockHolder(const std::string& dir) {
+    auto id = IdOf(dir);
+    if (!id) return 0;
+    std::lock_guard lock(mu_);
+    if (claimed_.count(*id)) return 0;
+    int fd = ::open((dir + "/LOCK").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    struct flock query = {};
+    query.l_type = F_WRLCK;
+    query.l_whence = SEEK_SET;
+    pid_t holder = 0;
+    if (::fcntl(fd, F_GETLK, &query) == 0 && query.l_type != F_UNLCK) holder = query.l_pid;
+    ::close(fd);
+    return holder;
+  }
+
+ private:
+  std::mutex mu_;
+  std::set<Id> claimed_;
+};
+
+pid_t LockHolder(const std::string& dir) { return PrimaryClaims::Get().LockHolder(dir); }
 
 }  // namespace
+
+// REQUIRES: PrimaryClaims::TryClaim(id) succeeded.
+class Store::PrimaryClaim {
+ public:
+  explicit PrimaryClaim(PrimaryClaims::Id id) : id_(id) {}
+  ~PrimaryClaim() { PrimaryClaims::Get().Release(id_); }
+  PrimaryClaim(const PrimaryClaim&) = delete;
+  PrimaryClaim& operator=(const PrimaryClaim&) = delete;
+
+ private:
+  PrimaryClaims::Id id_;
+};
 
 // The watcher of a process's primaries: one thread and one inotify
 // instance for every store, woken as soon as a turn file is written (a
@@ -521,6 +580,13 @@ Result<std::shared_ptr<Store::Instance>> Store::OpenInstance(bool primary, bool 
   }
 
   auto inst = std::make_shared<Instance>();
+  if (primary) {
+    auto id = PrimaryClaims::IdOf(path_);
+    if (!id) return Status::IOError("cannot read directory '" + path_ + "': " + std::strerror(errno));
+    if (!PrimaryClaims::Get().TryClaim(*id))
+      return Status::Busy("opening '" + path_ + "': another database object in this process has it open for writing");
+    inst->claim = std::make_unique<PrimaryClaim>(*id);
+  }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (!primary) {

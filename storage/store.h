@@ -160,8 +160,12 @@ class Store : public std::enable_shared_from_this<Store> {
   Status WriteRefused(Status s);
   Status Failure() const;
 
+  // A primary's claim on its directory's RocksDB lock (store.cc).
+  class PrimaryClaim;
   // One RocksDB open of the directory: the primary, or a secondary.
   struct Instance {
+    // Declared first, so released only after the database has closed.
+    std::unique_ptr<PrimaryClaim> claim;
     std::unique_ptr<rocksdb::DB> db;
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     std::string secondary_path;  // a secondary's own files, removed on close

@@ -1,6 +1,7 @@
 #include "storage/store.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -60,6 +61,26 @@ TEST_CASE("a new database has every family, and keeps them across opens", "[stor
             families.end());
   auto store = storage::Store::Open(dir.db(), {});
   REQUIRE(store.ok());
+}
+
+size_t OpenDescriptors() {
+  size_t n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) n += !entry.is_directory();
+  return n;
+}
+
+TEST_CASE("opening and closing many databases leaves no descriptor open", "[storage][open]") {
+  // A program that opens one database after another, as a server or a
+  // test suite does, must not run out of descriptors.
+  TempDir dir;
+  constexpr int kDatabases = 16;
+  auto path = [&](int i) { return dir.path() + "/db" + std::to_string(i); };
+  for (int i = 0; i < kDatabases; ++i) REQUIRE(storage::Store::Open(path(i), {}).ok());
+  REQUIRE(storage::Store::Open(path(0), {}).ok());
+  size_t before = OpenDescriptors();
+  // Each is now an existing database, whose lock is looked at before it opens.
+  for (int i = 0; i < kDatabases; ++i) REQUIRE(storage::Store::Open(path(i), {}).ok());
+  CHECK(OpenDescriptors() == before);
 }
 
 TEST_CASE("GetFollowing reads what Get reads, in any order of keys, before and after writes", "[storage]") {
