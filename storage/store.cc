@@ -289,13 +289,21 @@ const IndexRecord* IndexCatalog::ByName(std::string_view name) const {
 
 namespace {
 
-bool HoldsMemtableEntries(const Store::Instance& inst) {
+// The entries in the memtables of every family, and their bytes.
+struct MemtableUse {
+  uint64_t entries = 0;
+  uint64_t bytes = 0;
+};
+
+MemtableUse MemtablesOf(const Store::Instance& inst) {
+  MemtableUse use;
   for (auto* h : inst.handles) {
     uint64_t n = 0;
-    if (inst.db->GetIntProperty(h, "rocksdb.num-entries-active-mem-table", &n) && n > 0) return true;
-    if (inst.db->GetIntProperty(h, "rocksdb.num-entries-imm-mem-tables", &n) && n > 0) return true;
+    if (inst.db->GetIntProperty(h, "rocksdb.cur-size-all-mem-tables", &n)) use.bytes += n;
+    if (inst.db->GetIntProperty(h, "rocksdb.num-entries-active-mem-table", &n)) use.entries += n;
+    if (inst.db->GetIntProperty(h, "rocksdb.num-entries-imm-mem-tables", &n)) use.entries += n;
   }
-  return false;
+  return use;
 }
 
 // Table files are numbered in the order they are made: by a flush, a
@@ -320,13 +328,7 @@ Store::Instance::~Instance() {
     // A primary closed for good is flushed, so that the next open has
     // nothing to replay; one handed to another process only when its
     // memtables are large, so that the hand-over stays quick.
-    uint64_t unflushed = 0, entries = 0;
-    for (auto* h : handles) {
-      uint64_t n = 0;
-      if (db->GetIntProperty(h, "rocksdb.cur-size-all-mem-tables", &n)) unflushed += n;
-      if (db->GetIntProperty(h, "rocksdb.num-entries-active-mem-table", &n)) entries += n;
-      if (db->GetIntProperty(h, "rocksdb.num-entries-imm-mem-tables", &n)) entries += n;
-    }
+    auto [entries, unflushed] = MemtablesOf(*this);
     if (flush_on_close && entries == 0) {
       // RocksDB lets a log go only once a flush moves past it, and a flush
       // of empty memtables does nothing: each open that writes nothing
@@ -767,7 +769,7 @@ Result<std::shared_ptr<Store::Instance>> Store::BeginRead() {
     // the replayed writes would hide newer values in the table, and count
     // increments twice. So a secondary holding replayed writes is opened
     // afresh once the primary has made a table since.
-    bool replayed = HoldsMemtableEntries(*secondary_);
+    bool replayed = MemtablesOf(*secondary_).entries > 0;
     uint64_t newest = replayed ? NewestTableNumber(*secondary_) : 0;
     if (secondary_->db->TryCatchUpWithPrimary().ok()) {
       if (replayed && NewestTableNumber(*secondary_) > newest) {
